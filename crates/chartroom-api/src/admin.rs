@@ -1,0 +1,215 @@
+//! Administration: user accounts, roles, settings, the audit report and the
+//! chain check. Accounts are disabled, never deleted; the last enabled
+//! administrator cannot be disabled or demoted.
+
+use chartroom_store::audit::{self, AuditFilter, ChainReport};
+use chartroom_store::model::{AuditAction, AuditRecord, DataCategory, Role, UserAccount};
+use chartroom_store::{settings, users, Store};
+
+use crate::protocol::{Settings, UserName};
+use crate::session::{hash_password, verify_password};
+use crate::{validate, Actor, ApiError, Chartroom, FieldErrors, Result};
+
+const IDLE_KEY: &str = "idle_lock_minutes";
+/// Default minutes of inactivity before the session locks.
+pub const DEFAULT_IDLE_MINUTES: u32 = 10;
+
+/// The idle-lock setting (minutes).
+pub(crate) fn idle_lock_minutes(store: &Store) -> u32 {
+    settings::get(store.read(), IDLE_KEY)
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_IDLE_MINUTES)
+}
+
+/// What the user form carries.
+pub(crate) struct UserForm<'a> {
+    pub username: &'a str,
+    pub full_name: &'a str,
+    pub credentials: &'a str,
+    pub roles: &'a [Role],
+    pub can_emergency_access: bool,
+}
+
+fn validate_form(errs: &mut FieldErrors, f: &UserForm<'_>) -> (String, String) {
+    let full_name = f.full_name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if full_name.is_empty() {
+        errs.add("full_name", "Full name is required");
+    } else if full_name.chars().count() > 100 {
+        errs.add("full_name", "Full name is longer than 100 characters");
+    }
+    let credentials = f.credentials.trim().to_string();
+    if credentials.chars().count() > 30 {
+        errs.add("credentials", "Credentials are longer than 30 characters");
+    }
+    validate::roles(errs, f.roles);
+    (full_name, credentials)
+}
+
+fn roles_text(roles: &[Role]) -> String {
+    roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+}
+
+pub(crate) fn list_users(app: &mut Chartroom) -> Result<Vec<UserAccount>> {
+    Ok(users::list(app.open_mut()?.store.read())?)
+}
+
+pub(crate) fn list_user_names(app: &mut Chartroom) -> Result<Vec<UserName>> {
+    Ok(users::list(app.open_mut()?.store.read())?
+        .into_iter()
+        .map(|u| UserName { id: u.id, username: u.username, full_name: u.full_name })
+        .collect())
+}
+
+/// Creates an account (used by set-up too, with a system actor).
+pub(crate) fn create_user(app: &mut Chartroom, actor: &Actor, form: &UserForm<'_>, password: &str) -> Result<UserAccount> {
+    let mut errs = FieldErrors::default();
+    let username = validate::username(&mut errs, form.username);
+    let (full_name, credentials) = validate_form(&mut errs, form);
+    validate::password(&mut errs, "password", password);
+    errs.finish()?;
+    let hash = hash_password(password)?;
+    app.write(|tx, now| {
+        let u = users::insert(
+            tx,
+            &users::NewUser {
+                username: &username,
+                full_name: &full_name,
+                credentials: &credentials,
+                password_hash: &hash,
+                roles: form.roles,
+                can_emergency_access: form.can_emergency_access,
+            },
+            now,
+        )
+        .map_err(|e| match e {
+            chartroom_store::StoreError::Duplicate { .. } => ApiError::field("username", format!("The username {username} is taken")),
+            e => e.into(),
+        })?;
+        audit::append(tx, now, &actor.event(AuditAction::Create, DataCategory::Security, None, format!("user/{}", u.id), format!("created user {} with roles {}{}", u.username, roles_text(&u.roles), if u.can_emergency_access { " (emergency access)" } else { "" })))?;
+        Ok(u)
+    })
+}
+
+fn ensure_admin_remains(app: &mut Chartroom, user_id: i64, still_admin: bool) -> Result<()> {
+    let store = &app.open_mut()?.store;
+    let target = users::get(store.read(), user_id)?;
+    if target.roles.contains(&Role::Administrator) && !target.disabled && !still_admin && users::count_enabled_with_role(store.read(), Role::Administrator)? <= 1 {
+        return Err(ApiError::field("roles", "This is the last enabled administrator; make another administrator first"));
+    }
+    Ok(())
+}
+
+pub(crate) fn update_user(app: &mut Chartroom, actor: &Actor, user_id: i64, form: &UserForm<'_>) -> Result<UserAccount> {
+    let mut errs = FieldErrors::default();
+    let (full_name, credentials) = validate_form(&mut errs, form);
+    errs.finish()?;
+    ensure_admin_remains(app, user_id, form.roles.contains(&Role::Administrator))?;
+    app.write(|tx, now| {
+        let before = users::get(tx, user_id)?;
+        let u = users::update_profile(tx, user_id, &full_name, &credentials, form.roles, form.can_emergency_access, now)?;
+        let mut changes = Vec::new();
+        if before.roles != u.roles {
+            changes.push(format!("roles {} -> {}", roles_text(&before.roles), roles_text(&u.roles)));
+        }
+        if before.can_emergency_access != u.can_emergency_access {
+            changes.push(format!("emergency access {} -> {}", before.can_emergency_access, u.can_emergency_access));
+        }
+        let action = if changes.is_empty() { AuditAction::Update } else { AuditAction::PermissionChange };
+        if changes.is_empty() {
+            changes.push("profile".into());
+        }
+        audit::append(tx, now, &actor.event(action, DataCategory::Security, None, format!("user/{user_id}"), format!("{}: {}", u.username, changes.join("; "))))?;
+        Ok(u)
+    })
+}
+
+pub(crate) fn set_disabled(app: &mut Chartroom, actor: &Actor, user_id: i64, disabled: bool) -> Result<UserAccount> {
+    if disabled && actor.user_id == Some(user_id) {
+        return Err(ApiError::field("disabled", "You cannot disable your own account"));
+    }
+    if disabled {
+        ensure_admin_remains(app, user_id, false)?;
+    }
+    app.write(|tx, now| {
+        users::set_disabled(tx, user_id, disabled, now)?;
+        let u = users::get(tx, user_id)?;
+        audit::append(tx, now, &actor.event(AuditAction::PermissionChange, DataCategory::Security, None, format!("user/{user_id}"), format!("{} {}", u.username, if disabled { "disabled" } else { "enabled" })))?;
+        Ok(u)
+    })
+}
+
+pub(crate) fn reset_password(app: &mut Chartroom, actor: &Actor, user_id: i64, new_password: &str) -> Result<()> {
+    let mut errs = FieldErrors::default();
+    validate::password(&mut errs, "new_password", new_password);
+    errs.finish()?;
+    let hash = hash_password(new_password)?;
+    app.write(|tx, now| {
+        users::set_password(tx, user_id, &hash, now)?;
+        audit::append(tx, now, &actor.event(AuditAction::Update, DataCategory::Security, None, format!("user/{user_id}"), "password reset by administrator"))?;
+        Ok(())
+    })
+}
+
+pub(crate) fn change_own_password(app: &mut Chartroom, actor: &Actor, current: &str, new_password: &str) -> Result<()> {
+    let user_id = actor.user_id.ok_or(ApiError::NotLoggedIn)?;
+    let hash = users::password_hash(app.open_mut()?.store.read(), user_id)?;
+    let mut errs = FieldErrors::default();
+    if !verify_password(current, &hash) {
+        errs.add("current_password", "The current password is wrong");
+    }
+    validate::password(&mut errs, "new_password", new_password);
+    errs.finish()?;
+    let new_hash = hash_password(new_password)?;
+    app.write(|tx, now| {
+        users::set_password(tx, user_id, &new_hash, now)?;
+        audit::append(tx, now, &actor.event(AuditAction::Update, DataCategory::Security, None, format!("user/{user_id}"), "changed own password"))?;
+        Ok(())
+    })
+}
+
+pub(crate) fn get_settings(app: &mut Chartroom) -> Result<Settings> {
+    let open = app.open_mut()?;
+    Ok(Settings {
+        practice_name: open.practice.name.clone(),
+        idle_lock_minutes: idle_lock_minutes(&open.store),
+    })
+}
+
+pub(crate) fn update_settings(app: &mut Chartroom, actor: &Actor, s: &Settings) -> Result<Settings> {
+    let mut errs = FieldErrors::default();
+    let name = s.practice_name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() || name.chars().count() > 120 {
+        errs.add("practice_name", "Practice name is required (up to 120 characters)");
+    }
+    if !(1..=60).contains(&s.idle_lock_minutes) {
+        errs.add("idle_lock_minutes", format!("Idle lock must be between 1 and 60 minutes, not {}", s.idle_lock_minutes));
+    }
+    errs.finish()?;
+    let before = get_settings(app)?;
+    app.write(|tx, now| {
+        settings::rename_practice(tx, &name)?;
+        settings::set(tx, IDLE_KEY, &s.idle_lock_minutes.to_string())?;
+        audit::append(tx, now, &actor.event(AuditAction::SettingsChange, DataCategory::Administration, None, "settings", format!("idle lock {} -> {} min; practice name {}", before.idle_lock_minutes, s.idle_lock_minutes, if before.practice_name == name { "unchanged" } else { "changed" })))?;
+        Ok(())
+    })?;
+    app.open_mut()?.practice.name = name;
+    get_settings(app)
+}
+
+pub(crate) fn verify_audit(app: &mut Chartroom, actor: &Actor) -> Result<ChainReport> {
+    let report = audit::verify(app.open_mut()?.store.read())?;
+    let detail = match &report.first_broken {
+        None => format!("chain intact, {} records", report.records),
+        Some(b) => format!("chain BROKEN at record {}: {}", b.id, b.reason),
+    };
+    app.audit(actor.event(AuditAction::Verify, DataCategory::Audit, None, "audit_log", detail))?;
+    Ok(report)
+}
+
+pub(crate) fn audit_report(app: &mut Chartroom, actor: &Actor, filter: &AuditFilter) -> Result<Vec<AuditRecord>> {
+    let rows = audit::query(app.open_mut()?.store.read(), filter)?;
+    app.audit(actor.event(AuditAction::Query, DataCategory::Audit, filter.patient_id, "audit_log", format!("audit report: {} rows", rows.len())))?;
+    Ok(rows)
+}

@@ -1,0 +1,282 @@
+//! `chartroom`: the practice's command-line tool. It drives the same API as
+//! the desktop app (`chartroom_api`): set up a practice, check that it
+//! unlocks, make and restore encrypted backups, verify the database and the
+//! audit chain, generate a demo practice, and run the benchmark.
+//!
+//! Secrets never go on the command line (where `ps` would show them): they
+//! are read from environment variables named by flags, or from standard input.
+
+#![forbid(unsafe_code)]
+
+mod bench;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use chartroom_api::practice::{config_for, restore, RestoreKey};
+use chartroom_api::protocol::{AppStatus, Phase};
+use chartroom_api::{demo, ApiError, Chartroom, Request, Response, SystemClock};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "chartroom", version, about = "Chartroom practice tools (offline EMR)")]
+struct Cli {
+    /// The practice's data folder.
+    #[arg(long, global = true, env = "CHARTROOM_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Do not use the OS keyring (passphrase mode).
+    #[arg(long, global = true)]
+    no_keyring: bool,
+    /// Environment variable holding the practice passphrase.
+    #[arg(long, global = true, default_value = "CHARTROOM_PASSPHRASE")]
+    passphrase_env: String,
+    /// Environment variable holding the recovery code.
+    #[arg(long, global = true, default_value = "CHARTROOM_RECOVERY_CODE")]
+    recovery_env: String,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Set up a new practice: database, key, recovery code, first administrator.
+    Setup {
+        #[arg(long)]
+        practice_name: String,
+        #[arg(long, default_value = "admin")]
+        admin_username: String,
+        #[arg(long, default_value = "Practice Administrator")]
+        admin_full_name: String,
+        /// Environment variable holding the administrator's password.
+        #[arg(long, default_value = "CHARTROOM_ADMIN_PASSWORD")]
+        admin_password_env: String,
+    },
+    /// Check that the practice unlocks (keyring, passphrase or recovery code).
+    UnlockCheck,
+    /// Write an encrypted backup of a consistent snapshot.
+    Backup {
+        /// The backup file to create.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into a new folder, verifying it before anything is put in place.
+    Restore {
+        #[arg(long)]
+        backup: PathBuf,
+        /// A folder with no practice in it.
+        #[arg(long)]
+        into: PathBuf,
+    },
+    /// Integrity check of the database and of the audit chain.
+    Verify,
+    /// Create a demo practice with synthetic patients and one login per role.
+    Demo {
+        #[arg(long, default_value_t = 500)]
+        patients: usize,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+    /// Measure search and open times on generated practices.
+    Bench {
+        /// Practice sizes to generate, e.g. 10000,100000.
+        #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
+        patients: Vec<usize>,
+        /// Where to put the generated practices (default: a temporary folder).
+        #[arg(long)]
+        work_dir: Option<PathBuf>,
+        #[arg(long, default_value_t = 400)]
+        typists: usize,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("chartroom: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type CliResult = Result<(), String>;
+
+fn err(e: ApiError) -> String {
+    let w = e.to_wire();
+    let mut s = w.message;
+    for f in w.fields {
+        s.push_str(&format!("\n  {}: {}", f.field, f.message));
+    }
+    s
+}
+
+fn data_dir(cli: &Cli) -> Result<PathBuf, String> {
+    cli.data_dir.clone().ok_or_else(|| "say which practice: --data-dir DIR (or CHARTROOM_DATA_DIR)".to_string())
+}
+
+fn secret(var: &str) -> Option<String> {
+    std::env::var(var).ok().filter(|v| !v.is_empty())
+}
+
+fn status(app: &mut Chartroom) -> Result<AppStatus, String> {
+    match app.handle(Request::Status).map_err(err)? {
+        Response::Status(s) => Ok(s),
+        _ => Err("unexpected answer to status".into()),
+    }
+}
+
+/// Starts the API on the data folder and unlocks it by keyring, passphrase
+/// or recovery code, in that order.
+fn unlocked(cli: &Cli) -> Result<Chartroom, String> {
+    let cfg = config_for(data_dir(cli)?, !cli.no_keyring);
+    let mut app = Chartroom::start(cfg, Arc::new(SystemClock));
+    let st = status(&mut app)?;
+    match st.phase {
+        Phase::LoggedOut | Phase::Active | Phase::Locked => Ok(app),
+        Phase::NeedsSetup => Err(format!("no practice in {}; run `chartroom setup` first", st.data_dir)),
+        Phase::CannotOpen => Err(st.problem.map(|p| p.message).unwrap_or_else(|| "the practice cannot be opened".into())),
+        Phase::NeedsUnlock => {
+            if let Some(p) = secret(&cli.passphrase_env) {
+                app.handle(Request::UnlockWithPassphrase { passphrase: p }).map_err(err)?;
+                eprintln!("unlocked with the practice passphrase");
+            } else if let Some(c) = secret(&cli.recovery_env) {
+                app.handle(Request::UnlockWithRecovery { code: c, new_passphrase: secret(&cli.passphrase_env) }).map_err(err)?;
+                eprintln!("unlocked with the recovery code");
+            } else {
+                return Err(format!("the key is not in the keyring ({}); set {} or {}", st.keyring.detail, cli.passphrase_env, cli.recovery_env));
+            }
+            Ok(app)
+        }
+    }
+}
+
+fn progress_bytes(total_hint: u64) -> impl FnMut(u64) {
+    let mut last = 0u64;
+    move |n: u64| {
+        if n - last >= 8 << 20 || (total_hint > 0 && n >= total_hint) {
+            last = n;
+            eprint!("\r  {:.1} MiB", n as f64 / 1048576.0);
+            let _ = std::io::stderr().flush();
+        }
+    }
+}
+
+fn run(cli: Cli) -> CliResult {
+    match &cli.cmd {
+        Cmd::Setup { practice_name, admin_username, admin_full_name, admin_password_env } => {
+            let password = secret(admin_password_env).ok_or_else(|| format!("set the administrator's password in {admin_password_env}"))?;
+            let cfg = config_for(data_dir(&cli)?, !cli.no_keyring);
+            let mut app = Chartroom::start(cfg, Arc::new(SystemClock));
+            let r = app
+                .handle(Request::SetupPractice {
+                    practice_name: practice_name.clone(),
+                    admin_username: admin_username.clone(),
+                    admin_full_name: admin_full_name.clone(),
+                    admin_password: password,
+                    passphrase: secret(&cli.passphrase_env),
+                })
+                .map_err(err)?;
+            if let Response::Setup(s) = r {
+                println!("Practice set up. The key is kept in: {}", s.key_storage);
+                println!("RECOVERY CODE (print it or write it down, keep it safe): {}", s.recovery_code);
+            }
+            Ok(())
+        }
+        Cmd::UnlockCheck => {
+            let mut app = unlocked(&cli)?;
+            let st = status(&mut app)?;
+            println!("ok: {} unlocks ({:?})", st.practice_name.unwrap_or_default(), st.phase);
+            Ok(())
+        }
+        Cmd::Backup { out } => {
+            let mut app = unlocked(&cli)?;
+            let n = app.backup(out, "cli", &mut progress_bytes(0)).map_err(err)?;
+            eprintln!();
+            println!("backup written: {} ({n} bytes of database, encrypted)", out.display());
+            Ok(())
+        }
+        Cmd::Restore { backup, into } => {
+            let key = if let Some(c) = secret(&cli.recovery_env) {
+                c
+            } else {
+                return restore_with_passphrase(&cli, backup, into);
+            };
+            let report = restore(backup, into, RestoreKey::RecoveryCode(&key), &SystemClock, &mut progress_bytes(0)).map_err(err)?;
+            eprintln!();
+            println!("restored into {} and verified: {} audit records, chain intact", into.display(), report.chain.records);
+            Ok(())
+        }
+        Cmd::Verify => {
+            let mut app = unlocked(&cli)?;
+            let r = app.verify("cli").map_err(err)?;
+            match &r.integrity_problem {
+                None => println!("database integrity: ok"),
+                Some(p) => println!("database integrity: FAILED: {p}"),
+            }
+            match &r.chain.first_broken {
+                None => println!("audit chain: ok ({} records)", r.chain.records),
+                Some(b) => println!("audit chain: BROKEN at record {}: {}", b.id, b.reason),
+            }
+            if r.ok() { Ok(()) } else { Err("verification failed".into()) }
+        }
+        Cmd::Demo { patients, seed } => demo_practice(&cli, *patients, *seed),
+        Cmd::Bench { patients, work_dir, typists } => bench::run(patients, work_dir.clone(), *typists),
+    }
+}
+
+fn restore_with_passphrase(cli: &Cli, backup: &std::path::Path, into: &std::path::Path) -> CliResult {
+    let p = secret(&cli.passphrase_env).ok_or_else(|| format!("set {} (recovery code) or {} (passphrase)", cli.recovery_env, cli.passphrase_env))?;
+    let report = restore(backup, into, RestoreKey::Passphrase(&p), &SystemClock, &mut progress_bytes(0)).map_err(err)?;
+    println!("restored into {} and verified: {} audit records, chain intact", into.display(), report.chain.records);
+    Ok(())
+}
+
+/// Sets up a demo practice (if the folder is empty) with one login per role.
+fn demo_practice(cli: &Cli, patients: usize, seed: u64) -> CliResult {
+    let dir = data_dir(cli)?;
+    let cfg = config_for(dir.clone(), !cli.no_keyring);
+    let mut app = Chartroom::start(cfg, Arc::new(SystemClock));
+    let st = status(&mut app)?;
+    if st.phase != Phase::NeedsSetup {
+        return Err(format!("{} already holds a practice; the demo needs an empty folder", dir.display()));
+    }
+    let passphrase = secret(&cli.passphrase_env);
+    let r = app
+        .handle(Request::SetupPractice {
+            practice_name: "Riverside Family Medicine (demo)".into(),
+            admin_username: "admin".into(),
+            admin_full_name: "Alex Admin".into(),
+            admin_password: demo::DEMO_PASSWORD.into(),
+            passphrase,
+        })
+        .map_err(err)?;
+    let Response::Setup(setup) = r else { return Err("unexpected answer to set-up".into()) };
+    app.handle(Request::Login { username: "admin".into(), password: demo::DEMO_PASSWORD.into() }).map_err(err)?;
+    for (username, full_name, credentials, roles) in demo::DEMO_USERS {
+        app.handle(Request::CreateUser {
+            username: username.to_string(),
+            full_name: full_name.to_string(),
+            credentials: credentials.to_string(),
+            password: demo::DEMO_PASSWORD.into(),
+            roles: roles.to_vec(),
+            can_emergency_access: false,
+        })
+        .map_err(err)?;
+    }
+    app.handle(Request::Logout).map_err(err)?;
+    app.add_demo_patients(patients, seed, &mut |n| {
+        if n % 10_000 == 0 || n == patients {
+            eprint!("\r  {n} of {patients} patients");
+            let _ = std::io::stderr().flush();
+        }
+    })
+    .map_err(err)?;
+    eprintln!();
+    std::fs::write(dir.join("DEMO-RECOVERY-CODE.txt"), format!("Demo practice recovery code (demo only; a real practice prints it and keeps it offline):\n{}\n", setup.recovery_code))
+        .map_err(|e| e.to_string())?;
+    println!("demo practice ready in {} ({patients} patients); key kept in: {}", dir.display(), setup.key_storage);
+    Ok(())
+}

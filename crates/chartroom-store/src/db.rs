@@ -1,0 +1,285 @@
+//! Opening, keying, probing and migrating the SQLCipher database file.
+//!
+//! Invariants:
+//! - A file that exists is only ever opened, never created; a missing file is
+//!   an error ([`StoreError::Missing`]), not an invitation to start afresh.
+//! - Before anything is written to an existing file (journal mode, migrations)
+//!   the key is proven by a read and the schema version is checked, so a wrong
+//!   key, a damaged file or a newer schema leave the file byte-for-byte as it was.
+//! - Temporary tables and sorts stay in memory (`temp_store = MEMORY`): SQLite
+//!   writes no temp files. The WAL is encrypted page by page like the database.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use zeroize::Zeroizing;
+
+use crate::{migrations, Result, StoreError};
+
+/// Tuning knobs for an open database.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// Page cache in KiB. Decrypted pages live here, so a cache that holds the
+    /// working set makes the encrypted store nearly as fast as a plain one.
+    pub cache_kib: i64,
+    /// Store plaintext (benchmarks only: comparing against plain SQLite).
+    pub plaintext_for_benchmark: bool,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            cache_kib: 256 * 1024,
+            plaintext_for_benchmark: false,
+        }
+    }
+}
+
+/// An open, keyed and migrated chart store.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+/// SQLCipher logs decryption failures to stderr; the app reports them itself.
+fn quiet(conn: &Connection) {
+    let _ = conn.pragma_update(None, "cipher_log_level", "NONE");
+}
+
+fn key_literal(key: &[u8; 32]) -> Zeroizing<String> {
+    Zeroizing::new(format!("x'{}'", hex::encode(key)))
+}
+
+impl Store {
+    /// Creates a new encrypted database at `path`. Fails if anything exists there.
+    pub fn create(path: &Path, key: &[u8; 32]) -> Result<Store> {
+        Self::create_with(path, key, &StoreOptions::default())
+    }
+
+    /// [`Store::create`] with options.
+    pub fn create_with(path: &Path, key: &[u8; 32], opts: &StoreOptions) -> Result<Store> {
+        if path.exists() {
+            return Err(StoreError::AlreadyExists {
+                path: path.to_path_buf(),
+            });
+        }
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)?;
+        quiet(&conn);
+        if !opts.plaintext_for_benchmark {
+            conn.pragma_update(None, "key", key_literal(key).as_str())?;
+            ensure_cipher(&conn)?;
+        }
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.configure(opts)?;
+        migrations::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    /// Opens an existing database. A wrong key, a damaged file or a newer
+    /// schema is reported without writing to the file.
+    pub fn open(path: &Path, key: &[u8; 32]) -> Result<Store> {
+        Self::open_with(path, key, &StoreOptions::default())
+    }
+
+    /// [`Store::open`] with options.
+    pub fn open_with(path: &Path, key: &[u8; 32], opts: &StoreOptions) -> Result<Store> {
+        if !path.is_file() {
+            return Err(StoreError::Missing {
+                path: path.to_path_buf(),
+            });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)?;
+        quiet(&conn);
+        if !opts.plaintext_for_benchmark {
+            conn.pragma_update(None, "key", key_literal(key).as_str())?;
+            ensure_cipher(&conn)?;
+        }
+        // Prove the key with a read before anything can be written.
+        let probe: rusqlite::Result<i64> =
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0));
+        match probe {
+            Ok(_) => {}
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt
+                ) =>
+            {
+                return Err(StoreError::CannotDecrypt {
+                    path: path.to_path_buf(),
+                })
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > migrations::LATEST {
+            return Err(StoreError::NewerSchema {
+                path: path.to_path_buf(),
+                found,
+                supported: migrations::LATEST,
+            });
+        }
+        if found == 0 {
+            // A keyed file with no schema is not a Chartroom database.
+            return Err(StoreError::CannotDecrypt {
+                path: path.to_path_buf(),
+            });
+        }
+        // A quick check catches truncated or damaged files before any write.
+        let check = quick_check(&conn);
+        match check {
+            Ok(None) => {}
+            Ok(Some(detail)) => {
+                return Err(StoreError::Damaged {
+                    path: path.to_path_buf(),
+                    detail,
+                })
+            }
+            Err(e) => {
+                return Err(StoreError::Damaged {
+                    path: path.to_path_buf(),
+                    detail: e.to_string(),
+                })
+            }
+        }
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.configure(opts)?;
+        migrations::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    fn configure(&mut self, opts: &StoreOptions) -> Result<()> {
+        let c = &self.conn;
+        c.pragma_update(None, "temp_store", "MEMORY")?;
+        c.pragma_update(None, "cache_size", -opts.cache_kib)?;
+        let mode: String = c.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Decode(format!("journal mode is {mode}, not WAL")));
+        }
+        // FULL: a commit is on disk (WAL fsynced) before it is acknowledged.
+        c.pragma_update(None, "synchronous", "FULL")?;
+        c.pragma_update(None, "foreign_keys", "ON")?;
+        c.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(())
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in an immediate transaction and commits when it returns `Ok`.
+    /// Callers append their audit record inside `f`.
+    pub fn write<T, E>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let out = f(&tx)?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(out)
+    }
+
+    /// Read-only access outside a transaction (searches that are not audited
+    /// per keystroke, reports).
+    pub fn read(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Full integrity check (`PRAGMA integrity_check`): `None` when healthy.
+    pub fn integrity_check(&self) -> Result<Option<String>> {
+        let rows: Vec<String> = self
+            .conn
+            .prepare("PRAGMA integrity_check")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if rows.len() == 1 && rows[0] == "ok" {
+            Ok(None)
+        } else {
+            Ok(Some(rows.join("; ")))
+        }
+    }
+
+    /// Writes a consistent, encrypted snapshot of the database to `dest`
+    /// (same key) with `sqlcipher_export`; SQLCipher disables the backup API.
+    pub fn snapshot_to(&self, dest: &Path, key: &[u8; 32]) -> Result<()> {
+        if dest.exists() {
+            return Err(StoreError::AlreadyExists {
+                path: dest.to_path_buf(),
+            });
+        }
+        let dest_str = dest.to_str().ok_or_else(|| StoreError::Io {
+            path: dest.to_path_buf(),
+            source: std::io::Error::other("path is not valid UTF-8"),
+        })?;
+        let lit = key_literal(key);
+        // The app holds the only connection and runs one command at a time,
+        // so nothing writes while the export runs: the copy is consistent.
+        self.conn
+            .execute("ATTACH DATABASE ?1 AS snapshot KEY ?2", [dest_str, lit.as_str()])?;
+        let result = (|| -> Result<()> {
+            let v: i64 = self
+                .conn
+                .query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
+            self.conn
+                .query_row("SELECT sqlcipher_export('snapshot')", [], |_| Ok(()))?;
+            self.conn
+                .execute_batch(&format!("PRAGMA snapshot.user_version = {v}"))?;
+            Ok(())
+        })();
+        self.conn.execute("DETACH DATABASE snapshot", [])?;
+        result
+    }
+
+    /// Closes the database, checkpointing the WAL into the main file.
+    pub fn close(self) -> Result<()> {
+        self.conn.close().map_err(|(_, e)| StoreError::from(e))
+    }
+}
+
+fn ensure_cipher(conn: &Connection) -> Result<()> {
+    let version: Option<String> = conn
+        .query_row("PRAGMA cipher_version", [], |r| r.get(0))
+        .ok();
+    match version {
+        Some(v) if !v.is_empty() => Ok(()),
+        _ => Err(StoreError::NoEncryption),
+    }
+}
+
+fn quick_check(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    let rows: Vec<String> = conn
+        .prepare("PRAGMA quick_check")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if rows.len() == 1 && rows[0] == "ok" {
+        Ok(None)
+    } else {
+        Ok(Some(rows.join("; ")))
+    }
+}

@@ -1,0 +1,33 @@
+//! Chartroom's chart store: one SQLCipher-encrypted SQLite file per practice.
+//!
+//! The principal type is [`Store`], an open, keyed and migrated database.
+//! [`Store::create`] makes a new file and [`Store::open`] opens an existing
+//! one; neither ever overwrites or recreates a file it cannot read. Every
+//! change runs through [`Store::write`], a transaction in which the caller
+//! also appends its audit record ([`audit::append`]), so a change and its
+//! audit trail commit or roll back together.
+//!
+//! Per-area modules own their tables: [`patients`], [`users`], [`audit`],
+//! [`settings`]. [`migrations`] holds the append-only schema history and
+//! [`search`] the text folding shared by indexing and querying. Domain types
+//! that cross the API boundary live in [`model`].
+
+#![forbid(unsafe_code)]
+
+pub mod audit;
+mod db;
+mod error;
+pub mod migrations;
+pub mod model;
+pub mod patients;
+pub mod search;
+pub mod settings;
+pub mod users;
+
+pub use db::{Store, StoreOptions};
+pub use error::StoreError;
+/// The transaction every write runs in.
+pub use rusqlite::Transaction as Tx;
+
+/// Result alias for store operations.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

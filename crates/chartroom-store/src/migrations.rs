@@ -1,0 +1,172 @@
+//! The schema's history. Append-only: never edit a migration that has shipped,
+//! only add the next one. All pending migrations run in one transaction and
+//! `PRAGMA user_version` records how far a file has come, so an older binary
+//! refuses a newer file (see [`crate::StoreError::NewerSchema`]).
+
+use rusqlite::Connection;
+
+use crate::Result;
+
+/// Each entry moves the schema from version `index` to `index + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: practice, settings, users, patients, search index, audit chain.
+    r#"
+    CREATE TABLE practice (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        practice_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE setting (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE user_account (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        full_name TEXT NOT NULL,
+        credentials TEXT NOT NULL DEFAULT '',
+        password_hash TEXT NOT NULL,
+        roles TEXT NOT NULL,
+        can_emergency_access INTEGER NOT NULL DEFAULT 0,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        failed_attempts INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE patient (
+        id INTEGER PRIMARY KEY,
+        mrn TEXT NOT NULL UNIQUE,
+        family_name TEXT NOT NULL,
+        given_name TEXT NOT NULL,
+        middle_name TEXT NOT NULL DEFAULT '',
+        preferred_name TEXT NOT NULL DEFAULT '',
+        birth_date TEXT NOT NULL,
+        sex TEXT NOT NULL,
+        gender_identity TEXT NOT NULL DEFAULT '',
+        address_line1 TEXT NOT NULL DEFAULT '',
+        address_line2 TEXT NOT NULL DEFAULT '',
+        city TEXT NOT NULL DEFAULT '',
+        region TEXT NOT NULL DEFAULT '',
+        postal_code TEXT NOT NULL DEFAULT '',
+        phone_mobile TEXT NOT NULL DEFAULT '',
+        phone_home TEXT NOT NULL DEFAULT '',
+        phone_work TEXT NOT NULL DEFAULT '',
+        email TEXT NOT NULL DEFAULT '',
+        preferred_contact TEXT NOT NULL DEFAULT 'phone',
+        emergency_name TEXT NOT NULL DEFAULT '',
+        emergency_relationship TEXT NOT NULL DEFAULT '',
+        emergency_phone TEXT NOT NULL DEFAULT '',
+        sort_name TEXT NOT NULL,
+        search_tokens TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by INTEGER NOT NULL REFERENCES user_account(id),
+        updated_at TEXT NOT NULL,
+        updated_by INTEGER NOT NULL REFERENCES user_account(id)
+    );
+    CREATE INDEX patient_birth_date ON patient(birth_date);
+    CREATE TABLE patient_search (
+        token TEXT NOT NULL,
+        sort_name TEXT NOT NULL,
+        patient_id INTEGER NOT NULL REFERENCES patient(id),
+        PRIMARY KEY (token, sort_name, patient_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX patient_search_by_patient ON patient_search(patient_id);
+    CREATE TABLE patient_history (
+        id INTEGER PRIMARY KEY,
+        patient_id INTEGER NOT NULL REFERENCES patient(id),
+        version INTEGER NOT NULL,
+        snapshot TEXT NOT NULL,
+        replaced_at TEXT NOT NULL,
+        replaced_by INTEGER NOT NULL REFERENCES user_account(id)
+    );
+    CREATE INDEX patient_history_by_patient ON patient_history(patient_id, version);
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        user_id INTEGER,
+        username TEXT NOT NULL,
+        patient_id INTEGER,
+        action TEXT NOT NULL,
+        category TEXT NOT NULL,
+        record_id TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT '',
+        emergency INTEGER NOT NULL DEFAULT 0,
+        prev_hash BLOB NOT NULL,
+        hash BLOB NOT NULL
+    );
+    CREATE INDEX audit_by_patient ON audit_log(patient_id, id);
+    CREATE INDEX audit_by_user ON audit_log(user_id, id);
+    CREATE INDEX audit_by_at ON audit_log(at);
+    CREATE TABLE audit_head (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        last_id INTEGER NOT NULL,
+        last_hash BLOB NOT NULL
+    );
+    "#,
+];
+
+/// The schema version this build writes.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// Runs every pending migration in one transaction.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let tx = conn.transaction()?;
+    let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The schema, as SQLite reports it, after all migrations. A change here
+    /// must come with a new migration, never an edit of an old one.
+    #[test]
+    fn schema_snapshot() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        let tables: Vec<String> = conn
+            .prepare("SELECT type || ' ' || name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            tables.join("\n"),
+            "index audit_by_at
+index audit_by_patient
+index audit_by_user
+table audit_head
+table audit_log
+table patient
+index patient_birth_date
+table patient_history
+index patient_history_by_patient
+table patient_search
+index patient_search_by_patient
+table practice
+table setting
+table user_account"
+        );
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, LATEST);
+    }
+
+    #[test]
+    fn migrating_twice_is_a_no_op() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, LATEST);
+    }
+}

@@ -1,0 +1,72 @@
+//! Chartroom's desktop shell. It owns the window and the process, and
+//! forwards every call from the web UI to [`chartroom_api::Chartroom::handle`]
+//! through one Tauri command, `api`. No SQL, no clinical rule and no
+//! permission logic live here: the API crate checks every request.
+//!
+//! Command line (all optional; the environment variable in brackets):
+//! `--data-dir DIR` [`CHARTROOM_DATA_DIR`], `--no-keyring`
+//! [`CHARTROOM_KEYRING=off`], `--idle-lock-secs N` [`CHARTROOM_IDLE_LOCK_SECS`]
+//! (end-to-end tests use a few seconds).
+
+#![forbid(unsafe_code)]
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use chartroom_api::practice::{config_for, default_data_dir};
+use chartroom_api::{Chartroom, Request, Response, SystemClock, WireError};
+
+struct AppState(Mutex<Chartroom>);
+
+/// The one command: a request in, a response or a `{code, message}` error out.
+#[tauri::command(async)]
+fn api(state: tauri::State<'_, AppState>, request: Request) -> Result<Response, WireError> {
+    let mut app = state.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    app.handle(request).map_err(|e| e.to_wire())
+}
+
+struct Options {
+    data_dir: PathBuf,
+    keyring: bool,
+    idle_lock_secs: Option<u64>,
+}
+
+fn options() -> Options {
+    let mut o = Options {
+        data_dir: std::env::var_os("CHARTROOM_DATA_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(default_data_dir),
+        keyring: std::env::var("CHARTROOM_KEYRING").map(|v| v != "off").unwrap_or(true),
+        idle_lock_secs: std::env::var("CHARTROOM_IDLE_LOCK_SECS").ok().and_then(|v| v.parse().ok()),
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--data-dir" => {
+                if let Some(v) = args.next() {
+                    o.data_dir = PathBuf::from(v);
+                }
+            }
+            "--no-keyring" => o.keyring = false,
+            "--idle-lock-secs" => o.idle_lock_secs = args.next().and_then(|v| v.parse().ok()),
+            _ => {}
+        }
+    }
+    o
+}
+
+fn main() {
+    let o = options();
+    let mut cfg = config_for(o.data_dir, o.keyring);
+    cfg.idle_lock_override_secs = o.idle_lock_secs;
+    let app = Chartroom::start(cfg, Arc::new(SystemClock));
+    let result = tauri::Builder::default()
+        .manage(AppState(Mutex::new(app)))
+        .invoke_handler(tauri::generate_handler![api])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("chartroom: the window could not start: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,229 @@
+// The app shell of a logged-in user: top bar, navigation by permission,
+// the current screen, and the lock overlay laid over it (never replacing it).
+
+import { html } from '../html';
+import { useApp } from '../app';
+import * as api from '../api';
+import { navigate, useRoute, type Route } from '../router';
+import { useIdleLock } from '../idle';
+import { reportError } from '../components/toast';
+import { rolesText } from '../format';
+import { LockScreen } from './lockScreen';
+import { PatientSearch } from './search';
+import { RegisterPatient } from './register';
+import { PatientScreen } from './patient';
+import { UsersScreen } from './users';
+import { SettingsScreen } from './settings';
+import { AuditScreen } from './audit';
+import { EmergencyScreen } from './emergency';
+import { AccountScreen } from './account';
+import {
+  IconAlert,
+  IconAudit,
+  IconLock,
+  IconLogout,
+  IconSearch,
+  IconSettings,
+  IconUserPlus,
+  IconUsers,
+  Logo,
+} from '../components/icons';
+import { useEffect } from 'preact/hooks';
+
+interface NavItem {
+  href: string;
+  label: string;
+  testid: string;
+  icon: () => unknown;
+  active: (r: Route) => boolean;
+  allowed: boolean;
+}
+
+export function Shell(p: { locked: boolean; onLock: () => void }) {
+  const app = useApp();
+  const { session, status } = app;
+  const route = useRoute();
+
+  const lockNow = () => {
+    p.onLock();
+    api.lockSession().catch(reportError);
+  };
+  useIdleLock(session.idle_lock_seconds, p.locked, lockNow);
+
+  const logout = async () => {
+    try {
+      await api.logout();
+    } catch (e) {
+      reportError(e);
+    }
+    location.hash = '';
+    await app.refresh();
+  };
+
+  const nav: NavItem[] = [
+    {
+      href: '#/patients',
+      label: 'Patients',
+      testid: 'nav-patients',
+      icon: IconSearch,
+      active: (r) => r.name === 'patients' || r.name === 'patient',
+      allowed: app.can('patient_read'),
+    },
+    {
+      href: '#/register',
+      label: 'Register patient',
+      testid: 'nav-register',
+      icon: IconUserPlus,
+      active: (r) => r.name === 'register',
+      allowed: app.can('patient_write'),
+    },
+    {
+      href: '#/emergency',
+      label: 'Emergency access',
+      testid: 'nav-emergency',
+      icon: IconAlert,
+      active: (r) => r.name === 'emergency',
+      allowed: session.user.can_emergency_access,
+    },
+  ];
+  const adminNav: NavItem[] = [
+    {
+      href: '#/admin/users',
+      label: 'Users',
+      testid: 'nav-admin-users',
+      icon: IconUsers,
+      active: (r) => r.name === 'users',
+      allowed: app.can('user_admin'),
+    },
+    {
+      href: '#/admin/settings',
+      label: 'Settings',
+      testid: 'nav-admin-settings',
+      icon: IconSettings,
+      active: (r) => r.name === 'settings',
+      allowed: app.can('settings_admin'),
+    },
+    {
+      href: '#/admin/audit',
+      label: 'Audit log',
+      testid: 'nav-admin-audit',
+      icon: IconAudit,
+      active: (r) => r.name === 'audit',
+      allowed: app.can('audit_read'),
+    },
+  ];
+  const main = nav.filter((n) => n.allowed);
+  const admin = adminNav.filter((n) => n.allowed);
+  const home = [...main, ...admin][0]?.href ?? '#/account';
+
+  // `#/` goes to the first screen this user may use.
+  useEffect(() => {
+    if (route.name === 'home') navigate(home);
+  }, [route.name, home]);
+
+  const navLink = (n: NavItem) =>
+    html`<a
+      key=${n.testid}
+      href=${n.href}
+      class=${`nav-link ${n.active(route) ? 'active' : ''}`}
+      aria-current=${n.active(route) ? 'page' : undefined}
+      data-testid=${n.testid}
+      >${n.icon()}<span>${n.label}</span></a
+    >`;
+
+  return html`<div class="shell">
+    <header class="topbar" inert=${p.locked} aria-hidden=${p.locked ? 'true' : undefined}>
+      <div class="brand">
+        <${Logo} />
+        <div class="brand-text">
+          <span class="brand-product">Chartroom</span>
+          <span class="brand-practice" data-testid="practice-name">${status.practice_name ?? ''}</span>
+        </div>
+      </div>
+      <div class="topbar-spacer"></div>
+      ${session.emergency_mrn
+        ? html`<div class="emergency-pill" title="Emergency access in force">
+            ${IconAlert()} Emergency access: MRN ${session.emergency_mrn}
+          </div>`
+        : null}
+      <a class="current-user" href="#/account" data-testid="current-user" title="Your account">
+        <span class="avatar" aria-hidden="true">${initials(session.user.full_name)}</span>
+        <span class="current-user-text">
+          <span class="current-user-name">${session.user.full_name}${session.user.credentials ? `, ${session.user.credentials}` : ''}</span>
+          <span class="current-user-roles">${rolesText(session.user.roles)}</span>
+        </span>
+      </a>
+      <button type="button" class="btn btn-topbar" data-testid="lock-now" onClick=${lockNow} title="Lock the screen now">
+        ${IconLock()}<span>Lock</span>
+      </button>
+      <button type="button" class="btn btn-topbar" data-testid="logout" onClick=${logout}>
+        ${IconLogout()}<span>Log out</span>
+      </button>
+    </header>
+    <div class="shell-body" inert=${p.locked} aria-hidden=${p.locked ? 'true' : undefined}>
+      <nav class="sidenav" aria-label="Main">
+        ${main.map(navLink)}
+        ${admin.length
+          ? html`<div class="nav-section">Administration</div>
+              ${admin.map(navLink)}`
+          : null}
+        <div class="nav-foot">
+          <div>Idle lock after ${Math.round(session.idle_lock_seconds / 60)} min</div>
+        </div>
+      </nav>
+      <main class="content" id="main">
+        <${Screen} route=${route} />
+      </main>
+    </div>
+    ${p.locked ? html`<${LockScreen} onLogout=${logout} />` : null}
+  </div>`;
+}
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const a = parts[0]?.[0] ?? '';
+  const b = parts.length > 1 ? parts[parts.length - 1]![0] : '';
+  return (a + (b ?? '')).toUpperCase();
+}
+
+/** The screen for a route, or `forbidden` when this user may not use it. */
+function Screen(p: { route: Route }) {
+  const app = useApp();
+  const r = p.route;
+  const guard = (allowed: boolean, screen: unknown) => (allowed ? screen : html`<${Forbidden} />`);
+  switch (r.name) {
+    case 'home':
+      return null;
+    case 'patients':
+      return guard(app.can('patient_read'), html`<${PatientSearch} />`);
+    case 'register':
+      return guard(app.can('patient_write'), html`<${RegisterPatient} />`);
+    case 'patient':
+      // Emergency access lets a user without patient_read see one chart;
+      // the backend decides which.
+      return guard(
+        app.can('patient_read') || !!app.session.emergency_mrn,
+        html`<${PatientScreen} key=${r.id} id=${r.id} mode=${r.mode} />`,
+      );
+    case 'users':
+      return guard(app.can('user_admin'), html`<${UsersScreen} />`);
+    case 'settings':
+      return guard(app.can('settings_admin'), html`<${SettingsScreen} />`);
+    case 'audit':
+      return guard(app.can('audit_read'), html`<${AuditScreen} />`);
+    case 'emergency':
+      return guard(app.session.user.can_emergency_access, html`<${EmergencyScreen} />`);
+    case 'account':
+      return html`<${AccountScreen} />`;
+    case 'unknown':
+      return html`<div class="panel empty-panel"><h1>Page not found</h1><p>There is no screen at “${r.path}”.</p></div>`;
+  }
+}
+
+export function Forbidden() {
+  return html`<div class="panel forbidden" data-testid="forbidden" role="alert">
+    <div class="forbidden-icon" aria-hidden="true">${IconLock()}</div>
+    <h1>Not available for your role</h1>
+    <p>Your account does not have permission to use this screen. If you need it for your work, ask the practice administrator to change your roles.</p>
+  </div>`;
+}
