@@ -22,7 +22,10 @@ struct AppState(Mutex<Chartroom>);
 /// The one command: a request in, a response or a `{code, message}` error out.
 #[tauri::command(async)]
 fn api(state: tauri::State<'_, AppState>, request: Request) -> Result<Response, WireError> {
-    let mut app = state.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut app = state
+        .0
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     app.handle(request).map_err(|e| e.to_wire())
 }
 
@@ -37,8 +40,12 @@ fn options() -> Options {
         data_dir: std::env::var_os("CHARTROOM_DATA_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(default_data_dir),
-        keyring: std::env::var("CHARTROOM_KEYRING").map(|v| v != "off").unwrap_or(true),
-        idle_lock_secs: std::env::var("CHARTROOM_IDLE_LOCK_SECS").ok().and_then(|v| v.parse().ok()),
+        keyring: std::env::var("CHARTROOM_KEYRING")
+            .map(|v| v != "off")
+            .unwrap_or(true),
+        idle_lock_secs: std::env::var("CHARTROOM_IDLE_LOCK_SECS")
+            .ok()
+            .and_then(|v| v.parse().ok()),
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {

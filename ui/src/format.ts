@@ -25,11 +25,12 @@ export function formatDate(iso: string): string {
 }
 
 /** An instant (RFC 3339, UTC) in the clinic's local time. */
-export function formatInstant(iso: string): string {
+export function formatInstant(iso: string, seconds = false): string {
   const t = new Date(iso);
   if (Number.isNaN(t.getTime())) return iso;
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(t.getMonth() + 1)}/${pad(t.getDate())}/${t.getFullYear()} ${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
+  const time = `${pad(t.getHours())}:${pad(t.getMinutes())}${seconds ? `:${pad(t.getSeconds())}` : ''}`;
+  return `${pad(t.getMonth() + 1)}/${pad(t.getDate())}/${t.getFullYear()} ${time}`;
 }
 
 /** Today's date in local time, as MM/DD/YYYY. */
@@ -87,9 +88,9 @@ export const ACTION_LABEL: Record<AuditAction, string> = {
   print: 'Print',
   export: 'Export',
   query: 'Search',
-  login: 'Log in',
-  logout: 'Log out',
-  failed_login: 'Failed log in',
+  login: 'Login',
+  logout: 'Logout',
+  failed_login: 'Failed login',
   lock: 'Lock',
   unlock: 'Unlock',
   permission_change: 'Permission change',

@@ -48,7 +48,11 @@ fn validate_form(errs: &mut FieldErrors, f: &UserForm<'_>) -> (String, String) {
 }
 
 fn roles_text(roles: &[Role]) -> String {
-    roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+    roles
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 pub(crate) fn list_users(app: &mut Chartroom) -> Result<Vec<UserAccount>> {
@@ -58,12 +62,21 @@ pub(crate) fn list_users(app: &mut Chartroom) -> Result<Vec<UserAccount>> {
 pub(crate) fn list_user_names(app: &mut Chartroom) -> Result<Vec<UserName>> {
     Ok(users::list(app.open_mut()?.store.read())?
         .into_iter()
-        .map(|u| UserName { id: u.id, username: u.username, full_name: u.full_name })
+        .map(|u| UserName {
+            id: u.id,
+            username: u.username,
+            full_name: u.full_name,
+        })
         .collect())
 }
 
 /// Creates an account (used by set-up too, with a system actor).
-pub(crate) fn create_user(app: &mut Chartroom, actor: &Actor, form: &UserForm<'_>, password: &str) -> Result<UserAccount> {
+pub(crate) fn create_user(
+    app: &mut Chartroom,
+    actor: &Actor,
+    form: &UserForm<'_>,
+    password: &str,
+) -> Result<UserAccount> {
     let mut errs = FieldErrors::default();
     let username = validate::username(&mut errs, form.username);
     let (full_name, credentials) = validate_form(&mut errs, form);
@@ -84,10 +97,31 @@ pub(crate) fn create_user(app: &mut Chartroom, actor: &Actor, form: &UserForm<'_
             now,
         )
         .map_err(|e| match e {
-            chartroom_store::StoreError::Duplicate { .. } => ApiError::field("username", format!("The username {username} is taken")),
+            chartroom_store::StoreError::Duplicate { .. } => {
+                ApiError::field("username", format!("The username {username} is taken"))
+            }
             e => e.into(),
         })?;
-        audit::append(tx, now, &actor.event(AuditAction::Create, DataCategory::Security, None, format!("user/{}", u.id), format!("created user {} with roles {}{}", u.username, roles_text(&u.roles), if u.can_emergency_access { " (emergency access)" } else { "" })))?;
+        audit::append(
+            tx,
+            now,
+            &actor.event(
+                AuditAction::Create,
+                DataCategory::Security,
+                None,
+                format!("user/{}", u.id),
+                format!(
+                    "created user {} with roles {}{}",
+                    u.username,
+                    roles_text(&u.roles),
+                    if u.can_emergency_access {
+                        " (emergency access)"
+                    } else {
+                        ""
+                    }
+                ),
+            ),
+        )?;
         Ok(u)
     })
 }
@@ -95,39 +129,88 @@ pub(crate) fn create_user(app: &mut Chartroom, actor: &Actor, form: &UserForm<'_
 fn ensure_admin_remains(app: &mut Chartroom, user_id: i64, still_admin: bool) -> Result<()> {
     let store = &app.open_mut()?.store;
     let target = users::get(store.read(), user_id)?;
-    if target.roles.contains(&Role::Administrator) && !target.disabled && !still_admin && users::count_enabled_with_role(store.read(), Role::Administrator)? <= 1 {
-        return Err(ApiError::field("roles", "This is the last enabled administrator; make another administrator first"));
+    if target.roles.contains(&Role::Administrator)
+        && !target.disabled
+        && !still_admin
+        && users::count_enabled_with_role(store.read(), Role::Administrator)? <= 1
+    {
+        return Err(ApiError::field(
+            "roles",
+            "This is the last enabled administrator; make another administrator first",
+        ));
     }
     Ok(())
 }
 
-pub(crate) fn update_user(app: &mut Chartroom, actor: &Actor, user_id: i64, form: &UserForm<'_>) -> Result<UserAccount> {
+pub(crate) fn update_user(
+    app: &mut Chartroom,
+    actor: &Actor,
+    user_id: i64,
+    form: &UserForm<'_>,
+) -> Result<UserAccount> {
     let mut errs = FieldErrors::default();
     let (full_name, credentials) = validate_form(&mut errs, form);
     errs.finish()?;
     ensure_admin_remains(app, user_id, form.roles.contains(&Role::Administrator))?;
     app.write(|tx, now| {
         let before = users::get(tx, user_id)?;
-        let u = users::update_profile(tx, user_id, &full_name, &credentials, form.roles, form.can_emergency_access, now)?;
+        let u = users::update_profile(
+            tx,
+            user_id,
+            &full_name,
+            &credentials,
+            form.roles,
+            form.can_emergency_access,
+            now,
+        )?;
         let mut changes = Vec::new();
         if before.roles != u.roles {
-            changes.push(format!("roles {} -> {}", roles_text(&before.roles), roles_text(&u.roles)));
+            changes.push(format!(
+                "roles {} -> {}",
+                roles_text(&before.roles),
+                roles_text(&u.roles)
+            ));
         }
         if before.can_emergency_access != u.can_emergency_access {
-            changes.push(format!("emergency access {} -> {}", before.can_emergency_access, u.can_emergency_access));
+            changes.push(format!(
+                "emergency access {} -> {}",
+                before.can_emergency_access, u.can_emergency_access
+            ));
         }
-        let action = if changes.is_empty() { AuditAction::Update } else { AuditAction::PermissionChange };
+        let action = if changes.is_empty() {
+            AuditAction::Update
+        } else {
+            AuditAction::PermissionChange
+        };
         if changes.is_empty() {
             changes.push("profile".into());
         }
-        audit::append(tx, now, &actor.event(action, DataCategory::Security, None, format!("user/{user_id}"), format!("{}: {}", u.username, changes.join("; "))))?;
+        audit::append(
+            tx,
+            now,
+            &actor.event(
+                action,
+                DataCategory::Security,
+                None,
+                format!("user/{user_id}"),
+                format!("{}: {}", u.username, changes.join("; ")),
+            ),
+        )?;
         Ok(u)
     })
 }
 
-pub(crate) fn set_disabled(app: &mut Chartroom, actor: &Actor, user_id: i64, disabled: bool) -> Result<UserAccount> {
+pub(crate) fn set_disabled(
+    app: &mut Chartroom,
+    actor: &Actor,
+    user_id: i64,
+    disabled: bool,
+) -> Result<UserAccount> {
     if disabled && actor.user_id == Some(user_id) {
-        return Err(ApiError::field("disabled", "You cannot disable your own account"));
+        return Err(ApiError::field(
+            "disabled",
+            "You cannot disable your own account",
+        ));
     }
     if disabled {
         ensure_admin_remains(app, user_id, false)?;
@@ -135,24 +218,58 @@ pub(crate) fn set_disabled(app: &mut Chartroom, actor: &Actor, user_id: i64, dis
     app.write(|tx, now| {
         users::set_disabled(tx, user_id, disabled, now)?;
         let u = users::get(tx, user_id)?;
-        audit::append(tx, now, &actor.event(AuditAction::PermissionChange, DataCategory::Security, None, format!("user/{user_id}"), format!("{} {}", u.username, if disabled { "disabled" } else { "enabled" })))?;
+        audit::append(
+            tx,
+            now,
+            &actor.event(
+                AuditAction::PermissionChange,
+                DataCategory::Security,
+                None,
+                format!("user/{user_id}"),
+                format!(
+                    "{} {}",
+                    u.username,
+                    if disabled { "disabled" } else { "enabled" }
+                ),
+            ),
+        )?;
         Ok(u)
     })
 }
 
-pub(crate) fn reset_password(app: &mut Chartroom, actor: &Actor, user_id: i64, new_password: &str) -> Result<()> {
+pub(crate) fn reset_password(
+    app: &mut Chartroom,
+    actor: &Actor,
+    user_id: i64,
+    new_password: &str,
+) -> Result<()> {
     let mut errs = FieldErrors::default();
     validate::password(&mut errs, "new_password", new_password);
     errs.finish()?;
     let hash = hash_password(new_password)?;
     app.write(|tx, now| {
         users::set_password(tx, user_id, &hash, now)?;
-        audit::append(tx, now, &actor.event(AuditAction::Update, DataCategory::Security, None, format!("user/{user_id}"), "password reset by administrator"))?;
+        audit::append(
+            tx,
+            now,
+            &actor.event(
+                AuditAction::Update,
+                DataCategory::Security,
+                None,
+                format!("user/{user_id}"),
+                "password reset by administrator",
+            ),
+        )?;
         Ok(())
     })
 }
 
-pub(crate) fn change_own_password(app: &mut Chartroom, actor: &Actor, current: &str, new_password: &str) -> Result<()> {
+pub(crate) fn change_own_password(
+    app: &mut Chartroom,
+    actor: &Actor,
+    current: &str,
+    new_password: &str,
+) -> Result<()> {
     let user_id = actor.user_id.ok_or(ApiError::NotLoggedIn)?;
     let hash = users::password_hash(app.open_mut()?.store.read(), user_id)?;
     let mut errs = FieldErrors::default();
@@ -164,7 +281,17 @@ pub(crate) fn change_own_password(app: &mut Chartroom, actor: &Actor, current: &
     let new_hash = hash_password(new_password)?;
     app.write(|tx, now| {
         users::set_password(tx, user_id, &new_hash, now)?;
-        audit::append(tx, now, &actor.event(AuditAction::Update, DataCategory::Security, None, format!("user/{user_id}"), "changed own password"))?;
+        audit::append(
+            tx,
+            now,
+            &actor.event(
+                AuditAction::Update,
+                DataCategory::Security,
+                None,
+                format!("user/{user_id}"),
+                "changed own password",
+            ),
+        )?;
         Ok(())
     })
 }
@@ -177,21 +304,57 @@ pub(crate) fn get_settings(app: &mut Chartroom) -> Result<Settings> {
     })
 }
 
-pub(crate) fn update_settings(app: &mut Chartroom, actor: &Actor, s: &Settings) -> Result<Settings> {
+pub(crate) fn update_settings(
+    app: &mut Chartroom,
+    actor: &Actor,
+    s: &Settings,
+) -> Result<Settings> {
     let mut errs = FieldErrors::default();
-    let name = s.practice_name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = s
+        .practice_name
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if name.is_empty() || name.chars().count() > 120 {
-        errs.add("practice_name", "Practice name is required (up to 120 characters)");
+        errs.add(
+            "practice_name",
+            "Practice name is required (up to 120 characters)",
+        );
     }
     if !(1..=60).contains(&s.idle_lock_minutes) {
-        errs.add("idle_lock_minutes", format!("Idle lock must be between 1 and 60 minutes, not {}", s.idle_lock_minutes));
+        errs.add(
+            "idle_lock_minutes",
+            format!(
+                "Idle lock must be between 1 and 60 minutes, not {}",
+                s.idle_lock_minutes
+            ),
+        );
     }
     errs.finish()?;
     let before = get_settings(app)?;
     app.write(|tx, now| {
         settings::rename_practice(tx, &name)?;
         settings::set(tx, IDLE_KEY, &s.idle_lock_minutes.to_string())?;
-        audit::append(tx, now, &actor.event(AuditAction::SettingsChange, DataCategory::Administration, None, "settings", format!("idle lock {} -> {} min; practice name {}", before.idle_lock_minutes, s.idle_lock_minutes, if before.practice_name == name { "unchanged" } else { "changed" })))?;
+        audit::append(
+            tx,
+            now,
+            &actor.event(
+                AuditAction::SettingsChange,
+                DataCategory::Administration,
+                None,
+                "settings",
+                format!(
+                    "idle lock {} -> {} min; practice name {}",
+                    before.idle_lock_minutes,
+                    s.idle_lock_minutes,
+                    if before.practice_name == name {
+                        "unchanged"
+                    } else {
+                        "changed"
+                    }
+                ),
+            ),
+        )?;
         Ok(())
     })?;
     app.open_mut()?.practice.name = name;
@@ -204,12 +367,28 @@ pub(crate) fn verify_audit(app: &mut Chartroom, actor: &Actor) -> Result<ChainRe
         None => format!("chain intact, {} records", report.records),
         Some(b) => format!("chain BROKEN at record {}: {}", b.id, b.reason),
     };
-    app.audit(actor.event(AuditAction::Verify, DataCategory::Audit, None, "audit_log", detail))?;
+    app.audit(actor.event(
+        AuditAction::Verify,
+        DataCategory::Audit,
+        None,
+        "audit_log",
+        detail,
+    ))?;
     Ok(report)
 }
 
-pub(crate) fn audit_report(app: &mut Chartroom, actor: &Actor, filter: &AuditFilter) -> Result<Vec<AuditRecord>> {
+pub(crate) fn audit_report(
+    app: &mut Chartroom,
+    actor: &Actor,
+    filter: &AuditFilter,
+) -> Result<Vec<AuditRecord>> {
     let rows = audit::query(app.open_mut()?.store.read(), filter)?;
-    app.audit(actor.event(AuditAction::Query, DataCategory::Audit, filter.patient_id, "audit_log", format!("audit report: {} rows", rows.len())))?;
+    app.audit(actor.event(
+        AuditAction::Query,
+        DataCategory::Audit,
+        filter.patient_id,
+        "audit_log",
+        format!("audit report: {} rows", rows.len()),
+    ))?;
     Ok(rows)
 }

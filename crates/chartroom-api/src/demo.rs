@@ -3,7 +3,9 @@
 //! person's data; phone numbers use the fictional 555-01xx range.
 
 use chartroom_store::audit;
-use chartroom_store::model::{AuditAction, DataCategory, PatientFields, PreferredContact, Role, Sex};
+use chartroom_store::model::{
+    AuditAction, DataCategory, PatientFields, PreferredContact, Role, Sex,
+};
 use chartroom_store::patients;
 use chrono::NaiveDate;
 use rand::rngs::StdRng;
@@ -23,38 +25,253 @@ pub const DEMO_USERS: &[(&str, &str, &str, &[Role])] = &[
 ];
 
 const FAMILY: &[&str] = &[
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodríguez", "Martínez",
-    "Hernández", "López", "González", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin",
-    "Lee", "Pérez", "Thompson", "White", "Harris", "Sánchez", "Clark", "Ramírez", "Lewis", "Robinson",
-    "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Nguyễn", "Hill", "Flores",
-    "Green", "Adams", "Nelson", "Baker", "Hall", "Rivera", "Campbell", "Mitchell", "Carter", "Roberts",
-    "Trần", "Lê", "Phạm", "Đặng", "Kim", "Park", "Chen", "Wang", "Li", "Zhang",
-    "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "O'Brien", "O'Connor", "Murphy", "Kelly", "Sullivan",
-    "Kowalski", "Nowak", "Wiśniewski", "Novák", "Svoboda", "Ivanov", "Petrov", "Okafor", "Adeyemi", "Mensah",
-    "Haddad", "Khalil", "Said", "Cohen", "Levi", "Friedman", "Rossi", "Russo", "Ferrari", "Esposito",
-    "Silva", "Santos", "Oliveira", "Souza", "Costa", "Yamamoto", "Tanaka", "Suzuki", "Sato", "Watanabe",
-    "Singh", "Kumar", "Sharma", "Gupta", "Shah", "Ahmed", "Hussain", "Ali", "Khan", "Begum",
-    "Johansson", "Andersson", "Nilsson", "Larsen", "Hansen", "Jensen", "Dubois", "Lefèvre", "Moreau", "Girard",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodríguez",
+    "Martínez",
+    "Hernández",
+    "López",
+    "González",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Pérez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sánchez",
+    "Clark",
+    "Ramírez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Nguyễn",
+    "Hill",
+    "Flores",
+    "Green",
+    "Adams",
+    "Nelson",
+    "Baker",
+    "Hall",
+    "Rivera",
+    "Campbell",
+    "Mitchell",
+    "Carter",
+    "Roberts",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Đặng",
+    "Kim",
+    "Park",
+    "Chen",
+    "Wang",
+    "Li",
+    "Zhang",
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "O'Brien",
+    "O'Connor",
+    "Murphy",
+    "Kelly",
+    "Sullivan",
+    "Kowalski",
+    "Nowak",
+    "Wiśniewski",
+    "Novák",
+    "Svoboda",
+    "Ivanov",
+    "Petrov",
+    "Okafor",
+    "Adeyemi",
+    "Mensah",
+    "Haddad",
+    "Khalil",
+    "Said",
+    "Cohen",
+    "Levi",
+    "Friedman",
+    "Rossi",
+    "Russo",
+    "Ferrari",
+    "Esposito",
+    "Silva",
+    "Santos",
+    "Oliveira",
+    "Souza",
+    "Costa",
+    "Yamamoto",
+    "Tanaka",
+    "Suzuki",
+    "Sato",
+    "Watanabe",
+    "Singh",
+    "Kumar",
+    "Sharma",
+    "Gupta",
+    "Shah",
+    "Ahmed",
+    "Hussain",
+    "Ali",
+    "Khan",
+    "Begum",
+    "Johansson",
+    "Andersson",
+    "Nilsson",
+    "Larsen",
+    "Hansen",
+    "Jensen",
+    "Dubois",
+    "Lefèvre",
+    "Moreau",
+    "Girard",
 ];
 
 const GIVEN_F: &[&str] = &[
-    "Mary", "Patricia", "Jennifer", "Linda", "Elizabeth", "Barbara", "Susan", "Jessica", "Sarah", "Karen",
-    "Lisa", "Nancy", "Betty", "Sandra", "Ashley", "Emily", "Michelle", "Amanda", "Melissa", "Stephanie",
-    "Ánh", "Thị Ánh", "Lan", "Hương", "Mai", "Sofía", "María José", "Lucía", "Valentina", "Camila",
-    "Zoë", "Chloé", "Amélie", "Ingrid", "Astrid", "Aoife", "Siobhán", "Fatima", "Aisha", "Amara",
-    "Chiamaka", "Ngozi", "Yuki", "Sakura", "Mei", "Priya", "Ananya", "Olga", "Agnieszka", "Renée",
+    "Mary",
+    "Patricia",
+    "Jennifer",
+    "Linda",
+    "Elizabeth",
+    "Barbara",
+    "Susan",
+    "Jessica",
+    "Sarah",
+    "Karen",
+    "Lisa",
+    "Nancy",
+    "Betty",
+    "Sandra",
+    "Ashley",
+    "Emily",
+    "Michelle",
+    "Amanda",
+    "Melissa",
+    "Stephanie",
+    "Ánh",
+    "Thị Ánh",
+    "Lan",
+    "Hương",
+    "Mai",
+    "Sofía",
+    "María José",
+    "Lucía",
+    "Valentina",
+    "Camila",
+    "Zoë",
+    "Chloé",
+    "Amélie",
+    "Ingrid",
+    "Astrid",
+    "Aoife",
+    "Siobhán",
+    "Fatima",
+    "Aisha",
+    "Amara",
+    "Chiamaka",
+    "Ngozi",
+    "Yuki",
+    "Sakura",
+    "Mei",
+    "Priya",
+    "Ananya",
+    "Olga",
+    "Agnieszka",
+    "Renée",
 ];
 
 const GIVEN_M: &[&str] = &[
-    "James", "Robert", "John", "Michael", "David", "William", "Richard", "Joseph", "Thomas", "Charles",
-    "Christopher", "Daniel", "Matthew", "Anthony", "Mark", "Donald", "Steven", "Paul", "Andrew", "Joshua",
-    "Bảo", "Minh", "Quang", "Đức", "Hùng", "José", "Juan", "Luis", "Carlos", "Jesús",
-    "Jürgen", "Björn", "Søren", "François", "Noël", "Seán", "Liam", "Omar", "Yusuf", "Ibrahim",
-    "Chidi", "Kwame", "Hiroshi", "Kenji", "Wei", "Arjun", "Rahul", "Dmitri", "Piotr", "Tomás",
+    "James",
+    "Robert",
+    "John",
+    "Michael",
+    "David",
+    "William",
+    "Richard",
+    "Joseph",
+    "Thomas",
+    "Charles",
+    "Christopher",
+    "Daniel",
+    "Matthew",
+    "Anthony",
+    "Mark",
+    "Donald",
+    "Steven",
+    "Paul",
+    "Andrew",
+    "Joshua",
+    "Bảo",
+    "Minh",
+    "Quang",
+    "Đức",
+    "Hùng",
+    "José",
+    "Juan",
+    "Luis",
+    "Carlos",
+    "Jesús",
+    "Jürgen",
+    "Björn",
+    "Søren",
+    "François",
+    "Noël",
+    "Seán",
+    "Liam",
+    "Omar",
+    "Yusuf",
+    "Ibrahim",
+    "Chidi",
+    "Kwame",
+    "Hiroshi",
+    "Kenji",
+    "Wei",
+    "Arjun",
+    "Rahul",
+    "Dmitri",
+    "Piotr",
+    "Tomás",
 ];
 
-const STREETS: &[&str] = &["Oak St", "Maple Ave", "Cedar Ln", "Elm St", "Pine Rd", "Birch Way", "Willow Ct", "Lakeview Dr", "Hillcrest Blvd", "Main St"];
-const CITIES: &[(&str, &str, &str)] = &[("Portland", "OR", "972"), ("Salem", "OR", "973"), ("Eugene", "OR", "974"), ("Vancouver", "WA", "986"), ("Beaverton", "OR", "970")];
+const STREETS: &[&str] = &[
+    "Oak St",
+    "Maple Ave",
+    "Cedar Ln",
+    "Elm St",
+    "Pine Rd",
+    "Birch Way",
+    "Willow Ct",
+    "Lakeview Dr",
+    "Hillcrest Blvd",
+    "Main St",
+];
+const CITIES: &[(&str, &str, &str)] = &[
+    ("Portland", "OR", "972"),
+    ("Salem", "OR", "973"),
+    ("Eugene", "OR", "974"),
+    ("Vancouver", "WA", "986"),
+    ("Beaverton", "OR", "970"),
+];
 
 /// The `i`-th demo patient for `seed`.
 pub fn patient(rng: &mut StdRng) -> PatientFields {
@@ -62,16 +279,33 @@ pub fn patient(rng: &mut StdRng) -> PatientFields {
     let given_list = if female { GIVEN_F } else { GIVEN_M };
     let family = FAMILY[rng.gen_range(0..FAMILY.len())];
     let given = given_list[rng.gen_range(0..given_list.len())];
-    let middle = if rng.gen_bool(0.3) { given_list[rng.gen_range(0..given_list.len())] } else { "" };
+    let middle = if rng.gen_bool(0.3) {
+        given_list[rng.gen_range(0..given_list.len())]
+    } else {
+        ""
+    };
     let year = rng.gen_range(1930..=2025);
-    let birth_date = NaiveDate::from_ymd_opt(year, rng.gen_range(1..=12), rng.gen_range(1..=28)).unwrap_or_default();
+    let birth_date = NaiveDate::from_ymd_opt(year, rng.gen_range(1..=12), rng.gen_range(1..=28))
+        .unwrap_or_default();
     let (city, state, zip) = CITIES[rng.gen_range(0..CITIES.len())];
     let area = ["503", "971", "541", "360"][rng.gen_range(0..4)];
     let phone = |rng: &mut StdRng| format!("{area}555{:04}", rng.gen_range(100..200));
     let phone_mobile = phone(rng);
-    let phone_home = if rng.gen_bool(0.3) { phone(rng) } else { String::new() };
+    let phone_home = if rng.gen_bool(0.3) {
+        phone(rng)
+    } else {
+        String::new()
+    };
     let fold = chartroom_store::search::fold_words(given).join("");
-    let email = if rng.gen_bool(0.6) { format!("{}.{}@example.com", fold, chartroom_store::search::fold_words(family).join("")) } else { String::new() };
+    let email = if rng.gen_bool(0.6) {
+        format!(
+            "{}.{}@example.com",
+            fold,
+            chartroom_store::search::fold_words(family).join("")
+        )
+    } else {
+        String::new()
+    };
     PatientFields {
         family_name: family.to_string(),
         given_name: given.to_string(),
@@ -80,7 +314,11 @@ pub fn patient(rng: &mut StdRng) -> PatientFields {
         birth_date,
         sex: if female { Sex::Female } else { Sex::Male },
         gender_identity: String::new(),
-        address_line1: format!("{} {}", rng.gen_range(1..9999), STREETS[rng.gen_range(0..STREETS.len())]),
+        address_line1: format!(
+            "{} {}",
+            rng.gen_range(1..9999),
+            STREETS[rng.gen_range(0..STREETS.len())]
+        ),
         address_line2: String::new(),
         city: city.to_string(),
         region: state.to_string(),
@@ -88,7 +326,11 @@ pub fn patient(rng: &mut StdRng) -> PatientFields {
         phone_mobile,
         phone_home,
         phone_work: String::new(),
-        preferred_contact: if email.is_empty() { PreferredContact::Phone } else { PreferredContact::Email },
+        preferred_contact: if email.is_empty() {
+            PreferredContact::Phone
+        } else {
+            PreferredContact::Email
+        },
         email,
         emergency_name: String::new(),
         emergency_relationship: String::new(),
@@ -99,7 +341,12 @@ pub fn patient(rng: &mut StdRng) -> PatientFields {
 impl Chartroom {
     /// Adds `count` synthetic patients in transactions of a thousand, each
     /// audited as one bulk creation. Needs the practice unlocked.
-    pub fn add_demo_patients(&mut self, count: usize, seed: u64, progress: &mut dyn FnMut(usize)) -> Result<()> {
+    pub fn add_demo_patients(
+        &mut self,
+        count: usize,
+        seed: u64,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<()> {
         let mut rng = StdRng::seed_from_u64(seed);
         let actor = Actor::system("demo-generator");
         let creator = self.demo_creator()?;
@@ -115,7 +362,21 @@ impl Chartroom {
                     first.get_or_insert(p.mrn.clone());
                     last = p.id;
                 }
-                audit::append(tx, now, &actor.event(AuditAction::Create, DataCategory::Demographics, None, format!("patient/..{last}"), format!("demo data: {} synthetic patients from MRN {}", people.len(), first.unwrap_or_default())))?;
+                audit::append(
+                    tx,
+                    now,
+                    &actor.event(
+                        AuditAction::Create,
+                        DataCategory::Demographics,
+                        None,
+                        format!("patient/..{last}"),
+                        format!(
+                            "demo data: {} synthetic patients from MRN {}",
+                            people.len(),
+                            first.unwrap_or_default()
+                        ),
+                    ),
+                )?;
                 Ok(())
             })?;
             done += batch;
@@ -141,9 +402,18 @@ mod tests {
 
     #[test]
     fn the_same_seed_gives_the_same_people() {
-        let a: Vec<_> = { let mut r = StdRng::seed_from_u64(7); (0..50).map(|_| patient(&mut r)).collect() };
-        let b: Vec<_> = { let mut r = StdRng::seed_from_u64(7); (0..50).map(|_| patient(&mut r)).collect() };
-        let c: Vec<_> = { let mut r = StdRng::seed_from_u64(8); (0..50).map(|_| patient(&mut r)).collect() };
+        let a: Vec<_> = {
+            let mut r = StdRng::seed_from_u64(7);
+            (0..50).map(|_| patient(&mut r)).collect()
+        };
+        let b: Vec<_> = {
+            let mut r = StdRng::seed_from_u64(7);
+            (0..50).map(|_| patient(&mut r)).collect()
+        };
+        let c: Vec<_> = {
+            let mut r = StdRng::seed_from_u64(8);
+            (0..50).map(|_| patient(&mut r)).collect()
+        };
         assert_eq!(a, b);
         assert_ne!(a, c);
     }
@@ -170,7 +440,8 @@ mod tests {
                 preferred_contact: f.preferred_contact.as_str().into(),
                 ..Default::default()
             };
-            let v = crate::validate::patient(&input, today).unwrap_or_else(|e| panic!("{e:?} for {input:?}"));
+            let v = crate::validate::patient(&input, today)
+                .unwrap_or_else(|e| panic!("{e:?} for {input:?}"));
             assert_eq!(v, f);
         }
     }

@@ -282,8 +282,9 @@ impl Chartroom {
             R::ResetPassword {
                 user_id,
                 new_password,
-            } => admin::reset_password(self, &actor, user_id, &new_password)
-                .map(|_| Response::Done),
+            } => {
+                admin::reset_password(self, &actor, user_id, &new_password).map(|_| Response::Done)
+            }
             R::GetSettings => admin::get_settings(self).map(Response::Settings),
             R::UpdateSettings { settings } => {
                 admin::update_settings(self, &actor, &settings).map(Response::Settings)
@@ -441,9 +442,10 @@ impl Chartroom {
             }
             Guard::Needs(p) => {
                 if !s.permissions.contains(&p) {
-                    let emergency_ok = matches!(p, Permission::PatientRead | Permission::ClinicalRead)
-                        && patient.is_some()
-                        && s.emergency.as_ref().map(|e| e.patient_id) == patient;
+                    let emergency_ok =
+                        matches!(p, Permission::PatientRead | Permission::ClinicalRead)
+                            && patient.is_some()
+                            && s.emergency.as_ref().map(|e| e.patient_id) == patient;
                     if !emergency_ok {
                         return Err(ApiError::PermissionDenied(format!(
                             "it needs the {p:?} permission"

@@ -13,7 +13,9 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use chartroom_keys::{read_backup_key_file, restore_backup, write_backup, DbKey, KeyFile, RecoveryCode};
+use chartroom_keys::{
+    read_backup_key_file, restore_backup, write_backup, DbKey, KeyFile, RecoveryCode,
+};
 use chartroom_store::audit::{self, ChainReport};
 use chartroom_store::model::{AuditAction, DataCategory, Role};
 use chartroom_store::settings::{self, Practice};
@@ -59,9 +61,16 @@ pub(crate) fn auto_open(app: &mut Chartroom) -> Result<()> {
 fn open_with_key(app: &mut Chartroom, key: DbKey, kf: KeyFile) -> Result<()> {
     kf.verify_key(&key)?;
     let store = Store::open(&app.cfg.db_path(), key.as_bytes())?;
-    let practice = settings::practice(store.read())?.ok_or_else(|| ApiError::BadState("the database has no practice record".into()))?;
+    let practice = settings::practice(store.read())?
+        .ok_or_else(|| ApiError::BadState("the database has no practice record".into()))?;
     app.key_file = Some(kf.clone());
-    app.open = Some(Open { store, key, key_file: kf, practice, session: None });
+    app.open = Some(Open {
+        store,
+        key,
+        key_file: kf,
+        practice,
+        session: None,
+    });
     app.problem = None;
     Ok(())
 }
@@ -88,7 +97,10 @@ pub(crate) fn setup(
         return Err(ApiError::AlreadySetUp);
     }
     let mut errs = FieldErrors::default();
-    let name = practice_name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = practice_name
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if name.is_empty() {
         errs.add("practice_name", "Practice name is required");
     }
@@ -99,7 +111,10 @@ pub(crate) fn setup(
     validate::password(&mut errs, "admin_password", admin_password);
     let passphrase = passphrase.filter(|p| !p.is_empty());
     match (app.cfg.keystore.is_some(), passphrase) {
-        (false, None) => errs.add("passphrase", "No system keyring is available, so a practice passphrase is needed to protect the key"),
+        (false, None) => errs.add(
+            "passphrase",
+            "No system keyring is available, so a practice passphrase is needed to protect the key",
+        ),
         (_, Some(p)) => {
             if let Err(e) = chartroom_keys::check_passphrase_strength(p) {
                 errs.add("passphrase", e.to_string());
@@ -113,7 +128,14 @@ pub(crate) fn setup(
     let code = RecoveryCode::generate();
     let practice_id = random_id();
     let now = app.clock.now();
-    let kf = KeyFile::create(&practice_id, &key, &code, passphrase, app.cfg.kdf, &now.to_rfc3339())?;
+    let kf = KeyFile::create(
+        &practice_id,
+        &key,
+        &code,
+        passphrase,
+        app.cfg.kdf,
+        &now.to_rfc3339(),
+    )?;
     let key_storage = match &app.cfg.keystore {
         Some(ks) => {
             ks.save(&practice_id, &key)?;
@@ -121,19 +143,42 @@ pub(crate) fn setup(
         }
         None => "passphrase".to_string(),
     };
-    std::fs::create_dir_all(&app.cfg.data_dir).map_err(|source| StoreError::Io { path: app.cfg.data_dir.clone(), source })?;
+    std::fs::create_dir_all(&app.cfg.data_dir).map_err(|source| StoreError::Io {
+        path: app.cfg.data_dir.clone(),
+        source,
+    })?;
     kf.write_atomic(&key_path)?;
     let creating = db.with_extension("db.creating");
     let built = (|| -> Result<()> {
         let _ = std::fs::remove_file(&creating);
         let mut store = Store::create(&creating, key.as_bytes())?;
         store.write(|tx| {
-            settings::init_practice(tx, &Practice { practice_id: practice_id.clone(), name: name.clone(), created_at: now })?;
-            audit::append(tx, now, &Actor::system("setup").event(AuditAction::Setup, DataCategory::Administration, None, "practice", format!("practice set up; key kept in {key_storage}")))?;
+            settings::init_practice(
+                tx,
+                &Practice {
+                    practice_id: practice_id.clone(),
+                    name: name.clone(),
+                    created_at: now,
+                },
+            )?;
+            audit::append(
+                tx,
+                now,
+                &Actor::system("setup").event(
+                    AuditAction::Setup,
+                    DataCategory::Administration,
+                    None,
+                    "practice",
+                    format!("practice set up; key kept in {key_storage}"),
+                ),
+            )?;
             Ok::<_, ApiError>(())
         })?;
         store.close()?;
-        std::fs::rename(&creating, &db).map_err(|source| StoreError::Io { path: db.clone(), source })?;
+        std::fs::rename(&creating, &db).map_err(|source| StoreError::Io {
+            path: db.clone(),
+            source,
+        })?;
         Ok(())
     })();
     if let Err(e) = built {
@@ -149,15 +194,27 @@ pub(crate) fn setup(
     admin::create_user(
         app,
         &Actor::system("setup"),
-        &admin::UserForm { username: &username, full_name: admin_full_name, credentials: "", roles: &[Role::Administrator, Role::PracticeManager], can_emergency_access: true },
+        &admin::UserForm {
+            username: &username,
+            full_name: admin_full_name,
+            credentials: "",
+            roles: &[Role::Administrator],
+            can_emergency_access: true,
+        },
         admin_password,
     )?;
-    Ok(SetupResult { recovery_code: code.display().to_string(), key_storage, practice_id })
+    Ok(SetupResult {
+        recovery_code: code.display().to_string(),
+        key_storage,
+        practice_id,
+    })
 }
 
 fn locked_key_file(app: &Chartroom) -> Result<KeyFile> {
     if app.open.is_some() {
-        return Err(ApiError::BadState("the database is already unlocked".into()));
+        return Err(ApiError::BadState(
+            "the database is already unlocked".into(),
+        ));
     }
     app.key_file.clone().ok_or(ApiError::NeedsSetup)
 }
@@ -172,15 +229,23 @@ pub(crate) fn unlock_with_passphrase(app: &mut Chartroom, passphrase: &str) -> R
 
 /// Unlocks with the recovery code, then puts the key back in the keyring (or
 /// wraps it with a new passphrase where there is no keyring).
-pub(crate) fn unlock_with_recovery(app: &mut Chartroom, code: &str, new_passphrase: Option<&str>) -> Result<()> {
+pub(crate) fn unlock_with_recovery(
+    app: &mut Chartroom,
+    code: &str,
+    new_passphrase: Option<&str>,
+) -> Result<()> {
     let mut kf = locked_key_file(app)?;
     let code = RecoveryCode::parse(code)?;
     let new_passphrase = new_passphrase.filter(|p| !p.is_empty());
     if app.cfg.keystore.is_none() && new_passphrase.is_none() && !kf.has_passphrase() {
-        return Err(ApiError::field("new_passphrase", "No system keyring is available: choose a practice passphrase to protect the key"));
+        return Err(ApiError::field(
+            "new_passphrase",
+            "No system keyring is available: choose a practice passphrase to protect the key",
+        ));
     }
     if let Some(p) = new_passphrase {
-        chartroom_keys::check_passphrase_strength(p).map_err(|e| ApiError::field("new_passphrase", e.to_string()))?;
+        chartroom_keys::check_passphrase_strength(p)
+            .map_err(|e| ApiError::field("new_passphrase", e.to_string()))?;
     }
     let key = kf.unwrap_with_recovery(&code)?;
     let mut detail = String::from("unlocked with the recovery code");
@@ -198,7 +263,13 @@ pub(crate) fn unlock_with_recovery(app: &mut Chartroom, code: &str, new_passphra
 }
 
 fn audit_unlock(app: &mut Chartroom, detail: &str) -> Result<()> {
-    app.audit(Actor::system("workstation").event(AuditAction::Unlock, DataCategory::Security, None, "database", detail))
+    app.audit(Actor::system("workstation").event(
+        AuditAction::Unlock,
+        DataCategory::Security,
+        None,
+        "database",
+        detail,
+    ))
 }
 
 /// What `chartroom verify` found.
@@ -222,9 +293,22 @@ impl Chartroom {
         let open = self.open_mut()?;
         let integrity_problem = open.store.integrity_check()?;
         let chain = audit::verify(open.store.read())?;
-        let report = VerifyReport { integrity_problem, chain };
-        let detail = if report.ok() { "database and audit chain verified".to_string() } else { "verification FAILED".to_string() };
-        self.audit(Actor::system(who).event(AuditAction::Verify, DataCategory::Audit, None, "database", detail))?;
+        let report = VerifyReport {
+            integrity_problem,
+            chain,
+        };
+        let detail = if report.ok() {
+            "database and audit chain verified".to_string()
+        } else {
+            "verification FAILED".to_string()
+        };
+        self.audit(Actor::system(who).event(
+            AuditAction::Verify,
+            DataCategory::Audit,
+            None,
+            "database",
+            detail,
+        ))?;
         Ok(report)
     }
 
@@ -234,7 +318,10 @@ impl Chartroom {
     /// restores on a new machine with the recovery code.
     pub fn backup(&mut self, out: &Path, who: &str, progress: &mut dyn FnMut(u64)) -> Result<u64> {
         if out.exists() {
-            return Err(ApiError::BadState(format!("{} already exists; choose a new file name", out.display())));
+            return Err(ApiError::BadState(format!(
+                "{} already exists; choose a new file name",
+                out.display()
+            )));
         }
         let dir = self.cfg.data_dir.clone();
         let open = self.open_mut()?;
@@ -242,19 +329,40 @@ impl Chartroom {
         open.store.snapshot_to(&snap, open.key.as_bytes())?;
         let partial = out.with_extension("partial");
         let result = (|| -> Result<u64> {
-            let input = BufReader::new(File::open(&snap).map_err(|source| StoreError::Io { path: snap.clone(), source })?);
-            let file = File::create(&partial).map_err(|source| StoreError::Io { path: partial.clone(), source })?;
+            let input = BufReader::new(File::open(&snap).map_err(|source| StoreError::Io {
+                path: snap.clone(),
+                source,
+            })?);
+            let file = File::create(&partial).map_err(|source| StoreError::Io {
+                path: partial.clone(),
+                source,
+            })?;
             let mut w = BufWriter::new(file);
             let n = write_backup(input, &mut w, &open.key, &open.key_file, progress)?;
-            let file = w.into_inner().map_err(|e| StoreError::Io { path: partial.clone(), source: e.into_error() })?;
-            file.sync_all().map_err(|source| StoreError::Io { path: partial.clone(), source })?;
-            std::fs::rename(&partial, out).map_err(|source| StoreError::Io { path: out.to_path_buf(), source })?;
+            let file = w.into_inner().map_err(|e| StoreError::Io {
+                path: partial.clone(),
+                source: e.into_error(),
+            })?;
+            file.sync_all().map_err(|source| StoreError::Io {
+                path: partial.clone(),
+                source,
+            })?;
+            std::fs::rename(&partial, out).map_err(|source| StoreError::Io {
+                path: out.to_path_buf(),
+                source,
+            })?;
             Ok(n)
         })();
         let _ = std::fs::remove_file(&snap);
         let _ = std::fs::remove_file(&partial);
         let n = result?;
-        self.audit(Actor::system(who).event(AuditAction::Backup, DataCategory::Administration, None, "database", format!("encrypted backup written ({n} bytes)")))?;
+        self.audit(Actor::system(who).event(
+            AuditAction::Backup,
+            DataCategory::Administration,
+            None,
+            "database",
+            format!("encrypted backup written ({n} bytes)"),
+        ))?;
         Ok(n)
     }
 }
@@ -268,29 +376,57 @@ pub enum RestoreKey<'a> {
 /// Restores `backup` into `into` (a folder without a practice in it):
 /// decrypts to a temporary file, opens it, checks integrity and the audit
 /// chain, and only then moves it into place beside its key file.
-pub fn restore(backup: &Path, into: &Path, unlock: RestoreKey<'_>, clock: &dyn crate::Clock, progress: &mut dyn FnMut(u64)) -> Result<VerifyReport> {
+pub fn restore(
+    backup: &Path,
+    into: &Path,
+    unlock: RestoreKey<'_>,
+    clock: &dyn crate::Clock,
+    progress: &mut dyn FnMut(u64),
+) -> Result<VerifyReport> {
     let cfg_db = into.join("chartroom.db");
     let cfg_key = into.join("chartroom.key");
     if cfg_db.exists() || cfg_key.exists() {
-        return Err(ApiError::BadState(format!("{} already holds a practice; restore into a new folder", into.display())));
+        return Err(ApiError::BadState(format!(
+            "{} already holds a practice; restore into a new folder",
+            into.display()
+        )));
     }
-    let open_backup = || File::open(backup).map(BufReader::new).map_err(|source| StoreError::Io { path: backup.to_path_buf(), source });
+    let open_backup = || {
+        File::open(backup)
+            .map(BufReader::new)
+            .map_err(|source| StoreError::Io {
+                path: backup.to_path_buf(),
+                source,
+            })
+    };
     let kf = read_backup_key_file(open_backup()?)?;
     let key = match unlock {
         RestoreKey::RecoveryCode(c) => kf.unwrap_with_recovery(&RecoveryCode::parse(c)?)?,
         RestoreKey::Passphrase(p) => kf.unwrap_with_passphrase(p)?,
     };
-    std::fs::create_dir_all(into).map_err(|source| StoreError::Io { path: into.to_path_buf(), source })?;
+    std::fs::create_dir_all(into).map_err(|source| StoreError::Io {
+        path: into.to_path_buf(),
+        source,
+    })?;
     let tmp: PathBuf = into.join("chartroom.db.restoring");
     let _ = std::fs::remove_file(&tmp);
     let result = (|| -> Result<VerifyReport> {
-        let file = File::create(&tmp).map_err(|source| StoreError::Io { path: tmp.clone(), source })?;
+        let file = File::create(&tmp).map_err(|source| StoreError::Io {
+            path: tmp.clone(),
+            source,
+        })?;
         let mut w = BufWriter::new(file);
         restore_backup(open_backup()?, &mut w, &key, progress)?;
-        w.flush().map_err(|source| StoreError::Io { path: tmp.clone(), source })?;
+        w.flush().map_err(|source| StoreError::Io {
+            path: tmp.clone(),
+            source,
+        })?;
         drop(w);
         let store = Store::open(&tmp, key.as_bytes())?;
-        let report = VerifyReport { integrity_problem: store.integrity_check()?, chain: audit::verify(store.read())? };
+        let report = VerifyReport {
+            integrity_problem: store.integrity_check()?,
+            chain: audit::verify(store.read())?,
+        };
         store.close()?;
         Ok(report)
     })();
@@ -298,7 +434,10 @@ pub fn restore(backup: &Path, into: &Path, unlock: RestoreKey<'_>, clock: &dyn c
         Ok(r) if r.ok() => r,
         Ok(r) => {
             let _ = std::fs::remove_file(&tmp);
-            return Err(ApiError::BadState(format!("the restored copy failed verification ({:?}); nothing was put in place", r)));
+            return Err(ApiError::BadState(format!(
+                "the restored copy failed verification ({:?}); nothing was put in place",
+                r
+            )));
         }
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
@@ -309,10 +448,23 @@ pub fn restore(backup: &Path, into: &Path, unlock: RestoreKey<'_>, clock: &dyn c
         }
     };
     kf.write_atomic(&cfg_key)?;
-    std::fs::rename(&tmp, &cfg_db).map_err(|source| StoreError::Io { path: cfg_db.clone(), source })?;
+    std::fs::rename(&tmp, &cfg_db).map_err(|source| StoreError::Io {
+        path: cfg_db.clone(),
+        source,
+    })?;
     let mut store = Store::open(&cfg_db, key.as_bytes())?;
     store.write(|tx| {
-        audit::append(tx, clock.now(), &Actor::system("restore").event(AuditAction::Backup, DataCategory::Administration, None, "database", "restored from an encrypted backup"))?;
+        audit::append(
+            tx,
+            clock.now(),
+            &Actor::system("restore").event(
+                AuditAction::Backup,
+                DataCategory::Administration,
+                None,
+                "database",
+                "restored from an encrypted backup",
+            ),
+        )?;
         Ok::<_, ApiError>(())
     })?;
     Ok(report)
@@ -323,20 +475,33 @@ pub fn restore(backup: &Path, into: &Path, unlock: RestoreKey<'_>, clock: &dyn c
 pub fn config_for(data_dir: PathBuf, use_keyring: bool) -> Config {
     let (keystore, keyring_detail) = if use_keyring {
         match chartroom_keys::SystemKeyring::open() {
-            Ok(k) => (Some(std::sync::Arc::new(k) as std::sync::Arc<dyn chartroom_keys::KeyStore>), String::new()),
+            Ok(k) => (
+                Some(std::sync::Arc::new(k) as std::sync::Arc<dyn chartroom_keys::KeyStore>),
+                String::new(),
+            ),
             Err(e) => (None, e.to_string()),
         }
     } else {
         (None, "the keyring is turned off for this run".to_string())
     };
-    Config { data_dir, keystore, keyring_detail, kdf: chartroom_keys::KdfParams::interactive(), idle_lock_override_secs: None }
+    Config {
+        data_dir,
+        keystore,
+        keyring_detail,
+        kdf: chartroom_keys::KdfParams::interactive(),
+        idle_lock_override_secs: None,
+    }
 }
 
 /// Where a practice lives by default: the platform's per-user data folder
 /// (`$XDG_DATA_HOME/chartroom`, `~/.local/share/chartroom`,
 /// `~/Library/Application Support/Chartroom`, `%APPDATA%\Chartroom`).
 pub fn default_data_dir() -> PathBuf {
-    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     if cfg!(target_os = "windows") {
         if let Some(p) = env("APPDATA") {
             return p.join("Chartroom");

@@ -3,9 +3,7 @@
 //! TypeScript twins are generated into `ui/src/bindings/`.
 
 use chartroom_store::audit::{AuditFilter, ChainReport};
-use chartroom_store::model::{
-    AuditRecord, Patient, PatientSummary, Role, UserAccount,
-};
+use chartroom_store::model::{AuditRecord, Patient, PatientSummary, Role, UserAccount};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -56,19 +54,26 @@ pub enum Request {
         passphrase: Option<String>,
     },
     /// Unlock the database key with the practice passphrase.
-    UnlockWithPassphrase { passphrase: String },
+    UnlockWithPassphrase {
+        passphrase: String,
+    },
     /// Unlock with the recovery code; the key is then stored in the keyring
     /// again (or wrapped by `new_passphrase` when there is no keyring).
     UnlockWithRecovery {
         code: String,
         new_passphrase: Option<String>,
     },
-    Login { username: String, password: String },
+    Login {
+        username: String,
+        password: String,
+    },
     Logout,
     /// Lock the session now (the UI's inactivity timer, or the user).
     LockSession,
     /// Resume a locked session with the password.
-    ResumeSession { password: String },
+    ResumeSession {
+        password: String,
+    },
     /// The user is active (typing in a form): keeps the session from locking.
     Heartbeat,
     ChangeOwnPassword {
@@ -88,7 +93,9 @@ pub enum Request {
         from_search: Option<String>,
     },
     /// Patients who may be the same person, before registering.
-    CheckDuplicates { patient: PatientInput },
+    CheckDuplicates {
+        patient: PatientInput,
+    },
     /// Register; fails with the possible duplicates unless acknowledged.
     RegisterPatient {
         patient: PatientInput,
@@ -106,7 +113,10 @@ pub enum Request {
         patient_id: i64,
     },
     /// Break the glass: see one patient's chart outside one's role, with a reason.
-    EmergencyAccess { mrn: String, reason: String },
+    EmergencyAccess {
+        mrn: String,
+        reason: String,
+    },
     ListUsers,
     /// Names of users, for filters (audit report).
     ListUserNames,
@@ -137,9 +147,13 @@ pub enum Request {
         new_password: String,
     },
     GetSettings,
-    UpdateSettings { settings: Settings },
+    UpdateSettings {
+        settings: Settings,
+    },
     VerifyAudit,
-    AuditReport { filter: AuditFilter },
+    AuditReport {
+        filter: AuditFilter,
+    },
 }
 
 /// Practice-wide settings an administrator changes.
@@ -245,10 +259,14 @@ pub struct PatientVersion {
 #[serde(tag = "outcome", rename_all = "snake_case")]
 #[ts(export)]
 pub enum RegisterOutcome {
-    Registered { chart: PatientChart },
+    Registered {
+        chart: PatientChart,
+    },
     /// Not registered: these may be the same person. Open one of them, or
     /// register again with `acknowledge_duplicates`.
-    PossibleDuplicates { candidates: Vec<PatientSummary> },
+    PossibleDuplicates {
+        candidates: Vec<PatientSummary>,
+    },
 }
 
 /// A user's id and name, for filters.

@@ -4,7 +4,9 @@
 //! the account for fifteen minutes. A locked session keeps its place (the UI
 //! keeps its unsaved forms); only the password, or logging out, ends it.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use chartroom_store::audit;
 use chartroom_store::model::{AuditAction, DataCategory, UserAccount};
@@ -94,8 +96,18 @@ fn check_password(
     let now = app.clock.now();
     if let Some(until) = user.locked_until {
         if until > now {
-            let actor = Actor { user_id: Some(user.id), username: user.username.clone(), emergency: false };
-            app.audit(actor.event(AuditAction::FailedLogin, DataCategory::Security, None, format!("user/{}", user.id), format!("{what}: account locked")))?;
+            let actor = Actor {
+                user_id: Some(user.id),
+                username: user.username.clone(),
+                emergency: false,
+            };
+            app.audit(actor.event(
+                AuditAction::FailedLogin,
+                DataCategory::Security,
+                None,
+                format!("user/{}", user.id),
+                format!("{what}: account locked"),
+            ))?;
             return Ok(Outcome::Fail(ApiError::AccountLocked {
                 until: until.format("%H:%M UTC").to_string(),
             }));
@@ -126,11 +138,19 @@ fn check_password(
         audit::append(
             tx,
             now,
-            &actor.event(AuditAction::FailedLogin, DataCategory::Security, None, format!("user/{user_id}"), detail),
+            &actor.event(
+                AuditAction::FailedLogin,
+                DataCategory::Security,
+                None,
+                format!("user/{user_id}"),
+                detail,
+            ),
         )?;
         Ok(Outcome::Fail(if locked {
             ApiError::AccountLocked {
-                until: (now + Duration::minutes(LOCKOUT_MINUTES)).format("%H:%M UTC").to_string(),
+                until: (now + Duration::minutes(LOCKOUT_MINUTES))
+                    .format("%H:%M UTC")
+                    .to_string(),
             }
         } else {
             ApiError::WrongPassword
@@ -169,10 +189,22 @@ pub(crate) fn login(app: &mut Chartroom, username: &str, password: &str) -> Resu
         emergency: false,
     };
     if user.disabled {
-        app.audit(actor.event(AuditAction::FailedLogin, DataCategory::Security, None, format!("user/{}", user.id), "login: account disabled"))?;
+        app.audit(actor.event(
+            AuditAction::FailedLogin,
+            DataCategory::Security,
+            None,
+            format!("user/{}", user.id),
+            "login: account disabled",
+        ))?;
         return Err(ApiError::AccountDisabled);
     }
-    app.audit(actor.event(AuditAction::Login, DataCategory::Security, None, format!("user/{}", user.id), ""))?;
+    app.audit(actor.event(
+        AuditAction::Login,
+        DataCategory::Security,
+        None,
+        format!("user/{}", user.id),
+        "",
+    ))?;
     let now = app.clock.now();
     let idle = app.idle_lock_secs();
     let session = Session {
@@ -203,7 +235,13 @@ pub(crate) fn lock(app: &mut Chartroom, actor: &Actor) -> Result<()> {
         .map(|s| s.locked)
         .unwrap_or(true);
     if !already {
-        app.audit(actor.event(AuditAction::Lock, DataCategory::Security, None, "", "locked"))?;
+        app.audit(actor.event(
+            AuditAction::Lock,
+            DataCategory::Security,
+            None,
+            "",
+            "locked",
+        ))?;
         if let Some(s) = app.open_mut()?.session.as_mut() {
             s.locked = true;
         }
@@ -231,7 +269,13 @@ pub(crate) fn resume(app: &mut Chartroom, actor: &Actor, password: &str) -> Resu
         app.open_mut()?.session = None;
         return Err(ApiError::AccountDisabled);
     }
-    app.audit(actor.event(AuditAction::Unlock, DataCategory::Security, None, "", "session resumed"))?;
+    app.audit(actor.event(
+        AuditAction::Unlock,
+        DataCategory::Security,
+        None,
+        "",
+        "session resumed",
+    ))?;
     let now = app.clock.now();
     let idle = app.idle_lock_secs();
     let open = app.open_mut()?;

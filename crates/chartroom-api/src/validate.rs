@@ -18,7 +18,13 @@ const US_STATES: &[&str] = &[
 ];
 
 /// A person's name part: letters (any script), spaces, hyphens, apostrophes, periods.
-pub fn name(errs: &mut FieldErrors, field: &str, label: &str, value: &str, required: bool) -> String {
+pub fn name(
+    errs: &mut FieldErrors,
+    field: &str,
+    label: &str,
+    value: &str,
+    required: bool,
+) -> String {
     let v = value.split_whitespace().collect::<Vec<_>>().join(" ");
     if v.is_empty() {
         if required {
@@ -40,22 +46,36 @@ pub fn name(errs: &mut FieldErrors, field: &str, label: &str, value: &str, requi
 }
 
 /// A birth date: a real date, not in the future, not before 1900.
-pub fn birth_date(errs: &mut FieldErrors, field: &str, value: &str, today: NaiveDate) -> Option<NaiveDate> {
+pub fn birth_date(
+    errs: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
     let v = value.trim();
     if v.is_empty() {
         errs.add(field, "Birth date is required");
         return None;
     }
     let Some(d) = parse_typed_date(v) else {
-        errs.add(field, format!("\"{v}\" is not a date; use YYYY-MM-DD or MM/DD/YYYY"));
+        errs.add(
+            field,
+            format!("\"{v}\" is not a date; use YYYY-MM-DD or MM/DD/YYYY"),
+        );
         return None;
     };
     if d > today {
-        errs.add(field, format!("Birth date {d} is in the future (today is {today})"));
+        errs.add(
+            field,
+            format!("Birth date {d} is in the future (today is {today})"),
+        );
         return None;
     }
     if d < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(d) {
-        errs.add(field, format!("Birth date {d} is before 1900; check the year"));
+        errs.add(
+            field,
+            format!("Birth date {d} is before 1900; check the year"),
+        );
         return None;
     }
     Some(d)
@@ -70,30 +90,58 @@ pub fn phone(errs: &mut FieldErrors, field: &str, label: &str, value: &str) -> S
     if v.is_empty() {
         return String::new();
     }
-    if let Some(bad) = v.chars().find(|c| !(c.is_ascii_digit() || " ()-.+".contains(*c))) {
+    if let Some(bad) = v
+        .chars()
+        .find(|c| !(c.is_ascii_digit() || " ()-.+".contains(*c)))
+    {
         errs.add(field, format!("{label} cannot contain \"{bad}\""));
         return String::new();
     }
     let digits: String = v.chars().filter(|c| c.is_ascii_digit()).collect();
     if v.starts_with('+') && !v.starts_with("+1") {
         if !(8..=15).contains(&digits.len()) {
-            errs.add(field, format!("{label}: an international number has 8 to 15 digits; this has {}", digits.len()));
+            errs.add(
+                field,
+                format!(
+                    "{label}: an international number has 8 to 15 digits; this has {}",
+                    digits.len()
+                ),
+            );
             return String::new();
         }
         return format!("+{digits}");
     }
-    let national = if digits.len() == 11 && digits.starts_with('1') { &digits[1..] } else { digits.as_str() };
+    let national = if digits.len() == 11 && digits.starts_with('1') {
+        &digits[1..]
+    } else {
+        digits.as_str()
+    };
     if national.len() != 10 {
-        errs.add(field, format!("{label} has {} digits; a US number has 10 (area code and number)", national.len()));
+        errs.add(
+            field,
+            format!(
+                "{label} has {} digits; a US number has 10 (area code and number)",
+                national.len()
+            ),
+        );
         return String::new();
     }
     let b = national.as_bytes();
     if b[0] == b'0' || b[0] == b'1' {
-        errs.add(field, format!("{label}: area code cannot start with {}", b[0] as char));
+        errs.add(
+            field,
+            format!("{label}: area code cannot start with {}", b[0] as char),
+        );
         return String::new();
     }
     if b[3] == b'0' || b[3] == b'1' {
-        errs.add(field, format!("{label}: the exchange (digits 4-6) cannot start with {}", b[3] as char));
+        errs.add(
+            field,
+            format!(
+                "{label}: the exchange (digits 4-6) cannot start with {}",
+                b[3] as char
+            ),
+        );
         return String::new();
     }
     national.to_string()
@@ -109,9 +157,14 @@ pub fn email(errs: &mut FieldErrors, field: &str, value: &str) -> String {
         && !v.contains(char::is_whitespace)
         && v.split('@').count() == 2
         && v.split('@').all(|p| !p.is_empty())
-        && v.rsplit('@').next().is_some_and(|d| d.contains('.') && !d.starts_with('.') && !d.ends_with('.'));
+        && v.rsplit('@')
+            .next()
+            .is_some_and(|d| d.contains('.') && !d.starts_with('.') && !d.ends_with('.'));
     if !ok {
-        errs.add(field, format!("\"{v}\" is not an email address (name@example.com)"));
+        errs.add(
+            field,
+            format!("\"{v}\" is not an email address (name@example.com)"),
+        );
     }
     v.to_string()
 }
@@ -127,32 +180,93 @@ fn short_text(errs: &mut FieldErrors, field: &str, label: &str, value: &str, max
 /// Turns a registration form into patient details, or every field error at once.
 pub fn patient(input: &PatientInput, today: NaiveDate) -> Result<PatientFields> {
     let mut e = FieldErrors::default();
-    let family_name = name(&mut e, "family_name", "Family name", &input.family_name, true);
+    let family_name = name(
+        &mut e,
+        "family_name",
+        "Family name",
+        &input.family_name,
+        true,
+    );
     let given_name = name(&mut e, "given_name", "Given name", &input.given_name, true);
-    let middle_name = name(&mut e, "middle_name", "Middle name", &input.middle_name, false);
-    let preferred_name = name(&mut e, "preferred_name", "Preferred name", &input.preferred_name, false);
+    let middle_name = name(
+        &mut e,
+        "middle_name",
+        "Middle name",
+        &input.middle_name,
+        false,
+    );
+    let preferred_name = name(
+        &mut e,
+        "preferred_name",
+        "Preferred name",
+        &input.preferred_name,
+        false,
+    );
     let birth = birth_date(&mut e, "birth_date", &input.birth_date, today);
     let sex = Sex::parse(input.sex.trim());
     if sex.is_none() {
-        e.add("sex", if input.sex.trim().is_empty() { "Sex is required".to_string() } else { format!("\"{}\" is not one of female, male, other, unknown", input.sex) });
+        e.add(
+            "sex",
+            if input.sex.trim().is_empty() {
+                "Sex is required".to_string()
+            } else {
+                format!(
+                    "\"{}\" is not one of female, male, other, unknown",
+                    input.sex
+                )
+            },
+        );
     }
-    let gender_identity = short_text(&mut e, "gender_identity", "Gender identity", &input.gender_identity, 60);
-    let address_line1 = short_text(&mut e, "address_line1", "Address", &input.address_line1, 120);
-    let address_line2 = short_text(&mut e, "address_line2", "Address line 2", &input.address_line2, 120);
+    let gender_identity = short_text(
+        &mut e,
+        "gender_identity",
+        "Gender identity",
+        &input.gender_identity,
+        60,
+    );
+    let address_line1 = short_text(
+        &mut e,
+        "address_line1",
+        "Address",
+        &input.address_line1,
+        120,
+    );
+    let address_line2 = short_text(
+        &mut e,
+        "address_line2",
+        "Address line 2",
+        &input.address_line2,
+        120,
+    );
     let city = short_text(&mut e, "city", "City", &input.city, 80);
     let region = input.region.trim().to_uppercase();
     if !region.is_empty() && !US_STATES.contains(&region.as_str()) {
-        e.add("region", format!("\"{}\" is not a US state or territory code (like OR or NY)", input.region.trim()));
+        e.add(
+            "region",
+            format!(
+                "\"{}\" is not a US state or territory code (like OR or NY)",
+                input.region.trim()
+            ),
+        );
     }
     let postal_code = input.postal_code.trim().to_string();
     if !postal_code.is_empty() {
         let ok = match postal_code.len() {
             5 => postal_code.chars().all(|c| c.is_ascii_digit()),
-            10 => postal_code.chars().enumerate().all(|(i, c)| if i == 5 { c == '-' } else { c.is_ascii_digit() }),
+            10 => postal_code.chars().enumerate().all(|(i, c)| {
+                if i == 5 {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            }),
             _ => false,
         };
         if !ok {
-            e.add("postal_code", format!("\"{postal_code}\" is not a ZIP code (5 digits, or ZIP+4 like 97201-1234)"));
+            e.add(
+                "postal_code",
+                format!("\"{postal_code}\" is not a ZIP code (5 digits, or ZIP+4 like 97201-1234)"),
+            );
         }
     }
     let phone_mobile = phone(&mut e, "phone_mobile", "Mobile phone", &input.phone_mobile);
@@ -160,34 +274,78 @@ pub fn patient(input: &PatientInput, today: NaiveDate) -> Result<PatientFields> 
     let phone_work = phone(&mut e, "phone_work", "Work phone", &input.phone_work);
     let email = email(&mut e, "email", &input.email);
     let contact = input.preferred_contact.trim();
-    let preferred_contact = if contact.is_empty() { Some(PreferredContact::Phone) } else { PreferredContact::parse(contact) };
+    let preferred_contact = if contact.is_empty() {
+        Some(PreferredContact::Phone)
+    } else {
+        PreferredContact::parse(contact)
+    };
     match preferred_contact {
-        None => e.add("preferred_contact", format!("\"{contact}\" is not one of phone, text, email, mail")),
-        Some(PreferredContact::Text) if input.phone_mobile.trim().is_empty() => {
-            e.add("phone_mobile", "A mobile phone is needed when the preferred contact is text")
-        }
-        Some(PreferredContact::Email) if input.email.trim().is_empty() => {
-            e.add("email", "An email address is needed when the preferred contact is email")
-        }
-        Some(PreferredContact::Mail) if input.address_line1.trim().is_empty() || input.city.trim().is_empty() || input.postal_code.trim().is_empty() => {
-            e.add("address_line1", "A full address (street, city, ZIP) is needed when the preferred contact is mail")
+        None => e.add(
+            "preferred_contact",
+            format!("\"{contact}\" is not one of phone, text, email, mail"),
+        ),
+        Some(PreferredContact::Text) if input.phone_mobile.trim().is_empty() => e.add(
+            "phone_mobile",
+            "A mobile phone is needed when the preferred contact is text",
+        ),
+        Some(PreferredContact::Email) if input.email.trim().is_empty() => e.add(
+            "email",
+            "An email address is needed when the preferred contact is email",
+        ),
+        Some(PreferredContact::Mail)
+            if input.address_line1.trim().is_empty()
+                || input.city.trim().is_empty()
+                || input.postal_code.trim().is_empty() =>
+        {
+            e.add(
+                "address_line1",
+                "A full address (street, city, ZIP) is needed when the preferred contact is mail",
+            )
         }
         Some(PreferredContact::Phone)
-            if [&input.phone_mobile, &input.phone_home, &input.phone_work].iter().all(|p| p.trim().is_empty()) =>
+            if [&input.phone_mobile, &input.phone_home, &input.phone_work]
+                .iter()
+                .all(|p| p.trim().is_empty()) =>
         {
-            e.add("phone_mobile", "A phone number is needed when the preferred contact is phone")
+            e.add(
+                "phone_mobile",
+                "A phone number is needed when the preferred contact is phone",
+            )
         }
         _ => {}
     }
-    let emergency_name = name(&mut e, "emergency_name", "Emergency contact name", &input.emergency_name, false);
-    let emergency_relationship = short_text(&mut e, "emergency_relationship", "Relationship", &input.emergency_relationship, 40);
-    let emergency_phone = phone(&mut e, "emergency_phone", "Emergency contact phone", &input.emergency_phone);
+    let emergency_name = name(
+        &mut e,
+        "emergency_name",
+        "Emergency contact name",
+        &input.emergency_name,
+        false,
+    );
+    let emergency_relationship = short_text(
+        &mut e,
+        "emergency_relationship",
+        "Relationship",
+        &input.emergency_relationship,
+        40,
+    );
+    let emergency_phone = phone(
+        &mut e,
+        "emergency_phone",
+        "Emergency contact phone",
+        &input.emergency_phone,
+    );
     if !emergency_name.is_empty() && input.emergency_phone.trim().is_empty() {
-        e.add("emergency_phone", "An emergency contact needs a phone number");
+        e.add(
+            "emergency_phone",
+            "An emergency contact needs a phone number",
+        );
     }
     e.finish()?;
-    let (Some(birth_date), Some(sex), Some(preferred_contact)) = (birth, sex, preferred_contact) else {
-        return Err(crate::ApiError::Internal("validation passed without values".into()));
+    let (Some(birth_date), Some(sex), Some(preferred_contact)) = (birth, sex, preferred_contact)
+    else {
+        return Err(crate::ApiError::Internal(
+            "validation passed without values".into(),
+        ));
     };
     Ok(PatientFields {
         family_name,
@@ -218,8 +376,14 @@ pub fn username(errs: &mut FieldErrors, value: &str) -> String {
     let v = value.trim().to_lowercase();
     if v.len() < 3 || v.len() > 32 {
         errs.add("username", "Username must be 3 to 32 characters");
-    } else if let Some(bad) = v.chars().find(|c| !(c.is_ascii_alphanumeric() || "._-".contains(*c))) {
-        errs.add("username", format!("Username cannot contain \"{bad}\"; use letters, digits, . _ -"));
+    } else if let Some(bad) = v
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "._-".contains(*c)))
+    {
+        errs.add(
+            "username",
+            format!("Username cannot contain \"{bad}\"; use letters, digits, . _ -"),
+        );
     }
     v
 }
@@ -287,24 +451,66 @@ mod tests {
 
     #[test]
     fn each_bad_field_is_named_with_its_reason() {
-        assert_eq!(check(|i| i.birth_date = "2031-01-01".into()), "birth_date: Birth date 2031-01-01 is in the future (today is 2026-03-02)");
-        assert_eq!(check(|i| i.birth_date = "1984-02-30".into()), "birth_date: \"1984-02-30\" is not a date; use YYYY-MM-DD or MM/DD/YYYY");
+        assert_eq!(
+            check(|i| i.birth_date = "2031-01-01".into()),
+            "birth_date: Birth date 2031-01-01 is in the future (today is 2026-03-02)"
+        );
+        assert_eq!(
+            check(|i| i.birth_date = "1984-02-30".into()),
+            "birth_date: \"1984-02-30\" is not a date; use YYYY-MM-DD or MM/DD/YYYY"
+        );
         assert_eq!(check(|i| i.birth_date = "03/12/1984".into()), "ok");
-        assert_eq!(check(|i| i.birth_date = "1850-01-01".into()), "birth_date: Birth date 1850-01-01 is before 1900; check the year");
-        assert_eq!(check(|i| i.phone_mobile = "555-12".into()), "phone_mobile: Mobile phone has 5 digits; a US number has 10 (area code and number)");
-        assert_eq!(check(|i| i.phone_mobile = "(103) 555-0134".into()), "phone_mobile: Mobile phone: area code cannot start with 1");
-        assert_eq!(check(|i| i.phone_mobile = "503 155 0134".into()), "phone_mobile: Mobile phone: the exchange (digits 4-6) cannot start with 1");
+        assert_eq!(
+            check(|i| i.birth_date = "1850-01-01".into()),
+            "birth_date: Birth date 1850-01-01 is before 1900; check the year"
+        );
+        assert_eq!(
+            check(|i| i.phone_mobile = "555-12".into()),
+            "phone_mobile: Mobile phone has 5 digits; a US number has 10 (area code and number)"
+        );
+        assert_eq!(
+            check(|i| i.phone_mobile = "(103) 555-0134".into()),
+            "phone_mobile: Mobile phone: area code cannot start with 1"
+        );
+        assert_eq!(
+            check(|i| i.phone_mobile = "503 155 0134".into()),
+            "phone_mobile: Mobile phone: the exchange (digits 4-6) cannot start with 1"
+        );
         assert_eq!(check(|i| i.phone_mobile = "1-503-555-0134".into()), "ok");
         assert_eq!(check(|i| i.phone_mobile = "+44 20 7946 0958".into()), "ok");
-        assert_eq!(check(|i| i.phone_mobile = "call me".into()), "phone_mobile: Mobile phone cannot contain \"c\"");
-        assert_eq!(check(|i| i.family_name = "  ".into()), "family_name: Family name is required");
-        assert_eq!(check(|i| i.given_name = "R2D2".into()), "given_name: Given name cannot contain \"2\"");
-        assert_eq!(check(|i| i.email = "ann@".into()), "email: \"ann@\" is not an email address (name@example.com)");
+        assert_eq!(
+            check(|i| i.phone_mobile = "call me".into()),
+            "phone_mobile: Mobile phone cannot contain \"c\""
+        );
+        assert_eq!(
+            check(|i| i.family_name = "  ".into()),
+            "family_name: Family name is required"
+        );
+        assert_eq!(
+            check(|i| i.given_name = "R2D2".into()),
+            "given_name: Given name cannot contain \"2\""
+        );
+        assert_eq!(
+            check(|i| i.email = "ann@".into()),
+            "email: \"ann@\" is not an email address (name@example.com)"
+        );
         assert_eq!(check(|i| i.sex = "".into()), "sex: Sex is required");
-        assert_eq!(check(|i| i.region = "XX".into()), "region: \"XX\" is not a US state or territory code (like OR or NY)");
-        assert_eq!(check(|i| i.postal_code = "9720".into()), "postal_code: \"9720\" is not a ZIP code (5 digits, or ZIP+4 like 97201-1234)");
-        assert_eq!(check(|i| i.preferred_contact = "email".into()), "email: An email address is needed when the preferred contact is email");
-        assert_eq!(check(|i| i.emergency_name = "Bao Nguyen".into()), "emergency_phone: An emergency contact needs a phone number");
+        assert_eq!(
+            check(|i| i.region = "XX".into()),
+            "region: \"XX\" is not a US state or territory code (like OR or NY)"
+        );
+        assert_eq!(
+            check(|i| i.postal_code = "9720".into()),
+            "postal_code: \"9720\" is not a ZIP code (5 digits, or ZIP+4 like 97201-1234)"
+        );
+        assert_eq!(
+            check(|i| i.preferred_contact = "email".into()),
+            "email: An email address is needed when the preferred contact is email"
+        );
+        assert_eq!(
+            check(|i| i.emergency_name = "Bao Nguyen".into()),
+            "emergency_phone: An emergency contact needs a phone number"
+        );
     }
 
     #[test]

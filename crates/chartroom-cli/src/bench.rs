@@ -27,11 +27,25 @@ struct Figures {
 }
 
 fn build(path: &std::path::Path, n: usize, opts: &StoreOptions) -> Result<(), String> {
-    let at = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).single().ok_or("bad date")?;
+    let at = Utc
+        .with_ymd_and_hms(2026, 1, 5, 9, 0, 0)
+        .single()
+        .ok_or("bad date")?;
     let mut store = Store::create_with(path, &KEY, opts).map_err(|e| e.to_string())?;
     let user = store
         .write(|tx| {
-            users::insert(tx, &users::NewUser { username: "bench", full_name: "Bench", credentials: "", password_hash: "-", roles: &[Role::FrontDesk], can_emergency_access: false }, at)
+            users::insert(
+                tx,
+                &users::NewUser {
+                    username: "bench",
+                    full_name: "Bench",
+                    credentials: "",
+                    password_hash: "-",
+                    roles: &[Role::FrontDesk],
+                    can_emergency_access: false,
+                },
+                at,
+            )
         })
         .map_err(|e| e.to_string())?
         .id;
@@ -73,7 +87,11 @@ fn typing_queries(n: usize, typists: usize) -> Vec<String> {
     out
 }
 
-fn measure(path: &std::path::Path, opts: &StoreOptions, queries: &[String]) -> Result<Figures, String> {
+fn measure(
+    path: &std::path::Path,
+    opts: &StoreOptions,
+    queries: &[String],
+) -> Result<Figures, String> {
     let t = Instant::now();
     let store = Store::open_with(path, &KEY, opts).map_err(|e| e.to_string())?;
     let open = t.elapsed();
@@ -92,7 +110,15 @@ fn measure(path: &std::path::Path, opts: &StoreOptions, queries: &[String]) -> R
     let total = all.elapsed();
     times.sort();
     let pct = |p: f64| times[((times.len() as f64 * p).ceil() as usize).clamp(1, times.len()) - 1];
-    Ok(Figures { open, p50: pct(0.50), p95: pct(0.95), p99: pct(0.99), max: *times.last().unwrap_or(&Duration::ZERO), total, queries: times.len() })
+    Ok(Figures {
+        open,
+        p50: pct(0.50),
+        p95: pct(0.95),
+        p99: pct(0.99),
+        max: *times.last().unwrap_or(&Duration::ZERO),
+        total,
+        queries: times.len(),
+    })
 }
 
 fn ms(d: Duration) -> String {
@@ -114,16 +140,28 @@ pub fn run(sizes: &[usize], work_dir: Option<PathBuf>, typists: usize) -> Result
         let queries = typing_queries(n, typists);
         let mut figs = Vec::new();
         for (label, plain) in [("encrypted", false), ("plain", true)] {
-            let opts = StoreOptions { plaintext_for_benchmark: plain, ..StoreOptions::default() };
+            let opts = StoreOptions {
+                plaintext_for_benchmark: plain,
+                ..StoreOptions::default()
+            };
             let path = dir.join(format!("{label}-{n}.db"));
             if !path.exists() {
                 eprintln!("generating {n} patients ({label})...");
                 let t = Instant::now();
                 build(&path, n, &opts)?;
-                eprintln!("  generated in {:.1} s, {:.1} MiB", t.elapsed().as_secs_f64(), std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) as f64 / 1048576.0);
+                eprintln!(
+                    "  generated in {:.1} s, {:.1} MiB",
+                    t.elapsed().as_secs_f64(),
+                    std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) as f64 / 1048576.0
+                );
             }
             let f = measure(&path, &opts, &queries)?;
-            eprintln!("{label} {n}: open {} ms, p50 {} ms, p99 {} ms", ms(f.open), ms(f.p50), ms(f.p99));
+            eprintln!(
+                "{label} {n}: open {} ms, p50 {} ms, p99 {} ms",
+                ms(f.open),
+                ms(f.p50),
+                ms(f.p99)
+            );
             figs.push(f);
         }
         let (e, p) = (&figs[0], &figs[1]);

@@ -21,7 +21,11 @@ use chartroom_api::{demo, ApiError, Chartroom, Request, Response, SystemClock};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "chartroom", version, about = "Chartroom practice tools (offline EMR)")]
+#[command(
+    name = "chartroom",
+    version,
+    about = "Chartroom practice tools (offline EMR)"
+)]
 struct Cli {
     /// The practice's data folder.
     #[arg(long, global = true, env = "CHARTROOM_DATA_DIR")]
@@ -114,7 +118,9 @@ fn err(e: ApiError) -> String {
 }
 
 fn data_dir(cli: &Cli) -> Result<PathBuf, String> {
-    cli.data_dir.clone().ok_or_else(|| "say which practice: --data-dir DIR (or CHARTROOM_DATA_DIR)".to_string())
+    cli.data_dir
+        .clone()
+        .ok_or_else(|| "say which practice: --data-dir DIR (or CHARTROOM_DATA_DIR)".to_string())
 }
 
 fn secret(var: &str) -> Option<String> {
@@ -136,17 +142,31 @@ fn unlocked(cli: &Cli) -> Result<Chartroom, String> {
     let st = status(&mut app)?;
     match st.phase {
         Phase::LoggedOut | Phase::Active | Phase::Locked => Ok(app),
-        Phase::NeedsSetup => Err(format!("no practice in {}; run `chartroom setup` first", st.data_dir)),
-        Phase::CannotOpen => Err(st.problem.map(|p| p.message).unwrap_or_else(|| "the practice cannot be opened".into())),
+        Phase::NeedsSetup => Err(format!(
+            "no practice in {}; run `chartroom setup` first",
+            st.data_dir
+        )),
+        Phase::CannotOpen => Err(st
+            .problem
+            .map(|p| p.message)
+            .unwrap_or_else(|| "the practice cannot be opened".into())),
         Phase::NeedsUnlock => {
             if let Some(p) = secret(&cli.passphrase_env) {
-                app.handle(Request::UnlockWithPassphrase { passphrase: p }).map_err(err)?;
+                app.handle(Request::UnlockWithPassphrase { passphrase: p })
+                    .map_err(err)?;
                 eprintln!("unlocked with the practice passphrase");
             } else if let Some(c) = secret(&cli.recovery_env) {
-                app.handle(Request::UnlockWithRecovery { code: c, new_passphrase: secret(&cli.passphrase_env) }).map_err(err)?;
+                app.handle(Request::UnlockWithRecovery {
+                    code: c,
+                    new_passphrase: secret(&cli.passphrase_env),
+                })
+                .map_err(err)?;
                 eprintln!("unlocked with the recovery code");
             } else {
-                return Err(format!("the key is not in the keyring ({}); set {} or {}", st.keyring.detail, cli.passphrase_env, cli.recovery_env));
+                return Err(format!(
+                    "the key is not in the keyring ({}); set {} or {}",
+                    st.keyring.detail, cli.passphrase_env, cli.recovery_env
+                ));
             }
             Ok(app)
         }
@@ -166,8 +186,15 @@ fn progress_bytes(total_hint: u64) -> impl FnMut(u64) {
 
 fn run(cli: Cli) -> CliResult {
     match &cli.cmd {
-        Cmd::Setup { practice_name, admin_username, admin_full_name, admin_password_env } => {
-            let password = secret(admin_password_env).ok_or_else(|| format!("set the administrator's password in {admin_password_env}"))?;
+        Cmd::Setup {
+            practice_name,
+            admin_username,
+            admin_full_name,
+            admin_password_env,
+        } => {
+            let password = secret(admin_password_env).ok_or_else(|| {
+                format!("set the administrator's password in {admin_password_env}")
+            })?;
             let cfg = config_for(data_dir(&cli)?, !cli.no_keyring);
             let mut app = Chartroom::start(cfg, Arc::new(SystemClock));
             let r = app
@@ -181,21 +208,33 @@ fn run(cli: Cli) -> CliResult {
                 .map_err(err)?;
             if let Response::Setup(s) = r {
                 println!("Practice set up. The key is kept in: {}", s.key_storage);
-                println!("RECOVERY CODE (print it or write it down, keep it safe): {}", s.recovery_code);
+                println!(
+                    "RECOVERY CODE (print it or write it down, keep it safe): {}",
+                    s.recovery_code
+                );
             }
             Ok(())
         }
         Cmd::UnlockCheck => {
             let mut app = unlocked(&cli)?;
             let st = status(&mut app)?;
-            println!("ok: {} unlocks ({:?})", st.practice_name.unwrap_or_default(), st.phase);
+            println!(
+                "ok: {} unlocks ({:?})",
+                st.practice_name.unwrap_or_default(),
+                st.phase
+            );
             Ok(())
         }
         Cmd::Backup { out } => {
             let mut app = unlocked(&cli)?;
-            let n = app.backup(out, "cli", &mut progress_bytes(0)).map_err(err)?;
+            let n = app
+                .backup(out, "cli", &mut progress_bytes(0))
+                .map_err(err)?;
             eprintln!();
-            println!("backup written: {} ({n} bytes of database, encrypted)", out.display());
+            println!(
+                "backup written: {} ({n} bytes of database, encrypted)",
+                out.display()
+            );
             Ok(())
         }
         Cmd::Restore { backup, into } => {
@@ -204,9 +243,20 @@ fn run(cli: Cli) -> CliResult {
             } else {
                 return restore_with_passphrase(&cli, backup, into);
             };
-            let report = restore(backup, into, RestoreKey::RecoveryCode(&key), &SystemClock, &mut progress_bytes(0)).map_err(err)?;
+            let report = restore(
+                backup,
+                into,
+                RestoreKey::RecoveryCode(&key),
+                &SystemClock,
+                &mut progress_bytes(0),
+            )
+            .map_err(err)?;
             eprintln!();
-            println!("restored into {} and verified: {} audit records, chain intact", into.display(), report.chain.records);
+            println!(
+                "restored into {} and verified: {} audit records, chain intact",
+                into.display(),
+                report.chain.records
+            );
             Ok(())
         }
         Cmd::Verify => {
@@ -220,17 +270,45 @@ fn run(cli: Cli) -> CliResult {
                 None => println!("audit chain: ok ({} records)", r.chain.records),
                 Some(b) => println!("audit chain: BROKEN at record {}: {}", b.id, b.reason),
             }
-            if r.ok() { Ok(()) } else { Err("verification failed".into()) }
+            if r.ok() {
+                Ok(())
+            } else {
+                Err("verification failed".into())
+            }
         }
         Cmd::Demo { patients, seed } => demo_practice(&cli, *patients, *seed),
-        Cmd::Bench { patients, work_dir, typists } => bench::run(patients, work_dir.clone(), *typists),
+        Cmd::Bench {
+            patients,
+            work_dir,
+            typists,
+        } => bench::run(patients, work_dir.clone(), *typists),
     }
 }
 
-fn restore_with_passphrase(cli: &Cli, backup: &std::path::Path, into: &std::path::Path) -> CliResult {
-    let p = secret(&cli.passphrase_env).ok_or_else(|| format!("set {} (recovery code) or {} (passphrase)", cli.recovery_env, cli.passphrase_env))?;
-    let report = restore(backup, into, RestoreKey::Passphrase(&p), &SystemClock, &mut progress_bytes(0)).map_err(err)?;
-    println!("restored into {} and verified: {} audit records, chain intact", into.display(), report.chain.records);
+fn restore_with_passphrase(
+    cli: &Cli,
+    backup: &std::path::Path,
+    into: &std::path::Path,
+) -> CliResult {
+    let p = secret(&cli.passphrase_env).ok_or_else(|| {
+        format!(
+            "set {} (recovery code) or {} (passphrase)",
+            cli.recovery_env, cli.passphrase_env
+        )
+    })?;
+    let report = restore(
+        backup,
+        into,
+        RestoreKey::Passphrase(&p),
+        &SystemClock,
+        &mut progress_bytes(0),
+    )
+    .map_err(err)?;
+    println!(
+        "restored into {} and verified: {} audit records, chain intact",
+        into.display(),
+        report.chain.records
+    );
     Ok(())
 }
 
@@ -241,7 +319,10 @@ fn demo_practice(cli: &Cli, patients: usize, seed: u64) -> CliResult {
     let mut app = Chartroom::start(cfg, Arc::new(SystemClock));
     let st = status(&mut app)?;
     if st.phase != Phase::NeedsSetup {
-        return Err(format!("{} already holds a practice; the demo needs an empty folder", dir.display()));
+        return Err(format!(
+            "{} already holds a practice; the demo needs an empty folder",
+            dir.display()
+        ));
     }
     let passphrase = secret(&cli.passphrase_env);
     let r = app
@@ -253,8 +334,14 @@ fn demo_practice(cli: &Cli, patients: usize, seed: u64) -> CliResult {
             passphrase,
         })
         .map_err(err)?;
-    let Response::Setup(setup) = r else { return Err("unexpected answer to set-up".into()) };
-    app.handle(Request::Login { username: "admin".into(), password: demo::DEMO_PASSWORD.into() }).map_err(err)?;
+    let Response::Setup(setup) = r else {
+        return Err("unexpected answer to set-up".into());
+    };
+    app.handle(Request::Login {
+        username: "admin".into(),
+        password: demo::DEMO_PASSWORD.into(),
+    })
+    .map_err(err)?;
     for (username, full_name, credentials, roles) in demo::DEMO_USERS {
         app.handle(Request::CreateUser {
             username: username.to_string(),
@@ -277,6 +364,10 @@ fn demo_practice(cli: &Cli, patients: usize, seed: u64) -> CliResult {
     eprintln!();
     std::fs::write(dir.join("DEMO-RECOVERY-CODE.txt"), format!("Demo practice recovery code (demo only; a real practice prints it and keeps it offline):\n{}\n", setup.recovery_code))
         .map_err(|e| e.to_string())?;
-    println!("demo practice ready in {} ({patients} patients); key kept in: {}", dir.display(), setup.key_storage);
+    println!(
+        "demo practice ready in {} ({patients} patients); key kept in: {}",
+        dir.display(),
+        setup.key_storage
+    );
     Ok(())
 }

@@ -60,12 +60,18 @@ fn chain_hash(prev: &[u8], r: &AuditRecord) -> [u8; 32] {
 pub fn append(tx: &Transaction<'_>, at: DateTime<Utc>, ev: &AuditEvent) -> Result<i64> {
     let (action, category) = match (ev.action, ev.category) {
         (Some(a), Some(c)) => (a, c),
-        _ => return Err(StoreError::Decode("audit event needs an action and a category".into())),
+        _ => {
+            return Err(StoreError::Decode(
+                "audit event needs an action and a category".into(),
+            ))
+        }
     };
     let head: Option<(i64, Vec<u8>)> = tx
-        .query_row("SELECT last_id, last_hash FROM audit_head WHERE id = 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT last_id, last_hash FROM audit_head WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?;
     let (last_id, prev) = head.unwrap_or((0, GENESIS.to_vec()));
     // Microsecond precision, so the stored text round-trips exactly.
@@ -195,7 +201,11 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
             );
         }
         if stored_prev != prev {
-            return broken(id, "does not follow the record before it (deleted, inserted or reordered)", records);
+            return broken(
+                id,
+                "does not follow the record before it (deleted, inserted or reordered)",
+                records,
+            );
         }
         if chain_hash(&prev, &rec).as_slice() != stored_hash.as_slice() {
             return broken(id, "contents do not match its hash (edited)", records);
@@ -204,9 +214,11 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
         expected_id += 1;
     }
     let head: Option<(i64, Vec<u8>)> = conn
-        .query_row("SELECT last_id, last_hash FROM audit_head WHERE id = 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT last_id, last_hash FROM audit_head WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?;
     let last_id = expected_id - 1;
     match head {
@@ -221,7 +233,11 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
                 );
             }
             if head_hash != prev {
-                return broken(last_id, "the newest record does not match the chain head", records);
+                return broken(
+                    last_id,
+                    "the newest record does not match the chain head",
+                    records,
+                );
             }
         }
     }
@@ -256,7 +272,9 @@ pub fn query(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditRecord>> {
         "SELECT id, at, user_id, username, patient_id, action, category, record_id, detail, \
          emergency FROM audit_log WHERE 1 = 1",
     );
-    let from = f.from.map(|t| t.to_rfc3339_opts(SecondsFormat::Micros, true));
+    let from = f
+        .from
+        .map(|t| t.to_rfc3339_opts(SecondsFormat::Micros, true));
     let to = f.to.map(|t| t.to_rfc3339_opts(SecondsFormat::Micros, true));
     let action = f.action.map(|a| a.as_str());
     let mut bind: Vec<&dyn ToSql> = Vec::new();

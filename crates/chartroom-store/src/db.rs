@@ -176,7 +176,9 @@ impl Store {
         c.pragma_update(None, "cache_size", -opts.cache_kib)?;
         let mode: String = c.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::Decode(format!("journal mode is {mode}, not WAL")));
+            return Err(StoreError::Decode(format!(
+                "journal mode is {mode}, not WAL"
+            )));
         }
         // FULL: a commit is on disk (WAL fsynced) before it is acknowledged.
         c.pragma_update(None, "synchronous", "FULL")?;
@@ -237,11 +239,23 @@ impl Store {
             path: dest.to_path_buf(),
             source: std::io::Error::other("path is not valid UTF-8"),
         })?;
+        // The connection may not create files; attach an empty one instead
+        // (SQLite treats a zero-length file as an empty database).
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(dest)
+            .map_err(|source| StoreError::Io {
+                path: dest.to_path_buf(),
+                source,
+            })?;
         let lit = key_literal(key);
         // The app holds the only connection and runs one command at a time,
         // so nothing writes while the export runs: the copy is consistent.
-        self.conn
-            .execute("ATTACH DATABASE ?1 AS snapshot KEY ?2", [dest_str, lit.as_str()])?;
+        self.conn.execute(
+            "ATTACH DATABASE ?1 AS snapshot KEY ?2",
+            [dest_str, lit.as_str()],
+        )?;
         let result = (|| -> Result<()> {
             let v: i64 = self
                 .conn

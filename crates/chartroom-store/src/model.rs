@@ -164,6 +164,9 @@ pub struct PatientSummary {
     pub birth_date: NaiveDate,
     pub sex: Sex,
     pub phone: String,
+    /// Age at the clinic's today ("42 y"); the store leaves it empty and the
+    /// API fills it in.
+    pub age_text: String,
 }
 
 /// A user account as administrators see it (never the password hash).

@@ -77,14 +77,23 @@ fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<PatientSummary> {
         preferred_name: r.get(4)?,
         birth_date: r.get(5)?,
         sex: decode(Sex::parse(&sex), "sex")?,
-        phone: phones.into_iter().find(|p| !p.is_empty()).unwrap_or_default(),
+        phone: phones
+            .into_iter()
+            .find(|p| !p.is_empty())
+            .unwrap_or_default(),
+        age_text: String::new(),
     })
 }
 
 /// Every search token of a patient, deduplicated, in a stable order.
 fn tokens(mrn: &str, f: &PatientFields) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for part in [&f.family_name, &f.given_name, &f.middle_name, &f.preferred_name] {
+    for part in [
+        &f.family_name,
+        &f.given_name,
+        &f.middle_name,
+        &f.preferred_name,
+    ] {
         out.extend(search::fold_words(part));
     }
     out.push(mrn.to_string());
@@ -184,8 +193,7 @@ pub fn update(
             found: old.version,
         });
     }
-    let snapshot =
-        serde_json::to_string(&old).map_err(|e| StoreError::Decode(e.to_string()))?;
+    let snapshot = serde_json::to_string(&old).map_err(|e| StoreError::Decode(e.to_string()))?;
     tx.execute(
         "INSERT INTO patient_history (patient_id, version, snapshot, replaced_at, replaced_by) \
          VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -30,7 +30,11 @@ pub fn fold_words(text: &str) -> Vec<String> {
 
 /// The key patients sort by in lists: folded family name, then given name.
 pub fn sort_name(family: &str, given: &str) -> String {
-    format!("{} {}", fold_words(family).join(" "), fold_words(given).join(" "))
+    format!(
+        "{} {}",
+        fold_words(family).join(" "),
+        fold_words(given).join(" ")
+    )
 }
 
 /// The token for a birth date.
@@ -148,7 +152,10 @@ mod tests {
         );
         assert_eq!(parse_query("03/12/1984"), [Term::Exact("~19840312".into())]);
         assert_eq!(parse_query("1984-03-12"), [Term::Exact("~19840312".into())]);
-        assert_eq!(parse_query("(555) 013-4"), [Term::Prefix("555".into()), Term::Prefix("0134".into())]);
+        assert_eq!(
+            parse_query("(555) 013-4"),
+            [Term::Prefix("555".into()), Term::Prefix("0134".into())]
+        );
         assert_eq!(parse_query("555-0134"), [Term::Prefix("5550134".into())]);
         assert!(parse_query("  ").is_empty());
     }
@@ -161,7 +168,11 @@ mod tests {
         );
         assert_eq!(
             phone_tokens("+15035550134"),
-            ["5550134".to_string(), "5035550134".to_string(), "15035550134".to_string()]
+            [
+                "5550134".to_string(),
+                "5035550134".to_string(),
+                "15035550134".to_string()
+            ]
         );
     }
 }

@@ -49,7 +49,9 @@ pub fn rename_practice(tx: &Transaction<'_>, name: &str) -> Result<()> {
 /// Reads a setting.
 pub fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
-        .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0))
+        .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
         .optional()?)
 }
 

@@ -22,7 +22,11 @@ const COLUMNS: &str = "id, username, full_name, credentials, roles, can_emergenc
     disabled, locked_until, failed_attempts";
 
 fn roles_text(roles: &[Role]) -> String {
-    roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+    roles
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn user_from_row(r: &Row<'_>) -> rusqlite::Result<UserAccount> {
@@ -133,14 +137,26 @@ pub fn update_profile(
     let n = tx.execute(
         "UPDATE user_account SET full_name = ?2, credentials = ?3, roles = ?4, \
          can_emergency_access = ?5, updated_at = ?6 WHERE id = ?1",
-        params![id, full_name, credentials, roles_text(roles), can_emergency_access, at],
+        params![
+            id,
+            full_name,
+            credentials,
+            roles_text(roles),
+            can_emergency_access,
+            at
+        ],
     )?;
     changed(n, id)?;
     get(tx, id)
 }
 
 /// Disables or re-enables an account.
-pub fn set_disabled(tx: &Transaction<'_>, id: i64, disabled: bool, at: DateTime<Utc>) -> Result<()> {
+pub fn set_disabled(
+    tx: &Transaction<'_>,
+    id: i64,
+    disabled: bool,
+    at: DateTime<Utc>,
+) -> Result<()> {
     let n = tx.execute(
         "UPDATE user_account SET disabled = ?2, updated_at = ?3 WHERE id = ?1",
         params![id, disabled, at],

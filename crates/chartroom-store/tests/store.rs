@@ -130,13 +130,19 @@ fn marker_name_never_appears_in_any_file() {
         files
     };
     let open_files = scan("while open");
-    assert!(open_files >= 2, "expected the database and its WAL, saw {open_files} files");
+    assert!(
+        open_files >= 2,
+        "expected the database and its WAL, saw {open_files} files"
+    );
     let Fixture { store, .. } = fx;
     store.close().unwrap();
     scan("after close");
     // The data is really there: the right key finds it.
     let store = Store::open(&dir.join("chartroom.db"), &KEY).unwrap();
-    assert_eq!(patients::search(store.read(), marker, 500).unwrap().len(), 200);
+    assert_eq!(
+        patients::search(store.read(), marker, 500).unwrap().len(),
+        200
+    );
 }
 
 #[test]
@@ -161,10 +167,17 @@ fn wrong_key_is_refused_and_the_file_is_untouched() {
 fn damaged_and_truncated_files_are_refused_untouched() {
     let fx = fixture();
     let path = fx.path.clone();
-    let Fixture { mut store, _dir, user, .. } = fx;
+    let Fixture {
+        mut store,
+        _dir,
+        user,
+        ..
+    } = fx;
     for i in 0..300 {
         let f = fields("Damaged", &format!("P{i}"), (1970, 1, 1));
-        store.write(|tx| patients::insert(tx, &f, user, at(2))).unwrap();
+        store
+            .write(|tx| patients::insert(tx, &f, user, at(2)))
+            .unwrap();
     }
     store.close().unwrap();
     let original = file_bytes(&path);
@@ -175,7 +188,10 @@ fn damaged_and_truncated_files_are_refused_untouched() {
     let before = file_bytes(&path);
     let err = Store::open(&path, &KEY).unwrap_err();
     assert!(
-        matches!(err, StoreError::Damaged { .. } | StoreError::CannotDecrypt { .. }),
+        matches!(
+            err,
+            StoreError::Damaged { .. } | StoreError::CannotDecrypt { .. }
+        ),
         "{err:?}"
     );
     assert_eq!(file_bytes(&path), before, "truncated file was modified");
@@ -187,7 +203,10 @@ fn damaged_and_truncated_files_are_refused_untouched() {
     std::fs::write(&path, &bad).unwrap();
     let err = Store::open(&path, &KEY).unwrap_err();
     assert!(
-        matches!(err, StoreError::Damaged { .. } | StoreError::CannotDecrypt { .. }),
+        matches!(
+            err,
+            StoreError::Damaged { .. } | StoreError::CannotDecrypt { .. }
+        ),
         "{err:?}"
     );
     assert_eq!(file_bytes(&path), bad, "damaged file was modified");
@@ -222,7 +241,9 @@ fn create_refuses_to_overwrite() {
 fn a_newer_schema_is_refused_untouched() {
     let fx = fixture();
     let path = fx.path.clone();
-    let Fixture { mut store, _dir, .. } = fx;
+    let Fixture {
+        mut store, _dir, ..
+    } = fx;
     store
         .write(|tx| {
             tx.pragma_update(None, "user_version", 99)?;
@@ -286,8 +307,24 @@ fn updates_keep_history_and_detect_conflicts() {
         .store
         .write(|tx| patients::update(tx, id, 1, &stale, user, at(6)))
         .unwrap_err();
-    assert!(matches!(err, StoreError::Conflict { expected: 1, found: 2, .. }), "{err:?}");
-    assert_eq!(patients::get(fx.store.read(), id).unwrap().fields.given_name, "Rosa");
+    assert!(
+        matches!(
+            err,
+            StoreError::Conflict {
+                expected: 1,
+                found: 2,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        patients::get(fx.store.read(), id)
+            .unwrap()
+            .fields
+            .given_name,
+        "Rosa"
+    );
 
     let hist = patients::history(fx.store.read(), id).unwrap();
     assert_eq!(hist.len(), 1);
@@ -310,8 +347,14 @@ fn duplicates_are_found_by_birth_date_and_similar_name_or_phone() {
             .collect()
     };
     assert_eq!(names(fields("Nguyen", "Anh", (1984, 3, 12))), ["Nguyễn"]);
-    assert_eq!(names(fields("Nguyen", "Anh", (1984, 3, 13))), Vec::<String>::new());
-    assert_eq!(names(fields("Smith", "Anh", (1984, 3, 12))), Vec::<String>::new());
+    assert_eq!(
+        names(fields("Nguyen", "Anh", (1984, 3, 13))),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        names(fields("Smith", "Anh", (1984, 3, 12))),
+        Vec::<String>::new()
+    );
     let mut by_phone = fields("Someone", "Else", (2000, 1, 1));
     by_phone.phone_mobile = "5035559876".into();
     assert_eq!(names(by_phone), ["Okafor"]);
@@ -345,7 +388,9 @@ fn check_tamper(sql: &str, expect_id: i64) {
     assert_eq!(audit::verify(fx.store.read()).unwrap().first_broken, None);
     fx.store.read().execute_batch(sql).unwrap();
     let report = audit::verify(fx.store.read()).unwrap();
-    let broken = report.first_broken.unwrap_or_else(|| panic!("not detected: {sql}"));
+    let broken = report
+        .first_broken
+        .unwrap_or_else(|| panic!("not detected: {sql}"));
     assert_eq!(broken.id, expect_id, "{sql}: {}", broken.reason);
 }
 

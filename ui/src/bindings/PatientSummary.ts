@@ -4,4 +4,9 @@ import type { Sex } from "./Sex";
 /**
  * One line of a search result.
  */
-export type PatientSummary = { id: number, mrn: string, family_name: string, given_name: string, preferred_name: string, birth_date: string, sex: Sex, phone: string, };
+export type PatientSummary = { id: number, mrn: string, family_name: string, given_name: string, preferred_name: string, birth_date: string, sex: Sex, phone: string, 
+/**
+ * Age at the clinic's today ("42 y"); the store leaves it empty and the
+ * API fills it in.
+ */
+age_text: string, };

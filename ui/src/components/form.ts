@@ -39,11 +39,12 @@ export function useFormErrors(known: readonly string[], alias: Record<string, st
     setErrors({ fields, general });
   };
   const clearField = (name: string) => {
-    if (errors.fields[name]) {
-      const fields = { ...errors.fields };
+    if (!errors.fields[name]) return;
+    setErrors((prev) => {
+      const fields = { ...prev.fields };
       delete fields[name];
-      setErrors({ ...errors, fields });
-    }
+      return { ...prev, fields };
+    });
   };
   return { errors, clear, fail, clearField, setErrors };
 }
@@ -71,7 +72,7 @@ interface FieldProps {
 
 export function TextField(p: FieldProps) {
   const id = `f-${p.name}`;
-  const ref = useAutoFocus<HTMLInputElement>(p.autoFocus);
+  const ref = useAutoFocus<HTMLInputElement>(!!p.autoFocus);
   return html`<div class=${`field ${p.error ? 'has-error' : ''} ${p.class ?? ''}`}>
     <label for=${id}>${p.label}${p.required ? html`<span class="req" aria-hidden="true">*</span>` : null}</label>
     <input

@@ -41,8 +41,11 @@ export function reportError(e: unknown): void {
   toast(capitalize(err.message), 'error');
 }
 
+/** A backend message as a sentence: capital first letter, final stop. */
 export function capitalize(s: string): string {
-  return s ? s.charAt(0).toUpperCase() + s.slice(1) : s;
+  if (!s) return s;
+  const t = s.charAt(0).toUpperCase() + s.slice(1);
+  return /[.!?…)]$/.test(t) ? t : `${t}.`;
 }
 
 export function ToastHost() {

@@ -1,0 +1,1008 @@
+//! The API as a front end sees it: set-up and unlocking, login rules, the
+//! idle lock, the permission of every role for every command, registration
+//! with duplicates, conflicts, emergency access and the audit trail.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chartroom_api::protocol::{PatientInput, Phase, RegisterOutcome, Settings};
+use chartroom_api::{ApiError, Chartroom, Config, ErrorCode, FixedClock, Request, Response};
+use chartroom_keys::{KdfParams, KeyStore, MemoryKeyStore};
+use chartroom_store::audit::AuditFilter;
+use chartroom_store::model::{AuditAction, Role};
+use chrono::{Duration, TimeZone, Utc};
+
+const PW: &str = "correct-horse-9";
+const PASSPHRASE: &str = "practice passphrase 2026";
+
+struct Fx {
+    dir: tempfile::TempDir,
+    clock: Arc<FixedClock>,
+    keystore: Option<Arc<MemoryKeyStore>>,
+    app: Chartroom,
+    recovery: String,
+}
+
+fn config(dir: &Path, keystore: Option<Arc<MemoryKeyStore>>) -> Config {
+    Config {
+        data_dir: dir.to_path_buf(),
+        keystore: keystore.map(|k| k as Arc<dyn KeyStore>),
+        keyring_detail: "no keyring in tests".into(),
+        kdf: KdfParams::fast_for_tests(),
+        idle_lock_override_secs: None,
+    }
+}
+
+fn clock() -> Arc<FixedClock> {
+    // 17:00 UTC = 09:00 in a clinic at UTC-8.
+    Arc::new(FixedClock::new(
+        Utc.with_ymd_and_hms(2026, 3, 2, 17, 0, 0).unwrap(),
+        -8,
+    ))
+}
+
+fn ok(app: &mut Chartroom, req: Request) -> Response {
+    let name = format!("{req:?}");
+    app.handle(req).unwrap_or_else(|e| panic!("{name}: {e:?}"))
+}
+
+fn code(r: Result<Response, ApiError>) -> ErrorCode {
+    match r {
+        Ok(resp) => panic!("expected an error, got {resp:?}"),
+        Err(e) => e.code(),
+    }
+}
+
+/// A practice set up with a keyring (or, with `keyring = false`, a passphrase),
+/// its administrator logged in.
+fn practice(keyring: bool) -> Fx {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let keystore = keyring.then(|| Arc::new(MemoryKeyStore::new()));
+    let mut app = Chartroom::start(config(dir.path(), keystore.clone()), clock.clone());
+    let Response::Setup(s) = ok(
+        &mut app,
+        Request::SetupPractice {
+            practice_name: "Riverside Clinic".into(),
+            admin_username: "admin".into(),
+            admin_full_name: "Alex Admin".into(),
+            admin_password: PW.into(),
+            passphrase: (!keyring).then(|| PASSPHRASE.into()),
+        },
+    ) else {
+        panic!("no setup result")
+    };
+    login(&mut app, "admin");
+    Fx {
+        dir,
+        clock,
+        keystore,
+        app,
+        recovery: s.recovery_code,
+    }
+}
+
+fn login(app: &mut Chartroom, user: &str) {
+    ok(
+        app,
+        Request::Login {
+            username: user.into(),
+            password: PW.into(),
+        },
+    );
+}
+
+fn add_user(app: &mut Chartroom, username: &str, roles: &[Role], emergency: bool) {
+    ok(
+        app,
+        Request::CreateUser {
+            username: username.into(),
+            full_name: format!("{username} user"),
+            credentials: String::new(),
+            password: PW.into(),
+            roles: roles.to_vec(),
+            can_emergency_access: emergency,
+        },
+    );
+}
+
+fn anh() -> PatientInput {
+    PatientInput {
+        family_name: "Nguyễn".into(),
+        given_name: "Thị Ánh".into(),
+        birth_date: "1984-03-12".into(),
+        sex: "female".into(),
+        phone_mobile: "(503) 555-0134".into(),
+        preferred_contact: "phone".into(),
+        ..Default::default()
+    }
+}
+
+fn register(app: &mut Chartroom, p: PatientInput) -> i64 {
+    match ok(
+        app,
+        Request::RegisterPatient {
+            patient: p,
+            acknowledge_duplicates: false,
+        },
+    ) {
+        Response::Registered(RegisterOutcome::Registered { chart }) => chart.patient.id,
+        other => panic!("not registered: {other:?}"),
+    }
+}
+
+fn audit_actions(app: &mut Chartroom, patient: Option<i64>) -> Vec<String> {
+    let Response::Audit(rows) = ok(
+        app,
+        Request::AuditReport {
+            filter: AuditFilter {
+                patient_id: patient,
+                oldest_first: true,
+                limit: 1000,
+                ..Default::default()
+            },
+        },
+    ) else {
+        panic!()
+    };
+    rows.iter()
+        .map(|r| {
+            format!(
+                "{} {} {}{}",
+                r.username,
+                r.action,
+                r.category,
+                if r.emergency { " EMERGENCY" } else { "" }
+            )
+        })
+        .collect()
+}
+
+fn phase(app: &mut Chartroom) -> Phase {
+    match ok(app, Request::Status) {
+        Response::Status(s) => s.phase,
+        _ => panic!(),
+    }
+}
+
+#[test]
+fn setup_then_restart_opens_from_the_keyring() {
+    let fx = practice(true);
+    assert_eq!(fx.recovery.len(), 29);
+    let Fx {
+        dir,
+        clock,
+        keystore,
+        app,
+        ..
+    } = fx;
+    drop(app);
+    let mut app = Chartroom::start(config(dir.path(), keystore), clock);
+    assert_eq!(phase(&mut app), Phase::LoggedOut);
+    login(&mut app, "admin");
+    assert_eq!(phase(&mut app), Phase::Active);
+}
+
+#[test]
+fn setup_without_a_keyring_needs_a_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Chartroom::start(config(dir.path(), None), clock());
+    let err = app
+        .handle(Request::SetupPractice {
+            practice_name: "Clinic".into(),
+            admin_username: "admin".into(),
+            admin_full_name: "A".into(),
+            admin_password: PW.into(),
+            passphrase: None,
+        })
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Validation);
+    assert_eq!(err.to_wire().fields[0].field, "passphrase");
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "nothing may be written"
+    );
+}
+
+#[test]
+fn passphrase_mode_unlock_wrong_passphrase_changes_nothing() {
+    let fx = practice(false);
+    let Fx {
+        dir, clock, app, ..
+    } = fx;
+    drop(app);
+    let db = dir.path().join("chartroom.db");
+    let key = dir.path().join("chartroom.key");
+    let (db_before, key_before) = (std::fs::read(&db).unwrap(), std::fs::read(&key).unwrap());
+    let mut app = Chartroom::start(config(dir.path(), None), clock.clone());
+    assert_eq!(phase(&mut app), Phase::NeedsUnlock);
+    assert_eq!(
+        code(app.handle(Request::UnlockWithPassphrase {
+            passphrase: "not the passphrase".into()
+        })),
+        ErrorCode::WrongPassphrase
+    );
+    assert_eq!(
+        code(app.handle(Request::UnlockWithRecovery {
+            code: "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA".into(),
+            new_passphrase: None
+        })),
+        ErrorCode::WrongRecoveryCode
+    );
+    assert_eq!(
+        code(app.handle(Request::UnlockWithRecovery {
+            code: "not a code".into(),
+            new_passphrase: None
+        })),
+        ErrorCode::Validation
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), db_before);
+    assert_eq!(std::fs::read(&key).unwrap(), key_before);
+    assert_eq!(phase(&mut app), Phase::NeedsUnlock);
+    ok(
+        &mut app,
+        Request::UnlockWithPassphrase {
+            passphrase: PASSPHRASE.into(),
+        },
+    );
+    assert_eq!(phase(&mut app), Phase::LoggedOut);
+}
+
+#[test]
+fn a_lost_keyring_entry_is_recovered_with_the_recovery_code() {
+    let fx = practice(true);
+    let Fx {
+        dir,
+        clock,
+        keystore,
+        app,
+        recovery,
+    } = fx;
+    drop(app);
+    let ks = keystore.unwrap();
+    let practice_id: String = serde_json::from_slice::<serde_json::Value>(
+        &std::fs::read(dir.path().join("chartroom.key")).unwrap(),
+    )
+    .unwrap()["practice_id"]
+        .as_str()
+        .unwrap()
+        .into();
+    ks.forget(&practice_id).unwrap();
+    let mut app = Chartroom::start(config(dir.path(), Some(ks.clone())), clock.clone());
+    assert_eq!(phase(&mut app), Phase::NeedsUnlock);
+    assert_eq!(
+        code(app.handle(Request::UnlockWithPassphrase {
+            passphrase: "whatever-it-is".into()
+        })),
+        ErrorCode::KeyProblem
+    );
+    // Lower case and spaces instead of dashes are fine.
+    let typed = recovery.to_lowercase().replace('-', " ");
+    ok(
+        &mut app,
+        Request::UnlockWithRecovery {
+            code: typed,
+            new_passphrase: None,
+        },
+    );
+    assert_eq!(phase(&mut app), Phase::LoggedOut);
+    assert!(
+        ks.load(&practice_id).unwrap().is_some(),
+        "key is back in the keyring"
+    );
+    drop(app);
+    let mut app = Chartroom::start(config(dir.path(), Some(ks)), clock);
+    assert_eq!(phase(&mut app), Phase::LoggedOut);
+}
+
+#[test]
+fn a_missing_database_is_reported_and_never_recreated() {
+    let fx = practice(true);
+    let Fx {
+        dir,
+        clock,
+        keystore,
+        app,
+        ..
+    } = fx;
+    drop(app);
+    std::fs::remove_file(dir.path().join("chartroom.db")).unwrap();
+    for ext in ["chartroom.db-wal", "chartroom.db-shm"] {
+        let _ = std::fs::remove_file(dir.path().join(ext));
+    }
+    let mut app = Chartroom::start(config(dir.path(), keystore), clock);
+    let Response::Status(s) = ok(&mut app, Request::Status) else {
+        panic!()
+    };
+    assert_eq!(s.phase, Phase::CannotOpen);
+    assert_eq!(s.problem.unwrap().code, ErrorCode::DatabaseMissing);
+    assert_eq!(
+        code(app.handle(Request::SetupPractice {
+            practice_name: "x".into(),
+            admin_username: "admin".into(),
+            admin_full_name: "x".into(),
+            admin_password: PW.into(),
+            passphrase: None
+        })),
+        ErrorCode::AlreadySetUp
+    );
+    assert!(!dir.path().join("chartroom.db").exists());
+}
+
+#[test]
+fn wrong_passwords_lock_the_account_and_are_audited() {
+    let mut fx = practice(true);
+    add_user(&mut fx.app, "desk", &[Role::FrontDesk], false);
+    ok(&mut fx.app, Request::Logout);
+    let bad = |app: &mut Chartroom| {
+        code(app.handle(Request::Login {
+            username: "desk".into(),
+            password: "wrong-password".into(),
+        }))
+    };
+    for _ in 0..4 {
+        assert_eq!(bad(&mut fx.app), ErrorCode::WrongPassword);
+    }
+    assert_eq!(bad(&mut fx.app), ErrorCode::AccountLocked);
+    // Even the right password is refused while locked.
+    assert_eq!(
+        code(fx.app.handle(Request::Login {
+            username: "desk".into(),
+            password: PW.into()
+        })),
+        ErrorCode::AccountLocked
+    );
+    // An unknown user gets the same answer as a wrong password.
+    assert_eq!(
+        code(fx.app.handle(Request::Login {
+            username: "nobody".into(),
+            password: PW.into()
+        })),
+        ErrorCode::WrongPassword
+    );
+    fx.clock.advance(Duration::minutes(16));
+    login(&mut fx.app, "desk");
+    ok(&mut fx.app, Request::Logout);
+    login(&mut fx.app, "admin");
+    let actions = audit_actions(&mut fx.app, None);
+    let failed = actions
+        .iter()
+        .filter(|a| a.contains("failed_login"))
+        .count();
+    assert_eq!(failed, 7, "{actions:#?}");
+}
+
+#[test]
+fn disabled_accounts_cannot_log_in_and_are_kept() {
+    let mut fx = practice(true);
+    add_user(&mut fx.app, "desk", &[Role::FrontDesk], false);
+    let Response::Users(users) = ok(&mut fx.app, Request::ListUsers) else {
+        panic!()
+    };
+    let desk = users.iter().find(|u| u.username == "desk").unwrap().id;
+    ok(
+        &mut fx.app,
+        Request::SetUserDisabled {
+            user_id: desk,
+            disabled: true,
+        },
+    );
+    ok(&mut fx.app, Request::Logout);
+    assert_eq!(
+        code(fx.app.handle(Request::Login {
+            username: "desk".into(),
+            password: PW.into()
+        })),
+        ErrorCode::AccountDisabled
+    );
+    login(&mut fx.app, "admin");
+    let Response::Users(users) = ok(&mut fx.app, Request::ListUsers) else {
+        panic!()
+    };
+    assert!(users.iter().any(|u| u.username == "desk" && u.disabled));
+    // The last administrator cannot be disabled or demoted.
+    let admin = users.iter().find(|u| u.username == "admin").unwrap().id;
+    assert_eq!(
+        code(fx.app.handle(Request::SetUserDisabled {
+            user_id: admin,
+            disabled: true
+        })),
+        ErrorCode::Validation
+    );
+    assert_eq!(
+        code(fx.app.handle(Request::UpdateUser {
+            user_id: admin,
+            full_name: "A".into(),
+            credentials: String::new(),
+            roles: vec![Role::FrontDesk],
+            can_emergency_access: false
+        })),
+        ErrorCode::Validation
+    );
+}
+
+#[test]
+fn an_idle_session_locks_and_resumes_with_the_password() {
+    let mut fx = practice(true);
+    ok(
+        &mut fx.app,
+        Request::UpdateSettings {
+            settings: Settings {
+                practice_name: "Riverside Clinic".into(),
+                idle_lock_minutes: 5,
+            },
+        },
+    );
+    fx.clock.advance(Duration::minutes(4));
+    ok(&mut fx.app, Request::Heartbeat);
+    fx.clock.advance(Duration::minutes(4));
+    ok(&mut fx.app, Request::ListUsers); // 4 minutes after the heartbeat: still active
+    fx.clock.advance(Duration::minutes(5));
+    assert_eq!(
+        code(fx.app.handle(Request::ListUsers)),
+        ErrorCode::SessionLocked
+    );
+    assert_eq!(phase(&mut fx.app), Phase::Locked);
+    assert_eq!(
+        code(fx.app.handle(Request::Heartbeat)),
+        ErrorCode::SessionLocked
+    );
+    assert_eq!(
+        code(fx.app.handle(Request::ResumeSession {
+            password: "wrong-password".into()
+        })),
+        ErrorCode::WrongPassword
+    );
+    ok(
+        &mut fx.app,
+        Request::ResumeSession {
+            password: PW.into(),
+        },
+    );
+    ok(&mut fx.app, Request::ListUsers);
+    let actions = audit_actions(&mut fx.app, None);
+    assert!(
+        actions.iter().any(|a| a == "admin lock security"),
+        "{actions:#?}"
+    );
+    assert!(
+        actions.iter().any(|a| a == "admin unlock security"),
+        "{actions:#?}"
+    );
+    // Out-of-range settings are refused with the field named.
+    let err = fx
+        .app
+        .handle(Request::UpdateSettings {
+            settings: Settings {
+                practice_name: "x".into(),
+                idle_lock_minutes: 0,
+            },
+        })
+        .unwrap_err();
+    assert_eq!(err.to_wire().fields[0].field, "idle_lock_minutes");
+}
+
+/// One request of every guarded kind. The `match` makes adding a command
+/// without deciding its row here a compile error.
+fn every_guarded_request(patient: i64, user: i64) -> Vec<(&'static str, Request)> {
+    let all = vec![
+        Request::Heartbeat,
+        Request::ChangeOwnPassword {
+            current_password: "x".into(),
+            new_password: "y".into(),
+        },
+        Request::GetSettings,
+        Request::SearchPatients {
+            query: "ng".into(),
+            limit: 10,
+        },
+        Request::OpenPatient {
+            patient_id: patient,
+            from_search: None,
+        },
+        Request::PatientHistory {
+            patient_id: patient,
+        },
+        Request::CheckDuplicates { patient: anh() },
+        Request::RegisterPatient {
+            patient: PatientInput::default(),
+            acknowledge_duplicates: false,
+        },
+        Request::UpdatePatient {
+            patient_id: patient,
+            expected_version: 99,
+            patient: PatientInput::default(),
+        },
+        Request::EmergencyAccess {
+            mrn: "100001".into(),
+            reason: "short".into(),
+        },
+        Request::ListUsers,
+        Request::ListUserNames,
+        Request::CreateUser {
+            username: "x".into(),
+            full_name: String::new(),
+            credentials: String::new(),
+            password: String::new(),
+            roles: vec![],
+            can_emergency_access: false,
+        },
+        Request::UpdateUser {
+            user_id: user,
+            full_name: String::new(),
+            credentials: String::new(),
+            roles: vec![],
+            can_emergency_access: false,
+        },
+        Request::SetUserDisabled {
+            user_id: 999,
+            disabled: false,
+        },
+        Request::ResetPassword {
+            user_id: 999,
+            new_password: "short".into(),
+        },
+        Request::UpdateSettings {
+            settings: Settings {
+                practice_name: String::new(),
+                idle_lock_minutes: 0,
+            },
+        },
+        Request::VerifyAudit,
+        Request::AuditReport {
+            filter: AuditFilter {
+                limit: 5,
+                ..Default::default()
+            },
+        },
+    ];
+    all.into_iter()
+        .map(|r| {
+            let name = match &r {
+                Request::Status
+                | Request::SetupPractice { .. }
+                | Request::UnlockWithPassphrase { .. }
+                | Request::UnlockWithRecovery { .. }
+                | Request::Login { .. } => "public",
+                Request::Logout | Request::LockSession | Request::ResumeSession { .. } => "session",
+                Request::Heartbeat => "heartbeat",
+                Request::ChangeOwnPassword { .. } => "change_own_password",
+                Request::GetSettings => "get_settings",
+                Request::SearchPatients { .. } => "search_patients",
+                Request::OpenPatient { .. } => "open_patient",
+                Request::PatientHistory { .. } => "patient_history",
+                Request::CheckDuplicates { .. } => "check_duplicates",
+                Request::RegisterPatient { .. } => "register_patient",
+                Request::UpdatePatient { .. } => "update_patient",
+                Request::EmergencyAccess { .. } => "emergency_access",
+                Request::ListUsers => "list_users",
+                Request::ListUserNames => "list_user_names",
+                Request::CreateUser { .. } => "create_user",
+                Request::UpdateUser { .. } => "update_user",
+                Request::SetUserDisabled { .. } => "set_user_disabled",
+                Request::ResetPassword { .. } => "reset_password",
+                Request::UpdateSettings { .. } => "update_settings",
+                Request::VerifyAudit => "verify_audit",
+                Request::AuditReport { .. } => "audit_report",
+            };
+            (name, r)
+        })
+        .collect()
+}
+
+/// Allowed (`Y`) or refused (`-`) for front desk, clinician, billing,
+/// practice manager, administrator.
+const MATRIX: &str = "
+heartbeat            Y Y Y Y Y
+change_own_password  Y Y Y Y Y
+get_settings         Y Y Y Y Y
+search_patients      Y Y Y Y -
+open_patient         Y Y Y Y -
+patient_history      Y Y Y Y -
+check_duplicates     Y Y - Y -
+register_patient     Y Y - Y -
+update_patient       Y Y - Y -
+emergency_access     - - - - Y
+list_users           - - - - Y
+list_user_names      - - - Y Y
+create_user          - - - - Y
+update_user          - - - - Y
+set_user_disabled    - - - - Y
+reset_password       - - - - Y
+update_settings      - - - - Y
+verify_audit         - - - Y Y
+audit_report         - - - Y Y
+";
+
+#[test]
+fn every_role_against_every_command() {
+    let mut fx = practice(true);
+    let roles = [
+        Role::FrontDesk,
+        Role::Clinician,
+        Role::Billing,
+        Role::PracticeManager,
+        Role::Administrator,
+    ];
+    for r in roles {
+        // The administrator of the matrix is not pre-authorised for
+        // emergency access unless the row says so: only "admin2" is.
+        add_user(
+            &mut fx.app,
+            &format!("u-{}", r.as_str().replace('_', "-")),
+            &[r],
+            r == Role::Administrator,
+        );
+    }
+    ok(&mut fx.app, Request::Logout);
+    login(&mut fx.app, "u-front-desk");
+    let patient = register(&mut fx.app, anh());
+    ok(&mut fx.app, Request::Logout);
+    let expected: Vec<(&str, Vec<bool>)> = MATRIX
+        .trim()
+        .lines()
+        .map(|l| {
+            let mut parts = l.split_whitespace();
+            let name = parts.next().unwrap();
+            (name, parts.map(|p| p == "Y").collect())
+        })
+        .collect();
+    let requests = every_guarded_request(patient, 1);
+    assert_eq!(
+        requests.len(),
+        expected.len(),
+        "every guarded command has a row"
+    );
+    let mut failures = Vec::new();
+    for (col, role) in roles.iter().enumerate() {
+        let user = format!("u-{}", role.as_str().replace('_', "-"));
+        for (name, req) in every_guarded_request(patient, 1) {
+            login(&mut fx.app, &user);
+            let allowed = expected
+                .iter()
+                .find(|(n, _)| *n == name)
+                .unwrap_or_else(|| panic!("no row for {name}"))
+                .1[col];
+            let result = fx.app.handle(req);
+            let denied = matches!(&result, Err(e) if e.code() == ErrorCode::PermissionDenied);
+            if denied == allowed {
+                failures.push(format!(
+                    "{role:?} {name}: expected {}, got {:?}",
+                    if allowed { "allowed" } else { "refused" },
+                    result.map(|_| "ok").map_err(|e| e.code())
+                ));
+            }
+            let _ = fx.app.handle(Request::Logout);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn nothing_but_public_commands_work_before_login() {
+    let mut fx = practice(true);
+    ok(&mut fx.app, Request::Logout);
+    for (name, req) in every_guarded_request(1, 1) {
+        let e = fx.app.handle(req).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::NotLoggedIn, "{name}");
+    }
+}
+
+#[test]
+fn registration_warns_of_duplicates_and_every_access_is_audited() {
+    let mut fx = practice(true);
+    add_user(&mut fx.app, "desk", &[Role::FrontDesk], false);
+    ok(&mut fx.app, Request::Logout);
+    login(&mut fx.app, "desk");
+    let id = register(&mut fx.app, anh());
+    // Same birth date and a similar name, typed without accents.
+    let mut again = anh();
+    again.family_name = "Nguyen".into();
+    again.given_name = "Thi Anh".into();
+    again.phone_mobile = String::new();
+    again.phone_home = "(971) 555-0199".into();
+    match ok(
+        &mut fx.app,
+        Request::RegisterPatient {
+            patient: again.clone(),
+            acknowledge_duplicates: false,
+        },
+    ) {
+        Response::Registered(RegisterOutcome::PossibleDuplicates { candidates }) => {
+            assert_eq!(candidates.iter().map(|c| c.id).collect::<Vec<_>>(), [id]);
+        }
+        other => panic!("expected duplicates, got {other:?}"),
+    }
+    let Response::Patients(found) = ok(
+        &mut fx.app,
+        Request::SearchPatients {
+            query: "nguy".into(),
+            limit: 10,
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(found.len(), 1, "the stopped registration wrote no patient");
+    match ok(
+        &mut fx.app,
+        Request::RegisterPatient {
+            patient: again,
+            acknowledge_duplicates: true,
+        },
+    ) {
+        Response::Registered(RegisterOutcome::Registered { .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    let Response::Chart(chart) = ok(
+        &mut fx.app,
+        Request::OpenPatient {
+            patient_id: id,
+            from_search: Some("nguy".into()),
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(chart.age_text, "41 y");
+    assert_eq!(chart.patient.mrn, "100001");
+
+    // Bad input: every field named, nothing written.
+    let mut bad = anh();
+    bad.birth_date = "2026-03-03".into(); // tomorrow at the clinic
+    bad.phone_mobile = "555-12".into();
+    let err = fx
+        .app
+        .handle(Request::RegisterPatient {
+            patient: bad,
+            acknowledge_duplicates: true,
+        })
+        .unwrap_err();
+    let fields: Vec<String> = err.to_wire().fields.into_iter().map(|f| f.field).collect();
+    assert_eq!(fields, ["birth_date", "phone_mobile"]);
+
+    // Two people edit the same chart: the second save is refused.
+    let mut edit = anh();
+    edit.city = "Salem".into();
+    ok(
+        &mut fx.app,
+        Request::UpdatePatient {
+            patient_id: id,
+            expected_version: 1,
+            patient: edit.clone(),
+        },
+    );
+    assert_eq!(
+        code(fx.app.handle(Request::UpdatePatient {
+            patient_id: id,
+            expected_version: 1,
+            patient: edit
+        })),
+        ErrorCode::Conflict
+    );
+    let Response::History(h) = ok(&mut fx.app, Request::PatientHistory { patient_id: id }) else {
+        panic!()
+    };
+    assert_eq!(h.len(), 1);
+    assert_eq!(h[0].replaced_by, "desk");
+
+    ok(&mut fx.app, Request::Logout);
+    login(&mut fx.app, "admin");
+    assert_eq!(
+        audit_actions(&mut fx.app, Some(id)),
+        [
+            "desk create demographics",
+            "desk query demographics",
+            "desk read demographics",
+            "desk update demographics",
+            "desk read demographics",
+        ]
+    );
+    let Response::AuditChain(chain) = ok(&mut fx.app, Request::VerifyAudit) else {
+        panic!()
+    };
+    assert_eq!(chain.first_broken, None);
+}
+
+#[test]
+fn emergency_access_is_scoped_flagged_and_expires() {
+    let mut fx = practice(true);
+    add_user(&mut fx.app, "desk", &[Role::FrontDesk], false);
+    ok(&mut fx.app, Request::Logout);
+    login(&mut fx.app, "desk");
+    let id = register(&mut fx.app, anh());
+    let mut other = anh();
+    other.family_name = "Okafor".into();
+    other.given_name = "Chidi".into();
+    other.birth_date = "1970-01-01".into();
+    other.phone_mobile = "(503) 555-0177".into();
+    let other_id = register(&mut fx.app, other);
+    ok(&mut fx.app, Request::Logout);
+    // The administrator (pre-authorised at set-up) cannot read charts...
+    login(&mut fx.app, "admin");
+    assert_eq!(
+        code(fx.app.handle(Request::OpenPatient {
+            patient_id: id,
+            from_search: None
+        })),
+        ErrorCode::PermissionDenied
+    );
+    // ...needs a reason...
+    assert_eq!(
+        code(fx.app.handle(Request::EmergencyAccess {
+            mrn: "100001".into(),
+            reason: "urgent".into()
+        })),
+        ErrorCode::Validation
+    );
+    // ...and then sees that one patient only, for an hour.
+    let Response::Chart(c) = ok(
+        &mut fx.app,
+        Request::EmergencyAccess {
+            mrn: "100001".into(),
+            reason: "patient unconscious in clinic, allergy list needed".into(),
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(c.patient.id, id);
+    ok(
+        &mut fx.app,
+        Request::OpenPatient {
+            patient_id: id,
+            from_search: None,
+        },
+    );
+    assert_eq!(
+        code(fx.app.handle(Request::OpenPatient {
+            patient_id: other_id,
+            from_search: None
+        })),
+        ErrorCode::PermissionDenied
+    );
+    fx.clock.advance(Duration::minutes(9));
+    ok(&mut fx.app, Request::Heartbeat);
+    fx.clock.advance(Duration::minutes(9));
+    ok(&mut fx.app, Request::Heartbeat);
+    fx.clock.advance(Duration::minutes(9));
+    ok(&mut fx.app, Request::Heartbeat);
+    fx.clock.advance(Duration::minutes(9));
+    ok(&mut fx.app, Request::Heartbeat);
+    fx.clock.advance(Duration::minutes(9));
+    ok(&mut fx.app, Request::Heartbeat);
+    fx.clock.advance(Duration::minutes(9));
+    ok(&mut fx.app, Request::Heartbeat);
+    fx.clock.advance(Duration::minutes(9));
+    assert_eq!(
+        code(fx.app.handle(Request::OpenPatient {
+            patient_id: id,
+            from_search: None
+        })),
+        ErrorCode::PermissionDenied
+    );
+    let actions = audit_actions(&mut fx.app, Some(id));
+    assert_eq!(
+        actions[actions.len() - 3..],
+        [
+            "admin emergency_access clinical EMERGENCY",
+            "admin read demographics EMERGENCY",
+            "admin read demographics EMERGENCY"
+        ]
+    );
+    // A user who is not pre-authorised cannot break the glass.
+    ok(&mut fx.app, Request::Logout);
+    login(&mut fx.app, "desk");
+    assert_eq!(
+        code(fx.app.handle(Request::EmergencyAccess {
+            mrn: "100001".into(),
+            reason: "curious about this patient".into()
+        })),
+        ErrorCode::PermissionDenied
+    );
+}
+
+#[test]
+fn permission_changes_are_audited_with_before_and_after() {
+    let mut fx = practice(true);
+    add_user(&mut fx.app, "desk", &[Role::FrontDesk], false);
+    let Response::Users(users) = ok(&mut fx.app, Request::ListUsers) else {
+        panic!()
+    };
+    let desk = users.iter().find(|u| u.username == "desk").unwrap().id;
+    ok(
+        &mut fx.app,
+        Request::UpdateUser {
+            user_id: desk,
+            full_name: "Dana Desk".into(),
+            credentials: String::new(),
+            roles: vec![Role::FrontDesk, Role::Billing],
+            can_emergency_access: false,
+        },
+    );
+    let Response::Audit(rows) = ok(
+        &mut fx.app,
+        Request::AuditReport {
+            filter: AuditFilter {
+                action: Some(AuditAction::PermissionChange),
+                limit: 10,
+                ..Default::default()
+            },
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0].detail,
+        "desk: roles front_desk -> front_desk,billing"
+    );
+}
+
+#[test]
+fn backup_and_restore_round_trip_with_the_recovery_code() {
+    let mut fx = practice(true);
+    add_user(&mut fx.app, "desk", &[Role::FrontDesk], false);
+    ok(&mut fx.app, Request::Logout);
+    login(&mut fx.app, "desk");
+    register(&mut fx.app, anh());
+    let out = fx.dir.path().join("backup.chartroom");
+    let n = fx.app.backup(&out, "test", &mut |_| {}).unwrap();
+    assert!(n > 0);
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(!bytes.windows(6).any(|w| w
+        == "Nguy"
+            .as_bytes()
+            .iter()
+            .chain(b"en")
+            .copied()
+            .collect::<Vec<u8>>()
+            .as_slice()));
+    let into = fx.dir.path().join("restored");
+    let wrong = chartroom_api::practice::restore(
+        &out,
+        &into,
+        chartroom_api::practice::RestoreKey::RecoveryCode("AAAAA-AAAAA-AAAAA-AAAAA-AAAAA"),
+        fx.clock.as_ref(),
+        &mut |_| {},
+    );
+    assert_eq!(wrong.unwrap_err().code(), ErrorCode::WrongRecoveryCode);
+    assert!(!into.join("chartroom.db").exists());
+    let report = chartroom_api::practice::restore(
+        &out,
+        &into,
+        chartroom_api::practice::RestoreKey::RecoveryCode(&fx.recovery),
+        fx.clock.as_ref(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(report.ok());
+    // The restored practice opens with the recovery code on a "new machine".
+    let ks = Arc::new(MemoryKeyStore::new());
+    let mut app = Chartroom::start(config(&into, Some(ks)), fx.clock.clone());
+    assert_eq!(phase(&mut app), Phase::NeedsUnlock);
+    ok(
+        &mut app,
+        Request::UnlockWithRecovery {
+            code: fx.recovery.clone(),
+            new_passphrase: None,
+        },
+    );
+    login(&mut app, "desk");
+    let Response::Patients(found) = ok(
+        &mut app,
+        Request::SearchPatients {
+            query: "nguyen".into(),
+            limit: 5,
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(found.len(), 1);
+    // Restoring over an existing practice is refused.
+    let again = chartroom_api::practice::restore(
+        &out,
+        &into,
+        chartroom_api::practice::RestoreKey::RecoveryCode(&fx.recovery),
+        fx.clock.as_ref(),
+        &mut |_| {},
+    );
+    assert!(again.is_err());
+}

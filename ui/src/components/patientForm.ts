@@ -1,0 +1,126 @@
+// The patient details form, shared by registration and editing. Inputs are
+// named by the `PatientInput` fields (`reg-<field>`); their errors come from
+// the backend (`error-<field>`).
+
+import type { ComponentChildren } from 'preact';
+import { html } from '../html';
+import type { PatientInput } from '../bindings/PatientInput';
+import type { Patient } from '../bindings/Patient';
+import { CONTACTS, CONTACT_LABEL, formatPhone, SEXES, SEX_LABEL } from '../format';
+import { SelectField, TextField } from './form';
+
+export type Field = keyof PatientInput;
+
+export const PATIENT_FIELDS: Field[] = [
+  'family_name', 'given_name', 'middle_name', 'preferred_name', 'birth_date', 'sex', 'gender_identity',
+  'address_line1', 'address_line2', 'city', 'region', 'postal_code', 'phone_mobile', 'phone_home',
+  'phone_work', 'email', 'preferred_contact', 'emergency_name', 'emergency_relationship', 'emergency_phone',
+];
+
+export function emptyPatientInput(): PatientInput {
+  return {
+    family_name: '', given_name: '', middle_name: '', preferred_name: '', birth_date: '', sex: '',
+    gender_identity: '', address_line1: '', address_line2: '', city: '', region: '', postal_code: '',
+    phone_mobile: '', phone_home: '', phone_work: '', email: '', preferred_contact: 'phone',
+    emergency_name: '', emergency_relationship: '', emergency_phone: '',
+  };
+}
+
+/** The form's values for an existing patient. */
+export function inputFromPatient(p: Patient): PatientInput {
+  return {
+    family_name: p.family_name,
+    given_name: p.given_name,
+    middle_name: p.middle_name,
+    preferred_name: p.preferred_name,
+    birth_date: p.birth_date,
+    sex: p.sex,
+    gender_identity: p.gender_identity,
+    address_line1: p.address_line1,
+    address_line2: p.address_line2,
+    city: p.city,
+    region: p.region,
+    postal_code: p.postal_code,
+    phone_mobile: formatPhone(p.phone_mobile),
+    phone_home: formatPhone(p.phone_home),
+    phone_work: formatPhone(p.phone_work),
+    email: p.email,
+    preferred_contact: p.preferred_contact,
+    emergency_name: p.emergency_name,
+    emergency_relationship: p.emergency_relationship,
+    emergency_phone: formatPhone(p.emergency_phone),
+  };
+}
+
+export function PatientForm(p: {
+  value: PatientInput;
+  /** Takes an updater, so quick successive edits never see a stale value. */
+  onChange: (update: (v: PatientInput) => PatientInput) => void;
+  errors: Record<string, string>;
+  onFieldEdited?: (f: Field) => void;
+  autoFocus?: boolean;
+  actions: ComponentChildren;
+}) {
+  const v = p.value;
+  const set = (f: Field) => (x: string) => {
+    p.onChange((prev) => ({ ...prev, [f]: x }));
+    p.onFieldEdited?.(f);
+  };
+  const phoneBlur = (f: Field) => () => {
+    const formatted = formatPhone(v[f].replace(/[^\d+]/g, ''));
+    if (formatted !== v[f] && /^\(\d{3}\) \d{3}-\d{4}$/.test(formatted)) p.onChange((prev) => ({ ...prev, [f]: formatted }));
+  };
+  const text = (f: Field, label: string, extra: Record<string, unknown> = {}) =>
+    html`<${TextField} name=${f} label=${label} testid=${`reg-${f}`} value=${v[f]} onValue=${set(f)} error=${p.errors[f]} ...${extra} />`;
+  const phone = (f: Field, label: string) =>
+    text(f, label, { type: 'tel', inputMode: 'tel', placeholder: '(503) 555-0134', onBlur: phoneBlur(f) });
+
+  return html`<div class="patient-form">
+    <section class="form-section">
+      <h2>Name</h2>
+      <div class="grid-4">
+        ${text('family_name', 'Family name', { required: true, autoFocus: p.autoFocus, autoComplete: 'off' })}
+        ${text('given_name', 'Given name', { required: true })}
+        ${text('middle_name', 'Middle name')}
+        ${text('preferred_name', 'Preferred name', { hint: 'What the patient likes to be called' })}
+      </div>
+    </section>
+    <section class="form-section">
+      <h2>Birth & sex</h2>
+      <div class="grid-4">
+        ${text('birth_date', 'Birth date', { type: 'date', required: true, placeholder: 'MM/DD/YYYY' })}
+        <${SelectField} name="sex" label="Sex" testid="reg-sex" required=${true} value=${v.sex} onValue=${set('sex')} error=${p.errors.sex} placeholder="Choose…" options=${SEXES.map((s) => ({ value: s, label: SEX_LABEL[s] }))} />
+        ${text('gender_identity', 'Gender identity', { class: 'span-2', hint: 'Optional, as the patient describes it' })}
+      </div>
+    </section>
+    <section class="form-section">
+      <h2>Address</h2>
+      <div class="grid-4">
+        ${text('address_line1', 'Street address', { class: 'span-2' })}
+        ${text('address_line2', 'Apartment, suite, unit', { class: 'span-2' })}
+        ${text('city', 'City', { class: 'span-2' })}
+        ${text('region', 'State', { maxLength: 2, placeholder: 'OR' })}
+        ${text('postal_code', 'ZIP code', { inputMode: 'numeric', placeholder: '97201' })}
+      </div>
+    </section>
+    <section class="form-section">
+      <h2>Contact</h2>
+      <div class="grid-4">
+        ${phone('phone_mobile', 'Mobile phone')}
+        ${phone('phone_home', 'Home phone')}
+        ${phone('phone_work', 'Work phone')}
+        <${SelectField} name="preferred_contact" label="Preferred contact" testid="reg-preferred_contact" value=${v.preferred_contact} onValue=${set('preferred_contact')} error=${p.errors.preferred_contact} options=${CONTACTS.map((c) => ({ value: c, label: CONTACT_LABEL[c] }))} />
+        ${text('email', 'Email', { type: 'email', class: 'span-2', autoComplete: 'off' })}
+      </div>
+    </section>
+    <section class="form-section">
+      <h2>Emergency contact</h2>
+      <div class="grid-4">
+        ${text('emergency_name', 'Name', { class: 'span-2' })}
+        ${text('emergency_relationship', 'Relationship', { placeholder: 'Spouse, parent…' })}
+        ${phone('emergency_phone', 'Phone')}
+      </div>
+    </section>
+    <div class="form-actions sticky-actions">${p.actions}</div>
+  </div>`;
+}

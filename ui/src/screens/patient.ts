@@ -1,0 +1,268 @@
+// A patient's chart: the banner (on every patient screen), then the
+// demographics, the edit form (`update_patient` with the version it started
+// from) and the history of previous versions.
+
+import { useEffect, useState } from 'preact/hooks';
+import { html } from '../html';
+import * as api from '../api';
+import { useApp } from '../app';
+import type { PatientChart } from '../bindings/PatientChart';
+import type { PatientInput } from '../bindings/PatientInput';
+import type { PatientVersion } from '../bindings/PatientVersion';
+import type { Patient } from '../bindings/Patient';
+import type { WireError } from '../bindings/WireError';
+import { Button, FormError, Spinner, useFormErrors } from '../components/form';
+import { inputFromPatient, PATIENT_FIELDS, PatientForm } from '../components/patientForm';
+import { capitalize, toast } from '../components/toast';
+import { IconAlert } from '../components/icons';
+import {
+  CONTACT_LABEL,
+  formatDate,
+  formatInstant,
+  formatPhone,
+  patientBannerName,
+  SEX_LABEL,
+} from '../format';
+import { takeChart, takeSearch } from '../handoff';
+import { navigate, patientHref } from '../router';
+
+type Mode = 'view' | 'edit' | 'history';
+
+export function PatientScreen(p: { id: number; mode: Mode }) {
+  const app = useApp();
+  const [chart, setChart] = useState<PatientChart | null>(null);
+  const [error, setError] = useState<WireError | null>(null);
+
+  const load = async (fromSearch: string | null) => {
+    setError(null);
+    try {
+      setChart(await api.openPatient(p.id, fromSearch));
+    } catch (e) {
+      setError(api.toWireError(e));
+    }
+  };
+
+  useEffect(() => {
+    const handed = takeChart(p.id);
+    if (handed) setChart(handed);
+    else void load(takeSearch(p.id));
+  }, [p.id]);
+
+  if (error && !chart) {
+    return html`<div class="panel empty-panel" role="alert">
+      <h1>The chart could not be opened</h1>
+      <p class="form-error" data-testid="form-error">${capitalize(error.message)}</p>
+      <div class="form-actions left">
+        <a class="btn btn-secondary" href="#/patients">Back to search</a>
+        ${error.code === 'session_locked' ? html`<${Button} onClick=${() => void load(null)}>Try again</${Button}>` : null}
+      </div>
+    </div>`;
+  }
+  if (!chart) return html`<${Spinner} label="Opening chart…" />`;
+
+  const canEdit = app.can('patient_write');
+  const emergency = !!app.session.emergency_mrn && app.session.emergency_mrn === chart.patient.mrn;
+  return html`<div class="screen patient-screen">
+    <${PatientBanner} chart=${chart} emergency=${emergency} />
+    <div class="tabs" role="tablist">
+      <a role="tab" class=${`tab ${p.mode === 'view' ? 'active' : ''}`} aria-selected=${p.mode === 'view'} href=${patientHref(p.id)}>Demographics</a>
+      ${canEdit
+        ? html`<a role="tab" class=${`tab ${p.mode === 'edit' ? 'active' : ''}`} aria-selected=${p.mode === 'edit'} href=${patientHref(p.id, 'edit')} data-testid="patient-edit">Edit</a>`
+        : null}
+      <a role="tab" class=${`tab ${p.mode === 'history' ? 'active' : ''}`} aria-selected=${p.mode === 'history'} href=${patientHref(p.id, 'history')} data-testid="patient-history">History</a>
+    </div>
+    ${p.mode === 'edit' && canEdit
+      ? html`<${EditPatient} chart=${chart} onSaved=${(c: PatientChart) => { setChart(c); navigate(patientHref(p.id)); }} onReload=${() => load(null)} />`
+      : p.mode === 'history'
+        ? html`<${PatientHistory} chart=${chart} />`
+        : html`<${Demographics} patient=${chart.patient} />`}
+  </div>`;
+}
+
+export function PatientBanner(p: { chart: PatientChart; emergency?: boolean }) {
+  const pt = p.chart.patient;
+  const pref = pt.preferred_name && pt.preferred_name !== pt.given_name ? pt.preferred_name : '';
+  return html`<section class=${`patient-banner ${p.emergency ? 'is-emergency' : ''}`} data-testid="patient-banner" aria-label="Patient">
+    <div class="banner-main">
+      <div class="banner-name" data-testid="banner-name">${patientBannerName(pt)}</div>
+      ${pref ? html`<div class="banner-preferred">Prefers “${pref}”</div>` : null}
+    </div>
+    <dl class="banner-facts">
+      <div><dt>DOB</dt><dd data-testid="banner-dob">${formatDate(pt.birth_date)}</dd></div>
+      <div><dt>Age</dt><dd data-testid="banner-age">${p.chart.age_text}</dd></div>
+      <div><dt>Sex</dt><dd data-testid="banner-sex">${SEX_LABEL[pt.sex] ?? pt.sex}</dd></div>
+      <div><dt>MRN</dt><dd class="mono" data-testid="banner-mrn">${pt.mrn}</dd></div>
+    </dl>
+    ${p.emergency ? html`<div class="banner-emergency">${IconAlert()} Emergency access · logged and reviewed</div>` : null}
+  </section>`;
+}
+
+const dash = (s: string) => (s ? s : html`<span class="none">—</span>`);
+
+function Demographics(p: { patient: Patient }) {
+  const pt = p.patient;
+  const fullName = [pt.given_name, pt.middle_name, pt.family_name].filter(Boolean).join(' ');
+  const address = [pt.address_line1, pt.address_line2, [pt.city, [pt.region, pt.postal_code].filter(Boolean).join(' ')].filter(Boolean).join(', ')].filter(Boolean);
+  const item = (label: string, value: unknown, testid?: string) =>
+    html`<div class="kv"><dt>${label}</dt><dd data-testid=${testid}>${value}</dd></div>`;
+  return html`<div class="cards">
+    <section class="card info-card">
+      <h2>Identity</h2>
+      <dl>
+        ${item('Legal name', fullName)}
+        ${item('Preferred name', dash(pt.preferred_name))}
+        ${item('Birth date', formatDate(pt.birth_date))}
+        ${item('Sex', SEX_LABEL[pt.sex] ?? pt.sex)}
+        ${item('Gender identity', dash(pt.gender_identity))}
+        ${item('MRN', html`<span class="mono">${pt.mrn}</span>`)}
+      </dl>
+    </section>
+    <section class="card info-card">
+      <h2>Contact</h2>
+      <dl>
+        ${item('Mobile', dash(formatPhone(pt.phone_mobile)))}
+        ${item('Home', dash(formatPhone(pt.phone_home)))}
+        ${item('Work', dash(formatPhone(pt.phone_work)))}
+        ${item('Email', dash(pt.email))}
+        ${item('Preferred contact', html`<span class="chip">${CONTACT_LABEL[pt.preferred_contact] ?? pt.preferred_contact}</span>`)}
+      </dl>
+    </section>
+    <section class="card info-card">
+      <h2>Address</h2>
+      ${address.length ? html`<address>${address.map((l) => html`<div>${l}</div>`)}</address>` : html`<p class="none">No address on file</p>`}
+    </section>
+    <section class="card info-card">
+      <h2>Emergency contact</h2>
+      ${pt.emergency_name
+        ? html`<dl>
+            ${item('Name', pt.emergency_name)}
+            ${item('Relationship', dash(pt.emergency_relationship))}
+            ${item('Phone', dash(formatPhone(pt.emergency_phone)))}
+          </dl>`
+        : html`<p class="none">No emergency contact on file</p>`}
+    </section>
+    <section class="card info-card record-card">
+      <h2>Record</h2>
+      <dl>
+        ${item('Registered', formatInstant(pt.created_at))}
+        ${item('Last changed', formatInstant(pt.updated_at))}
+        ${item('Version', String(pt.version))}
+      </dl>
+    </section>
+  </div>`;
+}
+
+function EditPatient(p: { chart: PatientChart; onSaved: (c: PatientChart) => void; onReload: () => Promise<void> }) {
+  const [value, setValue] = useState<PatientInput>(() => inputFromPatient(p.chart.patient));
+  const [busy, setBusy] = useState(false);
+  const [conflict, setConflict] = useState<string | null>(null);
+  const form = useFormErrors(PATIENT_FIELDS);
+  const version = p.chart.patient.version;
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    form.clear();
+    setConflict(null);
+    setBusy(true);
+    try {
+      const c = await api.updatePatient(p.chart.patient.id, version, value);
+      toast('Patient details saved', 'success');
+      p.onSaved(c);
+    } catch (err) {
+      const w = api.toWireError(err);
+      if (w.code === 'conflict') setConflict(capitalize(w.message));
+      else form.fail(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const reload = async () => {
+    await p.onReload();
+    setConflict(null);
+  };
+
+  // After a reload the chart is newer: start the form from it.
+  useEffect(() => {
+    setValue(inputFromPatient(p.chart.patient));
+  }, [p.chart.patient.version]);
+
+  return html`<form class="panel" onSubmit=${submit} novalidate>
+    ${conflict
+      ? html`<div class="notice notice-error" data-testid="form-error" role="alert">
+          <strong>Someone else changed this patient's details while you were editing.</strong>
+          <p>Your changes have not been saved. ${conflict}</p>
+          <p>Load the current details, then make your changes again.</p>
+          <${Button} kind="secondary" testid="patient-reload" onClick=${reload}>Load the current details</${Button}>
+        </div>`
+      : html`<${FormError} error=${form.errors.general} />`}
+    <${PatientForm}
+      value=${value}
+      onChange=${setValue}
+      errors=${form.errors.fields}
+      onFieldEdited=${form.clearField}
+      actions=${html`
+        <a class="btn btn-ghost" href=${patientHref(p.chart.patient.id)}>Cancel</a>
+        <${Button} kind="primary" type="submit" testid="reg-submit" busy=${busy}>Save changes</${Button}>
+      `}
+    />
+  </form>`;
+}
+
+const FIELD_LABEL: Partial<Record<keyof Patient, string>> = {
+  family_name: 'Family name', given_name: 'Given name', middle_name: 'Middle name', preferred_name: 'Preferred name',
+  birth_date: 'Birth date', sex: 'Sex', gender_identity: 'Gender identity', address_line1: 'Street address',
+  address_line2: 'Address line 2', city: 'City', region: 'State', postal_code: 'ZIP code', phone_mobile: 'Mobile phone',
+  phone_home: 'Home phone', phone_work: 'Work phone', email: 'Email', preferred_contact: 'Preferred contact',
+  emergency_name: 'Emergency contact', emergency_relationship: 'Relationship', emergency_phone: 'Emergency phone',
+};
+
+function show(field: keyof Patient, v: unknown): string {
+  const s = String(v ?? '');
+  if (!s) return '(empty)';
+  if (field.startsWith('phone') || field === 'emergency_phone') return formatPhone(s);
+  if (field === 'birth_date') return formatDate(s);
+  return s;
+}
+
+function PatientHistory(p: { chart: PatientChart }) {
+  const [versions, setVersions] = useState<PatientVersion[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api
+      .patientHistory(p.chart.patient.id)
+      .then((v) => setVersions([...v].sort((a, b) => b.patient.version - a.patient.version)))
+      .catch((e) => setError(capitalize(api.toWireError(e).message)));
+  }, [p.chart.patient.id, p.chart.patient.version]);
+
+  if (error) return html`<div class="form-error" role="alert">${error}</div>`;
+  if (!versions) return html`<${Spinner} label="Loading history…" />`;
+
+  const current = p.chart.patient;
+  return html`<div class="panel history" data-testid="history-list">
+    <h2>Change history</h2>
+    <ol class="timeline">
+      <li class="timeline-item current">
+        <div class="timeline-head"><strong>Current details</strong> · version ${current.version} · last changed ${formatInstant(current.updated_at)}</div>
+      </li>
+      ${versions.length === 0 ? html`<li class="timeline-item"><span class="muted">No earlier versions: the details have not been changed since registration (${formatInstant(current.created_at)}).</span></li>` : null}
+      ${versions.map((v, i) => {
+        const newer = i === 0 ? current : versions[i - 1]!.patient;
+        const changed = (Object.keys(FIELD_LABEL) as (keyof Patient)[]).filter((f) => String(v.patient[f]) !== String(newer[f]));
+        return html`<li class="timeline-item" key=${v.patient.version} data-testid="history-version">
+          <div class="timeline-head">
+            <strong>Version ${v.patient.version}</strong> replaced ${formatInstant(v.replaced_at)} by <strong>${v.replaced_by}</strong>
+          </div>
+          ${changed.length
+            ? html`<table class="diff-table">
+                <thead><tr><th>Field</th><th>Before</th><th>After</th></tr></thead>
+                <tbody>
+                  ${changed.map((f) => html`<tr key=${f}><td>${FIELD_LABEL[f]}</td><td class="diff-old">${show(f, v.patient[f])}</td><td class="diff-new">${show(f, newer[f])}</td></tr>`)}
+                </tbody>
+              </table>`
+            : html`<div class="muted small">No visible differences.</div>`}
+        </li>`;
+      })}
+    </ol>
+  </div>`;
+}

@@ -1,0 +1,189 @@
+// Patient search, the front desk's home: results as you type (debounced,
+// out-of-order answers ignored), arrow keys to move, Enter to open.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { html } from '../html';
+import * as api from '../api';
+import type { PatientSummary } from '../bindings/PatientSummary';
+import { useApp } from '../app';
+import { formatDate, formatPhone, patientListName, SEX_LABEL } from '../format';
+import { handOffSearch, lastSearch } from '../handoff';
+import { navigate, patientHref } from '../router';
+import { capitalize } from '../components/toast';
+import { IconSearch, IconUserPlus } from '../components/icons';
+
+const DEBOUNCE_MS = 120;
+
+export function PatientSearch() {
+  const app = useApp();
+  const [query, setQuery] = useState(lastSearch.query);
+  const [results, setResults] = useState<PatientSummary[] | null>(null);
+  const [active, setActive] = useState(0);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const seq = useRef(0);
+  const input = useRef<HTMLInputElement>(null);
+  const table = useRef<HTMLTableSectionElement>(null);
+
+  useEffect(() => {
+    input.current?.focus();
+    input.current?.select();
+  }, []);
+
+  useEffect(() => {
+    lastSearch.query = query;
+    const q = query.trim();
+    const mine = ++seq.current;
+    if (!q) {
+      setResults(null);
+      setLoading(false);
+      setError(null);
+      return undefined;
+    }
+    setLoading(true);
+    const t = window.setTimeout(async () => {
+      try {
+        const rows = await api.searchPatients(q, 50);
+        if (mine !== seq.current) return; // a newer search is under way
+        setResults(rows);
+        setActive(0);
+        setError(null);
+      } catch (e) {
+        if (mine !== seq.current) return;
+        const err = api.toWireError(e);
+        if (!api.isSessionTrouble(err)) setError(capitalize(err.message));
+      } finally {
+        if (mine === seq.current) setLoading(false);
+      }
+    }, DEBOUNCE_MS);
+    return () => window.clearTimeout(t);
+  }, [query]);
+
+  const open = (p: PatientSummary) => {
+    handOffSearch(p.id, query.trim());
+    navigate(patientHref(p.id));
+  };
+
+  // Keep the highlighted row in view.
+  useEffect(() => {
+    const row = table.current?.children[active] as HTMLElement | undefined;
+    row?.scrollIntoView({ block: 'nearest' });
+  }, [active]);
+
+  const onKey = (e: KeyboardEvent) => {
+    const n = results?.length ?? 0;
+    if (e.key === 'ArrowDown' && n) {
+      e.preventDefault();
+      setActive((a) => Math.min(a + 1, n - 1));
+    } else if (e.key === 'ArrowUp' && n) {
+      e.preventDefault();
+      setActive((a) => Math.max(a - 1, 0));
+    } else if (e.key === 'Enter' && n && results) {
+      e.preventDefault();
+      const p = results[active];
+      if (p) open(p);
+    } else if (e.key === 'Escape') {
+      setQuery('');
+    }
+  };
+
+  return html`<div class="screen search-screen">
+    <div class="screen-head">
+      <div>
+        <h1>Find a patient</h1>
+        <p class="muted">Search by name (any order), birth date (MM/DD/YYYY), MRN or phone.</p>
+      </div>
+      ${app.can('patient_write')
+        ? html`<a class="btn btn-secondary" href="#/register">${IconUserPlus()}<span>Register patient</span></a>`
+        : null}
+    </div>
+    <div class="search-box">
+      ${IconSearch()}
+      <input
+        ref=${input}
+        type="search"
+        data-testid="patient-search"
+        class="search-input"
+        placeholder="e.g. nguyen an · 03/14/1962 · MRN 000123 · 503 555 0134"
+        aria-label="Search patients"
+        aria-controls="search-results"
+        autocomplete="off"
+        spellcheck=${false}
+        value=${query}
+        onInput=${(e: Event) => setQuery((e.currentTarget as HTMLInputElement).value)}
+        onKeyDown=${onKey}
+      />
+      ${loading ? html`<span class="spinner search-spinner" aria-label="Searching"></span>` : null}
+    </div>
+    ${error ? html`<div class="form-error" role="alert"><span class="form-error-icon">!</span><span>${error}</span></div>` : null}
+    <div class="search-results" id="search-results" data-testid="search-results">
+      ${results === null
+        ? html`<div class="empty-state">
+            <div class="empty-icon">${IconSearch()}</div>
+            <h2>Start typing to search</h2>
+            <p>Search by name (any order), birth date (MM/DD/YYYY), MRN or phone.</p>
+            <ul class="hint-list">
+              <li><kbd>↑</kbd> <kbd>↓</kbd> move through the results</li>
+              <li><kbd>Enter</kbd> opens the highlighted chart</li>
+              <li><kbd>Esc</kbd> clears the search</li>
+            </ul>
+          </div>`
+        : results.length === 0
+          ? html`<div class="empty-state">
+              <h2>No patients match “${query.trim()}”</h2>
+              <p>Check the spelling, try the birth date or phone number, or register a new patient.</p>
+              ${app.can('patient_write') ? html`<a class="btn btn-primary" href="#/register">Register a new patient</a>` : null}
+            </div>`
+          : html`<div class="table-wrap">
+              <table class="data-table results-table" role="grid" aria-label="Search results">
+                <thead>
+                  <tr><th>Name</th><th>Birth date</th><th>Age</th><th>Sex</th><th>MRN</th><th>Phone</th></tr>
+                </thead>
+                <tbody ref=${table}>
+                  ${results.map(
+                    (p, i) => html`<tr
+                      key=${p.id}
+                      class=${i === active ? 'active' : ''}
+                      aria-selected=${i === active ? 'true' : 'false'}
+                      data-testid="search-result"
+                      data-patient-id=${p.id}
+                      onClick=${() => open(p)}
+                      onMouseEnter=${() => setActive(i)}
+                    >
+                      <td class="name-cell">${patientListName(p)}</td>
+                      <td class="nowrap">${formatDate(p.birth_date)}</td>
+                      <td class="nowrap">${ageFromSummary(p)}</td>
+                      <td>${SEX_LABEL[p.sex] ?? p.sex}</td>
+                      <td class="mono">${p.mrn}</td>
+                      <td class="nowrap">${formatPhone(p.phone)}</td>
+                    </tr>`,
+                  )}
+                </tbody>
+              </table>
+              <div class="table-foot muted">${results.length === 50 ? 'Showing the first 50 matches: add more to the search to narrow it.' : `${results.length} ${results.length === 1 ? 'match' : 'matches'}`}</div>
+            </div>`}
+    </div>
+  </div>`;
+}
+
+/** The age column. The backend's `age_text` when the summary carries it
+ *  (asked of the API: PatientSummary should gain `age_text`); until then
+ *  the same display rule as the chart banner (whole years; months, then
+ *  days under two years), computed from the birth date. */
+function ageFromSummary(p: PatientSummary): string {
+  const fromBackend = (p as PatientSummary & { age_text?: string }).age_text;
+  if (typeof fromBackend === 'string') return fromBackend;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(p.birth_date);
+  if (!m) return '';
+  const [by, bm, bd] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const now = new Date();
+  const [ty, tm, td] = [now.getFullYear(), now.getMonth() + 1, now.getDate()];
+  let years = ty - by;
+  if (tm < bm || (tm === bm && td < bd)) years -= 1;
+  if (years >= 2) return `${years} y`;
+  let months = (ty - by) * 12 + tm - bm;
+  if (td < bd) months -= 1;
+  if (months >= 1) return `${months} mo`;
+  const days = Math.round((Date.UTC(ty, tm - 1, td) - Date.UTC(by, bm - 1, bd)) / 86_400_000);
+  return `${Math.max(days, 0)} d`;
+}

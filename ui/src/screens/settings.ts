@@ -1,0 +1,77 @@
+// Practice settings (administrators): the practice name and the idle lock.
+
+import { useEffect, useState } from 'preact/hooks';
+import { html } from '../html';
+import * as api from '../api';
+import { useApp } from '../app';
+import { Button, FormError, Spinner, TextField, useFormErrors } from '../components/form';
+
+export function SettingsScreen() {
+  const app = useApp();
+  const [loaded, setLoaded] = useState(false);
+  const [name, setName] = useState('');
+  const [minutes, setMinutes] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const form = useFormErrors(['practice_name', 'idle_lock_minutes']);
+
+  useEffect(() => {
+    api
+      .getSettings()
+      .then((s) => {
+        setName(s.practice_name);
+        setMinutes(String(s.idle_lock_minutes));
+        setLoaded(true);
+      })
+      .catch((e) => {
+        form.fail(e);
+        setLoaded(true);
+      });
+  }, []);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    form.clear();
+    setSaved(false);
+    const n = Number(minutes.trim());
+    if (!minutes.trim() || !Number.isFinite(n)) {
+      form.setErrors({ fields: { idle_lock_minutes: 'Enter a number of minutes' }, general: null });
+      return;
+    }
+    setBusy(true);
+    try {
+      const s = await api.updateSettings({ practice_name: name, idle_lock_minutes: Math.trunc(n) });
+      setName(s.practice_name);
+      setMinutes(String(s.idle_lock_minutes));
+      setSaved(true);
+      await app.refresh(); // the top bar's name and the session's idle time
+    } catch (err) {
+      form.fail(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!loaded) return html`<${Spinner} />`;
+  const f = form.errors.fields;
+  const edit = (fn: (v: string) => void) => (v: string) => {
+    setSaved(false);
+    fn(v);
+  };
+  return html`<div class="screen settings-screen">
+    <div class="screen-head"><div><h1>Settings</h1><p class="muted">Practice-wide settings. Changes are recorded in the audit log.</p></div></div>
+    <form class="panel narrow-panel" onSubmit=${submit} novalidate>
+      <${FormError} error=${form.errors.general} />
+      <${TextField} label="Practice name" name="practice_name" testid="settings-practice-name" required=${true} value=${name} onValue=${edit(setName)} error=${f.practice_name} hint="Shown in the top bar and on printed sheets." />
+      <div class="field-row">
+        <${TextField} label="Lock the screen after" name="idle_lock_minutes" testid="settings-idle-minutes" type="number" inputMode="numeric" required=${true} value=${minutes} onValue=${edit(setMinutes)} error=${f.idle_lock_minutes} class="field-small" />
+        <span class="unit">minutes without input</span>
+      </div>
+      <p class="muted small">A locked screen hides patient information until the user types their password; unsaved work is kept.</p>
+      <div class="form-actions left">
+        <${Button} kind="primary" type="submit" testid="settings-save" busy=${busy}>Save settings</${Button}>
+        ${saved ? html`<span class="saved-note" data-testid="settings-saved" role="status">✓ Settings saved</span>` : null}
+      </div>
+    </form>
+  </div>`;
+}
