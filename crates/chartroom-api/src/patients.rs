@@ -179,7 +179,7 @@ pub(crate) fn register(
     })?;
     Ok(match outcome {
         Ok(p) => RegisterOutcome::Registered {
-            chart: chart(app, p),
+            chart: Box::new(chart(app, p)),
         },
         Err(candidates) => RegisterOutcome::PossibleDuplicates { candidates },
     })

@@ -333,10 +333,7 @@ impl Chartroom {
                 path: snap.clone(),
                 source,
             })?);
-            let file = File::create(&partial).map_err(|source| StoreError::Io {
-                path: partial.clone(),
-                source,
-            })?;
+            let file = chartroom_store::create_private_file(&partial)?;
             let mut w = BufWriter::new(file);
             let n = write_backup(input, &mut w, &open.key, &open.key_file, progress)?;
             let file = w.into_inner().map_err(|e| StoreError::Io {
@@ -411,10 +408,7 @@ pub fn restore(
     let tmp: PathBuf = into.join("chartroom.db.restoring");
     let _ = std::fs::remove_file(&tmp);
     let result = (|| -> Result<VerifyReport> {
-        let file = File::create(&tmp).map_err(|source| StoreError::Io {
-            path: tmp.clone(),
-            source,
-        })?;
+        let file = chartroom_store::create_private_file(&tmp)?;
         let mut w = BufWriter::new(file);
         restore_backup(open_backup()?, &mut w, &key, progress)?;
         w.flush().map_err(|source| StoreError::Io {

@@ -260,7 +260,7 @@ pub struct PatientVersion {
 #[ts(export)]
 pub enum RegisterOutcome {
     Registered {
-        chart: PatientChart,
+        chart: Box<PatientChart>,
     },
     /// Not registered: these may be the same person. Open one of them, or
     /// register again with `acknowledge_duplicates`.

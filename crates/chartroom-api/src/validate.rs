@@ -392,7 +392,7 @@ pub fn username(errs: &mut FieldErrors, value: &str) -> String {
 pub fn password(errs: &mut FieldErrors, field: &str, value: &str) {
     if value.chars().count() < 10 {
         errs.add(field, "Password must be at least 10 characters");
-    } else if value.chars().all(|c| Some(c) == value.chars().next()) {
+    } else if value.chars().all(|c| value.starts_with(c)) {
         errs.add(field, "Password cannot be one character repeated");
     }
 }

@@ -2,6 +2,8 @@
 //! idle lock, the permission of every role for every command, registration
 //! with duplicates, conflicts, emergency access and the audit trail.
 
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
 use std::path::Path;
 use std::sync::Arc;
 

@@ -75,9 +75,10 @@ impl Store {
                 source,
             })?;
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        // An empty file is an empty database: creating it ourselves makes it
+        // readable by this user only (SQLite gives the WAL the same mode).
+        create_private_file(path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)?;
         quiet(&conn);
         if !opts.plaintext_for_benchmark {
@@ -241,14 +242,7 @@ impl Store {
         })?;
         // The connection may not create files; attach an empty one instead
         // (SQLite treats a zero-length file as an empty database).
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(dest)
-            .map_err(|source| StoreError::Io {
-                path: dest.to_path_buf(),
-                source,
-            })?;
+        create_private_file(dest)?;
         let lit = key_literal(key);
         // The app holds the only connection and runs one command at a time,
         // so nothing writes while the export runs: the copy is consistent.
@@ -274,6 +268,22 @@ impl Store {
     pub fn close(self) -> Result<()> {
         self.conn.close().map_err(|(_, e)| StoreError::from(e))
     }
+}
+
+/// Creates a new, empty file readable and writable by this user only (mode
+/// 0600 on Unix). Fails if the file exists.
+pub fn create_private_file(path: &Path) -> Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path).map_err(|source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 fn ensure_cipher(conn: &Connection) -> Result<()> {

@@ -24,7 +24,7 @@ pub mod search;
 pub mod settings;
 pub mod users;
 
-pub use db::{Store, StoreOptions};
+pub use db::{create_private_file, Store, StoreOptions};
 pub use error::StoreError;
 /// The transaction every write runs in.
 pub use rusqlite::Transaction as Tx;

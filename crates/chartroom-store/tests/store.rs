@@ -1,6 +1,8 @@
 //! Integration tests of the encrypted store: opening rules, encryption at
 //! rest, patients and search, and the audit chain.
 
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
 use std::path::{Path, PathBuf};
 
 use chartroom_store::audit::{self, AuditEvent};
@@ -468,4 +470,18 @@ fn snapshot_is_encrypted_and_opens_with_the_same_key() {
     let copy = Store::open(&dest, &KEY).unwrap();
     assert_eq!(patients::count(copy.read()).unwrap(), 1);
     assert!(Store::open(&dest, &OTHER_KEY).is_err());
+}
+
+#[cfg(unix)]
+#[test]
+fn database_files_are_private_to_the_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut fx = fixture();
+    register(&mut fx, fields("Private", "Pat", (1990, 1, 1)));
+    let dir = fx.path.parent().unwrap().to_path_buf();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let p = entry.unwrap().path();
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{} has mode {mode:o}", p.display());
+    }
 }
