@@ -25,7 +25,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::elements::Element;
+use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 use tempfile::TempDir;
@@ -170,6 +172,14 @@ pub fn age_years(birth: (i64, u32, u32), today: (i64, u32, u32)) -> i64 {
         age -= 1;
     }
     age
+}
+
+/// A WebDriver error with its status (WebKitWebDriver's messages are often empty).
+fn why(e: &CmdError) -> String {
+    match e {
+        CmdError::Standard(w) => format!("{:?}: {:?}", w.error, w.message),
+        other => other.to_string(),
+    }
 }
 
 fn port_in_use(port: u16) -> bool {
@@ -501,7 +511,7 @@ impl App {
     pub fn find_all_css(&self, css: &str) -> Vec<Element> {
         match self.rt.block_on(self.client().find_all(Locator::Css(css))) {
             Ok(v) => v,
-            Err(e) => self.fail(&format!("find_all({css}) failed: {e}")),
+            Err(e) => self.fail(&format!("find_all({css}) failed: {}", why(&e))),
         }
     }
 
@@ -612,7 +622,7 @@ impl App {
         let deadline = Instant::now() + WAIT;
         loop {
             let el = self.wait_for_css(css, what);
-            match self.rt.block_on(el.click()) {
+            match self.try_click(&el) {
                 Ok(()) => return,
                 Err(e) if Instant::now() >= deadline => {
                     self.fail(&format!("clicking {what} failed: {e}"))
@@ -622,14 +632,44 @@ impl App {
         }
     }
 
+    /// Element Click; if WebKitWebDriver refuses it (it fails on table rows
+    /// with an empty "unknown error"), the same click as pointer actions:
+    /// move the mouse to the element's centre, press and release the left
+    /// button. Either way the page receives real mouse events.
+    fn try_click(&self, el: &Element) -> Result<(), String> {
+        let first = match self.rt.block_on(el.click()) {
+            Ok(()) => return Ok(()),
+            Err(e) => why(&e),
+        };
+        let mouse = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveToElement {
+                element: el.clone(),
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        let result = self.rt.block_on(self.client().perform_actions(mouse));
+        let _ = self.rt.block_on(self.client().release_actions());
+        result.map_err(|e| format!("element click: {first}; pointer actions: {}", why(&e)))
+    }
+
     /// Clears the field `testid` and types `text` into it, key by key.
     pub fn type_into(&self, testid: &str, text: &str) {
         let el = self.wait_for(testid);
         if let Err(e) = self.rt.block_on(el.clear()) {
-            self.fail(&format!("clearing test id `{testid}` failed: {e}"));
+            self.fail(&format!("clearing test id `{testid}` failed: {}", why(&e)));
         }
         if let Err(e) = self.rt.block_on(el.send_keys(text)) {
-            self.fail(&format!("typing into test id `{testid}` failed: {e}"));
+            self.fail(&format!(
+                "typing into test id `{testid}` failed: {}",
+                why(&e)
+            ));
         }
     }
 
@@ -711,7 +751,10 @@ impl App {
             "location.hash = arguments[0]; return true;",
             vec![json!(hash)],
         )) {
-            self.fail(&format!("setting location.hash to {hash} failed: {e}"));
+            self.fail(&format!(
+                "setting location.hash to {hash} failed: {}",
+                why(&e)
+            ));
         }
     }
 
@@ -722,7 +765,7 @@ impl App {
             .block_on(self.client().execute("return location.hash;", vec![]))
         {
             Ok(v) => v.as_str().unwrap_or_default().to_string(),
-            Err(e) => self.fail(&format!("reading location.hash failed: {e}")),
+            Err(e) => self.fail(&format!("reading location.hash failed: {}", why(&e))),
         }
     }
 
@@ -804,7 +847,7 @@ impl App {
 
     /// Clicks an element found earlier.
     pub fn click_el(&self, el: &Element, what: &str) {
-        if let Err(e) = self.rt.block_on(el.click()) {
+        if let Err(e) = self.try_click(el) {
             self.fail(&format!("clicking {what} failed: {e}"));
         }
     }
@@ -837,7 +880,7 @@ impl App {
     pub fn execute(&self, script: &str, args: Vec<Value>) -> Value {
         match self.rt.block_on(self.client().execute(script, args)) {
             Ok(v) => v,
-            Err(e) => self.fail(&format!("script failed: {e}")),
+            Err(e) => self.fail(&format!("script failed: {}", why(&e))),
         }
     }
 
@@ -849,7 +892,7 @@ impl App {
         std::thread::sleep(SETTLE);
         let png = match self.rt.block_on(self.client().screenshot()) {
             Ok(png) => png,
-            Err(e) => self.fail(&format!("screenshot {name} failed: {e}")),
+            Err(e) => self.fail(&format!("screenshot {name} failed: {}", why(&e))),
         };
         let path = screenshot_dir().join(format!("{name}.png"));
         fs::write(&path, png).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
