@@ -14,6 +14,9 @@ use crate::model::{Patient, PatientFields, PatientSummary, PreferredContact, Sex
 use crate::search::{self, Term};
 use crate::{Result, StoreError};
 
+/// MRNs are `MRN_BASE + row id`: six digits from 100001.
+const MRN_BASE: i64 = 100_000;
+
 const COLUMNS: &str = "id, mrn, version, family_name, given_name, middle_name, preferred_name, \
     birth_date, sex, gender_identity, address_line1, address_line2, city, region, postal_code, \
     phone_mobile, phone_home, phone_work, email, preferred_contact, emergency_name, \
@@ -131,18 +134,17 @@ pub fn insert(
     by_user: i64,
     at: DateTime<Utc>,
 ) -> Result<Patient> {
-    let next: i64 = tx.query_row(
-        "SELECT COALESCE(MAX(CAST(mrn AS INTEGER)), 100000) + 1 FROM patient",
-        [],
-        |r| r.get(0),
-    )?;
-    let mrn = next.to_string();
+    // MRNs follow the row id (an O(log n) lookup, not a scan of MRNs).
+    let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM patient", [], |r| {
+        r.get(0)
+    })?;
+    let mrn = (MRN_BASE + id).to_string();
     tx.execute(
-        "INSERT INTO patient (mrn, family_name, given_name, middle_name, preferred_name, birth_date, \
+        "INSERT INTO patient (id, mrn, family_name, given_name, middle_name, preferred_name, birth_date, \
          sex, gender_identity, address_line1, address_line2, city, region, postal_code, phone_mobile, \
          phone_home, phone_work, email, preferred_contact, emergency_name, emergency_relationship, \
          emergency_phone, sort_name, search_tokens, version, created_at, created_by, updated_at, updated_by) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, \
+         VALUES (?24, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, \
          ?20, ?21, '', '', 1, ?22, ?23, ?22, ?23)",
         params![
             mrn,
@@ -168,9 +170,9 @@ pub fn insert(
             f.emergency_phone,
             at,
             by_user,
+            id,
         ],
     )?;
-    let id = tx.last_insert_rowid();
     index(tx, id, &mrn, f)?;
     get(tx, id)
 }

@@ -15,6 +15,13 @@
 //! - screenshots wait for the page to settle and land in
 //!   `target/e2e-screenshots/`; any failure saves `FAILED-<test>.png` first.
 //!
+//! Run: `bash scripts/e2e.sh` (builds ui/ and the app, starts Xvfb, then
+//! `cargo test -p chartroom-e2e -- --test-threads=1`). By hand, with an X
+//! server on `$DISPLAY`: `CHARTROOM_APP=$PWD/target/debug/chartroom-desktop
+//! cargo test -p chartroom-e2e -- --test-threads=1`. Optional: `CHARTROOM_CLI`
+//! (the `chartroom` binary, default next to the app) and `TAURI_DRIVER`.
+//! Driver and app output goes to `target/e2e-logs/<test>.log`.
+//!
 //! The API is synchronous (each `App` owns a small tokio runtime), so tests
 //! are plain `#[test]` functions and `Drop` can clean up even after a panic.
 
@@ -27,7 +34,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::elements::Element;
-use fantoccini::error::CmdError;
+use fantoccini::error::{CmdError, ErrorStatus};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 use tempfile::TempDir;
@@ -632,21 +639,54 @@ impl App {
         }
     }
 
-    /// Element Click; if WebKitWebDriver refuses it (it fails on table rows
-    /// with an empty "unknown error"), the same click as pointer actions:
-    /// move the mouse to the element's centre, press and release the left
-    /// button. Either way the page receives real mouse events.
+    /// Element Click. When another element covers the target (a toast, a
+    /// dialog), the click is refused and retried by the caller, as a user
+    /// would wait; the cover is logged. When WebKitWebDriver refuses it for
+    /// another reason (it fails on table rows with an empty "unknown
+    /// error"), the same click is sent as pointer actions: move the mouse to
+    /// the element's centre, press and release the left button. Either way
+    /// the page receives real mouse events.
     fn try_click(&self, el: &Element) -> Result<(), String> {
         let first = match self.rt.block_on(el.click()) {
             Ok(()) => return Ok(()),
+            Err(CmdError::Standard(w)) if w.error == ErrorStatus::ElementClickIntercepted => {
+                let cover = self.what_covers(el);
+                eprintln!("e2e: click intercepted; the element is covered by {cover}");
+                return Err(format!("the element is covered by {cover}"));
+            }
             Err(e) => why(&e),
         };
+        // Scroll the element to the middle of the viewport, then press the
+        // mouse on its centre, provided the element (not a cover) is there.
+        let script = r#"
+            const el = arguments[0];
+            el.scrollIntoView({ block: 'center', inline: 'center' });
+            const r = el.getBoundingClientRect();
+            const x = Math.round(r.left + r.width / 2), y = Math.round(r.top + r.height / 2);
+            const top = document.elementFromPoint(x, y);
+            return { x: x, y: y, hits: !!top && (top === el || el.contains(top)) };
+        "#;
+        let arg = serde_json::to_value(el).unwrap_or(Value::Null);
+        let spot = self
+            .rt
+            .block_on(self.client().execute(script, vec![arg]))
+            .map_err(|e| format!("element click: {first}; locating it: {}", why(&e)))?;
+        if spot["hits"] != Value::Bool(true) {
+            return Err(format!(
+                "element click: {first}; its centre is covered by {}",
+                self.what_covers(el)
+            ));
+        }
+        let (x, y) = (
+            spot["x"].as_f64().unwrap_or(0.0),
+            spot["y"].as_f64().unwrap_or(0.0),
+        );
+        eprintln!("e2e: Element Click refused ({first}); pressing the mouse at its centre ({x}, {y}) instead");
         let mouse = MouseActions::new("mouse".into())
-            .then(PointerAction::MoveToElement {
-                element: el.clone(),
+            .then(PointerAction::MoveTo {
                 duration: None,
-                x: 0.0,
-                y: 0.0,
+                x,
+                y,
             })
             .then(PointerAction::Down {
                 button: MOUSE_BUTTON_LEFT,
@@ -657,6 +697,23 @@ impl App {
         let result = self.rt.block_on(self.client().perform_actions(mouse));
         let _ = self.rt.block_on(self.client().release_actions());
         result.map_err(|e| format!("element click: {first}; pointer actions: {}", why(&e)))
+    }
+
+    /// Describes the element found at the centre of `el` (what a click hits).
+    fn what_covers(&self, el: &Element) -> String {
+        let script = r#"
+            const r = arguments[0].getBoundingClientRect();
+            const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+            if (!top) return 'nothing';
+            const tagged = top.closest('[data-testid]');
+            const id = tagged ? '[data-testid=' + tagged.getAttribute('data-testid') + ']' : '';
+            return '<' + top.tagName.toLowerCase() + ' class="' + top.className + '">' + id + ' "' + (top.textContent || '').trim().slice(0, 60) + '"';
+        "#;
+        let arg = serde_json::to_value(el).unwrap_or(Value::Null);
+        match self.rt.block_on(self.client().execute(script, vec![arg])) {
+            Ok(v) => v.as_str().unwrap_or("?").to_string(),
+            Err(e) => format!("(unknown: {})", why(&e)),
+        }
     }
 
     /// Clears the field `testid` and types `text` into it, key by key.

@@ -102,7 +102,10 @@ fn setup_login_register_and_find_patient() {
     app.select("reg-sex", "female");
     app.type_into("reg-phone_mobile", "(503) 555-0134");
     let phone = app.value("reg-phone_mobile");
-    app.check(phone.contains("555"), &format!("the mobile phone field holds {phone:?} after typing (503) 555-0134"));
+    app.check(
+        phone.contains("555"),
+        &format!("the mobile phone field holds {phone:?} after typing (503) 555-0134"),
+    );
     app.click("reg-submit");
     let err = app.wait_text(
         "error-birth_date",
