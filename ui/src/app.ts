@@ -10,7 +10,7 @@ import type { AppStatus } from './bindings/AppStatus';
 import type { SessionInfo } from './bindings/SessionInfo';
 import type { Permission } from './bindings/Permission';
 import type { WireError } from './bindings/WireError';
-import { ToastHost, capitalize } from './components/toast';
+import { ToastHost, capitalize, clearToasts } from './components/toast';
 import { Spinner } from './components/form';
 import { SetupScreen } from './screens/setup';
 import { UnlockScreen } from './screens/unlock';
@@ -56,6 +56,8 @@ export function App() {
   useEffect(() => {
     void refresh();
     api.onSessionTrouble((err) => {
+      // Locked or logged out: the old session's messages go with it.
+      clearToasts();
       if (err.code === 'session_locked') setLockedByUi(true);
       else void refresh();
     });

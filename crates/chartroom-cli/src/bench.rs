@@ -15,7 +15,10 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 const KEY: [u8; 32] = [0x42; 32];
+/// Measurement rounds per file.
+const ROUNDS: usize = 5;
 
+#[derive(Clone)]
 struct Figures {
     p50: Duration,
     p95: Duration,
@@ -86,8 +89,7 @@ fn typing_queries(n: usize, typists: usize) -> Vec<String> {
     out
 }
 
-fn pass(store: &Store, queries: &[String]) -> Result<Figures, String> {
-    let mut times = Vec::with_capacity(queries.len());
+fn pass(store: &Store, queries: &[String], times: &mut Vec<Duration>) -> Result<Duration, String> {
     let all = Instant::now();
     for q in queries {
         let t = Instant::now();
@@ -95,33 +97,64 @@ fn pass(store: &Store, queries: &[String]) -> Result<Figures, String> {
         times.push(t.elapsed());
         std::hint::black_box(r);
     }
-    let total = all.elapsed();
+    Ok(all.elapsed())
+}
+
+fn figures(mut times: Vec<Duration>, total: Duration) -> Figures {
     times.sort();
     let pct = |p: f64| times[((times.len() as f64 * p).ceil() as usize).clamp(1, times.len()) - 1];
-    Ok(Figures {
+    Figures {
         p50: pct(0.50),
         p95: pct(0.95),
         p99: pct(0.99),
         max: *times.last().unwrap_or(&Duration::ZERO),
         total,
         queries: times.len(),
-    })
+    }
 }
 
-/// Opens the file and runs the typing workload twice: "first" right after
-/// opening (every page decrypted for the first time), then "steady" with
-/// the page cache holding what the day's searches touch.
-fn measure(
+/// What one file measured over all rounds.
+struct Measured {
+    open_median: Duration,
+    first: Figures,
+    steady: Figures,
+}
+
+/// Opens the file and runs the typing workload twice per round: "first"
+/// right after opening (every page decrypted for the first time), then
+/// "steady" with the page cache holding what the day's searches touch.
+fn measure_round(
     path: &std::path::Path,
     opts: &StoreOptions,
     queries: &[String],
-) -> Result<(Duration, Figures, Figures), String> {
+    acc: &mut Acc,
+) -> Result<(), String> {
     let t = Instant::now();
     let store = Store::open_with(path, &KEY, opts).map_err(|e| e.to_string())?;
-    let open = t.elapsed();
-    let first = pass(&store, queries)?;
-    let steady = pass(&store, queries)?;
-    Ok((open, first, steady))
+    acc.opens.push(t.elapsed());
+    acc.first_total += pass(&store, queries, &mut acc.first)?;
+    acc.steady_total += pass(&store, queries, &mut acc.steady)?;
+    store.close().map_err(|e| e.to_string())
+}
+
+#[derive(Default)]
+struct Acc {
+    opens: Vec<Duration>,
+    first: Vec<Duration>,
+    steady: Vec<Duration>,
+    first_total: Duration,
+    steady_total: Duration,
+}
+
+impl Acc {
+    fn finish(mut self) -> Measured {
+        self.opens.sort();
+        Measured {
+            open_median: self.opens[self.opens.len() / 2],
+            first: figures(self.first, self.first_total),
+            steady: figures(self.steady, self.steady_total),
+        }
+    }
 }
 
 fn ms(d: Duration) -> String {
@@ -141,8 +174,8 @@ pub fn run(sizes: &[usize], work_dir: Option<PathBuf>, typists: usize) -> Result
     let mut rows = Vec::new();
     for &n in sizes {
         let queries = typing_queries(n, typists);
-        let mut figs = Vec::new();
-        for (label, plain) in [("encrypted", false), ("plain", true)] {
+        let variants = [("encrypted", false), ("plain", true)];
+        for (label, plain) in variants {
             let opts = StoreOptions {
                 plaintext_for_benchmark: plain,
                 ..StoreOptions::default()
@@ -158,42 +191,50 @@ pub fn run(sizes: &[usize], work_dir: Option<PathBuf>, typists: usize) -> Result
                     std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) as f64 / 1048576.0
                 );
             }
-            let (open, first, steady) = measure(&path, &opts, &queries)?;
-            eprintln!(
-                "{label} {n}: open {} ms; first pass p50 {} p99 {} ms; steady p50 {} p99 {} ms",
-                ms(open),
-                ms(first.p50),
-                ms(first.p99),
-                ms(steady.p50),
-                ms(steady.p99)
-            );
-            figs.push((open, first, steady));
         }
-        let ((e_open, e_first, e_steady), (p_open, p_first, p_steady)) = (&figs[0], &figs[1]);
-        for (label, e, p) in [
-            ("first pass", e_first, p_first),
-            ("steady", e_steady, p_steady),
+        // Rounds alternate encrypted and plain so that noise from the rest
+        // of the machine falls on both alike.
+        let mut accs = [Acc::default(), Acc::default()];
+        for round in 0..ROUNDS {
+            for (i, (label, plain)) in variants.iter().enumerate() {
+                let opts = StoreOptions {
+                    plaintext_for_benchmark: *plain,
+                    ..StoreOptions::default()
+                };
+                measure_round(
+                    &dir.join(format!("{label}-{n}.db")),
+                    &opts,
+                    &queries,
+                    &mut accs[i],
+                )?;
+            }
+            eprintln!("{n} patients: round {} of {ROUNDS} done", round + 1);
+        }
+        let [e, p] = accs.map(Acc::finish);
+        for (label, ef, pf) in [
+            ("first pass after open", &e.first, &p.first),
+            ("steady", &e.steady, &p.steady),
         ] {
             rows.push(format!(
                 "| {n} | {label} | {} | {} / {} / {} / {} | {} / {} / {} / {} | {:.2}x | {:.2}x |",
-                e.queries,
-                ms(e.p50),
-                ms(e.p95),
-                ms(e.p99),
-                ms(e.max),
-                ms(p.p50),
-                ms(p.p95),
-                ms(p.p99),
-                ms(p.max),
-                e.total.as_secs_f64() / p.total.as_secs_f64(),
-                e.p99.as_secs_f64() / p.p99.as_secs_f64(),
+                ef.queries,
+                ms(ef.p50),
+                ms(ef.p95),
+                ms(ef.p99),
+                ms(ef.max),
+                ms(pf.p50),
+                ms(pf.p95),
+                ms(pf.p99),
+                ms(pf.max),
+                ef.total.as_secs_f64() / pf.total.as_secs_f64(),
+                ef.p99.as_secs_f64() / pf.p99.as_secs_f64(),
             ));
         }
         rows.push(format!(
-            "| {n} | open (ms) | | {} | {} | {:.2}x | |",
-            ms(*e_open),
-            ms(*p_open),
-            e_open.as_secs_f64() / p_open.as_secs_f64()
+            "| {n} | open, median of {ROUNDS} (ms) | | {} | {} | {:.2}x | |",
+            ms(e.open_median),
+            ms(p.open_median),
+            e.open_median.as_secs_f64() / p.open_median.as_secs_f64()
         ));
     }
     println!("| patients | pass | queries | encrypted p50 / p95 / p99 / max (ms) | plain p50 / p95 / p99 / max (ms) | encrypted/plain, total time | encrypted/plain, p99 |");

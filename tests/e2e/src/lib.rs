@@ -32,7 +32,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::elements::Element;
 use fantoccini::error::{CmdError, ErrorStatus};
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -410,6 +409,42 @@ impl App {
             .expect("the data folder lives as long as the app")
     }
 
+    /// Every file under the data folder (database, `-wal`, `-shm`, key file,
+    /// anything else), recursively, with its bytes as they are on disk now.
+    pub fn data_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut dirs = vec![self.data_dir().to_path_buf()];
+        while let Some(dir) = dirs.pop() {
+            let entries = fs::read_dir(&dir)
+                .unwrap_or_else(|e| self.fail(&format!("listing {}: {e}", dir.display())));
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if let Ok(bytes) = fs::read(&path) {
+                    // A file removed between listing and reading has nothing to leak.
+                    out.push((path, bytes));
+                }
+            }
+        }
+        out
+    }
+
+    /// Which `needles` occur, byte for byte, in which files of the data
+    /// folder: `(file, needle, offset of the first hit)`.
+    pub fn plaintext_in_data_dir(&self, needles: &[&str]) -> Vec<(PathBuf, String, usize)> {
+        let mut hits = Vec::new();
+        for (path, bytes) in self.data_files() {
+            for needle in needles {
+                let n = needle.as_bytes();
+                if let Some(at) = bytes.windows(n.len()).position(|w| w == n) {
+                    hits.push((path.clone(), (*needle).to_string(), at));
+                }
+            }
+        }
+        hits
+    }
+
     fn client(&self) -> &Client {
         self.client
             .as_ref()
@@ -639,64 +674,20 @@ impl App {
         }
     }
 
-    /// Element Click. When another element covers the target (a toast, a
-    /// dialog), the click is refused and retried by the caller, as a user
-    /// would wait; the cover is logged. When WebKitWebDriver refuses it for
-    /// another reason (it fails on table rows with an empty "unknown
-    /// error"), the same click is sent as pointer actions: move the mouse to
-    /// the element's centre, press and release the left button. Either way
-    /// the page receives real mouse events.
+    /// Element Click, as a user's click: the page receives real mouse
+    /// events. When another element covers the target (a toast, a dialog)
+    /// or it is not interactable yet, the click is refused and the caller
+    /// retries, as a user would wait; a cover is logged.
     fn try_click(&self, el: &Element) -> Result<(), String> {
-        let first = match self.rt.block_on(el.click()) {
-            Ok(()) => return Ok(()),
+        match self.rt.block_on(el.click()) {
+            Ok(()) => Ok(()),
             Err(CmdError::Standard(w)) if w.error == ErrorStatus::ElementClickIntercepted => {
                 let cover = self.what_covers(el);
                 eprintln!("e2e: click intercepted; the element is covered by {cover}");
-                return Err(format!("the element is covered by {cover}"));
+                Err(format!("the element is covered by {cover}"))
             }
-            Err(e) => why(&e),
-        };
-        // Scroll the element to the middle of the viewport, then press the
-        // mouse on its centre, provided the element (not a cover) is there.
-        let script = r#"
-            const el = arguments[0];
-            el.scrollIntoView({ block: 'center', inline: 'center' });
-            const r = el.getBoundingClientRect();
-            const x = Math.round(r.left + r.width / 2), y = Math.round(r.top + r.height / 2);
-            const top = document.elementFromPoint(x, y);
-            return { x: x, y: y, hits: !!top && (top === el || el.contains(top)) };
-        "#;
-        let arg = serde_json::to_value(el).unwrap_or(Value::Null);
-        let spot = self
-            .rt
-            .block_on(self.client().execute(script, vec![arg]))
-            .map_err(|e| format!("element click: {first}; locating it: {}", why(&e)))?;
-        if spot["hits"] != Value::Bool(true) {
-            return Err(format!(
-                "element click: {first}; its centre is covered by {}",
-                self.what_covers(el)
-            ));
+            Err(e) => Err(why(&e)),
         }
-        let (x, y) = (
-            spot["x"].as_f64().unwrap_or(0.0),
-            spot["y"].as_f64().unwrap_or(0.0),
-        );
-        eprintln!("e2e: Element Click refused ({first}); pressing the mouse at its centre ({x}, {y}) instead");
-        let mouse = MouseActions::new("mouse".into())
-            .then(PointerAction::MoveTo {
-                duration: None,
-                x,
-                y,
-            })
-            .then(PointerAction::Down {
-                button: MOUSE_BUTTON_LEFT,
-            })
-            .then(PointerAction::Up {
-                button: MOUSE_BUTTON_LEFT,
-            });
-        let result = self.rt.block_on(self.client().perform_actions(mouse));
-        let _ = self.rt.block_on(self.client().release_actions());
-        result.map_err(|e| format!("element click: {first}; pointer actions: {}", why(&e)))
     }
 
     /// Describes the element found at the centre of `el` (what a click hits).
@@ -731,8 +722,8 @@ impl App {
     }
 
     /// Sets an input's value from script and fires `input` and `change`,
-    /// as the framework listens for them. For controls WebDriver cannot type
-    /// into (WebKitGTK's `<input type=date>`).
+    /// as the framework listens for them. For controls WebDriver cannot
+    /// operate (a `<select>` whose `<option>` cannot be clicked).
     pub fn set_value(&self, testid: &str, value: &str) {
         self.wait_for(testid);
         let script = r#"
@@ -759,31 +750,14 @@ impl App {
         }
     }
 
-    /// Enters a date (`YYYY-MM-DD`) into a date field. Typing into
-    /// `<input type=date>` through WebKitWebDriver does not reliably give
-    /// the ISO value in WebKitGTK, so when typing does not produce exactly
-    /// `iso`, the value is set from script (with `input`/`change` events).
-    pub fn set_date(&self, testid: &str, iso: &str) {
-        let el = self.wait_for(testid);
-        let kind = self
-            .rt
-            .block_on(el.attr("type"))
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        if kind != "date" {
-            self.type_into(testid, iso);
-            return;
-        }
-        let _ = self.rt.block_on(el.clear());
-        let _ = self.rt.block_on(el.send_keys(iso));
-        if self.value(testid) != iso {
-            self.set_value(testid, iso);
-        }
+    /// Types a date as a user does (`MM/DD/YYYY`) into a date field, a
+    /// plain text input, and checks the field holds it.
+    pub fn set_date(&self, testid: &str, mm_dd_yyyy: &str) {
+        self.type_into(testid, mm_dd_yyyy);
         let now = self.value(testid);
         self.check(
-            now == iso,
-            &format!("the date field `{testid}` holds {now:?} after entering {iso:?}"),
+            now == mm_dd_yyyy,
+            &format!("the date field `{testid}` holds {now:?} after typing {mm_dd_yyyy:?}"),
         );
     }
 

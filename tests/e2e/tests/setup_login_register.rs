@@ -2,7 +2,8 @@
 //! (passphrase mode, no keyring), note the recovery code, log in as the
 //! administrator, create a front-desk user, log in as that user, register a
 //! patient (after one validation error), find her by typing part of her name,
-//! and open her chart.
+//! open her chart, and check that nothing of her is readable in the data
+//! folder (encryption at rest).
 
 use chartroom_e2e::{age_years, looks_like_recovery_code, today_utc, App};
 
@@ -97,7 +98,7 @@ fn setup_login_register_and_find_patient() {
     app.type_into("reg-family_name", "Nguyễn");
     app.type_into("reg-given_name", "Thị Ánh");
     let (year, _, _) = today_utc();
-    let future = format!("{}-01-15", year + 1);
+    let future = format!("01/15/{}", year + 1);
     app.set_date("reg-birth_date", &future);
     app.select("reg-sex", "female");
     app.type_into("reg-phone_mobile", "(503) 555-0134");
@@ -124,7 +125,7 @@ fn setup_login_register_and_find_patient() {
     eprintln!("birth date error shown: {err:?}");
 
     // ---- Correct the date and register.
-    app.set_date("reg-birth_date", "1984-03-12");
+    app.set_date("reg-birth_date", "03/12/1984");
     app.click("reg-submit");
     let outcome = app.wait_for_any(&["patient-banner", "duplicate-dialog", "form-error"]);
     if outcome != "patient-banner" {
@@ -151,7 +152,19 @@ fn setup_login_register_and_find_patient() {
         "the search result row has no data-patient-id",
     );
     app.screenshot("setup-05-search-results");
-    app.click_el(&hit, "the search result row for Nguyễn");
+    // The row's name is a link to the chart: click it as a user would.
+    app.click_css(
+        &format!(r#"[data-testid="search-result-open"][data-patient-id="{id}"]"#),
+        "the name link of the search result for Nguyễn",
+    );
+    app.wait_for("patient-banner");
+    app.check(
+        app.hash() == format!("#/patient/{id}"),
+        &format!(
+            "the search result link for patient {id} led to {}",
+            app.hash()
+        ),
+    );
 
     // ---- The chart banner: name, date of birth, age, MRN.
     app.wait_for("patient-banner");
@@ -196,4 +209,22 @@ fn setup_login_register_and_find_patient() {
     );
     app.screenshot("setup-06-chart-banner");
     eprintln!("recovery code shown: {code}; MRN {mrn}; banner: {name} | {dob} | {age}");
+
+    // ---- Encryption at rest, through the real app: no file of the data
+    // folder holds her name, its start, the typed search, or her phone.
+    let files = app.data_files();
+    let listing: Vec<String> = files
+        .iter()
+        .map(|(p, b)| format!("{} ({} bytes)", p.display(), b.len()))
+        .collect();
+    app.check(
+        files.iter().any(|(_, b)| !b.is_empty()),
+        &format!("the data folder holds no data: {listing:?}"),
+    );
+    let hits = app.plaintext_in_data_dir(&["Nguyễn", "Nguy", "nguy", "5035550134"]);
+    app.check(
+        hits.is_empty(),
+        &format!("patient data in plain text in the data folder: {hits:?}; files: {listing:?}"),
+    );
+    eprintln!("data folder scanned, no plain text: {listing:?}");
 }

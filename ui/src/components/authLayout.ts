@@ -3,9 +3,9 @@ import type { ComponentChildren } from 'preact';
 import { html } from '../html';
 import { Logo } from './icons';
 
-export function AuthLayout(p: { practice?: string | null; wide?: boolean; children: ComponentChildren }) {
+export function AuthLayout(p: { practice?: string | null; wide?: boolean; class?: string; children: ComponentChildren }) {
   return html`<div class="auth-page">
-    <div class=${`auth-wrap ${p.wide ? 'wide' : ''}`}>
+    <div class=${`auth-wrap ${p.wide ? 'wide' : ''} ${p.class ?? ''}`}>
       <div class="auth-brand">
         <${Logo} />
         <div>

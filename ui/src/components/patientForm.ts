@@ -1,12 +1,15 @@
 // The patient details form, shared by registration and editing. Inputs are
 // named by the `PatientInput` fields (`reg-<field>`); their errors come from
-// the backend (`error-<field>`).
+// the backend (`error-<field>`). The birth date is a plain text field
+// (`MM/DD/YYYY`, or `YYYY-MM-DD`), read and checked by the backend:
+// WebKitGTK's empty `<input type=date>` shows today's date in grey, easy to
+// take for a value.
 
 import type { ComponentChildren } from 'preact';
 import { html } from '../html';
 import type { PatientInput } from '../bindings/PatientInput';
 import type { Patient } from '../bindings/Patient';
-import { CONTACTS, CONTACT_LABEL, formatPhone, SEXES, SEX_LABEL } from '../format';
+import { CONTACTS, CONTACT_LABEL, formatDate, formatPhone, SEXES, SEX_LABEL } from '../format';
 import { SelectField, TextField } from './form';
 
 export type Field = keyof PatientInput;
@@ -33,7 +36,8 @@ export function inputFromPatient(p: Patient): PatientInput {
     given_name: p.given_name,
     middle_name: p.middle_name,
     preferred_name: p.preferred_name,
-    birth_date: p.birth_date,
+    // Shown as typed at registration; the backend reads MM/DD/YYYY and YYYY-MM-DD.
+    birth_date: formatDate(p.birth_date),
     sex: p.sex,
     gender_identity: p.gender_identity,
     address_line1: p.address_line1,
@@ -88,7 +92,7 @@ export function PatientForm(p: {
     <section class="form-section">
       <h2>Birth & sex</h2>
       <div class="grid-4">
-        ${text('birth_date', 'Birth date', { type: 'date', required: true, placeholder: 'MM/DD/YYYY' })}
+        ${text('birth_date', 'Birth date', { required: true, placeholder: 'MM/DD/YYYY', inputMode: 'numeric' })}
         <${SelectField} name="sex" label="Sex" testid="reg-sex" required=${true} value=${v.sex} onValue=${set('sex')} error=${p.errors.sex} placeholder="Choose…" options=${SEXES.map((s) => ({ value: s, label: SEX_LABEL[s] }))} />
         ${text('gender_identity', 'Gender identity', { class: 'span-2', hint: 'Optional, as the patient describes it' })}
       </div>

@@ -1,6 +1,8 @@
-// Toasts: short messages in the corner, for failures that have no form to
-// sit under and for confirmations ("Saved"). Every failed call ends up
-// visible somewhere; this is the fallback place.
+// Toasts: short messages at the top right (under the top bar, so they never
+// cover a form's action bar at the bottom), for failures that have no form
+// to sit under and for confirmations ("Saved"). Every failed call ends up
+// visible somewhere; this is the fallback place. They dismiss themselves,
+// and are cleared when the user logs in, logs out or locks the session.
 
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html';
@@ -16,21 +18,40 @@ interface Toast {
 let toasts: Toast[] = [];
 let nextId = 1;
 const listeners = new Set<(t: Toast[]) => void>();
+const timers = new Map<number, number>();
+
+/** How long a toast stays up, by kind. */
+const TOAST_MS: Record<ToastKind, number> = { error: 8000, success: 4000, info: 5000 };
 
 function publish() {
   for (const l of listeners) l(toasts);
 }
 
 export function dismissToast(id: number): void {
+  const timer = timers.get(id);
+  if (timer !== undefined) window.clearTimeout(timer);
+  timers.delete(id);
   toasts = toasts.filter((t) => t.id !== id);
+  publish();
+}
+
+/** Removes every toast (on login, logout and lock: a message of one
+ *  session must not linger into the next, nor over the lock screen). */
+export function clearToasts(): void {
+  for (const timer of timers.values()) window.clearTimeout(timer);
+  timers.clear();
+  if (toasts.length === 0) return;
+  toasts = [];
   publish();
 }
 
 export function toast(text: string, kind: ToastKind = 'info'): void {
   const id = nextId++;
-  toasts = [...toasts.filter((t) => t.text !== text), { id, kind, text }].slice(-4);
+  for (const t of toasts.filter((t) => t.text === text)) dismissToast(t.id);
+  toasts = [...toasts, { id, kind, text }];
+  while (toasts.length > 4) dismissToast(toasts[0]!.id);
   publish();
-  window.setTimeout(() => dismissToast(id), kind === 'error' ? 9000 : 4000);
+  timers.set(id, window.setTimeout(() => dismissToast(id), TOAST_MS[kind]));
 }
 
 /** Shows a failed call's message, unless the app handles it globally

@@ -14,11 +14,20 @@ import { ACTION_LABEL, ACTIONS, formatInstant } from '../format';
 type SortKey = 'id' | 'at' | 'username' | 'action' | 'category' | 'patient_id' | 'record_id' | 'detail';
 const LIMIT = 1000;
 
-/** Local midnight of a `YYYY-MM-DD` date, plus `days`, as an RFC 3339 instant. */
-function localMidnight(date: string, days = 0): string | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) return null;
-  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + days).toISOString();
+/** The start of a typed day (`MM/DD/YYYY` or `YYYY-MM-DD`) in local time,
+ *  plus `days`, as an RFC 3339 instant; `null` when it is not a real date.
+ *  (The filter needs an instant; this is input parsing, not a rule.) */
+function localDayStart(typed: string, days = 0): string | null {
+  const t = typed.trim();
+  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t);
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
+  const [y, m, d] = us ? [us[3], us[1], us[2]] : iso ? [iso[1], iso[2], iso[3]] : [];
+  if (y === undefined || m === undefined || d === undefined) return null;
+  const day = new Date(Number(y), Number(m) - 1, Number(d));
+  // `new Date` rolls 02/30 over into March: only a real calendar day counts.
+  if (day.getFullYear() !== Number(y) || day.getMonth() !== Number(m) - 1 || day.getDate() !== Number(d)) return null;
+  day.setDate(day.getDate() + days);
+  return day.toISOString();
 }
 
 export function AuditScreen() {
@@ -39,16 +48,23 @@ export function AuditScreen() {
     e?.preventDefault();
     form.clear();
     const pid = patientId.trim();
-    if (pid && !/^\d+$/.test(pid)) {
-      form.setErrors({ fields: { patient_id: 'A patient id is a number' }, general: null });
+    // The dates are typed; an instant is sent: the start of that local day
+    // ("to" includes the whole day, so it is the start of the next one).
+    const fromAt = from.trim() ? localDayStart(from) : null;
+    const toAt = to.trim() ? localDayStart(to, 1) : null;
+    const bad: Record<string, string> = {};
+    if (from.trim() && !fromAt) bad.from = `“${from.trim()}” is not a date: type it as MM/DD/YYYY`;
+    if (to.trim() && !toAt) bad.to = `“${to.trim()}” is not a date: type it as MM/DD/YYYY`;
+    if (pid && !/^\d+$/.test(pid)) bad.patient_id = 'A patient id is a number';
+    if (Object.keys(bad).length) {
+      form.setErrors({ fields: bad, general: null });
       return;
     }
     setBusy(true);
     try {
       const list = await api.auditReport({
-        from: from ? localMidnight(from) : null,
-        // "to" is inclusive of the whole day.
-        to: to ? localMidnight(to, 1) : null,
+        from: fromAt,
+        to: toAt,
         user_id: userId ? Number(userId) : null,
         patient_id: pid ? Number(pid) : null,
         action: action ? (action as AuditAction) : null,
@@ -73,6 +89,8 @@ export function AuditScreen() {
     setChain(null);
     try {
       setChain(await api.verifyAudit());
+      // The verification is itself audited: show its row.
+      void apply();
     } catch (err) {
       form.fail(err);
     } finally {
@@ -125,11 +143,11 @@ export function AuditScreen() {
     <form class="panel filter-bar" onSubmit=${apply} novalidate>
       <div class=${`field ${f.from ? 'has-error' : ''}`}>
         <label for="af-from">From</label>
-        <input id="af-from" type="date" data-testid="audit-filter-from" value=${from} onInput=${(e: Event) => setFrom((e.currentTarget as HTMLInputElement).value)} />
+        <input id="af-from" type="text" inputmode="numeric" placeholder="MM/DD/YYYY" autocomplete="off" data-testid="audit-filter-from" value=${from} aria-invalid=${f.from ? 'true' : undefined} onInput=${(e: Event) => setFrom((e.currentTarget as HTMLInputElement).value)} />
       </div>
       <div class=${`field ${f.to ? 'has-error' : ''}`}>
         <label for="af-to">To</label>
-        <input id="af-to" type="date" data-testid="audit-filter-to" value=${to} onInput=${(e: Event) => setTo((e.currentTarget as HTMLInputElement).value)} />
+        <input id="af-to" type="text" inputmode="numeric" placeholder="MM/DD/YYYY" autocomplete="off" data-testid="audit-filter-to" value=${to} aria-invalid=${f.to ? 'true' : undefined} onInput=${(e: Event) => setTo((e.currentTarget as HTMLInputElement).value)} />
       </div>
       <div class="field">
         <label for="af-user">User</label>

@@ -27,7 +27,8 @@ export function LockScreen(p: { onLogout: () => void }) {
     } catch (err) {
       const w = api.toWireError(err);
       if (w.code === 'not_logged_in') return; // back to the login screen
-      setError(capitalize(w.message));
+      // The backend's message names a username, which this screen does not ask for.
+      setError(w.code === 'wrong_password' ? 'Wrong password.' : capitalize(w.message));
       ref.current?.focus();
       ref.current?.select();
     } finally {

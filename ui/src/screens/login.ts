@@ -7,7 +7,7 @@ import * as api from '../api';
 import type { AppStatus } from '../bindings/AppStatus';
 import { AuthLayout } from '../components/authLayout';
 import { TextField } from '../components/form';
-import { capitalize } from '../components/toast';
+import { capitalize, clearToasts } from '../components/toast';
 
 export function LoginScreen(p: { status: AppStatus; onLoggedIn: () => Promise<void> }) {
   const [username, setUsername] = useState('');
@@ -21,6 +21,7 @@ export function LoginScreen(p: { status: AppStatus; onLoggedIn: () => Promise<vo
     setError(null);
     try {
       await api.login(username, password);
+      clearToasts();
       if (!location.hash.startsWith('#/')) location.hash = '#/';
       await p.onLoggedIn();
     } catch (err) {

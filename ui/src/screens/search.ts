@@ -1,5 +1,7 @@
 // Patient search, the front desk's home: results as you type (debounced,
-// out-of-order answers ignored), arrow keys to move, Enter to open.
+// out-of-order answers ignored), arrow keys to move, Enter to open. Each
+// row's name is a real link to the chart (`search-result-open`); a click
+// anywhere on the row opens it too.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html';
@@ -150,7 +152,22 @@ export function PatientSearch() {
                       onClick=${() => open(p)}
                       onMouseEnter=${() => setActive(i)}
                     >
-                      <td class="name-cell">${patientListName(p)}</td>
+                      <td class="name-cell">
+                        <a
+                          class="result-open"
+                          href=${patientHref(p.id)}
+                          data-testid="search-result-open"
+                          data-patient-id=${p.id}
+                          onClick=${(e: Event) => {
+                            // The row's own click would open the chart a second time.
+                            e.preventDefault();
+                            e.stopPropagation();
+                            open(p);
+                          }}
+                          onFocus=${() => setActive(i)}
+                          >${patientListName(p)}</a
+                        >
+                      </td>
                       <td class="nowrap">${formatDate(p.birth_date)}</td>
                       <td class="nowrap">${ageFromSummary(p)}</td>
                       <td>${SEX_LABEL[p.sex] ?? p.sex}</td>

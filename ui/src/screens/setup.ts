@@ -54,8 +54,10 @@ export function SetupScreen(p: { status: AppStatus; onDone: () => Promise<void> 
   }
 
   const f = form.errors.fields;
-  return html`<${AuthLayout} wide=${true}>
-    <form class="card auth-card" onSubmit=${submit} novalidate>
+  // Compact (fields side by side) so "Create practice" shows without
+  // scrolling in a 1280×800 window.
+  return html`<${AuthLayout} wide=${true} class="setup-wrap">
+    <form class="card auth-card setup-card" onSubmit=${submit} novalidate>
       <h1>Set up your practice</h1>
       <p class="muted">This creates the encrypted practice database on this computer and the first administrator account.</p>
       <${FormError} error=${form.errors.general} />
@@ -65,12 +67,12 @@ export function SetupScreen(p: { status: AppStatus; onDone: () => Promise<void> 
       </fieldset>
       <fieldset>
         <legend>Administrator</legend>
-        <p class="muted small">The administrator manages user accounts and settings. Administrators do not see patient charts.</p>
-        <div class="grid-2">
+        <p class="muted small">The administrator manages user accounts and settings. Administrators do not see patient charts except through emergency access, which is logged.</p>
+        <div class="grid-3">
           <${TextField} label="Username" name="admin_username" testid="setup-admin-username" required=${true} value=${username} onValue=${setUsername} error=${f.admin_username} autoComplete="username" />
           <${TextField} label="Full name" name="admin_full_name" testid="setup-admin-fullname" required=${true} value=${fullName} onValue=${setFullName} error=${f.admin_full_name} />
+          <${TextField} label="Password" name="admin_password" testid="setup-admin-password" type="password" required=${true} value=${password} onValue=${setPassword} error=${f.admin_password} autoComplete="new-password" />
         </div>
-        <${TextField} label="Password" name="admin_password" testid="setup-admin-password" type="password" required=${true} value=${password} onValue=${setPassword} error=${f.admin_password} autoComplete="new-password" />
       </fieldset>
       ${needPassphrase
         ? html`<fieldset>

@@ -6,7 +6,7 @@ import { useApp } from '../app';
 import * as api from '../api';
 import { navigate, useRoute, type Route } from '../router';
 import { useIdleLock } from '../idle';
-import { reportError } from '../components/toast';
+import { clearToasts, reportError } from '../components/toast';
 import { rolesText } from '../format';
 import { LockScreen } from './lockScreen';
 import { PatientSearch } from './search';
@@ -45,6 +45,7 @@ export function Shell(p: { locked: boolean; onLock: () => void }) {
   const route = useRoute();
 
   const lockNow = () => {
+    clearToasts();
     p.onLock();
     api.lockSession().catch(reportError);
   };
@@ -56,6 +57,7 @@ export function Shell(p: { locked: boolean; onLock: () => void }) {
     } catch (e) {
       reportError(e);
     }
+    clearToasts();
     location.hash = '';
     await app.refresh();
   };
@@ -168,7 +170,7 @@ export function Shell(p: { locked: boolean; onLock: () => void }) {
               ${admin.map(navLink)}`
           : null}
         <div class="nav-foot">
-          <div>Idle lock after ${Math.round(session.idle_lock_seconds / 60)} min</div>
+          <div>Idle lock after ${idleText(session.idle_lock_seconds)}</div>
         </div>
       </nav>
       <main class="content" id="main">
@@ -177,6 +179,13 @@ export function Shell(p: { locked: boolean; onLock: () => void }) {
     </div>
     ${p.locked ? html`<${LockScreen} onLogout=${logout} />` : null}
   </div>`;
+}
+
+/** The idle lock delay for the sidebar: seconds under a minute, else minutes. */
+function idleText(seconds: number): string {
+  if (seconds < 60) return `${seconds} sec`;
+  const min = Math.round(seconds / 60);
+  return `${min} min`;
 }
 
 function initials(name: string): string {
