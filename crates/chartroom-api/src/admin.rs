@@ -47,14 +47,6 @@ fn validate_form(errs: &mut FieldErrors, f: &UserForm<'_>) -> (String, String) {
     (full_name, credentials)
 }
 
-fn roles_text(roles: &[Role]) -> String {
-    roles
-        .iter()
-        .map(|r| r.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 pub(crate) fn list_users(app: &mut Chartroom) -> Result<Vec<UserAccount>> {
     Ok(users::list(app.open_mut()?.store.read())?)
 }
@@ -113,7 +105,7 @@ pub(crate) fn create_user(
                 format!(
                     "created user {} with roles {}{}",
                     u.username,
-                    roles_text(&u.roles),
+                    Role::join(&u.roles),
                     if u.can_emergency_access {
                         " (emergency access)"
                     } else {
@@ -167,8 +159,8 @@ pub(crate) fn update_user(
         if before.roles != u.roles {
             changes.push(format!(
                 "roles {} -> {}",
-                roles_text(&before.roles),
-                roles_text(&u.roles)
+                Role::join(&before.roles),
+                Role::join(&u.roles)
             ));
         }
         if before.can_emergency_access != u.can_emergency_access {

@@ -78,20 +78,8 @@ impl Store {
         // An empty file is an empty database: creating it ourselves makes it
         // readable by this user only (SQLite gives the WAL the same mode).
         create_private_file(path)?;
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)?;
-        quiet(&conn);
-        if !opts.plaintext_for_benchmark {
-            conn.pragma_update(None, "key", key_literal(key).as_str())?;
-            ensure_cipher(&conn)?;
-        }
-        let mut store = Store {
-            conn,
-            path: path.to_path_buf(),
-        };
-        store.configure(opts)?;
-        migrations::migrate(&mut store.conn)?;
-        Ok(store)
+        let conn = keyed_connection(path, key, opts)?;
+        Store::finish(conn, path, opts)
     }
 
     /// Opens an existing database. A wrong key, a damaged file or a newer
@@ -107,13 +95,7 @@ impl Store {
                 path: path.to_path_buf(),
             });
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)?;
-        quiet(&conn);
-        if !opts.plaintext_for_benchmark {
-            conn.pragma_update(None, "key", key_literal(key).as_str())?;
-            ensure_cipher(&conn)?;
-        }
+        let conn = keyed_connection(path, key, opts)?;
         // Prove the key with a read before anything can be written.
         let probe: rusqlite::Result<i64> =
             conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0));
@@ -162,6 +144,11 @@ impl Store {
                 })
             }
         }
+        Store::finish(conn, path, opts)
+    }
+
+    /// Sets the connection up for work and brings the schema up to date.
+    fn finish(conn: Connection, path: &Path, opts: &StoreOptions) -> Result<Store> {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
@@ -268,6 +255,18 @@ impl Store {
     pub fn close(self) -> Result<()> {
         self.conn.close().map_err(|(_, e)| StoreError::from(e))
     }
+}
+
+/// Opens an existing file read-write (never creating it) and applies the key.
+fn keyed_connection(path: &Path, key: &[u8; 32], opts: &StoreOptions) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    quiet(&conn);
+    if !opts.plaintext_for_benchmark {
+        conn.pragma_update(None, "key", key_literal(key).as_str())?;
+        ensure_cipher(&conn)?;
+    }
+    Ok(conn)
 }
 
 /// Creates a new, empty file readable and writable by this user only (mode

@@ -45,6 +45,17 @@ string_enum! {
     }
 }
 
+impl Role {
+    /// Roles as stored and shown in the audit log: `front_desk,billing`.
+    pub fn join(roles: &[Role]) -> String {
+        roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
 string_enum! {
     /// Administrative sex, as registered.
     Sex {

@@ -127,27 +127,23 @@ fn index(tx: &Transaction<'_>, id: i64, mrn: &str, f: &PatientFields) -> Result<
     Ok(())
 }
 
-/// Registers a patient and assigns the next MRN.
-pub fn insert(
+/// Writes the registration details of row `id` (shared by insert and update).
+fn write_fields(
     tx: &Transaction<'_>,
+    id: i64,
     f: &PatientFields,
     by_user: i64,
     at: DateTime<Utc>,
-) -> Result<Patient> {
-    // MRNs follow the row id (an O(log n) lookup, not a scan of MRNs).
-    let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM patient", [], |r| {
-        r.get(0)
-    })?;
-    let mrn = (MRN_BASE + id).to_string();
+) -> Result<()> {
     tx.execute(
-        "INSERT INTO patient (id, mrn, family_name, given_name, middle_name, preferred_name, birth_date, \
-         sex, gender_identity, address_line1, address_line2, city, region, postal_code, phone_mobile, \
-         phone_home, phone_work, email, preferred_contact, emergency_name, emergency_relationship, \
-         emergency_phone, sort_name, search_tokens, version, created_at, created_by, updated_at, updated_by) \
-         VALUES (?24, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, \
-         ?20, ?21, '', '', 1, ?22, ?23, ?22, ?23)",
+        "UPDATE patient SET family_name = ?2, given_name = ?3, middle_name = ?4, preferred_name = ?5, \
+         birth_date = ?6, sex = ?7, gender_identity = ?8, address_line1 = ?9, address_line2 = ?10, \
+         city = ?11, region = ?12, postal_code = ?13, phone_mobile = ?14, phone_home = ?15, \
+         phone_work = ?16, email = ?17, preferred_contact = ?18, emergency_name = ?19, \
+         emergency_relationship = ?20, emergency_phone = ?21, updated_at = ?22, updated_by = ?23 \
+         WHERE id = ?1",
         params![
-            mrn,
+            id,
             f.family_name,
             f.given_name,
             f.middle_name,
@@ -170,9 +166,30 @@ pub fn insert(
             f.emergency_phone,
             at,
             by_user,
-            id,
         ],
     )?;
+    Ok(())
+}
+
+/// Registers a patient and assigns the next MRN.
+pub fn insert(
+    tx: &Transaction<'_>,
+    f: &PatientFields,
+    by_user: i64,
+    at: DateTime<Utc>,
+) -> Result<Patient> {
+    // MRNs follow the row id (an O(log n) lookup, not a scan of MRNs).
+    let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM patient", [], |r| {
+        r.get(0)
+    })?;
+    let mrn = (MRN_BASE + id).to_string();
+    tx.execute(
+        "INSERT INTO patient (id, mrn, family_name, given_name, birth_date, sex, sort_name, \
+         search_tokens, version, created_at, created_by, updated_at, updated_by) \
+         VALUES (?1, ?2, '', '', ?3, ?4, '', '', 1, ?5, ?6, ?5, ?6)",
+        params![id, mrn, f.birth_date, f.sex.as_str(), at, by_user],
+    )?;
+    write_fields(tx, id, f, by_user, at)?;
     index(tx, id, &mrn, f)?;
     get(tx, id)
 }
@@ -202,38 +219,10 @@ pub fn update(
         params![id, old.version, snapshot, at, by_user],
     )?;
     tx.execute(
-        "UPDATE patient SET family_name = ?2, given_name = ?3, middle_name = ?4, preferred_name = ?5, \
-         birth_date = ?6, sex = ?7, gender_identity = ?8, address_line1 = ?9, address_line2 = ?10, \
-         city = ?11, region = ?12, postal_code = ?13, phone_mobile = ?14, phone_home = ?15, \
-         phone_work = ?16, email = ?17, preferred_contact = ?18, emergency_name = ?19, \
-         emergency_relationship = ?20, emergency_phone = ?21, version = version + 1, \
-         updated_at = ?22, updated_by = ?23 WHERE id = ?1",
-        params![
-            id,
-            f.family_name,
-            f.given_name,
-            f.middle_name,
-            f.preferred_name,
-            f.birth_date,
-            f.sex.as_str(),
-            f.gender_identity,
-            f.address_line1,
-            f.address_line2,
-            f.city,
-            f.region,
-            f.postal_code,
-            f.phone_mobile,
-            f.phone_home,
-            f.phone_work,
-            f.email,
-            f.preferred_contact.as_str(),
-            f.emergency_name,
-            f.emergency_relationship,
-            f.emergency_phone,
-            at,
-            by_user,
-        ],
+        "UPDATE patient SET version = version + 1 WHERE id = ?1",
+        [id],
     )?;
+    write_fields(tx, id, f, by_user, at)?;
     index(tx, id, &old.mrn, f)?;
     get(tx, id)
 }

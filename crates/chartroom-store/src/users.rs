@@ -21,14 +21,6 @@ pub struct NewUser<'a> {
 const COLUMNS: &str = "id, username, full_name, credentials, roles, can_emergency_access, \
     disabled, locked_until, failed_attempts";
 
-fn roles_text(roles: &[Role]) -> String {
-    roles
-        .iter()
-        .map(|r| r.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 fn user_from_row(r: &Row<'_>) -> rusqlite::Result<UserAccount> {
     let roles: String = r.get(4)?;
     Ok(UserAccount {
@@ -66,7 +58,7 @@ pub fn insert(tx: &Transaction<'_>, u: &NewUser<'_>, at: DateTime<Utc>) -> Resul
             u.full_name,
             u.credentials,
             u.password_hash,
-            roles_text(u.roles),
+            Role::join(u.roles),
             u.can_emergency_access,
             at
         ],
@@ -141,7 +133,7 @@ pub fn update_profile(
             id,
             full_name,
             credentials,
-            roles_text(roles),
+            Role::join(roles),
             can_emergency_access,
             at
         ],
