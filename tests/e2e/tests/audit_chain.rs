@@ -1,5 +1,6 @@
 //! The administrator opens the audit log, sees the practice's records
-//! (set-up, logins, the demo data) and verifies that the hash chain is intact.
+//! (set-up, logins, the demo data), filters by typed dates, and verifies
+//! that the hash chain is intact; the verification's own record then shows.
 
 use chartroom_e2e::{demo_practice, App, DEMO_PASSPHRASE, DEMO_PASSWORD};
 
@@ -27,6 +28,22 @@ fn administrator_verifies_audit_chain() {
         &format!("no audit row names the user admin: {rows:?}"),
     );
 
+    // Dates are typed (MM/DD/YYYY); one that is no date is refused here.
+    app.type_into("audit-filter-from", "02/30/2025");
+    app.click("audit-apply");
+    app.wait_text(
+        "error-from",
+        "a message that 02/30/2025 is not a date",
+        |t| t.contains("02/30/2025"),
+    );
+    app.type_into("audit-filter-from", "01/01/2000");
+    app.type_into("audit-filter-to", "12/31/2099");
+    app.click("audit-apply");
+    app.wait_gone("error-from");
+    app.wait_for_with_text("audit-row", "login");
+    app.screenshot("audit-00-date-filters");
+
+    let newest_before = row_ids(&app).into_iter().max().unwrap_or(0);
     app.click("audit-verify");
     let result = app.wait_text(
         "audit-verify-result",
@@ -38,5 +55,36 @@ fn administrator_verifies_audit_chain() {
         !lower.contains("broken") && !lower.contains("not intact"),
         &format!("the verification result reads {result:?}"),
     );
+    // The verification is itself audited: the table shows its new row.
+    let deadline = std::time::Instant::now() + chartroom_e2e::WAIT;
+    while !row_ids(&app).into_iter().any(|id| id > newest_before) {
+        if std::time::Instant::now() >= deadline {
+            app.fail(&format!(
+                "no audit record newer than #{newest_before} (the verification) after \"Verify chain\""
+            ));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let newest = app
+        .texts("audit-row")
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    app.check(
+        newest.contains("Verify"),
+        &format!("the newest audit row is not the verification: {newest:?}"),
+    );
     app.screenshot("audit-01-chain-verified");
+}
+
+/// The record ids of the audit rows shown (their first cell).
+fn row_ids(app: &App) -> Vec<u64> {
+    let ids = app.execute(
+        r#"return Array.from(document.querySelectorAll('[data-testid="audit-row"]'))
+               .map((row) => Number(row.cells[0].textContent.trim()));"#,
+        vec![],
+    );
+    ids.as_array()
+        .map(|a| a.iter().filter_map(serde_json::Value::as_u64).collect())
+        .unwrap_or_default()
 }

@@ -26,10 +26,19 @@ fn setup_login_register_and_find_patient() {
     app.type_into("setup-admin-fullname", "Alex Admin");
     app.type_into("setup-admin-password", ADMIN_PASSWORD);
     app.type_into("setup-passphrase", PASSPHRASE);
-    // Not in ui/TESTIDS.md, but the screen asks for the passphrase twice.
-    if app.count("setup-passphrase-confirm") > 0 {
-        app.type_into("setup-passphrase-confirm", PASSPHRASE);
-    }
+    app.type_into("setup-passphrase-confirm", PASSPHRASE);
+    // The whole form fits a 1280×800 window: "Create practice" shows unscrolled.
+    let fold = app.execute(
+        r#"const r = document.querySelector('[data-testid="setup-submit"]').getBoundingClientRect();
+           return { bottom: r.bottom, height: window.innerHeight, scrolled: window.scrollY };"#,
+        vec![],
+    );
+    app.check(
+        fold["scrolled"].as_f64() == Some(0.0)
+            && fold["bottom"].as_f64().unwrap_or(f64::MAX)
+                <= fold["height"].as_f64().unwrap_or(0.0),
+        &format!("`setup-submit` is below the fold or the page scrolled: {fold}"),
+    );
     app.screenshot("setup-01-first-run");
     app.click("setup-submit");
 
@@ -40,11 +49,8 @@ fn setup_login_register_and_find_patient() {
         looks_like_recovery_code,
     );
     app.screenshot("setup-02-recovery-code");
-    // Not in ui/TESTIDS.md: "I have written the code down" must be ticked
-    // before Continue is enabled.
-    if app.count("recovery-confirm") > 0 {
-        app.click("recovery-confirm");
-    }
+    // "I have written the code down" must be ticked before Continue is enabled.
+    app.click("recovery-confirm");
     app.click("recovery-continue");
 
     // ---- Log in as the administrator.
@@ -84,8 +90,15 @@ fn setup_login_register_and_find_patient() {
         &format!("the new user's row reads {row_text:?}, without the full name Dana Front"),
     );
 
-    // ---- Log out, log in as the front desk.
+    let toast_was_up = app.is_shown("toast-success");
+
+    // ---- Log out, log in as the front desk: the administrator's toasts go.
     app.logout();
+    let toasts = app.count("toast-success") + app.count("toast-error") + app.count("toast-info");
+    app.check(
+        toasts == 0,
+        &format!("{toasts} toast(s) survived the logout (one was up before it: {toast_was_up})"),
+    );
     app.login("desk", DESK_PASSWORD);
     let who = app.text("current-user");
     app.check(
@@ -135,6 +148,27 @@ fn setup_login_register_and_find_patient() {
         ));
     }
     app.wait_for_with_text("banner-name", "Nguyễn");
+    // The confirmation toast sits over the navigation column, clear of the
+    // form, its action bar and the patient banner.
+    if let Some(place) = app
+        .execute(
+            r#"const t = document.querySelector('[data-testid="toast-success"]');
+           if (!t) return null;
+           const r = t.getBoundingClientRect();
+           const nav = document.querySelector('nav.sidenav').getBoundingClientRect();
+           return { right: r.right, nav_right: nav.right };"#,
+            vec![],
+        )
+        .as_object()
+        .cloned()
+    {
+        let right = place["right"].as_f64().unwrap_or(f64::MAX);
+        let nav_right = place["nav_right"].as_f64().unwrap_or(0.0);
+        app.check(
+            right <= nav_right,
+            &format!("the toast reaches over the page content: {place:?}"),
+        );
+    }
     let mrn = app.text("banner-mrn");
     app.check(
         mrn.chars().any(|c| c.is_ascii_digit()),

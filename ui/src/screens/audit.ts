@@ -102,6 +102,9 @@ export function AuditScreen() {
     if (!rows) return null;
     const k = sort.key;
     const val = (r: AuditRecord): string | number => {
+      // Instants compare as times: RFC 3339 text with more or fewer
+      // fractional digits does not sort as a string.
+      if (k === 'at') return Date.parse(r.at) || 0;
       const v = r[k];
       return v === null || v === undefined ? '' : typeof v === 'number' ? v : String(v).toLowerCase();
     };

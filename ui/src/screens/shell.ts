@@ -170,7 +170,7 @@ export function Shell(p: { locked: boolean; onLock: () => void }) {
               ${admin.map(navLink)}`
           : null}
         <div class="nav-foot">
-          <div>Idle lock after ${idleText(session.idle_lock_seconds)}</div>
+          <div data-testid="idle-lock-info">Idle lock after ${idleText(session.idle_lock_seconds)}</div>
         </div>
       </nav>
       <main class="content" id="main">
