@@ -33,7 +33,11 @@ if ! git diff --quiet -- ui/src/bindings || [ -n "$(git status --porcelain --unt
 fi
 
 step "keyring: the real Secret Service (gnome-keyring on a private D-Bus session)"
-dbus-run-session -- sh -c 'echo -n chartroom-ci | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; cargo test -p chartroom-keys --locked -- --ignored'
+# A throw-away keyring folder: the daemon creates a fresh login keyring,
+# unlocked with this password, whatever keyrings the machine already has.
+keyring_home=$(mktemp -d)
+XDG_DATA_HOME="$keyring_home" dbus-run-session -- sh -c 'echo -n chartroom-ci | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; cargo test -p chartroom-keys --locked -- --ignored'
+rm -rf "$keyring_home"
 
 step "no networking crates in the desktop app"
 bash scripts/check-no-network.sh
