@@ -473,7 +473,12 @@ pub fn config_for(data_dir: PathBuf, use_keyring: bool) -> Config {
                 Some(std::sync::Arc::new(k) as std::sync::Arc<dyn chartroom_keys::KeyStore>),
                 String::new(),
             ),
-            Err(e) => (None, e.to_string()),
+            // The library's own wording (D-Bus addresses, "zbus error") means
+            // nothing at the front desk; the CLI's `unlock-check` says more.
+            Err(_) => (
+                None,
+                "the operating system's keyring could not be opened on this computer".to_string(),
+            ),
         }
     } else {
         (None, "the keyring is turned off for this run".to_string())
