@@ -474,7 +474,7 @@ pub fn config_for(data_dir: PathBuf, use_keyring: bool) -> Config {
                 String::new(),
             ),
             // The library's own wording (D-Bus addresses, "zbus error") means
-            // nothing at the front desk; the CLI's `unlock-check` says more.
+            // nothing at the front desk.
             Err(_) => (
                 None,
                 "the operating system's keyring could not be opened on this computer".to_string(),
