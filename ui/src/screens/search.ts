@@ -169,7 +169,7 @@ export function PatientSearch() {
                         >
                       </td>
                       <td class="nowrap">${formatDate(p.birth_date)}</td>
-                      <td class="nowrap">${ageFromSummary(p)}</td>
+                      <td class="nowrap">${p.age_text}</td>
                       <td>${SEX_LABEL[p.sex] ?? p.sex}</td>
                       <td class="mono">${p.mrn}</td>
                       <td class="nowrap">${formatPhone(p.phone)}</td>
@@ -181,26 +181,4 @@ export function PatientSearch() {
             </div>`}
     </div>
   </div>`;
-}
-
-/** The age column. The backend's `age_text` when the summary carries it
- *  (asked of the API: PatientSummary should gain `age_text`); until then
- *  the same display rule as the chart banner (whole years; months, then
- *  days under two years), computed from the birth date. */
-function ageFromSummary(p: PatientSummary): string {
-  const fromBackend = (p as PatientSummary & { age_text?: string }).age_text;
-  if (typeof fromBackend === 'string') return fromBackend;
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(p.birth_date);
-  if (!m) return '';
-  const [by, bm, bd] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const now = new Date();
-  const [ty, tm, td] = [now.getFullYear(), now.getMonth() + 1, now.getDate()];
-  let years = ty - by;
-  if (tm < bm || (tm === bm && td < bd)) years -= 1;
-  if (years >= 2) return `${years} y`;
-  let months = (ty - by) * 12 + tm - bm;
-  if (td < bd) months -= 1;
-  if (months >= 1) return `${months} mo`;
-  const days = Math.round((Date.UTC(ty, tm - 1, td) - Date.UTC(by, bm - 1, bd)) / 86_400_000);
-  return `${Math.max(days, 0)} d`;
 }
