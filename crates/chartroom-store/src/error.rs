@@ -37,6 +37,9 @@ pub enum StoreError {
         expected: i64,
         found: i64,
     },
+    /// The record is locked (a signed note, a record marked entered in error).
+    #[error("{0}")]
+    Locked(&'static str),
     /// A uniqueness rule was broken.
     #[error("{what} already exists")]
     Duplicate { what: String },

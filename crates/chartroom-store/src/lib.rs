@@ -8,17 +8,23 @@
 //! audit trail commit or roll back together.
 //!
 //! Per-area modules own their tables: [`patients`], [`users`], [`audit`],
-//! [`settings`]. [`migrations`] holds the append-only schema history and
+//! [`settings`], and for the clinical chart [`chart`] (versioned entries,
+//! overrides, disclosures), [`observations`] (vitals and labs), [`notes`]
+//! (encounters, signed notes, templates) and [`documents`]. [`migrations`] holds the append-only schema history and
 //! [`search`] the text folding shared by indexing and querying. Domain types
 //! that cross the API boundary live in [`model`].
 
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod chart;
 mod db;
+pub mod documents;
 mod error;
 pub mod migrations;
 pub mod model;
+pub mod notes;
+pub mod observations;
 pub mod patients;
 pub mod search;
 pub mod settings;

@@ -106,6 +106,174 @@ const MIGRATIONS: &[&str] = &[
         last_hash BLOB NOT NULL
     );
     "#,
+    // 2: the clinical chart. Nothing clinical is ever deleted (triggers
+    // refuse it); signed notes cannot change (trigger); every version of a
+    // chart entry is kept in `chart_entry_version`.
+    r#"
+    CREATE TABLE chart_entry (
+        id INTEGER PRIMARY KEY,
+        patient_id INTEGER NOT NULL REFERENCES patient(id),
+        section TEXT NOT NULL,
+        status TEXT NOT NULL,
+        label TEXT NOT NULL,
+        code TEXT NOT NULL DEFAULT '',
+        effective_date TEXT,
+        body TEXT NOT NULL,
+        error_reason TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by INTEGER NOT NULL REFERENCES user_account(id),
+        updated_at TEXT NOT NULL,
+        updated_by INTEGER NOT NULL REFERENCES user_account(id)
+    );
+    CREATE INDEX chart_entry_by_patient ON chart_entry(patient_id, section, status);
+    CREATE TABLE chart_entry_version (
+        entry_id INTEGER NOT NULL REFERENCES chart_entry(id),
+        version INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        label TEXT NOT NULL,
+        code TEXT NOT NULL,
+        effective_date TEXT,
+        body TEXT NOT NULL,
+        error_reason TEXT NOT NULL,
+        change TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        saved_by INTEGER NOT NULL REFERENCES user_account(id),
+        PRIMARY KEY (entry_id, version)
+    ) WITHOUT ROWID;
+    CREATE TABLE safety_override (
+        id INTEGER PRIMARY KEY,
+        patient_id INTEGER NOT NULL REFERENCES patient(id),
+        entry_id INTEGER NOT NULL REFERENCES chart_entry(id),
+        findings TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL,
+        by_user INTEGER NOT NULL REFERENCES user_account(id)
+    );
+    CREATE INDEX safety_override_by_patient ON safety_override(patient_id);
+    CREATE TABLE encounter (
+        id INTEGER PRIMARY KEY,
+        patient_id INTEGER NOT NULL REFERENCES patient(id),
+        encounter_date TEXT NOT NULL,
+        provider_id INTEGER NOT NULL REFERENCES user_account(id),
+        kind TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        status TEXT NOT NULL,
+        error_reason TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        created_by INTEGER NOT NULL REFERENCES user_account(id)
+    );
+    CREATE INDEX encounter_by_patient ON encounter(patient_id, encounter_date);
+    CREATE TABLE observation (
+        id INTEGER PRIMARY KEY,
+        patient_id INTEGER NOT NULL REFERENCES patient(id),
+        kind TEXT NOT NULL,
+        code TEXT NOT NULL,
+        value REAL NOT NULL,
+        unit TEXT NOT NULL,
+        flag TEXT NOT NULL DEFAULT '',
+        effective_at TEXT NOT NULL,
+        group_id INTEGER,
+        encounter_id INTEGER REFERENCES encounter(id),
+        replaces_id INTEGER REFERENCES observation(id),
+        comment TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL,
+        error_reason TEXT NOT NULL DEFAULT '',
+        recorded_at TEXT NOT NULL,
+        recorded_by INTEGER NOT NULL REFERENCES user_account(id)
+    );
+    CREATE INDEX observation_trend ON observation(patient_id, code, effective_at);
+    CREATE INDEX observation_recent ON observation(patient_id, kind, effective_at);
+    CREATE TABLE note (
+        id INTEGER PRIMARY KEY,
+        patient_id INTEGER NOT NULL REFERENCES patient(id),
+        encounter_id INTEGER NOT NULL REFERENCES encounter(id),
+        parent_id INTEGER REFERENCES note(id),
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        body TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        signed_at TEXT,
+        signed_by INTEGER REFERENCES user_account(id),
+        content_hash BLOB,
+        error_reason TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        created_by INTEGER NOT NULL REFERENCES user_account(id),
+        updated_at TEXT NOT NULL,
+        updated_by INTEGER NOT NULL REFERENCES user_account(id)
+    );
+    CREATE INDEX note_by_patient ON note(patient_id, created_at);
+    CREATE INDEX note_by_encounter ON note(encounter_id);
+    CREATE INDEX note_by_parent ON note(parent_id);
+    CREATE TRIGGER note_signed_is_locked
+        BEFORE UPDATE OF patient_id, encounter_id, parent_id, kind, body, signed_at, signed_by, content_hash ON note
+        WHEN OLD.status <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'a signed note cannot be changed'); END;
+    CREATE TRIGGER note_in_error_is_final
+        BEFORE UPDATE OF status ON note
+        WHEN OLD.status = 'entered_in_error'
+        BEGIN SELECT RAISE(ABORT, 'a note marked entered in error cannot change'); END;
+    CREATE TABLE note_template (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        body TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1,
+        version INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by INTEGER REFERENCES user_account(id)
+    );
+    CREATE TABLE document (
+        id INTEGER PRIMARY KEY,
+        patient_id INTEGER NOT NULL REFERENCES patient(id),
+        category TEXT NOT NULL,
+        doc_date TEXT NOT NULL,
+        description TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        mime TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 BLOB NOT NULL,
+        status TEXT NOT NULL,
+        error_reason TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        created_by INTEGER NOT NULL REFERENCES user_account(id)
+    );
+    CREATE INDEX document_by_patient ON document(patient_id, doc_date);
+    CREATE TABLE document_content (
+        document_id INTEGER PRIMARY KEY REFERENCES document(id),
+        content BLOB NOT NULL
+    );
+    CREATE TABLE disclosure (
+        id INTEGER PRIMARY KEY,
+        patient_id INTEGER NOT NULL REFERENCES patient(id),
+        kind TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        description TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        sha256 BLOB NOT NULL,
+        at TEXT NOT NULL,
+        by_user INTEGER NOT NULL REFERENCES user_account(id)
+    );
+    CREATE INDEX disclosure_by_patient ON disclosure(patient_id, at);
+    CREATE TRIGGER chart_entry_never_deleted BEFORE DELETE ON chart_entry
+        BEGIN SELECT RAISE(ABORT, 'clinical records are never deleted'); END;
+    CREATE TRIGGER chart_entry_version_never_deleted BEFORE DELETE ON chart_entry_version
+        BEGIN SELECT RAISE(ABORT, 'clinical records are never deleted'); END;
+    CREATE TRIGGER observation_never_deleted BEFORE DELETE ON observation
+        BEGIN SELECT RAISE(ABORT, 'clinical records are never deleted'); END;
+    CREATE TRIGGER note_never_deleted BEFORE DELETE ON note
+        BEGIN SELECT RAISE(ABORT, 'clinical records are never deleted'); END;
+    CREATE TRIGGER encounter_never_deleted BEFORE DELETE ON encounter
+        BEGIN SELECT RAISE(ABORT, 'clinical records are never deleted'); END;
+    CREATE TRIGGER document_never_deleted BEFORE DELETE ON document
+        BEGIN SELECT RAISE(ABORT, 'clinical records are never deleted'); END;
+    CREATE TRIGGER document_content_never_deleted BEFORE DELETE ON document_content
+        BEGIN SELECT RAISE(ABORT, 'clinical records are never deleted'); END;
+    CREATE TRIGGER document_content_never_changed BEFORE UPDATE ON document_content
+        BEGIN SELECT RAISE(ABORT, 'a stored document cannot be changed'); END;
+    CREATE TRIGGER disclosure_never_deleted BEFORE DELETE ON disclosure
+        BEGIN SELECT RAISE(ABORT, 'the disclosure log is never deleted'); END;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -147,6 +315,35 @@ index audit_by_patient
 index audit_by_user
 table audit_head
 table audit_log
+table chart_entry
+index chart_entry_by_patient
+trigger chart_entry_never_deleted
+table chart_entry_version
+trigger chart_entry_version_never_deleted
+table disclosure
+index disclosure_by_patient
+trigger disclosure_never_deleted
+table document
+index document_by_patient
+table document_content
+trigger document_content_never_changed
+trigger document_content_never_deleted
+trigger document_never_deleted
+table encounter
+index encounter_by_patient
+trigger encounter_never_deleted
+table note
+index note_by_encounter
+index note_by_parent
+index note_by_patient
+trigger note_in_error_is_final
+trigger note_never_deleted
+trigger note_signed_is_locked
+table note_template
+table observation
+trigger observation_never_deleted
+index observation_recent
+index observation_trend
 table patient
 index patient_birth_date
 table patient_history
@@ -154,6 +351,8 @@ index patient_history_by_patient
 table patient_search
 index patient_search_by_patient
 table practice
+table safety_override
+index safety_override_by_patient
 table setting
 table user_account"
         );
@@ -172,5 +371,36 @@ table user_account"
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(v, LATEST);
+    }
+
+    /// A file written by the first release (schema 1) moves to the latest
+    /// schema on open, keeping its rows.
+    #[test]
+    fn a_version_1_file_upgrades_in_place() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO setting (key, value) VALUES ('idle_lock_minutes', '7')",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, LATEST);
+        let kept: String = conn
+            .query_row(
+                "SELECT value FROM setting WHERE key = 'idle_lock_minutes'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(kept, "7");
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM chart_entry", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
     }
 }

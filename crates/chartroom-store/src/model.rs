@@ -113,6 +113,64 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// The sections of the chart kept as versioned entries.
+    Section {
+        Problem = "problem",
+        Medication = "medication",
+        Allergy = "allergy",
+        Immunization = "immunization",
+        Prescription = "prescription",
+    }
+}
+
+string_enum! {
+    /// Where a chart entry stands. Which values a section uses is the API's
+    /// rule; `EnteredInError` is common to all and final.
+    EntryStatus {
+        Active = "active",
+        Inactive = "inactive",
+        Resolved = "resolved",
+        Stopped = "stopped",
+        Completed = "completed",
+        EnteredInError = "entered_in_error",
+    }
+}
+
+string_enum! {
+    /// What an observation measures.
+    ObservationKind {
+        Vital = "vital",
+        Lab = "lab",
+    }
+}
+
+string_enum! {
+    /// Status of records that are written once (observations, encounters,
+    /// documents): valid, or marked entered in error.
+    RecordStatus {
+        Final = "final",
+        EnteredInError = "entered_in_error",
+    }
+}
+
+string_enum! {
+    /// Where a note stands. Only drafts change.
+    NoteStatus {
+        Draft = "draft",
+        Signed = "signed",
+        EnteredInError = "entered_in_error",
+    }
+}
+
+string_enum! {
+    /// A visit note, or an addendum to a signed one.
+    NoteKind {
+        Soap = "soap",
+        Addendum = "addendum",
+    }
+}
+
 /// Validated registration details of a patient (what the front desk enters).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]

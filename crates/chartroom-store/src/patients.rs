@@ -25,7 +25,7 @@ const COLUMNS: &str = "id, mrn, version, family_name, given_name, middle_name, p
 const SUMMARY_COLUMNS: &str = "p.id, p.mrn, p.family_name, p.given_name, p.preferred_name, \
     p.birth_date, p.sex, p.phone_mobile, p.phone_home, p.phone_work";
 
-fn decode<T>(v: Option<T>, what: &str) -> rusqlite::Result<T> {
+pub(crate) fn decode<T>(v: Option<T>, what: &str) -> rusqlite::Result<T> {
     v.ok_or_else(|| {
         rusqlite::Error::FromSqlConversionFailure(
             0,

@@ -1,0 +1,412 @@
+//! Versioned chart entries: problems, medications, allergies, immunizations
+//! and prescriptions, plus the safety-override and disclosure logs.
+//!
+//! Invariants: an entry is never deleted (a trigger refuses it); every saved
+//! state, the first one included, is a row of `chart_entry_version`, so the
+//! history of an entry is exactly its versions; `entered_in_error` is final.
+//! The store keeps each entry's section-specific details as a JSON `body`
+//! it does not interpret: the API owns those types and their validation.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::model::{EntryStatus, Section};
+use crate::patients::decode;
+use crate::{Result, StoreError};
+
+/// What a save writes: the columns every section shares, and its body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryData {
+    pub status: EntryStatus,
+    /// The headline shown in lists: a problem's text, a drug, a substance.
+    pub label: String,
+    /// ICD-10-CM for problems, CVX for immunizations, empty otherwise.
+    pub code: String,
+    /// Onset, start or administration date.
+    pub effective_date: Option<NaiveDate>,
+    /// Section-specific details as JSON.
+    pub body: String,
+}
+
+/// A chart entry as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryRow {
+    pub id: i64,
+    pub patient_id: i64,
+    pub section: Section,
+    pub data: EntryData,
+    pub error_reason: String,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by_name: String,
+}
+
+/// One saved state of an entry, for its history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryVersion {
+    pub version: i64,
+    pub data: EntryData,
+    pub error_reason: String,
+    /// What this save did ("created", "edited", "reconciled: still taking").
+    pub change: String,
+    pub saved_at: DateTime<Utc>,
+    pub saved_by_name: String,
+}
+
+/// A print or export of patient data, as the disclosure log shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Disclosure {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub patient_id: i64,
+    /// What was disclosed: `prescription`, ...
+    pub kind: String,
+    pub record_id: String,
+    pub recipient: String,
+    pub description: String,
+    pub file_name: String,
+    #[ts(type = "string")]
+    pub at: DateTime<Utc>,
+    pub by_name: String,
+}
+
+const ENTRY_COLUMNS: &str = "e.id, e.patient_id, e.section, e.status, e.label, e.code, \
+    e.effective_date, e.body, e.error_reason, e.version, e.created_at, e.updated_at, \
+    (SELECT full_name FROM user_account u WHERE u.id = e.updated_by)";
+
+fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<EntryRow> {
+    let section: String = r.get(2)?;
+    let status: String = r.get(3)?;
+    Ok(EntryRow {
+        id: r.get(0)?,
+        patient_id: r.get(1)?,
+        section: decode(Section::parse(&section), "section")?,
+        data: EntryData {
+            status: decode(EntryStatus::parse(&status), "entry status")?,
+            label: r.get(4)?,
+            code: r.get(5)?,
+            effective_date: r.get(6)?,
+            body: r.get(7)?,
+        },
+        error_reason: r.get(8)?,
+        version: r.get(9)?,
+        created_at: r.get(10)?,
+        updated_at: r.get(11)?,
+        updated_by_name: r.get::<_, Option<String>>(12)?.unwrap_or_default(),
+    })
+}
+
+fn save_version(
+    tx: &Transaction<'_>,
+    id: i64,
+    version: i64,
+    d: &EntryData,
+    error_reason: &str,
+    change: &str,
+    at: DateTime<Utc>,
+    by: i64,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO chart_entry_version (entry_id, version, status, label, code, effective_date, \
+         body, error_reason, change, saved_at, saved_by) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        id,
+        version,
+        d.status.as_str(),
+        d.label,
+        d.code,
+        d.effective_date,
+        d.body,
+        error_reason,
+        change,
+        at,
+        by
+    ])?;
+    Ok(())
+}
+
+/// Adds an entry and its first version; returns its id.
+pub fn insert_entry(
+    tx: &Transaction<'_>,
+    patient_id: i64,
+    section: Section,
+    d: &EntryData,
+    at: DateTime<Utc>,
+    by: i64,
+    change: &str,
+) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO chart_entry (patient_id, section, status, label, code, effective_date, body, \
+         version, created_at, created_by, updated_at, updated_by) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?9, ?8, ?9)",
+    )?
+    .execute(params![
+        patient_id,
+        section.as_str(),
+        d.status.as_str(),
+        d.label,
+        d.code,
+        d.effective_date,
+        d.body,
+        at,
+        by
+    ])?;
+    let id = tx.last_insert_rowid();
+    save_version(tx, id, 1, d, "", change, at, by)?;
+    Ok(id)
+}
+
+/// Replaces an entry's data if nobody saved it since `expected_version`.
+/// Entries marked entered in error are final.
+pub fn update_entry(
+    tx: &Transaction<'_>,
+    id: i64,
+    expected_version: i64,
+    d: &EntryData,
+    at: DateTime<Utc>,
+    by: i64,
+    change: &str,
+) -> Result<EntryRow> {
+    let current = get_entry(tx, id)?;
+    check_changeable(&current, expected_version)?;
+    if d.status == EntryStatus::EnteredInError {
+        return Err(StoreError::Locked(
+            "use 'entered in error' with a reason to retract an entry",
+        ));
+    }
+    let version = current.version + 1;
+    tx.prepare_cached(
+        "UPDATE chart_entry SET status = ?2, label = ?3, code = ?4, effective_date = ?5, \
+         body = ?6, version = ?7, updated_at = ?8, updated_by = ?9 WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        d.status.as_str(),
+        d.label,
+        d.code,
+        d.effective_date,
+        d.body,
+        version,
+        at,
+        by
+    ])?;
+    save_version(tx, id, version, d, "", change, at, by)?;
+    get_entry(tx, id)
+}
+
+/// Marks an entry entered in error with a reason. It stays readable.
+pub fn mark_entry_in_error(
+    tx: &Transaction<'_>,
+    id: i64,
+    expected_version: i64,
+    reason: &str,
+    at: DateTime<Utc>,
+    by: i64,
+) -> Result<EntryRow> {
+    let current = get_entry(tx, id)?;
+    check_changeable(&current, expected_version)?;
+    let version = current.version + 1;
+    tx.prepare_cached(
+        "UPDATE chart_entry SET status = 'entered_in_error', error_reason = ?2, version = ?3, \
+         updated_at = ?4, updated_by = ?5 WHERE id = ?1",
+    )?
+    .execute(params![id, reason, version, at, by])?;
+    let data = EntryData {
+        status: EntryStatus::EnteredInError,
+        ..current.data
+    };
+    save_version(
+        tx,
+        id,
+        version,
+        &data,
+        reason,
+        "marked entered in error",
+        at,
+        by,
+    )?;
+    get_entry(tx, id)
+}
+
+fn check_changeable(current: &EntryRow, expected_version: i64) -> Result<()> {
+    if current.data.status == EntryStatus::EnteredInError {
+        return Err(StoreError::Locked(
+            "this entry was marked entered in error and can no longer change",
+        ));
+    }
+    if current.version != expected_version {
+        return Err(StoreError::Conflict {
+            what: "chart entry",
+            expected: expected_version,
+            found: current.version,
+        });
+    }
+    Ok(())
+}
+
+/// One entry.
+pub fn get_entry(conn: &Connection, id: i64) -> Result<EntryRow> {
+    conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM chart_entry e WHERE e.id = ?1"
+    ))?
+    .query_row([id], entry_from_row)
+    .optional()?
+    .ok_or(StoreError::NotFound {
+        what: "chart entry",
+        id,
+    })
+}
+
+/// A patient's entries, all statuses, one section or all, newest first
+/// within a section.
+pub fn list_entries(
+    conn: &Connection,
+    patient_id: i64,
+    section: Option<Section>,
+) -> Result<Vec<EntryRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM chart_entry e \
+         WHERE e.patient_id = ?1 AND (?2 IS NULL OR e.section = ?2) \
+         ORDER BY e.section, e.effective_date DESC, e.id DESC"
+    ))?;
+    let rows = stmt
+        .query_map(
+            params![patient_id, section.map(|s| s.as_str())],
+            entry_from_row,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Every saved state of an entry, oldest first.
+pub fn entry_versions(conn: &Connection, id: i64) -> Result<Vec<EntryVersion>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.version, v.status, v.label, v.code, v.effective_date, v.body, v.error_reason, \
+         v.change, v.saved_at, (SELECT full_name FROM user_account u WHERE u.id = v.saved_by) \
+         FROM chart_entry_version v WHERE v.entry_id = ?1 ORDER BY v.version",
+    )?;
+    let rows = stmt
+        .query_map([id], |r| {
+            let status: String = r.get(1)?;
+            Ok(EntryVersion {
+                version: r.get(0)?,
+                data: EntryData {
+                    status: decode(EntryStatus::parse(&status), "entry status")?,
+                    label: r.get(2)?,
+                    code: r.get(3)?,
+                    effective_date: r.get(4)?,
+                    body: r.get(5)?,
+                },
+                error_reason: r.get(6)?,
+                change: r.get(7)?,
+                saved_at: r.get(8)?,
+                saved_by_name: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if rows.is_empty() {
+        return Err(StoreError::NotFound {
+            what: "chart entry",
+            id,
+        });
+    }
+    Ok(rows)
+}
+
+/// Records that a user went ahead despite safety warnings.
+pub fn record_override(
+    tx: &Transaction<'_>,
+    patient_id: i64,
+    entry_id: i64,
+    findings_json: &str,
+    reason: &str,
+    at: DateTime<Utc>,
+    by: i64,
+) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO safety_override (patient_id, entry_id, findings, reason, at, by_user) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![patient_id, entry_id, findings_json, reason, at, by])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// The override reasons recorded for an entry: `(reason, findings JSON)`.
+pub fn overrides_for(conn: &Connection, entry_id: i64) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT reason, findings FROM safety_override WHERE entry_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map([entry_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// What a disclosure records, apart from who and when.
+#[derive(Debug, Clone)]
+pub struct NewDisclosure<'a> {
+    pub patient_id: i64,
+    pub kind: &'a str,
+    pub record_id: &'a str,
+    pub recipient: &'a str,
+    pub description: &'a str,
+    pub file_name: &'a str,
+    pub sha256: &'a [u8],
+}
+
+/// Logs a print or export of patient data.
+pub fn insert_disclosure(
+    tx: &Transaction<'_>,
+    d: &NewDisclosure<'_>,
+    at: DateTime<Utc>,
+    by: i64,
+) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO disclosure (patient_id, kind, record_id, recipient, description, file_name, \
+         sha256, at, by_user) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        d.patient_id,
+        d.kind,
+        d.record_id,
+        d.recipient,
+        d.description,
+        d.file_name,
+        d.sha256,
+        at,
+        by
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// A patient's disclosures, newest first.
+pub fn disclosures(conn: &Connection, patient_id: i64) -> Result<Vec<Disclosure>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.id, d.patient_id, d.kind, d.record_id, d.recipient, d.description, d.file_name, \
+         d.at, (SELECT full_name FROM user_account u WHERE u.id = d.by_user) \
+         FROM disclosure d WHERE d.patient_id = ?1 ORDER BY d.at DESC, d.id DESC",
+    )?;
+    let rows = stmt
+        .query_map([patient_id], |r| {
+            Ok(Disclosure {
+                id: r.get(0)?,
+                patient_id: r.get(1)?,
+                kind: r.get(2)?,
+                record_id: r.get(3)?,
+                recipient: r.get(4)?,
+                description: r.get(5)?,
+                file_name: r.get(6)?,
+                at: r.get(7)?,
+                by_name: r.get::<_, Option<String>>(8)?.unwrap_or_default(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}

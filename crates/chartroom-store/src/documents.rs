@@ -1,0 +1,152 @@
+//! Attached documents (scanned letters, outside lab reports): metadata in
+//! `document`, bytes in `document_content`, both inside the encrypted file.
+//!
+//! Invariants: content is written once and never changed or deleted
+//! (triggers); its SHA-256 is kept beside it and checked on every read.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use sha2::{Digest, Sha256};
+
+use crate::model::RecordStatus;
+use crate::patients::decode;
+use crate::{Result, StoreError};
+
+/// What describes a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentMeta {
+    pub category: String,
+    pub doc_date: NaiveDate,
+    pub description: String,
+    pub file_name: String,
+    pub mime: String,
+}
+
+/// A document as listed (without its bytes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentRow {
+    pub id: i64,
+    pub patient_id: i64,
+    pub meta: DocumentMeta,
+    pub size: i64,
+    pub status: RecordStatus,
+    pub error_reason: String,
+    pub created_at: DateTime<Utc>,
+    pub created_by_name: String,
+}
+
+const COLUMNS: &str = "d.id, d.patient_id, d.category, d.doc_date, d.description, d.file_name, \
+    d.mime, d.size, d.status, d.error_reason, d.created_at, \
+    (SELECT full_name FROM user_account u WHERE u.id = d.created_by)";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<DocumentRow> {
+    let status: String = r.get(8)?;
+    Ok(DocumentRow {
+        id: r.get(0)?,
+        patient_id: r.get(1)?,
+        meta: DocumentMeta {
+            category: r.get(2)?,
+            doc_date: r.get(3)?,
+            description: r.get(4)?,
+            file_name: r.get(5)?,
+            mime: r.get(6)?,
+        },
+        size: r.get(7)?,
+        status: decode(RecordStatus::parse(&status), "document status")?,
+        error_reason: r.get(9)?,
+        created_at: r.get(10)?,
+        created_by_name: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
+    })
+}
+
+/// Stores a document; returns its id.
+pub fn insert(
+    tx: &Transaction<'_>,
+    patient_id: i64,
+    meta: &DocumentMeta,
+    content: &[u8],
+    at: DateTime<Utc>,
+    by: i64,
+) -> Result<i64> {
+    let hash: [u8; 32] = Sha256::digest(content).into();
+    tx.prepare_cached(
+        "INSERT INTO document (patient_id, category, doc_date, description, file_name, mime, size, \
+         sha256, status, created_at, created_by) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'final', ?9, ?10)",
+    )?
+    .execute(params![
+        patient_id,
+        meta.category,
+        meta.doc_date,
+        meta.description,
+        meta.file_name,
+        meta.mime,
+        content.len() as i64,
+        hash.as_slice(),
+        at,
+        by
+    ])?;
+    let id = tx.last_insert_rowid();
+    tx.prepare_cached("INSERT INTO document_content (document_id, content) VALUES (?1, ?2)")?
+        .execute(params![id, content])?;
+    Ok(id)
+}
+
+/// One document's description.
+pub fn get(conn: &Connection, id: i64) -> Result<DocumentRow> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM document d WHERE d.id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?
+        .ok_or(StoreError::NotFound {
+            what: "document",
+            id,
+        })
+}
+
+/// A document's bytes, checked against the hash stored with them.
+pub fn content(conn: &Connection, id: i64) -> Result<Vec<u8>> {
+    let (bytes, hash): (Vec<u8>, Vec<u8>) = conn
+        .prepare_cached(
+            "SELECT c.content, d.sha256 FROM document_content c JOIN document d \
+             ON d.id = c.document_id WHERE c.document_id = ?1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or(StoreError::NotFound {
+            what: "document",
+            id,
+        })?;
+    if Sha256::digest(&bytes).as_slice() != hash.as_slice() {
+        return Err(StoreError::Decode(format!(
+            "document {id} does not match the checksum stored with it"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// A patient's documents, newest first.
+pub fn list(conn: &Connection, patient_id: i64) -> Result<Vec<DocumentRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM document d WHERE d.patient_id = ?1 \
+         ORDER BY d.doc_date DESC, d.id DESC"
+    ))?;
+    let rows = stmt
+        .query_map([patient_id], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Marks a document entered in error (filed to the wrong patient, ...).
+pub fn mark_in_error(tx: &Transaction<'_>, id: i64, reason: &str) -> Result<DocumentRow> {
+    let d = get(tx, id)?;
+    if d.status == RecordStatus::EnteredInError {
+        return Err(StoreError::Locked(
+            "this document was already marked entered in error",
+        ));
+    }
+    tx.execute(
+        "UPDATE document SET status = 'entered_in_error', error_reason = ?2 WHERE id = ?1",
+        params![id, reason],
+    )?;
+    get(tx, id)
+}

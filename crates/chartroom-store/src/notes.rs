@@ -1,0 +1,413 @@
+//! Encounters, their notes, addenda and the practice's note templates.
+//!
+//! Invariants: a note is a draft until signed; drafts change in place
+//! (autosave) under optimistic versioning. Signing stores a SHA-256 of the
+//! note's content and signer ([`content_hash`]); after that the content
+//! columns cannot change (the `note_signed_is_locked` trigger enforces it
+//! below this code too). An addendum is a note whose `parent_id` names a
+//! signed note. Entered in error is final and keeps the note readable.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use sha2::{Digest, Sha256};
+
+use crate::model::{NoteKind, NoteStatus, RecordStatus};
+use crate::patients::decode;
+use crate::{Result, StoreError};
+
+/// A visit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncounterRow {
+    pub id: i64,
+    pub patient_id: i64,
+    pub encounter_date: NaiveDate,
+    pub provider_id: i64,
+    pub provider_name: String,
+    pub kind: String,
+    pub reason: String,
+    pub status: RecordStatus,
+    pub error_reason: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A note as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoteRow {
+    pub id: i64,
+    pub patient_id: i64,
+    pub encounter_id: i64,
+    pub parent_id: Option<i64>,
+    pub kind: NoteKind,
+    pub status: NoteStatus,
+    /// The note's sections as JSON (the API owns the shape).
+    pub body: String,
+    pub version: i64,
+    pub signed_at: Option<DateTime<Utc>>,
+    pub signed_by: Option<i64>,
+    pub signed_by_name: String,
+    pub content_hash: Option<Vec<u8>>,
+    pub error_reason: String,
+    pub created_at: DateTime<Utc>,
+    pub created_by_name: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl NoteRow {
+    /// For a signed note, whether its stored content still matches the hash
+    /// taken at signing. Drafts have no hash and answer `true`.
+    pub fn hash_ok(&self) -> bool {
+        match (&self.content_hash, self.signed_by, self.signed_at) {
+            (Some(h), Some(by), Some(at)) => h.as_slice() == content_hash(self, by, at).as_slice(),
+            (None, _, _) => self.status == NoteStatus::Draft,
+            _ => false,
+        }
+    }
+}
+
+/// The hash a signature seals: who the note is about, where it belongs,
+/// what it says, who signed it and when.
+pub fn content_hash(n: &NoteRow, signed_by: i64, signed_at: DateTime<Utc>) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for part in [
+        n.patient_id.to_string(),
+        n.encounter_id.to_string(),
+        n.parent_id.map(|p| p.to_string()).unwrap_or_default(),
+        n.kind.as_str().to_string(),
+        n.body.clone(),
+        signed_by.to_string(),
+        signed_at.to_rfc3339(),
+    ] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize().into()
+}
+
+/// A note template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateRow {
+    pub id: i64,
+    pub name: String,
+    pub body: String,
+    pub active: bool,
+    pub version: i64,
+}
+
+const ENCOUNTER_COLUMNS: &str = "e.id, e.patient_id, e.encounter_date, e.provider_id, \
+    (SELECT full_name FROM user_account u WHERE u.id = e.provider_id), e.kind, e.reason, \
+    e.status, e.error_reason, e.created_at";
+
+fn encounter_from_row(r: &Row<'_>) -> rusqlite::Result<EncounterRow> {
+    let status: String = r.get(7)?;
+    Ok(EncounterRow {
+        id: r.get(0)?,
+        patient_id: r.get(1)?,
+        encounter_date: r.get(2)?,
+        provider_id: r.get(3)?,
+        provider_name: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+        kind: r.get(5)?,
+        reason: r.get(6)?,
+        status: decode(RecordStatus::parse(&status), "encounter status")?,
+        error_reason: r.get(8)?,
+        created_at: r.get(9)?,
+    })
+}
+
+/// Opens a visit; returns its id.
+#[allow(clippy::too_many_arguments)]
+pub fn insert_encounter(
+    tx: &Transaction<'_>,
+    patient_id: i64,
+    date: NaiveDate,
+    provider_id: i64,
+    kind: &str,
+    reason: &str,
+    at: DateTime<Utc>,
+    by: i64,
+) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO encounter (patient_id, encounter_date, provider_id, kind, reason, status, \
+         created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, 'final', ?6, ?7)",
+    )?
+    .execute(params![patient_id, date, provider_id, kind, reason, at, by])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// One visit.
+pub fn get_encounter(conn: &Connection, id: i64) -> Result<EncounterRow> {
+    conn.prepare_cached(&format!(
+        "SELECT {ENCOUNTER_COLUMNS} FROM encounter e WHERE e.id = ?1"
+    ))?
+    .query_row([id], encounter_from_row)
+    .optional()?
+    .ok_or(StoreError::NotFound {
+        what: "encounter",
+        id,
+    })
+}
+
+/// A patient's visits, newest first.
+pub fn encounters(conn: &Connection, patient_id: i64, limit: usize) -> Result<Vec<EncounterRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENCOUNTER_COLUMNS} FROM encounter e WHERE e.patient_id = ?1 \
+         ORDER BY e.encounter_date DESC, e.id DESC LIMIT ?2"
+    ))?;
+    let rows = stmt
+        .query_map(params![patient_id, limit as i64], encounter_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+const NOTE_COLUMNS: &str = "n.id, n.patient_id, n.encounter_id, n.parent_id, n.kind, n.status, \
+    n.body, n.version, n.signed_at, n.signed_by, \
+    (SELECT full_name FROM user_account u WHERE u.id = n.signed_by), n.content_hash, \
+    n.error_reason, n.created_at, (SELECT full_name FROM user_account u WHERE u.id = n.created_by), \
+    n.updated_at";
+
+fn note_from_row(r: &Row<'_>) -> rusqlite::Result<NoteRow> {
+    let kind: String = r.get(4)?;
+    let status: String = r.get(5)?;
+    Ok(NoteRow {
+        id: r.get(0)?,
+        patient_id: r.get(1)?,
+        encounter_id: r.get(2)?,
+        parent_id: r.get(3)?,
+        kind: decode(NoteKind::parse(&kind), "note kind")?,
+        status: decode(NoteStatus::parse(&status), "note status")?,
+        body: r.get(6)?,
+        version: r.get(7)?,
+        signed_at: r.get(8)?,
+        signed_by: r.get(9)?,
+        signed_by_name: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+        content_hash: r.get(11)?,
+        error_reason: r.get(12)?,
+        created_at: r.get(13)?,
+        created_by_name: r.get::<_, Option<String>>(14)?.unwrap_or_default(),
+        updated_at: r.get(15)?,
+    })
+}
+
+/// Starts a draft note (or addendum, with `parent_id`); returns its id.
+#[allow(clippy::too_many_arguments)]
+pub fn insert_note(
+    tx: &Transaction<'_>,
+    patient_id: i64,
+    encounter_id: i64,
+    parent_id: Option<i64>,
+    kind: NoteKind,
+    body: &str,
+    at: DateTime<Utc>,
+    by: i64,
+) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO note (patient_id, encounter_id, parent_id, kind, status, body, version, \
+         created_at, created_by, updated_at, updated_by) \
+         VALUES (?1, ?2, ?3, ?4, 'draft', ?5, 1, ?6, ?7, ?6, ?7)",
+    )?
+    .execute(params![
+        patient_id,
+        encounter_id,
+        parent_id,
+        kind.as_str(),
+        body,
+        at,
+        by
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn draft_for_change(tx: &Transaction<'_>, id: i64, expected_version: i64) -> Result<NoteRow> {
+    let n = get_note(tx, id)?;
+    match n.status {
+        NoteStatus::Draft => {}
+        NoteStatus::Signed => {
+            return Err(StoreError::Locked(
+                "this note is signed and can no longer change; add an addendum instead",
+            ))
+        }
+        NoteStatus::EnteredInError => {
+            return Err(StoreError::Locked(
+                "this note was marked entered in error and can no longer change",
+            ))
+        }
+    }
+    if n.version != expected_version {
+        return Err(StoreError::Conflict {
+            what: "note",
+            expected: expected_version,
+            found: n.version,
+        });
+    }
+    Ok(n)
+}
+
+/// Saves a draft's text (autosave).
+pub fn save_draft(
+    tx: &Transaction<'_>,
+    id: i64,
+    expected_version: i64,
+    body: &str,
+    at: DateTime<Utc>,
+    by: i64,
+) -> Result<NoteRow> {
+    draft_for_change(tx, id, expected_version)?;
+    tx.prepare_cached(
+        "UPDATE note SET body = ?2, version = version + 1, updated_at = ?3, updated_by = ?4 \
+         WHERE id = ?1",
+    )?
+    .execute(params![id, body, at, by])?;
+    get_note(tx, id)
+}
+
+/// Signs a draft: stores the hash and locks it.
+pub fn sign(
+    tx: &Transaction<'_>,
+    id: i64,
+    expected_version: i64,
+    at: DateTime<Utc>,
+    by: i64,
+) -> Result<NoteRow> {
+    let n = draft_for_change(tx, id, expected_version)?;
+    let hash = content_hash(&n, by, at);
+    tx.prepare_cached(
+        "UPDATE note SET status = 'signed', signed_at = ?2, signed_by = ?3, content_hash = ?4, \
+         version = version + 1, updated_at = ?2, updated_by = ?3 WHERE id = ?1",
+    )?
+    .execute(params![id, at, by, hash.as_slice()])?;
+    get_note(tx, id)
+}
+
+/// Marks a note entered in error. Drafts and signed notes alike stay readable.
+pub fn mark_note_in_error(
+    tx: &Transaction<'_>,
+    id: i64,
+    reason: &str,
+    at: DateTime<Utc>,
+    by: i64,
+) -> Result<NoteRow> {
+    let n = get_note(tx, id)?;
+    if n.status == NoteStatus::EnteredInError {
+        return Err(StoreError::Locked(
+            "this note was already marked entered in error",
+        ));
+    }
+    tx.prepare_cached(
+        "UPDATE note SET status = 'entered_in_error', error_reason = ?2, version = version + 1, \
+         updated_at = ?3, updated_by = ?4 WHERE id = ?1",
+    )?
+    .execute(params![id, reason, at, by])?;
+    get_note(tx, id)
+}
+
+/// One note.
+pub fn get_note(conn: &Connection, id: i64) -> Result<NoteRow> {
+    conn.prepare_cached(&format!(
+        "SELECT {NOTE_COLUMNS} FROM note n WHERE n.id = ?1"
+    ))?
+    .query_row([id], note_from_row)
+    .optional()?
+    .ok_or(StoreError::NotFound { what: "note", id })
+}
+
+/// A patient's notes (not addenda), newest first.
+pub fn notes(conn: &Connection, patient_id: i64, limit: usize) -> Result<Vec<NoteRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {NOTE_COLUMNS} FROM note n WHERE n.patient_id = ?1 AND n.parent_id IS NULL \
+         ORDER BY n.created_at DESC, n.id DESC LIMIT ?2"
+    ))?;
+    let rows = stmt
+        .query_map(params![patient_id, limit as i64], note_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The addenda of a note, oldest first.
+pub fn addenda(conn: &Connection, note_id: i64) -> Result<Vec<NoteRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {NOTE_COLUMNS} FROM note n WHERE n.parent_id = ?1 ORDER BY n.id"
+    ))?;
+    let rows = stmt
+        .query_map([note_id], note_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Every template, active first, by name.
+pub fn templates(conn: &Connection) -> Result<Vec<TemplateRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, body, active, version FROM note_template ORDER BY active DESC, name",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(TemplateRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                body: r.get(2)?,
+                active: r.get(3)?,
+                version: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Adds a template (`id` None) or replaces one at `expected_version`.
+pub fn save_template(
+    tx: &Transaction<'_>,
+    id: Option<i64>,
+    expected_version: i64,
+    name: &str,
+    body: &str,
+    active: bool,
+    at: DateTime<Utc>,
+    by: Option<i64>,
+) -> Result<i64> {
+    let taken: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM note_template WHERE name = ?1 AND (?2 IS NULL OR id <> ?2)",
+            params![name, id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if taken.is_some() {
+        return Err(StoreError::Duplicate {
+            what: format!("a template named \"{name}\""),
+        });
+    }
+    match id {
+        None => {
+            tx.execute(
+                "INSERT INTO note_template (name, body, active, version, updated_at, updated_by) \
+                 VALUES (?1, ?2, ?3, 1, ?4, ?5)",
+                params![name, body, active, at, by],
+            )?;
+            Ok(tx.last_insert_rowid())
+        }
+        Some(id) => {
+            let found: i64 = tx
+                .query_row(
+                    "SELECT version FROM note_template WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or(StoreError::NotFound {
+                    what: "template",
+                    id,
+                })?;
+            if found != expected_version {
+                return Err(StoreError::Conflict {
+                    what: "template",
+                    expected: expected_version,
+                    found,
+                });
+            }
+            tx.execute(
+                "UPDATE note_template SET name = ?2, body = ?3, active = ?4, version = version + 1, \
+                 updated_at = ?5, updated_by = ?6 WHERE id = ?1",
+                params![id, name, body, active, at, by],
+            )?;
+            Ok(id)
+        }
+    }
+}

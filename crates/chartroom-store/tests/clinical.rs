@@ -1,0 +1,485 @@
+//! Integration tests of the clinical tables: versioned entries, the
+//! never-delete and signed-note triggers, observations and trends, notes,
+//! documents and disclosures.
+
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
+use chartroom_store::chart::{self, EntryData, NewDisclosure};
+use chartroom_store::documents::{self, DocumentMeta};
+use chartroom_store::model::{
+    EntryStatus, NoteKind, NoteStatus, ObservationKind, PatientFields, PreferredContact,
+    RecordStatus, Role, Section, Sex,
+};
+use chartroom_store::observations::{self, NewObservation};
+use chartroom_store::{notes, patients, users, Store, StoreError};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+
+fn at(min: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap() + chrono::Duration::minutes(min)
+}
+
+struct Fx {
+    _dir: tempfile::TempDir,
+    store: Store,
+    user: i64,
+    patient: i64,
+}
+
+fn fx() -> Fx {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::create(&dir.path().join("c.db"), &[3u8; 32]).unwrap();
+    let (user, patient) = store
+        .write(|tx| {
+            let u = users::insert(
+                tx,
+                &users::NewUser {
+                    username: "doc",
+                    full_name: "Dana Doc",
+                    credentials: "MD",
+                    password_hash: "x",
+                    roles: &[Role::Clinician],
+                    can_emergency_access: false,
+                },
+                at(0),
+            )?;
+            let p = patients::insert(
+                tx,
+                &PatientFields {
+                    family_name: "Ng".into(),
+                    given_name: "Ann".into(),
+                    middle_name: String::new(),
+                    preferred_name: String::new(),
+                    birth_date: NaiveDate::from_ymd_opt(1960, 1, 2).unwrap(),
+                    sex: Sex::Female,
+                    gender_identity: String::new(),
+                    address_line1: String::new(),
+                    address_line2: String::new(),
+                    city: String::new(),
+                    region: String::new(),
+                    postal_code: String::new(),
+                    phone_mobile: String::new(),
+                    phone_home: String::new(),
+                    phone_work: String::new(),
+                    email: String::new(),
+                    preferred_contact: PreferredContact::Phone,
+                    emergency_name: String::new(),
+                    emergency_relationship: String::new(),
+                    emergency_phone: String::new(),
+                },
+                u.id,
+                at(0),
+            )?;
+            Ok::<_, StoreError>((u.id, p.id))
+        })
+        .unwrap();
+    Fx {
+        _dir: dir,
+        store,
+        user,
+        patient,
+    }
+}
+
+fn problem(label: &str, status: EntryStatus) -> EntryData {
+    EntryData {
+        status,
+        label: label.into(),
+        code: "I10".into(),
+        effective_date: NaiveDate::from_ymd_opt(2020, 5, 1),
+        body: "{}".into(),
+    }
+}
+
+#[test]
+fn entries_keep_every_version_and_entered_in_error_is_final() {
+    let mut f = fx();
+    let (p, u) = (f.patient, f.user);
+    let id = f
+        .store
+        .write(|tx| {
+            chart::insert_entry(
+                tx,
+                p,
+                Section::Problem,
+                &problem("Hypertension", EntryStatus::Active),
+                at(1),
+                u,
+                "created",
+            )
+        })
+        .unwrap();
+    f.store
+        .write(|tx| {
+            chart::update_entry(
+                tx,
+                id,
+                1,
+                &problem("Essential hypertension", EntryStatus::Active),
+                at(2),
+                u,
+                "edited",
+            )
+        })
+        .unwrap();
+    // A stale version is refused and changes nothing.
+    let err = f
+        .store
+        .write(|tx| {
+            chart::update_entry(
+                tx,
+                id,
+                1,
+                &problem("Other", EntryStatus::Resolved),
+                at(3),
+                u,
+                "edited",
+            )
+        })
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        StoreError::Conflict {
+            expected: 1,
+            found: 2,
+            ..
+        }
+    ));
+    let e = f
+        .store
+        .write(|tx| chart::mark_entry_in_error(tx, id, 2, "wrong patient", at(4), u))
+        .unwrap();
+    assert_eq!(e.data.status, EntryStatus::EnteredInError);
+    assert_eq!(e.data.label, "Essential hypertension");
+    let err = f
+        .store
+        .write(|tx| {
+            chart::update_entry(
+                tx,
+                id,
+                3,
+                &problem("x", EntryStatus::Active),
+                at(5),
+                u,
+                "edited",
+            )
+        })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Locked(_)), "{err}");
+    let versions = chart::entry_versions(f.store.read(), id).unwrap();
+    let summary: Vec<(i64, &str, &str, &str)> = versions
+        .iter()
+        .map(|v| {
+            (
+                v.version,
+                v.data.label.as_str(),
+                v.change.as_str(),
+                v.saved_by_name.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (1, "Hypertension", "created", "Dana Doc"),
+            (2, "Essential hypertension", "edited", "Dana Doc"),
+            (
+                3,
+                "Essential hypertension",
+                "marked entered in error",
+                "Dana Doc"
+            ),
+        ]
+    );
+    assert_eq!(versions[2].error_reason, "wrong patient");
+}
+
+#[test]
+fn clinical_rows_cannot_be_deleted_even_with_sql() {
+    let mut f = fx();
+    let (p, u) = (f.patient, f.user);
+    f.store
+        .write(|tx| {
+            chart::insert_entry(
+                tx,
+                p,
+                Section::Allergy,
+                &problem("Penicillin", EntryStatus::Active),
+                at(1),
+                u,
+                "created",
+            )?;
+            observations::insert(
+                tx,
+                p,
+                None,
+                None,
+                &[NewObservation {
+                    kind: ObservationKind::Vital,
+                    code: "8480-6".into(),
+                    value: 120.0,
+                    unit: "mm[Hg]".into(),
+                    flag: String::new(),
+                    effective_at: "2026-03-02T09:00".into(),
+                    comment: String::new(),
+                }],
+                at(1),
+                u,
+            )
+        })
+        .unwrap();
+    for table in ["chart_entry", "chart_entry_version", "observation"] {
+        let err = f
+            .store
+            .write(|tx| {
+                tx.execute(&format!("DELETE FROM {table}"), [])
+                    .map_err(StoreError::from)
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("never deleted"), "{table}: {err}");
+    }
+}
+
+fn vital(code: &str, value: f64, when: &str) -> NewObservation {
+    NewObservation {
+        kind: ObservationKind::Vital,
+        code: code.into(),
+        value,
+        unit: "mm[Hg]".into(),
+        flag: String::new(),
+        effective_at: when.into(),
+        comment: String::new(),
+    }
+}
+
+#[test]
+fn observations_group_correct_and_trend_in_one_query() {
+    let mut f = fx();
+    let (p, u) = (f.patient, f.user);
+    let first = f
+        .store
+        .write(|tx| {
+            observations::insert(
+                tx,
+                p,
+                None,
+                None,
+                &[
+                    vital("8480-6", 150.0, "2026-01-05T09:00"),
+                    vital("8462-4", 95.0, "2026-01-05T09:00"),
+                ],
+                at(1),
+                u,
+            )
+        })
+        .unwrap();
+    let second = f
+        .store
+        .write(|tx| {
+            observations::insert(
+                tx,
+                p,
+                None,
+                None,
+                &[vital("8480-6", 140.0, "2026-02-05T09:00")],
+                at(2),
+                u,
+            )
+        })
+        .unwrap();
+    // The second reading was mistyped: correct it.
+    f.store
+        .write(|tx| {
+            observations::insert(
+                tx,
+                p,
+                None,
+                Some(second[0]),
+                &[vital("8480-6", 138.0, "2026-02-05T09:00")],
+                at(3),
+                u,
+            )
+        })
+        .unwrap();
+    let rows = observations::list(f.store.read(), p, ObservationKind::Vital, 10).unwrap();
+    assert_eq!(rows.len(), 4);
+    let g = observations::get(f.store.read(), first[1]).unwrap();
+    assert_eq!(g.group_id, Some(first[0]));
+    let old = observations::get(f.store.read(), second[0]).unwrap();
+    assert_eq!(old.status, RecordStatus::EnteredInError);
+
+    let trend = observations::trend(
+        f.store.read(),
+        p,
+        &["8480-6", "8462-4"],
+        "2026-01-01",
+        "2026-12-31T23:59",
+    )
+    .unwrap();
+    let pts: Vec<(&str, f64)> = trend.iter().map(|o| (o.code.as_str(), o.value)).collect();
+    assert_eq!(
+        pts,
+        vec![("8480-6", 150.0), ("8462-4", 95.0), ("8480-6", 138.0)]
+    );
+    let latest = observations::latest_per_code(f.store.read(), p, ObservationKind::Vital).unwrap();
+    let mut l: Vec<(&str, f64)> = latest.iter().map(|o| (o.code.as_str(), o.value)).collect();
+    l.sort_by(|a, b| a.0.cmp(b.0));
+    assert_eq!(l, vec![("8462-4", 95.0), ("8480-6", 138.0)]);
+}
+
+#[test]
+fn signed_notes_are_locked_below_the_api_too() {
+    let mut f = fx();
+    let (p, u) = (f.patient, f.user);
+    let (enc, note) = f
+        .store
+        .write(|tx| {
+            let enc = notes::insert_encounter(
+                tx,
+                p,
+                NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+                u,
+                "office_visit",
+                "BP check",
+                at(1),
+                u,
+            )?;
+            let n =
+                notes::insert_note(tx, p, enc, None, NoteKind::Soap, "{\"s\":\"a\"}", at(1), u)?;
+            Ok::<_, StoreError>((enc, n))
+        })
+        .unwrap();
+    let n = f
+        .store
+        .write(|tx| notes::save_draft(tx, note, 1, "{\"s\":\"ab\"}", at(2), u))
+        .unwrap();
+    assert_eq!(n.version, 2);
+    assert!(n.hash_ok());
+    let n = f
+        .store
+        .write(|tx| notes::sign(tx, note, 2, at(3), u))
+        .unwrap();
+    assert_eq!(n.status, NoteStatus::Signed);
+    assert!(n.hash_ok());
+    let err = f
+        .store
+        .write(|tx| notes::save_draft(tx, note, 3, "{\"s\":\"changed\"}", at(4), u))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Locked(_)));
+    // Even raw SQL cannot change a signed note's text.
+    let err = f
+        .store
+        .write(|tx| {
+            tx.execute("UPDATE note SET body = 'x' WHERE id = ?1", [note])
+                .map_err(StoreError::from)
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("signed note"), "{err}");
+    // An addendum is a new note that points at it.
+    let add = f
+        .store
+        .write(|tx| {
+            let a = notes::insert_note(
+                tx,
+                p,
+                enc,
+                Some(note),
+                NoteKind::Addendum,
+                "{\"text\":\"Labs reviewed\"}",
+                at(5),
+                u,
+            )?;
+            notes::sign(tx, a, 1, at(5), u)
+        })
+        .unwrap();
+    assert_eq!(notes::addenda(f.store.read(), note).unwrap()[0].id, add.id);
+    assert_eq!(notes::notes(f.store.read(), p, 10).unwrap().len(), 1);
+    // Entered in error keeps the note readable; it is then final.
+    let n = f
+        .store
+        .write(|tx| notes::mark_note_in_error(tx, note, "wrong chart", at(6), u))
+        .unwrap();
+    assert_eq!(n.status, NoteStatus::EnteredInError);
+    assert_eq!(n.body, "{\"s\":\"ab\"}");
+    assert!(n.hash_ok());
+    // A hash that no longer matches is detected on read (tamper with the
+    // hash column itself is the only change the trigger lets through... it
+    // does not: content_hash is locked too).
+    let err = f
+        .store
+        .write(|tx| {
+            tx.execute("UPDATE note SET content_hash = x'00' WHERE id = ?1", [note])
+                .map_err(StoreError::from)
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("cannot be changed"), "{err}");
+}
+
+#[test]
+fn documents_are_stored_once_and_checked_on_read() {
+    let mut f = fx();
+    let (p, u) = (f.patient, f.user);
+    let bytes = b"%PDF-1.4 scanned letter".to_vec();
+    let id = f
+        .store
+        .write(|tx| {
+            documents::insert(
+                tx,
+                p,
+                &DocumentMeta {
+                    category: "letter".into(),
+                    doc_date: NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
+                    description: "Cardiology letter".into(),
+                    file_name: "letter.pdf".into(),
+                    mime: "application/pdf".into(),
+                },
+                &bytes,
+                at(1),
+                u,
+            )
+        })
+        .unwrap();
+    assert_eq!(documents::content(f.store.read(), id).unwrap(), bytes);
+    assert_eq!(documents::list(f.store.read(), p).unwrap()[0].size, 23);
+    let err = f
+        .store
+        .write(|tx| {
+            tx.execute("UPDATE document_content SET content = x'00'", [])
+                .map_err(StoreError::from)
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("cannot be changed"), "{err}");
+    let d = f
+        .store
+        .write(|tx| documents::mark_in_error(tx, id, "wrong patient"))
+        .unwrap();
+    assert_eq!(d.status, RecordStatus::EnteredInError);
+    assert_eq!(documents::content(f.store.read(), id).unwrap(), bytes);
+}
+
+#[test]
+fn disclosures_are_logged_and_listed() {
+    let mut f = fx();
+    let (p, u) = (f.patient, f.user);
+    f.store
+        .write(|tx| {
+            chart::insert_disclosure(
+                tx,
+                &NewDisclosure {
+                    patient_id: p,
+                    kind: "prescription",
+                    record_id: "7",
+                    recipient: "patient / pharmacy",
+                    description: "Amoxicillin 500 mg",
+                    file_name: "rx.pdf",
+                    sha256: &[1, 2, 3],
+                },
+                at(1),
+                u,
+            )
+        })
+        .unwrap();
+    let d = chart::disclosures(f.store.read(), p).unwrap();
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].by_name, "Dana Doc");
+    assert_eq!(d[0].description, "Amoxicillin 500 mg");
+}
