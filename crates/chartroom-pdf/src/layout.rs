@@ -1,0 +1,517 @@
+//! Drawing documents: a [`PageWriter`] with a cursor that moves down the
+//! page, text in a [`Style`] (face, size, grey), wrapped paragraphs and ruled
+//! lines. Documents (prescriptions today; statements and referral letters
+//! later) describe *what* goes where; this module knows printpdf.
+//!
+//! Positions are millimetres from the page's top-left corner, the way one
+//! measures a printed page; the flip to PDF's bottom-left origin happens only
+//! in [`PageWriter::finish`]. Nothing is written to printpdf until then, so
+//! the fonts can be cut down to the characters the document actually uses.
+//!
+//! Everything drawn is checked against the margins: text that would run past
+//! the right margin or below the bottom margin makes `finish` fail with
+//! [`PdfError::PageOverflow`] instead of printing a clipped document. Use
+//! [`PageWriter::paragraph`] for anything typed by a person, so long values
+//! wrap rather than overflow.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use printpdf::{
+    Color, FontId, Greyscale, Line, LinePoint, Mm, Op, PdfDocument, PdfFontHandle, PdfPage,
+    PdfParseErrorSeverity, PdfSaveOptions, Point, Pt, TextItem,
+};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::fonts::{Face, Fonts};
+use crate::wrap::wrap;
+use crate::PdfError;
+
+/// Millimetres per typographic point.
+pub(crate) const MM_PER_PT: f32 = 25.4 / 72.0;
+
+/// Line spacing as a multiple of the font size.
+const LEADING: f32 = 1.25;
+
+/// Slack for floating-point rounding in the margin checks, in mm.
+const EPSILON: f32 = 0.01;
+
+/// A page size in millimetres.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct PageSize {
+    pub(crate) width: f32,
+    pub(crate) height: f32,
+}
+
+/// US letter, 8.5 × 11 inches.
+pub(crate) const US_LETTER: PageSize = PageSize {
+    width: 215.9,
+    height: 279.4,
+};
+
+/// How text is set: face, size in points, and grey (0 black … 1 white).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Style {
+    pub(crate) face: Face,
+    pub(crate) size: f32,
+    pub(crate) grey: f32,
+}
+
+impl Style {
+    /// Regular black text of `size` points.
+    pub(crate) const fn regular(size: f32) -> Self {
+        Self {
+            face: Face::Regular,
+            size,
+            grey: 0.0,
+        }
+    }
+
+    /// Bold black text of `size` points.
+    pub(crate) const fn bold(size: f32) -> Self {
+        Self {
+            face: Face::Bold,
+            size,
+            grey: 0.0,
+        }
+    }
+
+    /// The same style in a grey (0 black … 1 white), for labels and notes.
+    pub(crate) const fn grey(self, grey: f32) -> Self {
+        Self { grey, ..self }
+    }
+}
+
+/// Where a line of text sits relative to the x it is given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Align {
+    /// The text starts at x.
+    Left,
+    /// The text is centred on x.
+    Center,
+    /// The text ends at x.
+    Right,
+}
+
+/// One thing drawn on a page, in page millimetres from the top-left.
+#[derive(Clone, Debug, PartialEq)]
+enum Item {
+    Text {
+        style: Style,
+        x: f32,
+        baseline: f32,
+        text: String,
+    },
+    Stroke {
+        points: Vec<(f32, f32)>,
+        closed: bool,
+        thickness_pt: f32,
+        grey: f32,
+    },
+}
+
+/// Lays out a document top to bottom; see the module docs.
+pub(crate) struct PageWriter {
+    fonts: Fonts,
+    page: PageSize,
+    margin: f32,
+    y: f32,
+    pages: Vec<Vec<Item>>,
+    overflow: bool,
+}
+
+impl PageWriter {
+    /// A writer for pages of `page` size with `margin` mm on every side,
+    /// its cursor at the top margin of the first page.
+    pub(crate) fn new(page: PageSize, margin: f32) -> Result<Self, PdfError> {
+        Ok(Self {
+            fonts: Fonts::load()?,
+            page,
+            margin,
+            y: margin,
+            pages: vec![Vec::new()],
+            overflow: false,
+        })
+    }
+
+    /// The left margin's x.
+    pub(crate) fn left(&self) -> f32 {
+        self.margin
+    }
+
+    /// The right margin's x.
+    pub(crate) fn right(&self) -> f32 {
+        self.page.width - self.margin
+    }
+
+    /// The width between the margins.
+    pub(crate) fn content_width(&self) -> f32 {
+        self.right() - self.left()
+    }
+
+    /// The bottom margin's y: the lowest a baseline may sit.
+    pub(crate) fn bottom(&self) -> f32 {
+        self.page.height - self.margin
+    }
+
+    /// The cursor: the top of the next line, in mm from the page top.
+    pub(crate) fn y(&self) -> f32 {
+        self.y
+    }
+
+    /// Moves the cursor to `y` (e.g. back up, to fill a second column).
+    pub(crate) fn set_y(&mut self, y: f32) {
+        self.y = y;
+    }
+
+    /// Moves the cursor down by `mm`.
+    pub(crate) fn space(&mut self, mm: f32) {
+        self.y += mm;
+    }
+
+    /// The distance from one line's top to the next's in `style`, in mm.
+    pub(crate) fn line_height(&self, style: Style) -> f32 {
+        style.size * LEADING * MM_PER_PT
+    }
+
+    /// The distance from a line's top to its baseline in `style`, in mm.
+    pub(crate) fn ascent(&self, style: Style) -> f32 {
+        self.fonts.ascent_em(style.face) * style.size * MM_PER_PT
+    }
+
+    /// The printed width of `text` in `style`, in mm.
+    pub(crate) fn measure(&self, style: Style, text: &str) -> f32 {
+        self.fonts.width_em(style.face, &clean(text)) * style.size * MM_PER_PT
+    }
+
+    /// The baseline a line of `style` starting at the cursor sits on.
+    pub(crate) fn baseline(&self, style: Style) -> f32 {
+        self.y + self.ascent(style)
+    }
+
+    /// Draws one line of text at the cursor, anchored at `x` as `align`
+    /// says, without moving the cursor. For short fixed text; use
+    /// [`Self::paragraph`] for anything that may be long.
+    pub(crate) fn text(&mut self, style: Style, x: f32, align: Align, text: &str) {
+        let baseline = self.baseline(style);
+        self.text_on(baseline, style, x, align, text);
+    }
+
+    /// Like [`Self::text`], but on a given baseline (to set a label beside
+    /// a value of another size, or two styles on one line). Returns the
+    /// x where the text ends.
+    pub(crate) fn text_on(
+        &mut self,
+        baseline: f32,
+        style: Style,
+        x: f32,
+        align: Align,
+        text: &str,
+    ) -> f32 {
+        let text = clean(text);
+        let width = self.fonts.width_em(style.face, &text) * style.size * MM_PER_PT;
+        let start = match align {
+            Align::Left => x,
+            Align::Center => x - width / 2.0,
+            Align::Right => x - width,
+        };
+        if start < self.left() - EPSILON
+            || start + width > self.right() + EPSILON
+            || baseline > self.bottom() + EPSILON
+        {
+            self.overflow = true;
+        }
+        if !text.trim().is_empty() {
+            self.current_page().push(Item::Text {
+                style,
+                x: start,
+                baseline,
+                text,
+            });
+        }
+        start + width
+    }
+
+    /// Wraps `text` to `width` mm and draws it line by line from the cursor,
+    /// each line aligned within the column `x..x + width`; the cursor ends
+    /// below the last line. Returns the number of lines (0 for blank text,
+    /// which draws nothing and does not move the cursor).
+    pub(crate) fn paragraph(
+        &mut self,
+        style: Style,
+        x: f32,
+        width: f32,
+        align: Align,
+        text: &str,
+    ) -> usize {
+        let text = clean(text);
+        let fonts = &self.fonts;
+        let lines = wrap(&text, width, |s| {
+            fonts.width_em(style.face, s) * style.size * MM_PER_PT
+        });
+        let anchor = match align {
+            Align::Left => x,
+            Align::Center => x + width / 2.0,
+            Align::Right => x + width,
+        };
+        for line in &lines {
+            self.text(style, anchor, align, line);
+            self.y += self.line_height(style);
+        }
+        lines.len()
+    }
+
+    /// A horizontal line from `x1` to `x2` at the cursor, `thickness_pt`
+    /// points thick, in `grey`. The cursor does not move.
+    pub(crate) fn rule(&mut self, x1: f32, x2: f32, thickness_pt: f32, grey: f32) {
+        let y = self.y;
+        self.stroke(vec![(x1, y), (x2, y)], false, thickness_pt, grey);
+    }
+
+    /// The outline of the rectangle from (`x1`, `y1`) to (`x2`, `y2`).
+    pub(crate) fn frame(&mut self, (x1, y1): (f32, f32), (x2, y2): (f32, f32), thickness_pt: f32) {
+        self.stroke(
+            vec![(x1, y1), (x2, y1), (x2, y2), (x1, y2)],
+            true,
+            thickness_pt,
+            0.0,
+        );
+    }
+
+    fn stroke(&mut self, points: Vec<(f32, f32)>, closed: bool, thickness_pt: f32, grey: f32) {
+        let inside = |&(x, y): &(f32, f32)| {
+            x >= self.left() - EPSILON
+                && x <= self.right() + EPSILON
+                && y >= self.margin - EPSILON
+                && y <= self.bottom() + EPSILON
+        };
+        if !points.iter().all(inside) {
+            self.overflow = true;
+        }
+        self.current_page().push(Item::Stroke {
+            points,
+            closed,
+            thickness_pt,
+            grey,
+        });
+    }
+
+    fn current_page(&mut self) -> &mut Vec<Item> {
+        if self.pages.is_empty() {
+            self.pages.push(Vec::new());
+        }
+        let last = self.pages.len() - 1;
+        &mut self.pages[last]
+    }
+
+    /// Starts a new page, the cursor at its top margin. (A single-page
+    /// document never calls this; it is here for statements and packets.)
+    #[allow(dead_code)]
+    pub(crate) fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = self.margin;
+    }
+
+    /// Embeds the fonts (subset to the characters used) and writes the PDF.
+    ///
+    /// `title` goes into the document information; keep patient data out of
+    /// it. Fails with [`PdfError::PageOverflow`] if anything was drawn
+    /// outside the margins and [`PdfError::UnsupportedCharacter`] if a
+    /// character has no glyph.
+    pub(crate) fn finish(self, title: &str) -> Result<Vec<u8>, PdfError> {
+        if self.overflow {
+            return Err(PdfError::PageOverflow);
+        }
+        let mut used: BTreeMap<Face, BTreeSet<char>> = BTreeMap::new();
+        for item in self.pages.iter().flatten() {
+            if let Item::Text { style, text, .. } = item {
+                used.entry(style.face).or_default().extend(text.chars());
+            }
+        }
+
+        let mut doc = PdfDocument::new(title);
+        let mut font_ids: BTreeMap<Face, FontId> = BTreeMap::new();
+        for (face, chars) in &used {
+            let font = self.fonts.subset(*face, chars)?;
+            font_ids.insert(*face, doc.add_font(&font));
+        }
+
+        let height = self.page.height;
+        let point = |x: f32, y: f32| Point::new(Mm(x), Mm(height - y));
+        let mut pages = Vec::with_capacity(self.pages.len());
+        for items in &self.pages {
+            let mut ops = Vec::new();
+            for item in items {
+                match item {
+                    Item::Text {
+                        style,
+                        x,
+                        baseline,
+                        text,
+                    } => {
+                        let font = font_ids.get(&style.face).ok_or_else(|| {
+                            PdfError::Font("a face was used but not embedded".into())
+                        })?;
+                        ops.extend([
+                            Op::StartTextSection,
+                            Op::SetFillColor {
+                                col: grey(style.grey),
+                            },
+                            Op::SetFont {
+                                font: PdfFontHandle::External(font.clone()),
+                                size: Pt(style.size),
+                            },
+                            Op::SetTextCursor {
+                                pos: point(*x, *baseline),
+                            },
+                            Op::ShowText {
+                                items: vec![TextItem::Text(text.clone())],
+                            },
+                            Op::EndTextSection,
+                        ]);
+                    }
+                    Item::Stroke {
+                        points,
+                        closed,
+                        thickness_pt,
+                        grey: level,
+                    } => {
+                        ops.extend([
+                            Op::SetOutlineColor { col: grey(*level) },
+                            Op::SetOutlineThickness {
+                                pt: Pt(*thickness_pt),
+                            },
+                            Op::DrawLine {
+                                line: Line {
+                                    points: points
+                                        .iter()
+                                        .map(|&(x, y)| LinePoint {
+                                            p: point(x, y),
+                                            bezier: false,
+                                        })
+                                        .collect(),
+                                    is_closed: *closed,
+                                },
+                            },
+                        ]);
+                    }
+                }
+            }
+            pages.push(PdfPage::new(Mm(self.page.width), Mm(height), ops));
+        }
+
+        let options = PdfSaveOptions {
+            // Already subset above; printpdf cannot without `text_layout`.
+            subset_fonts: false,
+            ..PdfSaveOptions::default()
+        };
+        let mut warnings = Vec::new();
+        let bytes = doc.with_pages(pages).save(&options, &mut warnings);
+        if let Some(error) = warnings
+            .iter()
+            .find(|w| w.severity == PdfParseErrorSeverity::Error)
+        {
+            return Err(PdfError::Write(error.msg.clone()));
+        }
+        Ok(bytes)
+    }
+}
+
+fn grey(level: f32) -> Color {
+    Color::Greyscale(Greyscale::new(level, None))
+}
+
+/// Text as it will be drawn: composed (NFC, so "e" + combining marks becomes
+/// one glyph), any whitespace as a plain space, invisible formatting
+/// characters (soft hyphen, zero-width space/joiners, BOM) and other
+/// control characters dropped.
+pub(crate) fn clean(text: &str) -> String {
+    text.nfc()
+        .filter_map(|c| match c {
+            '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => None,
+            c if c.is_whitespace() => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn writer() -> PageWriter {
+        PageWriter::new(US_LETTER, 20.0).unwrap()
+    }
+
+    #[test]
+    fn clean_composes_and_strips_invisible_characters() {
+        assert_eq!(clean("Nguye\u{0302}\u{0303}n"), "Nguyễn");
+        assert_eq!(clean("a\tb\nc\u{200B}d\u{00AD}e\u{7}"), "a b cde");
+    }
+
+    #[test]
+    fn paragraphs_wrap_inside_their_column_and_move_the_cursor() {
+        let mut w = writer();
+        let style = Style::regular(11.0);
+        let top = w.y();
+        let text = "Take one capsule by mouth three times a day with food until the whole course is finished";
+        let lines = w.paragraph(style, w.left(), 60.0, Align::Left, text);
+        assert!(lines >= 3, "{lines}");
+        let expected = top + lines as f32 * w.line_height(style);
+        assert!((w.y() - expected).abs() < 1e-3);
+        for item in &w.pages[0] {
+            if let Item::Text { x, text, .. } = item {
+                assert!(*x >= w.left() && x + w.measure(style, text) <= w.left() + 60.0 + EPSILON);
+            }
+        }
+        assert!(w.finish("test").is_ok());
+    }
+
+    #[test]
+    fn blank_paragraphs_draw_nothing() {
+        let mut w = writer();
+        let top = w.y();
+        assert_eq!(
+            w.paragraph(Style::regular(10.0), w.left(), 50.0, Align::Left, "  "),
+            0
+        );
+        assert_eq!(w.y(), top);
+        assert!(w.pages[0].is_empty());
+    }
+
+    #[test]
+    fn alignment_anchors_text() {
+        let mut w = writer();
+        let style = Style::bold(12.0);
+        let right = w.right();
+        w.text(style, right, Align::Right, "Date: 11/22/2026");
+        let Some(Item::Text { x, .. }) = w.pages[0].first() else {
+            panic!("no text drawn");
+        };
+        let width = w.measure(style, "Date: 11/22/2026");
+        assert!((x + width - right).abs() < 1e-3);
+    }
+
+    #[test]
+    fn text_past_the_right_margin_is_an_overflow() {
+        let mut w = writer();
+        let right = w.right();
+        w.text(
+            Style::regular(10.0),
+            right - 5.0,
+            Align::Left,
+            "too long for the space",
+        );
+        assert_eq!(w.finish("test").unwrap_err(), PdfError::PageOverflow);
+    }
+
+    #[test]
+    fn text_below_the_bottom_margin_is_an_overflow() {
+        let mut w = writer();
+        let bottom = w.bottom();
+        w.set_y(bottom);
+        let left = w.left();
+        w.text(Style::regular(10.0), left, Align::Left, "below");
+        assert_eq!(w.finish("test").unwrap_err(), PdfError::PageOverflow);
+    }
+}

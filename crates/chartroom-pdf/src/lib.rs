@@ -1,0 +1,30 @@
+//! PDF documents Chartroom prints, drawn with printpdf and an embedded font.
+//!
+//! Today that is one document, the printed prescription:
+//!
+//! - [`PrescriptionDoc`] (with [`PracticeHeader`], [`Prescriber`] and
+//!   [`PatientBlock`]): everything printed on it, as already-formatted text.
+//! - [`prescription()`]: checks the fields and renders a one-page US letter
+//!   PDF, or says which field is missing or invalid.
+//! - [`PdfError`]: the one error type; its messages never carry patient data.
+//!
+//! Text is set in DejaVu Sans (embedded, subset to the characters used), so
+//! names outside Latin-1 ("Nguyễn Thị Ánh", "Łukasz Żółć") print and can be
+//! extracted from the file. The crate does no I/O: it returns bytes.
+//!
+//! Internally, `layout` holds a `PageWriter` (a cursor that moves down the
+//! page, styled text, wrapped paragraphs, rules) meant to be reused by later
+//! documents; `fonts` owns the embedded faces, `wrap` the word wrapping and
+//! `words` the numbers written in words.
+
+#![forbid(unsafe_code)]
+
+mod error;
+mod fonts;
+mod layout;
+mod prescription;
+mod words;
+mod wrap;
+
+pub use error::PdfError;
+pub use prescription::{prescription, PatientBlock, PracticeHeader, Prescriber, PrescriptionDoc};
