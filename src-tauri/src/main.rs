@@ -33,6 +33,7 @@ struct Options {
     data_dir: PathBuf,
     keyring: bool,
     idle_lock_secs: Option<u64>,
+    export_dir: Option<PathBuf>,
 }
 
 fn options() -> Options {
@@ -46,6 +47,7 @@ fn options() -> Options {
         idle_lock_secs: std::env::var("CHARTROOM_IDLE_LOCK_SECS")
             .ok()
             .and_then(|v| v.parse().ok()),
+        export_dir: std::env::var_os("CHARTROOM_EXPORT_DIR").map(PathBuf::from),
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -57,6 +59,7 @@ fn options() -> Options {
             }
             "--no-keyring" => o.keyring = false,
             "--idle-lock-secs" => o.idle_lock_secs = args.next().and_then(|v| v.parse().ok()),
+            "--export-dir" => o.export_dir = args.next().map(PathBuf::from),
             _ => {}
         }
     }
@@ -67,6 +70,9 @@ fn main() {
     let o = options();
     let mut cfg = config_for(o.data_dir, o.keyring);
     cfg.idle_lock_override_secs = o.idle_lock_secs;
+    if let Some(d) = o.export_dir {
+        cfg.export_dir = d;
+    }
     let app = Chartroom::start(cfg, Arc::new(SystemClock));
     let result = tauri::Builder::default()
         .manage(AppState(Mutex::new(app)))

@@ -289,9 +289,18 @@ pub(crate) fn change_own_password(
 }
 
 pub(crate) fn get_settings(app: &mut Chartroom) -> Result<Settings> {
+    let units = crate::measurements::units(app)?;
+    let export_dir = crate::prescriptions::export_dir(app)?;
     let open = app.open_mut()?;
+    let get = |k: &str| -> Result<String> {
+        Ok(settings::get(open.store.read(), k)?.unwrap_or_default())
+    };
     Ok(Settings {
         practice_name: open.practice.name.clone(),
+        units: units.as_str().to_string(),
+        export_dir: export_dir.display().to_string(),
+        practice_address: get(crate::prescriptions::ADDRESS_KEY)?,
+        practice_phone: get(crate::prescriptions::PHONE_KEY)?,
         idle_lock_minutes: idle_lock_minutes(&open.store),
     })
 }
@@ -322,11 +331,46 @@ pub(crate) fn update_settings(
             ),
         );
     }
+    if crate::vitals::Units::parse(&s.units).is_none() {
+        errs.add("units", "Units must be \"us\" or \"metric\"");
+    }
+    let export_dir = s.export_dir.trim().to_string();
+    if !export_dir.is_empty() && !std::path::Path::new(&export_dir).is_absolute() {
+        errs.add(
+            "export_dir",
+            "Give the full path of the folder for printed PDFs",
+        );
+    }
+    let address: String = s
+        .practice_address
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(3)
+        .collect::<Vec<_>>()
+        .join("\n");
+    if address.chars().count() > 200 {
+        errs.add("practice_address", "Address is longer than 200 characters");
+    }
+    let phone = if s.practice_phone.trim().is_empty() {
+        String::new()
+    } else {
+        validate::phone(
+            &mut errs,
+            "practice_phone",
+            "Practice phone",
+            &s.practice_phone,
+        )
+    };
     errs.finish()?;
     let before = get_settings(app)?;
     app.write(|tx, now| {
         settings::rename_practice(tx, &name)?;
         settings::set(tx, IDLE_KEY, &s.idle_lock_minutes.to_string())?;
+        settings::set(tx, crate::measurements::UNITS_KEY, &s.units)?;
+        settings::set(tx, crate::prescriptions::EXPORT_DIR_KEY, &export_dir)?;
+        settings::set(tx, crate::prescriptions::ADDRESS_KEY, &address)?;
+        settings::set(tx, crate::prescriptions::PHONE_KEY, &phone)?;
         audit::append(
             tx,
             now,

@@ -19,7 +19,7 @@ pub const DEMO_PASSWORD: &str = "chartroom-demo";
 /// Demo logins: username, full name, credentials, roles.
 pub const DEMO_USERS: &[(&str, &str, &str, &[Role])] = &[
     ("desk", "Dana Front", "", &[Role::FrontDesk]),
-    ("doctor", "Dr. Maya Patel", "MD", &[Role::Clinician]),
+    ("doctor", "Maya Patel", "MD", &[Role::Clinician]),
     ("billing", "Ben Ledger", "", &[Role::Billing]),
     ("manager", "Mia Manager", "", &[Role::PracticeManager]),
 ];

@@ -25,6 +25,8 @@ pub enum ErrorCode {
     NotFound,
     Conflict,
     Duplicate,
+    /// The record cannot change (a signed note, an entry in error).
+    RecordLocked,
     NeedsSetup,
     AlreadySetUp,
     NeedsUnlock,
@@ -124,6 +126,7 @@ impl ApiError {
                 StoreError::NotFound { .. } => C::NotFound,
                 StoreError::Conflict { .. } => C::Conflict,
                 StoreError::Duplicate { .. } => C::Duplicate,
+                StoreError::Locked(_) => C::RecordLocked,
                 StoreError::AlreadyExists { .. } => C::AlreadySetUp,
                 _ => C::Internal,
             },
@@ -181,6 +184,11 @@ impl FieldErrors {
             field: field.into(),
             message: message.into(),
         });
+    }
+
+    /// Whether nothing was recorded yet.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     /// `Ok` when nothing was recorded.

@@ -9,21 +9,33 @@
 //! Modules: [`protocol`] (the request and response types, exported to
 //! TypeScript), [`permissions`] (roles and guards), [`clock`] (the injected
 //! time), [`validate`] (form rules), [`practice`] (set-up, unlocking, backup,
-//! restore), [`demo`] (a synthetic practice). Session, patient and
-//! administration handlers live in private modules.
+//! restore), [`demo`] (a synthetic practice), [`vitals`] (units and
+//! plausibility of vital signs). Session, patient, administration and
+//! clinical handlers (`chart`, `measurements`, `notes`, `documents`,
+//! `prescriptions`) live in private modules; `reference` loads the offline
+//! code sets and drug knowledge once.
 
 #![forbid(unsafe_code)]
 
 mod admin;
+mod chart;
 pub mod clock;
 pub mod demo;
+pub mod demo_chart;
+mod documents;
 mod error;
+mod measurements;
+mod notes;
 mod patients;
 pub mod permissions;
 pub mod practice;
+mod prescriptions;
 pub mod protocol;
+mod protocol_chart;
+mod reference;
 mod session;
 pub mod validate;
+pub mod vitals;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -41,7 +53,7 @@ pub use permissions::Permission;
 pub use protocol::{Request, Response};
 
 use permissions::Guard;
-use protocol::{AppStatus, KeyringStatus, Phase};
+use protocol::{AppStatus, KeyringStatus, Phase, RecordRef};
 use session::Session;
 
 /// Result alias for API calls.
@@ -59,6 +71,8 @@ pub struct Config {
     pub kdf: KdfParams,
     /// Overrides the idle-lock setting (seconds); end-to-end tests use it.
     pub idle_lock_override_secs: Option<u64>,
+    /// Where printed PDFs go unless the practice chose a folder.
+    pub export_dir: PathBuf,
 }
 
 impl Config {
@@ -162,7 +176,14 @@ impl Chartroom {
         let guard = permissions::required(&req);
         let actor = match guard {
             Guard::Public => Actor::default(),
-            _ => self.authorize(guard, permissions::patient_of(&req))?,
+            _ => {
+                let patient = match permissions::subject_of(&req) {
+                    // An unknown record is reported by its handler, after the guard.
+                    Some(subject) => self.patient_of(subject).unwrap_or(None),
+                    None => None,
+                };
+                self.authorize(guard, patient)?
+            }
         };
         use Request as R;
         match req {
@@ -293,7 +314,210 @@ impl Chartroom {
             R::AuditReport { filter } => {
                 admin::audit_report(self, &actor, &filter).map(Response::Audit)
             }
+            R::ChartSummary { patient_id } => {
+                chart::summary(self, &actor, patient_id).map(Response::ChartSummary)
+            }
+            R::ListEntries {
+                patient_id,
+                section,
+            } => chart::list(self, &actor, patient_id, section).map(Response::Entries),
+            R::SaveEntry {
+                patient_id,
+                entry_id,
+                expected_version,
+                entry,
+                override_reason,
+            } => chart::save(
+                self,
+                &actor,
+                patient_id,
+                entry_id,
+                expected_version,
+                &entry,
+                override_reason.as_deref(),
+            )
+            .map(Response::EntrySaved),
+            R::ReconcileMedication {
+                entry_id,
+                expected_version,
+                still_taking,
+                note,
+            } => chart::reconcile(
+                self,
+                &actor,
+                entry_id,
+                expected_version,
+                still_taking,
+                &note,
+            )
+            .map(Response::Entry),
+            R::EntryHistory { entry_id } => {
+                chart::history(self, &actor, entry_id).map(Response::EntryHistory)
+            }
+            R::MarkEnteredInError { record, reason } => {
+                let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+                if reason.is_empty() {
+                    return Err(ApiError::field(
+                        "reason",
+                        "Say why this is entered in error",
+                    ));
+                }
+                match record {
+                    RecordRef::Entry {
+                        id,
+                        expected_version,
+                    } => chart::mark_in_error(self, &actor, id, expected_version, &reason)
+                        .map(Response::Entry),
+                    RecordRef::Observation { id } => {
+                        measurements::mark_in_error(self, &actor, id, &reason)
+                            .map(|o| Response::Observations(vec![o]))
+                    }
+                    RecordRef::Note { id } => {
+                        notes::mark_in_error(self, &actor, id, &reason).map(Response::Note)
+                    }
+                    RecordRef::Document { id } => {
+                        documents::mark_in_error(self, &actor, id, &reason)
+                            .map(|d| Response::Documents(vec![d]))
+                    }
+                }
+            }
+            R::SearchCodes { query, limit } => Ok(Response::Codes(
+                reference::get()?
+                    .icd10
+                    .search(&query, limit.clamp(1, 100) as usize),
+            )),
+            R::GetReferenceData => {
+                let units = measurements::units(self)?;
+                let r = reference::get()?;
+                Ok(Response::Reference(protocol::ReferenceData {
+                    vaccines: r.vaccines.all().to_vec(),
+                    labs: r.labs.all().to_vec(),
+                    drugs: r.drugs.names(),
+                    vitals: vitals::defs(units),
+                    units: units.as_str().to_string(),
+                }))
+            }
+            R::CheckDrug { patient_id, drug } => {
+                chart::check_drug(self, &actor, patient_id, &drug).map(Response::DrugCheck)
+            }
+            R::RecordVitals { patient_id, vitals } => {
+                measurements::record_vitals(self, &actor, patient_id, &vitals)
+                    .map(Response::Observations)
+            }
+            R::RecordLab {
+                patient_id,
+                lab,
+                replaces,
+            } => measurements::record_lab(self, &actor, patient_id, &lab, replaces)
+                .map(|o| Response::Observations(vec![o])),
+            R::ListObservations { patient_id, kind } => {
+                measurements::list(self, &actor, patient_id, kind).map(Response::Observations)
+            }
+            R::Trend {
+                patient_id,
+                codes,
+                from,
+                to,
+            } => measurements::trend(self, &actor, patient_id, &codes, &from, &to)
+                .map(Response::Trend),
+            R::StartEncounter {
+                patient_id,
+                date,
+                kind,
+                reason,
+                template_id,
+            } => {
+                notes::start_encounter(self, &actor, patient_id, &date, &kind, &reason, template_id)
+                    .map(Response::Note)
+            }
+            R::ListNotes { patient_id } => {
+                notes::list(self, &actor, patient_id).map(Response::Notes)
+            }
+            R::GetNote { note_id } => notes::get(self, &actor, note_id).map(Response::Note),
+            R::SaveNoteDraft {
+                note_id,
+                expected_version,
+                body,
+            } => notes::save_draft(self, &actor, note_id, expected_version, &body)
+                .map(Response::Note),
+            R::SignNote {
+                note_id,
+                expected_version,
+                password,
+            } => {
+                notes::sign(self, &actor, note_id, expected_version, &password).map(Response::Note)
+            }
+            R::AddAddendum {
+                note_id,
+                text,
+                password,
+            } => notes::addendum(self, &actor, note_id, &text, &password).map(Response::Note),
+            R::ListTemplates => notes::templates(self).map(Response::Templates),
+            R::SaveTemplate {
+                template_id,
+                expected_version,
+                name,
+                body,
+                active,
+            } => notes::save_template(
+                self,
+                &actor,
+                template_id,
+                expected_version,
+                &name,
+                &body,
+                active,
+            )
+            .map(Response::Templates),
+            R::AttachDocument {
+                patient_id,
+                file_name,
+                mime: _,
+                data_base64,
+                category,
+                doc_date,
+                description,
+            } => documents::attach(
+                self,
+                &actor,
+                patient_id,
+                &documents::AttachForm {
+                    file_name: &file_name,
+                    data_base64: &data_base64,
+                    category: &category,
+                    doc_date: &doc_date,
+                    description: &description,
+                },
+            )
+            .map(|d| Response::Documents(vec![d])),
+            R::ListDocuments { patient_id } => {
+                documents::list(self, &actor, patient_id).map(Response::Documents)
+            }
+            R::GetDocument { document_id } => {
+                documents::get(self, &actor, document_id).map(Response::Document)
+            }
+            R::PrintPrescription { entry_id } => {
+                prescriptions::print(self, &actor, entry_id).map(Response::Printed)
+            }
+            R::ListDisclosures { patient_id } => {
+                chart::disclosures(self, &actor, patient_id).map(Response::Disclosures)
+            }
         }
+    }
+
+    /// The patient a request's subject belongs to (for emergency scoping).
+    fn patient_of(&mut self, subject: permissions::Subject) -> Result<Option<i64>> {
+        use permissions::Subject as S;
+        let Some(open) = self.open.as_ref() else {
+            return Ok(None);
+        };
+        let conn = open.store.read();
+        Ok(Some(match subject {
+            S::Patient(id) => id,
+            S::Entry(id) => chartroom_store::chart::get_entry(conn, id)?.patient_id,
+            S::Note(id) => chartroom_store::notes::get_note(conn, id)?.patient_id,
+            S::Document(id) => chartroom_store::documents::get(conn, id)?.patient_id,
+        }))
     }
 
     /// The open practice, or why there is none.

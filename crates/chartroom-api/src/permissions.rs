@@ -94,15 +94,74 @@ pub fn required(req: &Request) -> Guard {
         | R::ResetPassword { .. } => Guard::Needs(UserAdmin),
         R::UpdateSettings { .. } => Guard::Needs(SettingsAdmin),
         R::VerifyAudit | R::AuditReport { .. } | R::ListUserNames => Guard::Needs(AuditRead),
+        // Clinical content: clinicians (and emergency access, for reads of
+        // the one patient). Front desk, billing and managers do not see it.
+        R::ChartSummary { .. }
+        | R::ListEntries { .. }
+        | R::EntryHistory { .. }
+        | R::SearchCodes { .. }
+        | R::GetReferenceData
+        | R::CheckDrug { .. }
+        | R::ListObservations { .. }
+        | R::Trend { .. }
+        | R::ListNotes { .. }
+        | R::GetNote { .. }
+        | R::ListTemplates
+        | R::ListDocuments { .. }
+        | R::GetDocument { .. }
+        | R::ListDisclosures { .. } => Guard::Needs(ClinicalRead),
+        R::SaveEntry { .. }
+        | R::ReconcileMedication { .. }
+        | R::MarkEnteredInError { .. }
+        | R::RecordVitals { .. }
+        | R::RecordLab { .. }
+        | R::StartEncounter { .. }
+        | R::SaveNoteDraft { .. }
+        | R::SignNote { .. }
+        | R::AddAddendum { .. }
+        | R::SaveTemplate { .. }
+        | R::AttachDocument { .. }
+        | R::PrintPrescription { .. } => Guard::Needs(ClinicalWrite),
     }
 }
 
-/// The patient a request concerns, for emergency-access scoping.
-pub fn patient_of(req: &Request) -> Option<i64> {
+/// What a request concerns, for emergency-access scoping: a patient, or a
+/// record whose patient the dispatcher looks up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Patient(i64),
+    Entry(i64),
+    Note(i64),
+    Document(i64),
+}
+
+/// The subject of a request, if it concerns one patient.
+pub fn subject_of(req: &Request) -> Option<Subject> {
+    use Request as R;
     match req {
-        Request::OpenPatient { patient_id, .. } | Request::PatientHistory { patient_id } => {
-            Some(*patient_id)
-        }
+        R::OpenPatient { patient_id, .. }
+        | R::PatientHistory { patient_id }
+        | R::ChartSummary { patient_id }
+        | R::ListEntries { patient_id, .. }
+        | R::CheckDrug { patient_id, .. }
+        | R::ListObservations { patient_id, .. }
+        | R::Trend { patient_id, .. }
+        | R::ListNotes { patient_id }
+        | R::ListDocuments { patient_id }
+        | R::ListDisclosures { patient_id }
+        | R::SaveEntry { patient_id, .. }
+        | R::RecordVitals { patient_id, .. }
+        | R::RecordLab { patient_id, .. }
+        | R::StartEncounter { patient_id, .. }
+        | R::AttachDocument { patient_id, .. } => Some(Subject::Patient(*patient_id)),
+        R::EntryHistory { entry_id }
+        | R::ReconcileMedication { entry_id, .. }
+        | R::PrintPrescription { entry_id } => Some(Subject::Entry(*entry_id)),
+        R::GetNote { note_id }
+        | R::SaveNoteDraft { note_id, .. }
+        | R::SignNote { note_id, .. }
+        | R::AddAddendum { note_id, .. } => Some(Subject::Note(*note_id)),
+        R::GetDocument { document_id } => Some(Subject::Document(*document_id)),
         _ => None,
     }
 }

@@ -489,7 +489,16 @@ pub fn config_for(data_dir: PathBuf, use_keyring: bool) -> Config {
         keyring_detail,
         kdf: chartroom_keys::KdfParams::interactive(),
         idle_lock_override_secs: None,
+        export_dir: default_export_dir(),
     }
+}
+
+/// Where printed PDFs go by default: `~/Chartroom exports`.
+pub fn default_export_dir() -> PathBuf {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir)
+        .join("Chartroom exports")
 }
 
 /// Where a practice lives by default: the platform's per-user data folder

@@ -3,9 +3,13 @@
 //! TypeScript twins are generated into `ui/src/bindings/`.
 
 use chartroom_store::audit::{AuditFilter, ChainReport};
-use chartroom_store::model::{AuditRecord, Patient, PatientSummary, Role, UserAccount};
+use chartroom_store::model::{
+    AuditRecord, ObservationKind, Patient, PatientSummary, Role, Section, UserAccount,
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+pub use crate::protocol_chart::*;
 
 /// Patient details as typed into the registration form. Everything is text
 /// so that a bad value comes back as a field error, not a parse failure.
@@ -154,6 +158,169 @@ pub enum Request {
     AuditReport {
         filter: AuditFilter,
     },
+    /// The chart's first screen.
+    ChartSummary {
+        #[ts(type = "number")]
+        patient_id: i64,
+    },
+    /// Every entry of one section, entered-in-error ones included.
+    ListEntries {
+        #[ts(type = "number")]
+        patient_id: i64,
+        section: Section,
+    },
+    /// Adds (`entry_id` null) or edits an entry. Medications, allergies and
+    /// prescriptions run the safety checks; with findings the answer is
+    /// `needs_override` unless `override_reason` is given.
+    SaveEntry {
+        #[ts(type = "number")]
+        patient_id: i64,
+        #[ts(type = "number | null")]
+        entry_id: Option<i64>,
+        #[ts(type = "number")]
+        expected_version: i64,
+        entry: EntryInput,
+        override_reason: Option<String>,
+    },
+    /// "Still taking?" for a medication: yes keeps it active, no stops it.
+    ReconcileMedication {
+        #[ts(type = "number")]
+        entry_id: i64,
+        #[ts(type = "number")]
+        expected_version: i64,
+        still_taking: bool,
+        note: String,
+    },
+    /// Every saved state of an entry.
+    EntryHistory {
+        #[ts(type = "number")]
+        entry_id: i64,
+    },
+    /// Retracts a clinical record with a reason; it stays readable.
+    MarkEnteredInError {
+        record: RecordRef,
+        reason: String,
+    },
+    /// ICD-10-CM search for the problem list.
+    SearchCodes {
+        query: String,
+        #[ts(type = "number")]
+        limit: u32,
+    },
+    /// Pickers' lists: vaccines, lab tests, drug names, vital signs.
+    GetReferenceData,
+    /// Runs the allergy and interaction checks for a drug.
+    CheckDrug {
+        #[ts(type = "number")]
+        patient_id: i64,
+        drug: String,
+    },
+    RecordVitals {
+        #[ts(type = "number")]
+        patient_id: i64,
+        vitals: VitalsInput,
+    },
+    /// Records a lab result; with `replaces`, corrects an earlier one.
+    RecordLab {
+        #[ts(type = "number")]
+        patient_id: i64,
+        lab: LabInput,
+        #[ts(type = "number | null")]
+        replaces: Option<i64>,
+    },
+    ListObservations {
+        #[ts(type = "number")]
+        patient_id: i64,
+        kind: ObservationKind,
+    },
+    /// Values of some codes over time (one query), with their ranges.
+    Trend {
+        #[ts(type = "number")]
+        patient_id: i64,
+        codes: Vec<String>,
+        /// `YYYY-MM-DD`; empty for no bound.
+        from: String,
+        to: String,
+    },
+    /// Opens a visit and its draft note, from a template if given.
+    StartEncounter {
+        #[ts(type = "number")]
+        patient_id: i64,
+        date: String,
+        kind: String,
+        reason: String,
+        #[ts(type = "number | null")]
+        template_id: Option<i64>,
+    },
+    ListNotes {
+        #[ts(type = "number")]
+        patient_id: i64,
+    },
+    GetNote {
+        #[ts(type = "number")]
+        note_id: i64,
+    },
+    /// Autosave of a draft.
+    SaveNoteDraft {
+        #[ts(type = "number")]
+        note_id: i64,
+        #[ts(type = "number")]
+        expected_version: i64,
+        body: NoteBody,
+    },
+    /// Signs and locks a draft; the password is asked again.
+    SignNote {
+        #[ts(type = "number")]
+        note_id: i64,
+        #[ts(type = "number")]
+        expected_version: i64,
+        password: String,
+    },
+    /// Adds a signed addendum to a signed note.
+    AddAddendum {
+        #[ts(type = "number")]
+        note_id: i64,
+        text: String,
+        password: String,
+    },
+    ListTemplates,
+    SaveTemplate {
+        #[ts(type = "number | null")]
+        template_id: Option<i64>,
+        #[ts(type = "number")]
+        expected_version: i64,
+        name: String,
+        body: NoteBody,
+        active: bool,
+    },
+    AttachDocument {
+        #[ts(type = "number")]
+        patient_id: i64,
+        file_name: String,
+        mime: String,
+        data_base64: String,
+        category: String,
+        doc_date: String,
+        description: String,
+    },
+    ListDocuments {
+        #[ts(type = "number")]
+        patient_id: i64,
+    },
+    GetDocument {
+        #[ts(type = "number")]
+        document_id: i64,
+    },
+    /// Prints a prescription to a PDF in the practice's export folder; the
+    /// print is recorded as a disclosure.
+    PrintPrescription {
+        #[ts(type = "number")]
+        entry_id: i64,
+    },
+    ListDisclosures {
+        #[ts(type = "number")]
+        patient_id: i64,
+    },
 }
 
 /// Practice-wide settings an administrator changes.
@@ -161,6 +328,13 @@ pub enum Request {
 #[ts(export)]
 pub struct Settings {
     pub practice_name: String,
+    /// Units vitals are shown in: `us` (lb, in, °F) or `metric`.
+    pub units: String,
+    /// Folder printed PDFs are written to.
+    pub export_dir: String,
+    /// Printed on prescriptions: street, city (one line each).
+    pub practice_address: String,
+    pub practice_phone: String,
     /// Minutes of inactivity before the session locks (1 to 60).
     #[ts(type = "number")]
     pub idle_lock_minutes: u32,
@@ -298,4 +472,21 @@ pub enum Response {
     Settings(Settings),
     AuditChain(ChainReport),
     Audit(Vec<AuditRecord>),
+    ChartSummary(ChartSummary),
+    Entries(Vec<ChartEntry>),
+    Entry(ChartEntry),
+    EntrySaved(SaveOutcome),
+    EntryHistory(Vec<EntryVersionView>),
+    Codes(Vec<chartroom_codes::CodeHit>),
+    Reference(ReferenceData),
+    DrugCheck(DrugCheck),
+    Observations(Vec<ObservationView>),
+    Trend(Vec<TrendSeries>),
+    Notes(Vec<NoteSummary>),
+    Note(NoteView),
+    Templates(Vec<NoteTemplate>),
+    Documents(Vec<DocumentView>),
+    Document(DocumentContent),
+    Printed(PrintedFile),
+    Disclosures(Vec<chartroom_store::chart::Disclosure>),
 }

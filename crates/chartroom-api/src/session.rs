@@ -284,3 +284,21 @@ pub(crate) fn resume(app: &mut Chartroom, actor: &Actor, password: &str) -> Resu
     s.last_activity = now;
     Ok(s.info(idle))
 }
+
+/// Asks for the user's password again before a serious act (signing a
+/// note). Wrong passwords count towards the lockout like at login.
+pub(crate) fn confirm_password(
+    app: &mut Chartroom,
+    actor: &Actor,
+    password: &str,
+    what: &str,
+) -> Result<UserAccount> {
+    let user_id = actor.user_id.ok_or(ApiError::NotLoggedIn)?;
+    let open = app.open_mut()?;
+    let user = users::get(open.store.read(), user_id)?;
+    let hash = users::password_hash(open.store.read(), user_id)?;
+    match check_password(app, &user, &hash, password, what)? {
+        Outcome::Ok(u) => Ok(u),
+        Outcome::Fail(e) => Err(e),
+    }
+}

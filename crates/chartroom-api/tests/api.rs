@@ -4,132 +4,25 @@
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
-use std::path::Path;
 use std::sync::Arc;
 
-use chartroom_api::protocol::{PatientInput, Phase, RegisterOutcome, Settings};
-use chartroom_api::{ApiError, Chartroom, Config, ErrorCode, FixedClock, Request, Response};
-use chartroom_keys::{KdfParams, KeyStore, MemoryKeyStore};
+use chartroom_api::protocol::{
+    EntryInput, LabInput, NoteBody, PatientInput, Phase, RecordRef, RegisterOutcome, Settings,
+    VitalsInput,
+};
+use chartroom_api::{Chartroom, ErrorCode, Request, Response};
+use chartroom_keys::{KeyStore, MemoryKeyStore};
 use chartroom_store::audit::AuditFilter;
-use chartroom_store::model::{AuditAction, Role};
-use chrono::{Duration, TimeZone, Utc};
+use chartroom_store::model::{AuditAction, ObservationKind, Role, Section};
+use chrono::Duration;
 
-const PW: &str = "correct-horse-9";
-const PASSPHRASE: &str = "practice passphrase 2026";
+mod common;
+use common::*;
 
-struct Fx {
-    dir: tempfile::TempDir,
-    clock: Arc<FixedClock>,
-    keystore: Option<Arc<MemoryKeyStore>>,
-    app: Chartroom,
-    recovery: String,
-}
-
-fn config(dir: &Path, keystore: Option<Arc<MemoryKeyStore>>) -> Config {
-    Config {
-        data_dir: dir.to_path_buf(),
-        keystore: keystore.map(|k| k as Arc<dyn KeyStore>),
-        keyring_detail: "no keyring in tests".into(),
-        kdf: KdfParams::fast_for_tests(),
-        idle_lock_override_secs: None,
-    }
-}
-
-fn clock() -> Arc<FixedClock> {
-    // 17:00 UTC = 09:00 in a clinic at UTC-8.
-    Arc::new(FixedClock::new(
-        Utc.with_ymd_and_hms(2026, 3, 2, 17, 0, 0).unwrap(),
-        -8,
-    ))
-}
-
-fn ok(app: &mut Chartroom, req: Request) -> Response {
-    let name = format!("{req:?}");
-    app.handle(req).unwrap_or_else(|e| panic!("{name}: {e:?}"))
-}
-
-fn code(r: Result<Response, ApiError>) -> ErrorCode {
-    match r {
-        Ok(resp) => panic!("expected an error, got {resp:?}"),
-        Err(e) => e.code(),
-    }
-}
-
-/// A practice set up with a keyring (or, with `keyring = false`, a passphrase),
-/// its administrator logged in.
-fn practice(keyring: bool) -> Fx {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = clock();
-    let keystore = keyring.then(|| Arc::new(MemoryKeyStore::new()));
-    let mut app = Chartroom::start(config(dir.path(), keystore.clone()), clock.clone());
-    let Response::Setup(s) = ok(
-        &mut app,
-        Request::SetupPractice {
-            practice_name: "Riverside Clinic".into(),
-            admin_username: "admin".into(),
-            admin_full_name: "Alex Admin".into(),
-            admin_password: PW.into(),
-            passphrase: (!keyring).then(|| PASSPHRASE.into()),
-        },
-    ) else {
-        panic!("no setup result")
-    };
-    login(&mut app, "admin");
-    Fx {
-        dir,
-        clock,
-        keystore,
-        app,
-        recovery: s.recovery_code,
-    }
-}
-
-fn login(app: &mut Chartroom, user: &str) {
-    ok(
-        app,
-        Request::Login {
-            username: user.into(),
-            password: PW.into(),
-        },
-    );
-}
-
-fn add_user(app: &mut Chartroom, username: &str, roles: &[Role], emergency: bool) {
-    ok(
-        app,
-        Request::CreateUser {
-            username: username.into(),
-            full_name: format!("{username} user"),
-            credentials: String::new(),
-            password: PW.into(),
-            roles: roles.to_vec(),
-            can_emergency_access: emergency,
-        },
-    );
-}
-
-fn anh() -> PatientInput {
-    PatientInput {
-        family_name: "Nguyễn".into(),
-        given_name: "Thị Ánh".into(),
-        birth_date: "1984-03-12".into(),
-        sex: "female".into(),
-        phone_mobile: "(503) 555-0134".into(),
-        preferred_contact: "phone".into(),
-        ..Default::default()
-    }
-}
-
-fn register(app: &mut Chartroom, p: PatientInput) -> i64 {
-    match ok(
-        app,
-        Request::RegisterPatient {
-            patient: p,
-            acknowledge_duplicates: false,
-        },
-    ) {
-        Response::Registered(RegisterOutcome::Registered { chart }) => chart.patient.id,
-        other => panic!("not registered: {other:?}"),
+fn settings(fx: &mut Fx) -> Settings {
+    match ok(&mut fx.app, Request::GetSettings) {
+        Response::Settings(s) => s,
+        other => panic!("{other:?}"),
     }
 }
 
@@ -426,12 +319,14 @@ fn disabled_accounts_cannot_log_in_and_are_kept() {
 #[test]
 fn an_idle_session_locks_and_resumes_with_the_password() {
     let mut fx = practice(true);
+    let current = settings(&mut fx);
     ok(
         &mut fx.app,
         Request::UpdateSettings {
             settings: Settings {
                 practice_name: "Riverside Clinic".into(),
                 idle_lock_minutes: 5,
+                ..current
             },
         },
     );
@@ -472,12 +367,14 @@ fn an_idle_session_locks_and_resumes_with_the_password() {
         "{actions:#?}"
     );
     // Out-of-range settings are refused with the field named.
+    let current = settings(&mut fx);
     let err = fx
         .app
         .handle(Request::UpdateSettings {
             settings: Settings {
                 practice_name: "x".into(),
                 idle_lock_minutes: 0,
+                ..current
             },
         })
         .unwrap_err();
@@ -547,6 +444,10 @@ fn every_guarded_request(patient: i64, user: i64) -> Vec<(&'static str, Request)
         Request::UpdateSettings {
             settings: Settings {
                 practice_name: String::new(),
+                units: "us".into(),
+                export_dir: String::new(),
+                practice_address: String::new(),
+                practice_phone: String::new(),
                 idle_lock_minutes: 0,
             },
         },
@@ -556,6 +457,110 @@ fn every_guarded_request(patient: i64, user: i64) -> Vec<(&'static str, Request)
                 limit: 5,
                 ..Default::default()
             },
+        },
+        Request::ChartSummary {
+            patient_id: patient,
+        },
+        Request::ListEntries {
+            patient_id: patient,
+            section: Section::Problem,
+        },
+        Request::SaveEntry {
+            patient_id: patient,
+            entry_id: None,
+            expected_version: 0,
+            entry: EntryInput::NoKnownAllergies,
+            override_reason: None,
+        },
+        Request::ReconcileMedication {
+            entry_id: 999,
+            expected_version: 1,
+            still_taking: true,
+            note: String::new(),
+        },
+        Request::EntryHistory { entry_id: 999 },
+        Request::MarkEnteredInError {
+            record: RecordRef::Note { id: 999 },
+            reason: "x".into(),
+        },
+        Request::SearchCodes {
+            query: "htn".into(),
+            limit: 5,
+        },
+        Request::GetReferenceData,
+        Request::CheckDrug {
+            patient_id: patient,
+            drug: "amoxicillin".into(),
+        },
+        Request::RecordVitals {
+            patient_id: patient,
+            vitals: VitalsInput::default(),
+        },
+        Request::RecordLab {
+            patient_id: patient,
+            lab: LabInput::default(),
+            replaces: None,
+        },
+        Request::ListObservations {
+            patient_id: patient,
+            kind: ObservationKind::Vital,
+        },
+        Request::Trend {
+            patient_id: patient,
+            codes: vec!["8480-6".into()],
+            from: String::new(),
+            to: String::new(),
+        },
+        Request::StartEncounter {
+            patient_id: patient,
+            date: String::new(),
+            kind: String::new(),
+            reason: String::new(),
+            template_id: None,
+        },
+        Request::ListNotes {
+            patient_id: patient,
+        },
+        Request::GetNote { note_id: 999 },
+        Request::SaveNoteDraft {
+            note_id: 999,
+            expected_version: 1,
+            body: NoteBody::default(),
+        },
+        Request::SignNote {
+            note_id: 999,
+            expected_version: 1,
+            password: "x".into(),
+        },
+        Request::AddAddendum {
+            note_id: 999,
+            text: String::new(),
+            password: "x".into(),
+        },
+        Request::ListTemplates,
+        Request::SaveTemplate {
+            template_id: None,
+            expected_version: 0,
+            name: String::new(),
+            body: NoteBody::default(),
+            active: true,
+        },
+        Request::AttachDocument {
+            patient_id: patient,
+            file_name: String::new(),
+            mime: String::new(),
+            data_base64: String::new(),
+            category: String::new(),
+            doc_date: String::new(),
+            description: String::new(),
+        },
+        Request::ListDocuments {
+            patient_id: patient,
+        },
+        Request::GetDocument { document_id: 999 },
+        Request::PrintPrescription { entry_id: 999 },
+        Request::ListDisclosures {
+            patient_id: patient,
         },
     ];
     all.into_iter()
@@ -586,6 +591,32 @@ fn every_guarded_request(patient: i64, user: i64) -> Vec<(&'static str, Request)
                 Request::UpdateSettings { .. } => "update_settings",
                 Request::VerifyAudit => "verify_audit",
                 Request::AuditReport { .. } => "audit_report",
+                Request::ChartSummary { .. } => "chart_summary",
+                Request::ListEntries { .. } => "list_entries",
+                Request::SaveEntry { .. } => "save_entry",
+                Request::ReconcileMedication { .. } => "reconcile_medication",
+                Request::EntryHistory { .. } => "entry_history",
+                Request::MarkEnteredInError { .. } => "mark_entered_in_error",
+                Request::SearchCodes { .. } => "search_codes",
+                Request::GetReferenceData => "get_reference_data",
+                Request::CheckDrug { .. } => "check_drug",
+                Request::RecordVitals { .. } => "record_vitals",
+                Request::RecordLab { .. } => "record_lab",
+                Request::ListObservations { .. } => "list_observations",
+                Request::Trend { .. } => "trend",
+                Request::StartEncounter { .. } => "start_encounter",
+                Request::ListNotes { .. } => "list_notes",
+                Request::GetNote { .. } => "get_note",
+                Request::SaveNoteDraft { .. } => "save_note_draft",
+                Request::SignNote { .. } => "sign_note",
+                Request::AddAddendum { .. } => "add_addendum",
+                Request::ListTemplates => "list_templates",
+                Request::SaveTemplate { .. } => "save_template",
+                Request::AttachDocument { .. } => "attach_document",
+                Request::ListDocuments { .. } => "list_documents",
+                Request::GetDocument { .. } => "get_document",
+                Request::PrintPrescription { .. } => "print_prescription",
+                Request::ListDisclosures { .. } => "list_disclosures",
             };
             (name, r)
         })
@@ -614,6 +645,32 @@ reset_password       - - - - Y
 update_settings      - - - - Y
 verify_audit         - - - Y Y
 audit_report         - - - Y Y
+chart_summary        - Y - - -
+list_entries         - Y - - -
+save_entry           - Y - - -
+reconcile_medication - Y - - -
+entry_history        - Y - - -
+mark_entered_in_error - Y - - -
+search_codes         - Y - - -
+get_reference_data   - Y - - -
+check_drug           - Y - - -
+record_vitals        - Y - - -
+record_lab           - Y - - -
+list_observations    - Y - - -
+trend                - Y - - -
+start_encounter      - Y - - -
+list_notes           - Y - - -
+get_note             - Y - - -
+save_note_draft      - Y - - -
+sign_note            - Y - - -
+add_addendum         - Y - - -
+list_templates       - Y - - -
+save_template        - Y - - -
+attach_document      - Y - - -
+list_documents       - Y - - -
+get_document         - Y - - -
+print_prescription   - Y - - -
+list_disclosures     - Y - - -
 ";
 
 #[test]

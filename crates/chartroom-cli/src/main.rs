@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod bench_chart;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -17,7 +18,7 @@ use std::sync::Arc;
 
 use chartroom_api::practice::{config_for, restore, RestoreKey};
 use chartroom_api::protocol::{AppStatus, Phase};
-use chartroom_api::{demo, ApiError, Chartroom, Request, Response, SystemClock};
+use chartroom_api::{demo, demo_chart, ApiError, Chartroom, Request, Response, SystemClock};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -81,6 +82,20 @@ enum Cmd {
         patients: usize,
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+        /// How many patients get a clinical history (the first one a long one:
+        /// 1,000 visits and 5,000 vital and lab values).
+        #[arg(long, default_value_t = 300)]
+        charts: usize,
+    },
+    /// Measure chart open, trends and ICD-10-CM search on a generated practice
+    /// holding a patient with 1,000 visits and 5,000 vital and lab values.
+    BenchChart {
+        /// Patients in the practice besides the long history.
+        #[arg(long, default_value_t = 2000)]
+        patients: usize,
+        /// Chart opens to time.
+        #[arg(long, default_value_t = 300)]
+        rounds: usize,
     },
     /// Measure search and open times on generated practices.
     Bench {
@@ -276,7 +291,12 @@ fn run(cli: Cli) -> CliResult {
                 Err("verification failed".into())
             }
         }
-        Cmd::Demo { patients, seed } => demo_practice(&cli, *patients, *seed),
+        Cmd::Demo {
+            patients,
+            seed,
+            charts,
+        } => demo_practice(&cli, *patients, *seed, *charts),
+        Cmd::BenchChart { patients, rounds } => bench_chart::run(*patients, *rounds),
         Cmd::Bench {
             patients,
             work_dir,
@@ -313,7 +333,7 @@ fn restore_with_passphrase(
 }
 
 /// Sets up a demo practice (if the folder is empty) with one login per role.
-fn demo_practice(cli: &Cli, patients: usize, seed: u64) -> CliResult {
+fn demo_practice(cli: &Cli, patients: usize, seed: u64, charts: usize) -> CliResult {
     let dir = data_dir(cli)?;
     let cfg = config_for(dir.clone(), !cli.no_keyring);
     let mut app = Chartroom::start(cfg, Arc::new(SystemClock));
@@ -362,6 +382,26 @@ fn demo_practice(cli: &Cli, patients: usize, seed: u64) -> CliResult {
     })
     .map_err(err)?;
     eprintln!();
+    for id in 1..=charts.min(patients) as i64 {
+        let size = if id == 1 {
+            demo_chart::ChartSize {
+                encounters: 1000,
+                observations: 5000,
+            }
+        } else {
+            demo_chart::ChartSize {
+                encounters: 4 + (id as usize % 9),
+                observations: 30 + (id as usize % 40),
+            }
+        };
+        app.add_demo_chart(id, size, seed).map_err(err)?;
+    }
+    if charts > 0 {
+        eprintln!(
+            "  clinical histories for {} patients (MRN 100001 has 1,000 visits)",
+            charts.min(patients)
+        );
+    }
     std::fs::write(dir.join("DEMO-RECOVERY-CODE.txt"), format!("Demo practice recovery code (demo only; a real practice prints it and keeps it offline):\n{}\n", setup.recovery_code))
         .map_err(|e| e.to_string())?;
     println!(

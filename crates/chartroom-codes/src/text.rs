@@ -85,6 +85,17 @@ pub(crate) fn for_each_word(text: &str, buf: &mut String, mut each: impl FnMut(&
     }
 }
 
+/// Every word of `text`, stopwords included, in order. Drug names and
+/// free text are compared through this, so "Amoxicillin/Clavulanate",
+/// "amoxicillin-clavulanate" and "AMOXICILLIN CLAVULANATE" all read as
+/// `amoxicillin`, `clavulanate`.
+pub(crate) fn fold_words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut buf = String::new();
+    for_each_word(text, &mut buf, |w, _| out.push(w.to_owned()));
+    out
+}
+
 /// The words of `text` without stopwords, deduplicated, in order.
 pub(crate) fn query_words(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();

@@ -32,6 +32,8 @@ pub mod users;
 
 pub use db::{create_private_file, Store, StoreOptions};
 pub use error::StoreError;
+/// A read connection (a transaction derefs to one).
+pub use rusqlite::Connection;
 /// The transaction every write runs in.
 pub use rusqlite::Transaction as Tx;
 

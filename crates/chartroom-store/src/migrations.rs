@@ -273,6 +273,10 @@ const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'a stored document cannot be changed'); END;
     CREATE TRIGGER disclosure_never_deleted BEFORE DELETE ON disclosure
         BEGIN SELECT RAISE(ABORT, 'the disclosure log is never deleted'); END;
+    INSERT INTO note_template (name, body, active, version, updated_at) VALUES
+      ('Follow-up visit', '{"subjective":"Here for follow-up of: \nSince last visit: \nMedications: taking as prescribed / missed doses: ","objective":"General: well appearing, no distress.\nHeart: regular rate and rhythm, no murmur.\nLungs: clear to auscultation bilaterally.","assessment":"","plan":"Continue current medications.\nReturn in 3 months, sooner if needed.","text":""}', 1, 1, '2026-01-01T00:00:00Z'),
+      ('Annual physical', '{"subjective":"Annual exam. Concerns today: \nDiet / exercise: \nTobacco / alcohol: ","objective":"General: well appearing.\nHEENT: normal.\nHeart: regular rate and rhythm.\nLungs: clear.\nAbdomen: soft, non-tender.\nSkin: no concerning lesions.","assessment":"Healthy adult, annual exam.","plan":"Age-appropriate screening reviewed.\nImmunizations reviewed.","text":""}', 1, 1, '2026-01-01T00:00:00Z'),
+      ('Acute visit', '{"subjective":"Chief complaint: \nOnset / duration: \nAssociated symptoms: ","objective":"","assessment":"","plan":"Return if worse or not improving.","text":""}', 1, 1, '2026-01-01T00:00:00Z');
     "#,
 ];
 

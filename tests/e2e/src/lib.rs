@@ -120,6 +120,12 @@ pub fn fresh_data_dir() -> TempDir {
 /// ([`DEMO_PASSPHRASE`]); logins admin, desk, doctor, billing, manager with
 /// [`DEMO_PASSWORD`]. The app opens it at the unlock screen.
 pub fn demo_practice(patients: usize) -> TempDir {
+    demo_practice_with(patients, 0)
+}
+
+/// A demo practice whose first `charts` patients have clinical histories
+/// (the first of them 1,000 visits and 5,000 vital and lab values).
+pub fn demo_practice_with(patients: usize, charts: usize) -> TempDir {
     let dir = fresh_data_dir();
     let out = Command::new(cli_binary())
         .env("CHARTROOM_PASSPHRASE", DEMO_PASSPHRASE)
@@ -129,6 +135,8 @@ pub fn demo_practice(patients: usize) -> TempDir {
         .arg("--no-keyring")
         .arg("--patients")
         .arg(patients.to_string())
+        .arg("--charts")
+        .arg(charts.to_string())
         .output()
         .expect("run `chartroom demo`");
     assert!(
@@ -716,6 +724,19 @@ impl App {
         if let Err(e) = self.rt.block_on(el.send_keys(text)) {
             self.fail(&format!(
                 "typing into test id `{testid}` failed: {}",
+                why(&e)
+            ));
+        }
+    }
+
+    /// Chooses a file in the `<input type=file>` `testid`, as the file
+    /// dialog would (WebDriver types the path into the control).
+    pub fn choose_file(&self, testid: &str, path: &Path) {
+        let el = self.wait_for(testid);
+        if let Err(e) = self.rt.block_on(el.send_keys(&path.display().to_string())) {
+            self.fail(&format!(
+                "choosing {} in test id `{testid}` failed: {}",
+                path.display(),
                 why(&e)
             ));
         }

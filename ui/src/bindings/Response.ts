@@ -2,17 +2,33 @@
 import type { AppStatus } from "./AppStatus";
 import type { AuditRecord } from "./AuditRecord";
 import type { ChainReport } from "./ChainReport";
+import type { ChartEntry } from "./ChartEntry";
+import type { ChartSummary } from "./ChartSummary";
+import type { CodeHit } from "./CodeHit";
+import type { Disclosure } from "./Disclosure";
+import type { DocumentContent } from "./DocumentContent";
+import type { DocumentView } from "./DocumentView";
+import type { DrugCheck } from "./DrugCheck";
+import type { EntryVersionView } from "./EntryVersionView";
+import type { NoteSummary } from "./NoteSummary";
+import type { NoteTemplate } from "./NoteTemplate";
+import type { NoteView } from "./NoteView";
+import type { ObservationView } from "./ObservationView";
 import type { PatientChart } from "./PatientChart";
 import type { PatientSummary } from "./PatientSummary";
 import type { PatientVersion } from "./PatientVersion";
+import type { PrintedFile } from "./PrintedFile";
+import type { ReferenceData } from "./ReferenceData";
 import type { RegisterOutcome } from "./RegisterOutcome";
+import type { SaveOutcome } from "./SaveOutcome";
 import type { SessionInfo } from "./SessionInfo";
 import type { Settings } from "./Settings";
 import type { SetupResult } from "./SetupResult";
+import type { TrendSeries } from "./TrendSeries";
 import type { UserAccount } from "./UserAccount";
 import type { UserName } from "./UserName";
 
 /**
  * What the backend answers: one variant per kind of result.
  */
-export type Response = { "kind": "done" } | { "kind": "status", "data": AppStatus } | { "kind": "setup", "data": SetupResult } | { "kind": "session", "data": SessionInfo } | { "kind": "patients", "data": Array<PatientSummary> } | { "kind": "chart", "data": PatientChart } | { "kind": "registered", "data": RegisterOutcome } | { "kind": "history", "data": Array<PatientVersion> } | { "kind": "users", "data": Array<UserAccount> } | { "kind": "user_names", "data": Array<UserName> } | { "kind": "user", "data": UserAccount } | { "kind": "settings", "data": Settings } | { "kind": "audit_chain", "data": ChainReport } | { "kind": "audit", "data": Array<AuditRecord> };
+export type Response = { "kind": "done" } | { "kind": "status", "data": AppStatus } | { "kind": "setup", "data": SetupResult } | { "kind": "session", "data": SessionInfo } | { "kind": "patients", "data": Array<PatientSummary> } | { "kind": "chart", "data": PatientChart } | { "kind": "registered", "data": RegisterOutcome } | { "kind": "history", "data": Array<PatientVersion> } | { "kind": "users", "data": Array<UserAccount> } | { "kind": "user_names", "data": Array<UserName> } | { "kind": "user", "data": UserAccount } | { "kind": "settings", "data": Settings } | { "kind": "audit_chain", "data": ChainReport } | { "kind": "audit", "data": Array<AuditRecord> } | { "kind": "chart_summary", "data": ChartSummary } | { "kind": "entries", "data": Array<ChartEntry> } | { "kind": "entry", "data": ChartEntry } | { "kind": "entry_saved", "data": SaveOutcome } | { "kind": "entry_history", "data": Array<EntryVersionView> } | { "kind": "codes", "data": Array<CodeHit> } | { "kind": "reference", "data": ReferenceData } | { "kind": "drug_check", "data": DrugCheck } | { "kind": "observations", "data": Array<ObservationView> } | { "kind": "trend", "data": Array<TrendSeries> } | { "kind": "notes", "data": Array<NoteSummary> } | { "kind": "note", "data": NoteView } | { "kind": "templates", "data": Array<NoteTemplate> } | { "kind": "documents", "data": Array<DocumentView> } | { "kind": "document", "data": DocumentContent } | { "kind": "printed", "data": PrintedFile } | { "kind": "disclosures", "data": Array<Disclosure> };

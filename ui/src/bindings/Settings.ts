@@ -5,6 +5,18 @@
  */
 export type Settings = { practice_name: string, 
 /**
+ * Units vitals are shown in: `us` (lb, in, °F) or `metric`.
+ */
+units: string, 
+/**
+ * Folder printed PDFs are written to.
+ */
+export_dir: string, 
+/**
+ * Printed on prescriptions: street, city (one line each).
+ */
+practice_address: string, practice_phone: string, 
+/**
  * Minutes of inactivity before the session locks (1 to 60).
  */
 idle_lock_minutes: number, };

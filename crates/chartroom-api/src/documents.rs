@@ -1,0 +1,252 @@
+//! Attached documents: scanned letters and outside reports, stored inside
+//! the encrypted database (never as loose files), with a size limit and a
+//! check that the bytes are the type they claim to be.
+
+use base64::Engine;
+use chartroom_store::documents::{self as store, DocumentMeta, DocumentRow};
+use chartroom_store::model::AuditAction;
+use chartroom_store::search::parse_typed_date;
+
+use crate::chart::audit_clinical;
+use crate::protocol::{DocumentContent, DocumentView};
+use crate::{Actor, ApiError, Chartroom, FieldErrors, Result};
+
+/// The largest document Chartroom stores.
+pub const MAX_BYTES: usize = 15 * 1024 * 1024;
+
+const CATEGORIES: &[&str] = &[
+    "letter",
+    "lab_report",
+    "imaging",
+    "consent",
+    "referral",
+    "other",
+];
+
+fn record_id(id: i64) -> String {
+    format!("document/{id}")
+}
+
+fn view(d: DocumentRow) -> DocumentView {
+    DocumentView {
+        id: d.id,
+        category: d.meta.category,
+        doc_date: d.meta.doc_date.to_string(),
+        description: d.meta.description,
+        file_name: d.meta.file_name,
+        mime: d.meta.mime,
+        size: d.size,
+        status: d.status,
+        error_reason: d.error_reason,
+        added_at: d.created_at.to_rfc3339(),
+        added_by: d.created_by_name,
+    }
+}
+
+/// The type the bytes really are, from their first bytes.
+fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a]) {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        Some("image/jpeg")
+    } else {
+        None
+    }
+}
+
+/// What the attach form carries.
+pub(crate) struct AttachForm<'a> {
+    pub file_name: &'a str,
+    pub data_base64: &'a str,
+    pub category: &'a str,
+    pub doc_date: &'a str,
+    pub description: &'a str,
+}
+
+/// Stores a document.
+pub(crate) fn attach(
+    app: &mut Chartroom,
+    actor: &Actor,
+    patient_id: i64,
+    f: &AttachForm<'_>,
+) -> Result<DocumentView> {
+    let today = app.clock.today();
+    let mut errs = FieldErrors::default();
+    // Base64 is 4/3 of the size: refuse before decoding anything huge.
+    let bytes = if f.data_base64.len() > MAX_BYTES / 3 * 4 + 8 {
+        errs.add(
+            "file",
+            format!("The file is larger than the {} MB limit; scan it at a lower resolution or split it", MAX_BYTES / (1024 * 1024)),
+        );
+        Vec::new()
+    } else {
+        match base64::engine::general_purpose::STANDARD.decode(f.data_base64.trim()) {
+            Ok(b) if b.is_empty() => {
+                errs.add("file", "The file is empty");
+                b
+            }
+            Ok(b) if b.len() > MAX_BYTES => {
+                errs.add(
+                    "file",
+                    format!("The file is larger than the {} MB limit; scan it at a lower resolution or split it", MAX_BYTES / (1024 * 1024)),
+                );
+                Vec::new()
+            }
+            Ok(b) => b,
+            Err(_) => {
+                errs.add("file", "The file could not be read");
+                Vec::new()
+            }
+        }
+    };
+    let mime = if bytes.is_empty() {
+        None
+    } else {
+        let m = sniff(&bytes);
+        if m.is_none() {
+            errs.add("file", "Only PDF, PNG and JPEG files can be attached");
+        }
+        m
+    };
+    if !CATEGORIES.contains(&f.category) {
+        errs.add(
+            "category",
+            format!("Category must be one of {}", CATEGORIES.join(", ")),
+        );
+    }
+    let date = match parse_typed_date(f.doc_date.trim()) {
+        None => {
+            errs.add(
+                "doc_date",
+                format!("\"{}\" is not a date; use MM/DD/YYYY", f.doc_date.trim()),
+            );
+            None
+        }
+        Some(d) if d > today => {
+            errs.add("doc_date", "The document date is in the future");
+            None
+        }
+        Some(d) => Some(d),
+    };
+    let description = f
+        .description
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if description.is_empty() {
+        errs.add(
+            "description",
+            "Describe the document (who sent it, what it is)",
+        );
+    } else if description.chars().count() > 300 {
+        errs.add("description", "Description is longer than 300 characters");
+    }
+    let file_name: String = f
+        .file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    errs.finish()?;
+    let (Some(mime), Some(date)) = (mime, date) else {
+        return Err(ApiError::Internal("validated document incomplete".into()));
+    };
+    let user = actor.user_id.ok_or(ApiError::NotLoggedIn)?;
+    let meta = DocumentMeta {
+        category: f.category.to_string(),
+        doc_date: date,
+        description,
+        file_name: if file_name.is_empty() {
+            "document".into()
+        } else {
+            file_name
+        },
+        mime: mime.to_string(),
+    };
+    app.write(|tx, now| {
+        let id = store::insert(tx, patient_id, &meta, &bytes, now, user)?;
+        audit_clinical(
+            tx,
+            now,
+            actor,
+            AuditAction::Create,
+            patient_id,
+            record_id(id),
+            format!(
+                "document attached: {} ({} bytes)",
+                meta.category,
+                bytes.len()
+            ),
+        )?;
+        Ok(view(store::get(tx, id)?))
+    })
+}
+
+/// A patient's documents.
+pub(crate) fn list(
+    app: &mut Chartroom,
+    actor: &Actor,
+    patient_id: i64,
+) -> Result<Vec<DocumentView>> {
+    app.write(|tx, now| {
+        let rows = store::list(tx, patient_id)?;
+        audit_clinical(
+            tx,
+            now,
+            actor,
+            AuditAction::Read,
+            patient_id,
+            "documents",
+            "listed documents",
+        )?;
+        Ok(rows.into_iter().map(view).collect())
+    })
+}
+
+/// A document's content, for the viewer.
+pub(crate) fn get(app: &mut Chartroom, actor: &Actor, id: i64) -> Result<DocumentContent> {
+    app.write(|tx, now| {
+        let d = store::get(tx, id)?;
+        let bytes = store::content(tx, id)?;
+        audit_clinical(
+            tx,
+            now,
+            actor,
+            AuditAction::Read,
+            d.patient_id,
+            record_id(id),
+            "viewed document",
+        )?;
+        Ok(DocumentContent {
+            document: view(d),
+            data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+        })
+    })
+}
+
+/// Retracts a document (filed to the wrong chart, ...).
+pub(crate) fn mark_in_error(
+    app: &mut Chartroom,
+    actor: &Actor,
+    id: i64,
+    reason: &str,
+) -> Result<DocumentView> {
+    app.write(|tx, now| {
+        let d = store::mark_in_error(tx, id, reason)?;
+        audit_clinical(
+            tx,
+            now,
+            actor,
+            AuditAction::MarkInError,
+            d.patient_id,
+            record_id(id),
+            format!("document marked entered in error; reason: {reason}"),
+        )?;
+        Ok(view(d))
+    })
+}

@@ -1,0 +1,439 @@
+//! Encounters and notes: start a visit from a template, autosave drafts,
+//! sign with the password asked again (the note is then sealed by a hash
+//! and locked), signed addenda, templates, entered in error.
+
+use chartroom_store::model::{AuditAction, NoteKind, NoteStatus};
+use chartroom_store::notes::{self as store, NoteRow};
+use chartroom_store::search::parse_typed_date;
+use chartroom_store::Connection;
+
+use crate::chart::audit_clinical;
+use crate::protocol::{NoteBody, NoteSummary, NoteTemplate, NoteView};
+use crate::{session, Actor, ApiError, Chartroom, FieldErrors, Result};
+
+const KINDS: &[&str] = &[
+    "office_visit",
+    "follow_up",
+    "annual_physical",
+    "telephone",
+    "acute",
+];
+const MAX_SECTION: usize = 20_000;
+
+fn record_id(id: i64) -> String {
+    format!("note/{id}")
+}
+
+fn body_of(json: &str) -> Result<NoteBody> {
+    serde_json::from_str(json)
+        .map_err(|e| ApiError::Internal(format!("a stored note could not be read: {e}")))
+}
+
+fn to_json(b: &NoteBody) -> Result<String> {
+    serde_json::to_string(b).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+fn check_body(b: &NoteBody) -> Result<()> {
+    let mut errs = FieldErrors::default();
+    for (field, v) in [
+        ("subjective", &b.subjective),
+        ("objective", &b.objective),
+        ("assessment", &b.assessment),
+        ("plan", &b.plan),
+        ("text", &b.text),
+    ] {
+        if v.chars().count() > MAX_SECTION {
+            errs.add(
+                field,
+                format!("This section is longer than {MAX_SECTION} characters"),
+            );
+        }
+    }
+    errs.finish()
+}
+
+/// A note with its encounter and addenda.
+fn view(conn: &Connection, n: NoteRow) -> Result<NoteView> {
+    let e = store::get_encounter(conn, n.encounter_id)?;
+    let addenda = if n.parent_id.is_none() {
+        store::addenda(conn, n.id)?
+            .into_iter()
+            .map(|a| view(conn, a))
+            .collect::<Result<Vec<_>>>()?
+    } else {
+        Vec::new()
+    };
+    Ok(NoteView {
+        hash_ok: n.hash_ok(),
+        content_hash: n
+            .content_hash
+            .as_deref()
+            .map(hex::encode)
+            .unwrap_or_default(),
+        id: n.id,
+        patient_id: n.patient_id,
+        encounter_id: n.encounter_id,
+        encounter_date: e.encounter_date.to_string(),
+        encounter_kind: e.kind,
+        reason: e.reason,
+        provider: e.provider_name,
+        kind: n.kind,
+        status: n.status,
+        body: body_of(&n.body)?,
+        version: n.version,
+        signed_at: n.signed_at.map(|t| t.to_rfc3339()),
+        signed_by: n.signed_by_name,
+        error_reason: n.error_reason,
+        created_by: n.created_by_name,
+        updated_at: n.updated_at.to_rfc3339(),
+        addenda,
+    })
+}
+
+/// Notes as a list shows them.
+pub(crate) fn summaries(conn: &Connection, rows: Vec<NoteRow>) -> Result<Vec<NoteSummary>> {
+    rows.into_iter()
+        .map(|n| {
+            let e = store::get_encounter(conn, n.encounter_id)?;
+            let b = body_of(&n.body)?;
+            let source = [&b.assessment, &b.subjective, &b.plan, &b.text]
+                .into_iter()
+                .find(|s| !s.trim().is_empty())
+                .cloned()
+                .unwrap_or_default();
+            let preview: String = source
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(120)
+                .collect();
+            Ok(NoteSummary {
+                id: n.id,
+                encounter_date: e.encounter_date.to_string(),
+                encounter_kind: e.kind,
+                reason: e.reason,
+                provider: e.provider_name,
+                status: n.status,
+                preview,
+                addenda: store::addenda(conn, n.id)?.len() as u32,
+            })
+        })
+        .collect()
+}
+
+/// Opens a visit with a draft note.
+pub(crate) fn start_encounter(
+    app: &mut Chartroom,
+    actor: &Actor,
+    patient_id: i64,
+    date: &str,
+    kind: &str,
+    reason: &str,
+    template_id: Option<i64>,
+) -> Result<NoteView> {
+    let today = app.clock.today();
+    let user = actor.user_id.ok_or(ApiError::NotLoggedIn)?;
+    let mut errs = FieldErrors::default();
+    let d = match parse_typed_date(date.trim()) {
+        None => {
+            errs.add(
+                "date",
+                format!("\"{}\" is not a date; use MM/DD/YYYY", date.trim()),
+            );
+            None
+        }
+        Some(d) if d > today => {
+            errs.add("date", "A visit cannot be dated in the future");
+            None
+        }
+        Some(d) => Some(d),
+    };
+    if !KINDS.contains(&kind) {
+        errs.add(
+            "kind",
+            format!("Visit type must be one of {}", KINDS.join(", ")),
+        );
+    }
+    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    if reason.is_empty() {
+        errs.add("reason", "Reason for visit is required");
+    } else if reason.chars().count() > 200 {
+        errs.add("reason", "Reason for visit is longer than 200 characters");
+    }
+    errs.finish()?;
+    let Some(d) = d else {
+        return Err(ApiError::Internal("validated date missing".into()));
+    };
+    app.write(|tx, now| {
+        let body = match template_id {
+            None => NoteBody::default(),
+            Some(t) => {
+                let tpl = store::templates(tx)?
+                    .into_iter()
+                    .find(|x| x.id == t)
+                    .ok_or_else(|| {
+                        ApiError::field("template_id", "That template does not exist")
+                    })?;
+                body_of(&tpl.body)?
+            }
+        };
+        let enc = store::insert_encounter(tx, patient_id, d, user, kind, &reason, now, user)?;
+        let id = store::insert_note(
+            tx,
+            patient_id,
+            enc,
+            None,
+            NoteKind::Soap,
+            &to_json(&body)?,
+            now,
+            user,
+        )?;
+        audit_clinical(
+            tx,
+            now,
+            actor,
+            AuditAction::Create,
+            patient_id,
+            record_id(id),
+            format!("encounter/{enc} started: {kind}"),
+        )?;
+        view(tx, store::get_note(tx, id)?)
+    })
+}
+
+/// A patient's notes.
+pub(crate) fn list(
+    app: &mut Chartroom,
+    actor: &Actor,
+    patient_id: i64,
+) -> Result<Vec<NoteSummary>> {
+    app.write(|tx, now| {
+        let rows = store::notes(tx, patient_id, 5000)?;
+        audit_clinical(
+            tx,
+            now,
+            actor,
+            AuditAction::Read,
+            patient_id,
+            "notes",
+            "listed notes",
+        )?;
+        summaries(tx, rows)
+    })
+}
+
+/// One note, audited.
+pub(crate) fn get(app: &mut Chartroom, actor: &Actor, note_id: i64) -> Result<NoteView> {
+    app.write(|tx, now| {
+        let n = store::get_note(tx, note_id)?;
+        let p = n.patient_id;
+        let v = view(tx, n)?;
+        audit_clinical(
+            tx,
+            now,
+            actor,
+            AuditAction::Read,
+            p,
+            record_id(note_id),
+            "read note",
+        )?;
+        Ok(v)
+    })
+}
+
+/// Autosave. Drafts are not audited per keystroke: the draft's creation and
+/// its signing are.
+pub(crate) fn save_draft(
+    app: &mut Chartroom,
+    actor: &Actor,
+    note_id: i64,
+    expected_version: i64,
+    body: &NoteBody,
+) -> Result<NoteView> {
+    check_body(body)?;
+    let user = actor.user_id.ok_or(ApiError::NotLoggedIn)?;
+    let json = to_json(body)?;
+    app.write(|tx, now| {
+        let n = store::save_draft(tx, note_id, expected_version, &json, now, user)?;
+        view(tx, n)
+    })
+}
+
+/// Signs a draft after the password is given again.
+pub(crate) fn sign(
+    app: &mut Chartroom,
+    actor: &Actor,
+    note_id: i64,
+    expected_version: i64,
+    password: &str,
+) -> Result<NoteView> {
+    session::confirm_password(app, actor, password, "sign note")?;
+    let user = actor.user_id.ok_or(ApiError::NotLoggedIn)?;
+    app.write(|tx, now| {
+        let before = store::get_note(tx, note_id)?;
+        let b = body_of(&before.body)?;
+        if [&b.subjective, &b.objective, &b.assessment, &b.plan, &b.text]
+            .iter()
+            .all(|s| s.trim().is_empty())
+        {
+            return Err(ApiError::field("note", "An empty note cannot be signed"));
+        }
+        let n = store::sign(tx, note_id, expected_version, now, user)?;
+        audit_clinical(
+            tx,
+            now,
+            actor,
+            AuditAction::Update,
+            n.patient_id,
+            record_id(note_id),
+            format!(
+                "note signed; sha256 {}",
+                n.content_hash
+                    .as_deref()
+                    .map(hex::encode)
+                    .unwrap_or_default()
+            ),
+        )?;
+        view(tx, n)
+    })
+}
+
+/// Adds a signed addendum to a signed note.
+pub(crate) fn addendum(
+    app: &mut Chartroom,
+    actor: &Actor,
+    note_id: i64,
+    text: &str,
+    password: &str,
+) -> Result<NoteView> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(ApiError::field("text", "The addendum is empty"));
+    }
+    check_body(&NoteBody {
+        text: text.to_string(),
+        ..Default::default()
+    })?;
+    session::confirm_password(app, actor, password, "sign addendum")?;
+    let user = actor.user_id.ok_or(ApiError::NotLoggedIn)?;
+    let body = to_json(&NoteBody {
+        text: text.to_string(),
+        ..Default::default()
+    })?;
+    app.write(|tx, now| {
+        let parent = store::get_note(tx, note_id)?;
+        if parent.status != NoteStatus::Signed || parent.parent_id.is_some() {
+            return Err(ApiError::field(
+                "note_id",
+                "Addenda are added to signed notes; edit the draft instead",
+            ));
+        }
+        let id = store::insert_note(
+            tx,
+            parent.patient_id,
+            parent.encounter_id,
+            Some(note_id),
+            NoteKind::Addendum,
+            &body,
+            now,
+            user,
+        )?;
+        store::sign(tx, id, 1, now, user)?;
+        audit_clinical(
+            tx,
+            now,
+            actor,
+            AuditAction::Create,
+            parent.patient_id,
+            record_id(id),
+            format!("signed addendum to note/{note_id}"),
+        )?;
+        view(tx, store::get_note(tx, note_id)?)
+    })
+}
+
+/// Retracts a note (draft or signed); it stays readable.
+pub(crate) fn mark_in_error(
+    app: &mut Chartroom,
+    actor: &Actor,
+    note_id: i64,
+    reason: &str,
+) -> Result<NoteView> {
+    let user = actor.user_id.ok_or(ApiError::NotLoggedIn)?;
+    app.write(|tx, now| {
+        let n = store::mark_note_in_error(tx, note_id, reason, now, user)?;
+        audit_clinical(
+            tx,
+            now,
+            actor,
+            AuditAction::MarkInError,
+            n.patient_id,
+            record_id(note_id),
+            format!("note marked entered in error; reason: {reason}"),
+        )?;
+        view(tx, n)
+    })
+}
+
+/// The practice's templates.
+pub(crate) fn templates(app: &mut Chartroom) -> Result<Vec<NoteTemplate>> {
+    store::templates(app.open_mut()?.store.read())?
+        .into_iter()
+        .map(|t| {
+            Ok(NoteTemplate {
+                id: t.id,
+                name: t.name,
+                body: body_of(&t.body)?,
+                active: t.active,
+                version: t.version,
+            })
+        })
+        .collect()
+}
+
+/// Adds or edits a template.
+pub(crate) fn save_template(
+    app: &mut Chartroom,
+    actor: &Actor,
+    id: Option<i64>,
+    expected_version: i64,
+    name: &str,
+    body: &NoteBody,
+    active: bool,
+) -> Result<Vec<NoteTemplate>> {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() || name.chars().count() > 80 {
+        return Err(ApiError::field(
+            "name",
+            "Template name is required (up to 80 characters)",
+        ));
+    }
+    check_body(body)?;
+    let json = to_json(body)?;
+    app.write(|tx, now| {
+        let id = store::save_template(
+            tx,
+            id,
+            expected_version,
+            &name,
+            &json,
+            active,
+            now,
+            actor.user_id,
+        )?;
+        chartroom_store::audit::append(
+            tx,
+            now,
+            &actor.event(
+                AuditAction::SettingsChange,
+                chartroom_store::model::DataCategory::Administration,
+                None,
+                format!("template/{id}"),
+                format!("note template \"{name}\" saved"),
+            ),
+        )?;
+        Ok(())
+    })?;
+    templates(app)
+}

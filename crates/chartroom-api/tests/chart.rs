@@ -1,0 +1,733 @@
+//! The clinical chart through the API: problems from the ICD-10-CM search,
+//! allergies and the drug safety checks with audited overrides, vitals
+//! plausibility and units, lab flags, trends, notes that lock when signed,
+//! addenda, documents, printed prescriptions and entered-in-error.
+
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
+mod common;
+
+use base64::Engine;
+use chartroom_api::protocol::{
+    ChartEntry, EntryDetails, EntryInput, LabInput, NoteBody, RecordRef, SaveOutcome, VitalsInput,
+};
+use chartroom_api::{ErrorCode, Request, Response};
+use chartroom_store::audit::AuditFilter;
+use chartroom_store::model::{EntryStatus, NoteStatus, ObservationKind, Role, Section};
+use common::*;
+
+/// A practice with a clinician "doc" logged in and one patient.
+fn clinic() -> (Fx, i64) {
+    let mut fx = practice(true);
+    add_user(&mut fx.app, "doc", &[Role::Clinician], false);
+    add_user(&mut fx.app, "desk", &[Role::FrontDesk], false);
+    ok(&mut fx.app, Request::Logout);
+    login(&mut fx.app, "doc");
+    let p = register(&mut fx.app, anh());
+    (fx, p)
+}
+
+fn save(fx: &mut Fx, p: i64, entry: EntryInput, reason: Option<&str>) -> SaveOutcome {
+    match ok(
+        &mut fx.app,
+        Request::SaveEntry {
+            patient_id: p,
+            entry_id: None,
+            expected_version: 0,
+            entry,
+            override_reason: reason.map(str::to_string),
+        },
+    ) {
+        Response::EntrySaved(o) => o,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn saved(o: SaveOutcome) -> ChartEntry {
+    match o {
+        SaveOutcome::Saved { entry } => entry,
+        other => panic!("not saved: {other:?}"),
+    }
+}
+
+fn fields(r: Result<Response, chartroom_api::ApiError>) -> Vec<String> {
+    match r {
+        Err(e) => e.to_wire().fields.into_iter().map(|f| f.field).collect(),
+        Ok(resp) => panic!("expected field errors, got {resp:?}"),
+    }
+}
+
+fn penicillin() -> EntryInput {
+    EntryInput::Allergy {
+        substance: "Penicillin".into(),
+        category: "drug_class".into(),
+        reaction: "hives".into(),
+        severity: "moderate".into(),
+        status: "active".into(),
+    }
+}
+
+fn amoxicillin_rx() -> EntryInput {
+    EntryInput::Prescription {
+        drug: "Amoxicillin".into(),
+        strength: "500 mg".into(),
+        form: "capsule".into(),
+        directions: "Take 1 capsule by mouth three times daily for 10 days".into(),
+        quantity: "30".into(),
+        quantity_unit: "capsules".into(),
+        refills: "0".into(),
+        substitution_allowed: true,
+    }
+}
+
+fn entries(fx: &mut Fx, p: i64, section: Section) -> Vec<ChartEntry> {
+    match ok(
+        &mut fx.app,
+        Request::ListEntries {
+            patient_id: p,
+            section,
+        },
+    ) {
+        Response::Entries(e) => e,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn audit_details(fx: &mut Fx, p: i64) -> Vec<String> {
+    ok(&mut fx.app, Request::Logout);
+    login(&mut fx.app, "admin");
+    let Response::Audit(rows) = ok(
+        &mut fx.app,
+        Request::AuditReport {
+            filter: AuditFilter {
+                patient_id: Some(p),
+                oldest_first: true,
+                limit: 1000,
+                ..Default::default()
+            },
+        },
+    ) else {
+        panic!()
+    };
+    ok(&mut fx.app, Request::Logout);
+    login(&mut fx.app, "doc");
+    rows.iter()
+        .map(|r| format!("{} {} {} {}", r.username, r.action, r.category, r.detail))
+        .collect()
+}
+
+#[test]
+fn hypertension_is_found_by_code_search_and_added() {
+    let (mut fx, p) = clinic();
+    for q in ["hypertension", "htn"] {
+        let Response::Codes(hits) = ok(
+            &mut fx.app,
+            Request::SearchCodes {
+                query: q.into(),
+                limit: 10,
+            },
+        ) else {
+            panic!()
+        };
+        assert_eq!(hits[0].code, "I10", "{q}");
+    }
+    let e = saved(save(
+        &mut fx,
+        p,
+        EntryInput::Problem {
+            code: "i10".into(),
+            description: String::new(),
+            status: "active".into(),
+            onset: "05/01/2020".into(),
+            comment: "home readings high".into(),
+        },
+        None,
+    ));
+    assert_eq!(e.code, "I10");
+    assert!(
+        e.label.to_lowercase().contains("hypertension"),
+        "{}",
+        e.label
+    );
+    assert_eq!(e.effective_date.as_deref(), Some("2020-05-01"));
+    // Bad input: a code that does not exist, a future onset, a bad status.
+    let r = fx.app.handle(Request::SaveEntry {
+        patient_id: p,
+        entry_id: None,
+        expected_version: 0,
+        entry: EntryInput::Problem {
+            code: "ZZZ.9".into(),
+            description: String::new(),
+            status: "sleeping".into(),
+            onset: "01/01/2030".into(),
+            comment: String::new(),
+        },
+        override_reason: None,
+    });
+    assert_eq!(fields(r), vec!["code", "status", "onset"]);
+    assert_eq!(entries(&mut fx, p, Section::Problem).len(), 1);
+}
+
+#[test]
+fn prescribing_against_an_allergy_needs_an_audited_reason() {
+    let (mut fx, p) = clinic();
+    saved(save(&mut fx, p, penicillin(), None));
+    // The check names both the drug and the allergy.
+    let Response::DrugCheck(c) = ok(
+        &mut fx.app,
+        Request::CheckDrug {
+            patient_id: p,
+            drug: "Amoxicillin".into(),
+        },
+    ) else {
+        panic!()
+    };
+    assert!(c.known);
+    assert!(!c.findings.is_empty());
+    let SaveOutcome::NeedsOverride { findings } = save(&mut fx, p, amoxicillin_rx(), None) else {
+        panic!("prescribed without a warning")
+    };
+    let msg = &findings[0].message;
+    assert!(
+        msg.contains("Amoxicillin") || msg.contains("amoxicillin"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("Penicillin") || msg.contains("penicillin"),
+        "{msg}"
+    );
+    assert!(
+        entries(&mut fx, p, Section::Prescription).is_empty(),
+        "nothing saved"
+    );
+    // A blank reason is refused; a real one saves and is kept and audited.
+    let r = fx.app.handle(Request::SaveEntry {
+        patient_id: p,
+        entry_id: None,
+        expected_version: 0,
+        entry: amoxicillin_rx(),
+        override_reason: Some("  ".into()),
+    });
+    assert_eq!(fields(r), vec!["override_reason"]);
+    let e = saved(save(
+        &mut fx,
+        p,
+        amoxicillin_rx(),
+        Some("tolerated amoxicillin in 2024 without reaction"),
+    ));
+    assert_eq!(
+        e.override_reasons,
+        vec!["tolerated amoxicillin in 2024 without reaction".to_string()]
+    );
+    let log = audit_details(&mut fx, p);
+    assert!(
+        log.iter().any(
+            |l| l.starts_with("doc update clinical safety warning overridden")
+                && l.contains("Penicillin")
+                && l.contains("tolerated amoxicillin")
+        ),
+        "{log:#?}"
+    );
+    // An unrelated drug passes without a warning; an unknown one says so.
+    assert!(matches!(
+        save(
+            &mut fx,
+            p,
+            EntryInput::Medication {
+                name: "Lisinopril".into(),
+                strength: "10 mg".into(),
+                form: "tablet".into(),
+                dose: "1 tablet".into(),
+                route: "oral".into(),
+                frequency: "daily".into(),
+                start: "01/15/2026".into(),
+                stop: String::new(),
+                prescriber: String::new(),
+                status: "active".into(),
+            },
+            None
+        ),
+        SaveOutcome::Saved { .. }
+    ));
+    let Response::DrugCheck(c) = ok(
+        &mut fx.app,
+        Request::CheckDrug {
+            patient_id: p,
+            drug: "Zzyzxamab".into(),
+        },
+    ) else {
+        panic!()
+    };
+    assert!(!c.known && c.findings.is_empty());
+}
+
+#[test]
+fn no_known_allergies_is_explicit_and_gives_way_to_a_real_allergy() {
+    let (mut fx, p) = clinic();
+    let status = |fx: &mut Fx| match ok(&mut fx.app, Request::ChartSummary { patient_id: p }) {
+        Response::ChartSummary(s) => s.allergy_status,
+        _ => panic!(),
+    };
+    assert_eq!(status(&mut fx), "not_asked");
+    saved(save(&mut fx, p, EntryInput::NoKnownAllergies, None));
+    assert_eq!(status(&mut fx), "no_known_allergies");
+    saved(save(&mut fx, p, penicillin(), None));
+    assert_eq!(status(&mut fx), "listed");
+    // NKA cannot be recorded while an allergy is active.
+    let r = fx.app.handle(Request::SaveEntry {
+        patient_id: p,
+        entry_id: None,
+        expected_version: 0,
+        entry: EntryInput::NoKnownAllergies,
+        override_reason: None,
+    });
+    assert_eq!(fields(r), vec!["allergies"]);
+    let all = entries(&mut fx, p, Section::Allergy);
+    let nka = all
+        .iter()
+        .find(|e| e.label == "No known allergies")
+        .unwrap();
+    assert_eq!(nka.status, EntryStatus::Inactive);
+}
+
+#[test]
+fn edits_keep_history_and_entered_in_error_is_final() {
+    let (mut fx, p) = clinic();
+    let e = saved(save(&mut fx, p, penicillin(), None));
+    let Response::EntrySaved(SaveOutcome::Saved { entry: e2 }) = ok(
+        &mut fx.app,
+        Request::SaveEntry {
+            patient_id: p,
+            entry_id: Some(e.id),
+            expected_version: e.version,
+            entry: EntryInput::Allergy {
+                substance: "Penicillin".into(),
+                category: "drug_class".into(),
+                reaction: "anaphylaxis".into(),
+                severity: "severe".into(),
+                status: "active".into(),
+            },
+            override_reason: None,
+        },
+    ) else {
+        panic!()
+    };
+    // A stale version conflicts.
+    let r = fx.app.handle(Request::SaveEntry {
+        patient_id: p,
+        entry_id: Some(e.id),
+        expected_version: e.version,
+        entry: penicillin(),
+        override_reason: None,
+    });
+    assert_eq!(code(r), ErrorCode::Conflict);
+    let r = fx.app.handle(Request::MarkEnteredInError {
+        record: RecordRef::Entry {
+            id: e.id,
+            expected_version: e2.version,
+        },
+        reason: " ".into(),
+    });
+    assert_eq!(fields(r), vec!["reason"]);
+    let Response::Entry(gone) = ok(
+        &mut fx.app,
+        Request::MarkEnteredInError {
+            record: RecordRef::Entry {
+                id: e.id,
+                expected_version: e2.version,
+            },
+            reason: "wrong patient".into(),
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(gone.status, EntryStatus::EnteredInError);
+    assert_eq!(gone.error_reason, "wrong patient");
+    let r = fx.app.handle(Request::SaveEntry {
+        patient_id: p,
+        entry_id: Some(e.id),
+        expected_version: gone.version,
+        entry: penicillin(),
+        override_reason: None,
+    });
+    assert_eq!(code(r), ErrorCode::RecordLocked);
+    let Response::EntryHistory(h) = ok(&mut fx.app, Request::EntryHistory { entry_id: e.id })
+    else {
+        panic!()
+    };
+    let changes: Vec<&str> = h.iter().map(|v| v.change.as_str()).collect();
+    assert_eq!(
+        changes,
+        vec!["created", "edited", "marked entered in error"]
+    );
+    assert!(matches!(
+        &h[1].details,
+        EntryDetails::Allergy { severity, .. } if severity == "severe"
+    ));
+    // Still listed (struck through in the UI), not in the summary.
+    assert_eq!(entries(&mut fx, p, Section::Allergy).len(), 1);
+    let Response::ChartSummary(s) = ok(&mut fx.app, Request::ChartSummary { patient_id: p }) else {
+        panic!()
+    };
+    assert!(s.allergies.is_empty());
+}
+
+fn vitals() -> VitalsInput {
+    VitalsInput {
+        taken_at: "2026-03-02T08:45".into(),
+        temperature_unit: "F".into(),
+        height_unit: "in".into(),
+        weight_unit: "lb".into(),
+        head_circumference_unit: "cm".into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn vitals_are_checked_stored_in_si_and_trended() {
+    let (mut fx, p) = clinic();
+    let mut v = vitals();
+    v.systolic = "1200".into();
+    v.diastolic = "80".into();
+    v.temperature = "98".into();
+    v.temperature_unit = "C".into();
+    let r = fx.app.handle(Request::RecordVitals {
+        patient_id: p,
+        vitals: v,
+    });
+    let e = r.unwrap_err().to_wire();
+    assert_eq!(e.fields.len(), 2, "{e:?}");
+    assert!(e.fields[0].message.contains("1200 mmHg is not plausible"));
+    assert!(e.fields[1].message.contains("did you mean °F"));
+    for (i, (sys, dia)) in [(150, 95), (142, 90), (131, 84)].iter().enumerate() {
+        let mut v = vitals();
+        v.taken_at = format!("2026-0{}-01T09:00", i + 1);
+        v.systolic = sys.to_string();
+        v.diastolic = dia.to_string();
+        v.temperature = "98.6".into();
+        v.height = "65".into();
+        v.weight = "150".into();
+        ok(
+            &mut fx.app,
+            Request::RecordVitals {
+                patient_id: p,
+                vitals: v,
+            },
+        );
+    }
+    let Response::ChartSummary(s) = ok(&mut fx.app, Request::ChartSummary { patient_id: p }) else {
+        panic!()
+    };
+    let shown: Vec<(String, String)> = s
+        .last_vitals
+        .iter()
+        .map(|o| {
+            (
+                o.name.clone(),
+                format!("{} {}", o.display_value, o.display_unit),
+            )
+        })
+        .collect();
+    assert!(
+        shown.contains(&("Systolic blood pressure".into(), "131 mmHg".into())),
+        "{shown:?}"
+    );
+    assert!(
+        shown.contains(&("Temperature".into(), "98.6 °F".into())),
+        "{shown:?}"
+    );
+    assert!(
+        shown.contains(&("Weight".into(), "150.0 lb".into())),
+        "{shown:?}"
+    );
+    assert!(
+        shown.contains(&("Body mass index".into(), "25.0 kg/m2".into())),
+        "{shown:?}"
+    );
+    let Response::Trend(series) = ok(
+        &mut fx.app,
+        Request::Trend {
+            patient_id: p,
+            codes: vec!["8480-6".into(), "8462-4".into()],
+            from: "01/01/2026".into(),
+            to: "12/31/2026".into(),
+        },
+    ) else {
+        panic!()
+    };
+    let sys: Vec<f64> = series[0].points.iter().map(|p| p.value).collect();
+    assert_eq!(sys, vec![150.0, 142.0, 131.0]);
+    assert_eq!(series[1].points.len(), 3);
+    assert_eq!(
+        (series[0].range_low, series[0].range_high),
+        (Some(90.0), Some(130.0))
+    );
+    let r = fx.app.handle(Request::Trend {
+        patient_id: p,
+        codes: vec!["8480-6".into()],
+        from: "12/31/2026".into(),
+        to: "01/01/2026".into(),
+    });
+    assert_eq!(fields(r), vec!["to"]);
+}
+
+#[test]
+fn lab_results_are_flagged_and_corrected_not_overwritten() {
+    let (mut fx, p) = clinic();
+    let lab = |loinc: &str, value: &str| LabInput {
+        loinc: loinc.into(),
+        value: value.into(),
+        collected_on: "02/20/2026".into(),
+        comment: String::new(),
+    };
+    let Response::Observations(a1c) = ok(
+        &mut fx.app,
+        Request::RecordLab {
+            patient_id: p,
+            lab: lab("4548-4", "8.1"),
+            replaces: None,
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(a1c[0].flag, Some(chartroom_codes::LabFlag::High));
+    let Response::Observations(k) = ok(
+        &mut fx.app,
+        Request::RecordLab {
+            patient_id: p,
+            lab: lab("2823-3", "6.9"),
+            replaces: None,
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(k[0].flag, Some(chartroom_codes::LabFlag::CriticalHigh));
+    // Mistyped: correct it; the old value stays, marked.
+    ok(
+        &mut fx.app,
+        Request::RecordLab {
+            patient_id: p,
+            lab: lab("2823-3", "4.9"),
+            replaces: Some(k[0].id),
+        },
+    );
+    let Response::Observations(all) = ok(
+        &mut fx.app,
+        Request::ListObservations {
+            patient_id: p,
+            kind: ObservationKind::Lab,
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(all.len(), 3);
+    assert!(all
+        .iter()
+        .any(|o| o.id == k[0].id && o.error_reason.contains("corrected")));
+    let r = fx.app.handle(Request::RecordLab {
+        patient_id: p,
+        lab: LabInput {
+            loinc: "nope".into(),
+            value: "abc".into(),
+            collected_on: "02/30/2026".into(),
+            comment: String::new(),
+        },
+        replaces: None,
+    });
+    assert_eq!(fields(r), vec!["loinc", "value", "collected_on"]);
+}
+
+#[test]
+fn a_signed_note_is_locked_and_takes_signed_addenda() {
+    let (mut fx, p) = clinic();
+    let Response::Templates(t) = ok(&mut fx.app, Request::ListTemplates) else {
+        panic!()
+    };
+    let follow_up = t.iter().find(|t| t.name == "Follow-up visit").unwrap();
+    let Response::Note(n) = ok(
+        &mut fx.app,
+        Request::StartEncounter {
+            patient_id: p,
+            date: "03/02/2026".into(),
+            kind: "follow_up".into(),
+            reason: "Blood pressure follow-up".into(),
+            template_id: Some(follow_up.id),
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(n.status, NoteStatus::Draft);
+    assert!(n.body.plan.contains("Continue current medications"));
+    let mut body = n.body.clone();
+    body.assessment = "Essential hypertension, improving".into();
+    let Response::Note(n) = ok(
+        &mut fx.app,
+        Request::SaveNoteDraft {
+            note_id: n.id,
+            expected_version: n.version,
+            body: body.clone(),
+        },
+    ) else {
+        panic!()
+    };
+    let r = fx.app.handle(Request::SignNote {
+        note_id: n.id,
+        expected_version: n.version,
+        password: "wrong-password".into(),
+    });
+    assert_eq!(code(r), ErrorCode::WrongPassword);
+    let Response::Note(signed) = ok(
+        &mut fx.app,
+        Request::SignNote {
+            note_id: n.id,
+            expected_version: n.version,
+            password: PW.into(),
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(signed.status, NoteStatus::Signed);
+    assert!(signed.hash_ok);
+    assert_eq!(signed.content_hash.len(), 64);
+    let r = fx.app.handle(Request::SaveNoteDraft {
+        note_id: n.id,
+        expected_version: signed.version,
+        body: NoteBody {
+            assessment: "changed".into(),
+            ..body.clone()
+        },
+    });
+    assert_eq!(code(r), ErrorCode::RecordLocked);
+    let Response::Note(with) = ok(
+        &mut fx.app,
+        Request::AddAddendum {
+            note_id: n.id,
+            text: "Potassium reviewed: normal.".into(),
+            password: PW.into(),
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(with.addenda.len(), 1);
+    assert_eq!(with.addenda[0].status, NoteStatus::Signed);
+    assert_eq!(with.body.assessment, "Essential hypertension, improving");
+    let Response::Note(gone) = ok(
+        &mut fx.app,
+        Request::MarkEnteredInError {
+            record: RecordRef::Note { id: n.id },
+            reason: "written in the wrong chart".into(),
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(gone.status, NoteStatus::EnteredInError);
+    assert_eq!(gone.body.assessment, "Essential hypertension, improving");
+    assert!(gone.hash_ok);
+}
+
+#[test]
+fn documents_are_kept_inside_the_store_with_a_size_limit() {
+    let (mut fx, p) = clinic();
+    let png = [0x89u8, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4];
+    let b64 = base64::engine::general_purpose::STANDARD.encode(png);
+    let attach = |data: String, category: &str| Request::AttachDocument {
+        patient_id: p,
+        file_name: "/home/scan/letter.png".into(),
+        mime: "image/png".into(),
+        data_base64: data,
+        category: category.into(),
+        doc_date: "02/28/2026".into(),
+        description: "Cardiology letter".into(),
+    };
+    let Response::Documents(d) = ok(&mut fx.app, attach(b64.clone(), "letter")) else {
+        panic!()
+    };
+    assert_eq!(d[0].file_name, "letter.png");
+    assert_eq!(d[0].mime, "image/png");
+    let Response::Document(c) = ok(
+        &mut fx.app,
+        Request::GetDocument {
+            document_id: d[0].id,
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(c.data_base64, b64);
+    let big = base64::engine::general_purpose::STANDARD.encode(vec![0u8; 16 * 1024 * 1024]);
+    let r = fx.app.handle(attach(big, "letter"));
+    let e = r.unwrap_err().to_wire();
+    assert_eq!(e.fields[0].field, "file");
+    assert!(e.fields[0].message.contains("15 MB"), "{e:?}");
+    let text = base64::engine::general_purpose::STANDARD.encode(b"just text");
+    assert_eq!(
+        fields(fx.app.handle(attach(text, "junk"))),
+        vec!["file", "category"]
+    );
+    // Nothing was written outside the database.
+    let names: Vec<String> = std::fs::read_dir(fx.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| n.starts_with("chartroom.")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn a_printed_prescription_is_a_pdf_and_a_logged_disclosure() {
+    let (mut fx, p) = clinic();
+    let e = saved(save(&mut fx, p, amoxicillin_rx(), None));
+    let Response::Printed(f) = ok(&mut fx.app, Request::PrintPrescription { entry_id: e.id })
+    else {
+        panic!()
+    };
+    let bytes = std::fs::read(&f.path).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert_eq!(bytes.len() as u64, f.bytes);
+    // A second print is a new file, never an overwrite.
+    let Response::Printed(f2) = ok(&mut fx.app, Request::PrintPrescription { entry_id: e.id })
+    else {
+        panic!()
+    };
+    assert_ne!(f.path, f2.path);
+    let Response::Disclosures(d) = ok(&mut fx.app, Request::ListDisclosures { patient_id: p })
+    else {
+        panic!()
+    };
+    assert_eq!(d.len(), 2);
+    assert_eq!(d[0].kind, "prescription");
+    let log = audit_details(&mut fx, p);
+    assert_eq!(
+        log.iter()
+            .filter(|l| l.starts_with("doc print clinical prescription printed"))
+            .count(),
+        2,
+        "{log:#?}"
+    );
+}
+
+#[test]
+fn front_desk_sees_demographics_but_no_clinical_content() {
+    let (mut fx, p) = clinic();
+    saved(save(&mut fx, p, penicillin(), None));
+    ok(&mut fx.app, Request::Logout);
+    login(&mut fx.app, "desk");
+    ok(
+        &mut fx.app,
+        Request::OpenPatient {
+            patient_id: p,
+            from_search: None,
+        },
+    );
+    for req in [
+        Request::ChartSummary { patient_id: p },
+        Request::ListNotes { patient_id: p },
+        Request::ListEntries {
+            patient_id: p,
+            section: Section::Allergy,
+        },
+    ] {
+        assert_eq!(code(fx.app.handle(req)), ErrorCode::PermissionDenied);
+    }
+}

@@ -1,0 +1,133 @@
+//! Fixtures shared by the API's integration tests: a practice set up in a
+//! temporary folder with a fixed clock, users, and a registered patient.
+
+#![allow(clippy::unwrap_used, dead_code)] // tests fail loudly by design
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chartroom_api::protocol::{PatientInput, RegisterOutcome};
+use chartroom_api::{ApiError, Chartroom, Config, ErrorCode, FixedClock, Request, Response};
+use chartroom_keys::{KdfParams, KeyStore, MemoryKeyStore};
+use chartroom_store::model::Role;
+use chrono::{TimeZone, Utc};
+
+pub const PW: &str = "correct-horse-9";
+pub const PASSPHRASE: &str = "practice passphrase 2026";
+
+pub struct Fx {
+    pub dir: tempfile::TempDir,
+    pub clock: Arc<FixedClock>,
+    pub keystore: Option<Arc<MemoryKeyStore>>,
+    pub app: Chartroom,
+    pub recovery: String,
+}
+
+pub fn config(dir: &Path, keystore: Option<Arc<MemoryKeyStore>>) -> Config {
+    Config {
+        data_dir: dir.to_path_buf(),
+        keystore: keystore.map(|k| k as Arc<dyn KeyStore>),
+        keyring_detail: "no keyring in tests".into(),
+        kdf: KdfParams::fast_for_tests(),
+        idle_lock_override_secs: None,
+        export_dir: dir.join("exports"),
+    }
+}
+
+pub fn clock() -> Arc<FixedClock> {
+    // 17:00 UTC = 09:00 in a clinic at UTC-8.
+    Arc::new(FixedClock::new(
+        Utc.with_ymd_and_hms(2026, 3, 2, 17, 0, 0).unwrap(),
+        -8,
+    ))
+}
+
+pub fn ok(app: &mut Chartroom, req: Request) -> Response {
+    let name = format!("{req:?}");
+    app.handle(req).unwrap_or_else(|e| panic!("{name}: {e:?}"))
+}
+
+pub fn code(r: Result<Response, ApiError>) -> ErrorCode {
+    match r {
+        Ok(resp) => panic!("expected an error, got {resp:?}"),
+        Err(e) => e.code(),
+    }
+}
+
+/// A practice set up with a keyring (or, with `keyring = false`, a passphrase),
+/// its administrator logged in.
+pub fn practice(keyring: bool) -> Fx {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let keystore = keyring.then(|| Arc::new(MemoryKeyStore::new()));
+    let mut app = Chartroom::start(config(dir.path(), keystore.clone()), clock.clone());
+    let Response::Setup(s) = ok(
+        &mut app,
+        Request::SetupPractice {
+            practice_name: "Riverside Clinic".into(),
+            admin_username: "admin".into(),
+            admin_full_name: "Alex Admin".into(),
+            admin_password: PW.into(),
+            passphrase: (!keyring).then(|| PASSPHRASE.into()),
+        },
+    ) else {
+        panic!("no setup result")
+    };
+    login(&mut app, "admin");
+    Fx {
+        dir,
+        clock,
+        keystore,
+        app,
+        recovery: s.recovery_code,
+    }
+}
+
+pub fn login(app: &mut Chartroom, user: &str) {
+    ok(
+        app,
+        Request::Login {
+            username: user.into(),
+            password: PW.into(),
+        },
+    );
+}
+
+pub fn add_user(app: &mut Chartroom, username: &str, roles: &[Role], emergency: bool) {
+    ok(
+        app,
+        Request::CreateUser {
+            username: username.into(),
+            full_name: format!("{username} user"),
+            credentials: String::new(),
+            password: PW.into(),
+            roles: roles.to_vec(),
+            can_emergency_access: emergency,
+        },
+    );
+}
+
+pub fn anh() -> PatientInput {
+    PatientInput {
+        family_name: "Nguyễn".into(),
+        given_name: "Thị Ánh".into(),
+        birth_date: "1984-03-12".into(),
+        sex: "female".into(),
+        phone_mobile: "(503) 555-0134".into(),
+        preferred_contact: "phone".into(),
+        ..Default::default()
+    }
+}
+
+pub fn register(app: &mut Chartroom, p: PatientInput) -> i64 {
+    match ok(
+        app,
+        Request::RegisterPatient {
+            patient: p,
+            acknowledge_duplicates: false,
+        },
+    ) {
+        Response::Registered(RegisterOutcome::Registered { chart }) => chart.patient.id,
+        other => panic!("not registered: {other:?}"),
+    }
+}

@@ -1,0 +1,243 @@
+//! `chartroom bench-chart`: builds a practice through the API (encrypted,
+//! as shipped) with `patients` ordinary patients, a few hundred short
+//! clinical histories and one patient with 1,000 visits and 5,000 vital and
+//! lab values, then times, through [`Chartroom::handle`] (the same path the
+//! desktop shell takes, minus the webview's IPC):
+//! the chart summary of the long history (read + audit write, committed),
+//! the notes list, a blood-pressure trend, and ICD-10-CM searches as typed.
+//! Prints a Markdown table for `BENCHMARKS.md`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chartroom_api::demo_chart::ChartSize;
+use chartroom_api::practice::config_for;
+use chartroom_api::{Chartroom, Request, Response, SystemClock};
+use chartroom_store::model::Role;
+
+const PW: &str = "bench-password-1";
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
+fn time(
+    app: &mut Chartroom,
+    rounds: usize,
+    mut req: impl FnMut(usize) -> Request,
+) -> Result<Vec<Duration>, String> {
+    let mut v = Vec::with_capacity(rounds);
+    for i in 0..rounds {
+        let r = req(i);
+        let t = Instant::now();
+        app.handle(r).map_err(|e| e.to_string())?;
+        v.push(t.elapsed());
+    }
+    v.sort();
+    Ok(v)
+}
+
+/// Queries as a clinician types them into the problem picker.
+fn icd_queries() -> Vec<String> {
+    let words = [
+        "hypertension",
+        "type 2 diabetes",
+        "hyperlipidemia",
+        "asthma",
+        "copd",
+        "depression",
+        "anxiety",
+        "low back pain",
+        "osteoarthritis knee",
+        "gerd",
+        "hypothyroidism",
+        "obesity",
+        "urinary tract infection",
+        "otitis media",
+        "pneumonia",
+        "migraine",
+        "atrial fibrillation",
+        "chronic kidney disease",
+        "htn",
+        "t2dm",
+        "E11.9",
+        "I10",
+        "J45",
+        "acute bronchitis",
+        "vitamin d deficiency",
+        "insomnia",
+        "allergic rhinitis",
+        "sinusitis",
+        "cellulitis leg",
+        "gout",
+        "anemia",
+        "heart failure",
+        "prostate",
+        "pregnancy",
+        "well child",
+        "annual exam",
+    ];
+    let mut out = Vec::new();
+    for w in words {
+        let chars: Vec<char> = w.chars().collect();
+        for n in 1..=chars.len() {
+            out.push(chars[..n].iter().collect());
+        }
+    }
+    out
+}
+
+pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
+    let dir = std::env::temp_dir().join(format!("chartroom-bench-chart-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let mut cfg = config_for(dir.clone(), false);
+    cfg.kdf = chartroom_keys::KdfParams::fast_for_tests();
+    let mut app = Chartroom::start(cfg, Arc::new(SystemClock));
+    let ok = |app: &mut Chartroom, r: Request| app.handle(r).map_err(|e| e.to_string());
+    ok(
+        &mut app,
+        Request::SetupPractice {
+            practice_name: "Bench Clinic".into(),
+            admin_username: "admin".into(),
+            admin_full_name: "Admin".into(),
+            admin_password: PW.into(),
+            passphrase: Some("bench passphrase 2026".into()),
+        },
+    )?;
+    ok(
+        &mut app,
+        Request::Login {
+            username: "admin".into(),
+            password: PW.into(),
+        },
+    )?;
+    ok(
+        &mut app,
+        Request::CreateUser {
+            username: "doc".into(),
+            full_name: "Dana Doc".into(),
+            credentials: "MD".into(),
+            password: PW.into(),
+            roles: vec![Role::Clinician],
+            can_emergency_access: false,
+        },
+    )?;
+    ok(&mut app, Request::Logout)?;
+    eprintln!("generating {patients} patients and their histories...");
+    let t = Instant::now();
+    app.add_demo_patients(patients.max(1), 2026, &mut |_| {})
+        .map_err(|e| e.to_string())?;
+    app.add_demo_chart(
+        1,
+        ChartSize {
+            encounters: 1000,
+            observations: 5000,
+        },
+        2026,
+    )
+    .map_err(|e| e.to_string())?;
+    for id in 2..=(patients.min(300) as i64) {
+        app.add_demo_chart(
+            id,
+            ChartSize {
+                encounters: 8,
+                observations: 60,
+            },
+            2026,
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    let size = std::fs::metadata(dir.join("chartroom.db"))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    eprintln!(
+        "  generated in {:.1} s, {:.1} MiB",
+        t.elapsed().as_secs_f64(),
+        size as f64 / 1048576.0
+    );
+    ok(
+        &mut app,
+        Request::Login {
+            username: "doc".into(),
+            password: PW.into(),
+        },
+    )?;
+
+    // Warm the reference data once (loaded on first use, like the app).
+    let t = Instant::now();
+    ok(
+        &mut app,
+        Request::SearchCodes {
+            query: "a".into(),
+            limit: 20,
+        },
+    )?;
+    let icd_load = t.elapsed();
+
+    let summary_first = {
+        let t = Instant::now();
+        let r = ok(&mut app, Request::ChartSummary { patient_id: 1 })?;
+        let d = t.elapsed();
+        if let Response::ChartSummary(s) = r {
+            eprintln!(
+                "  long history: {} problems, {} medications, {} last vitals, {} recent labs, {} recent notes",
+                s.problems.len(), s.medications.len(), s.last_vitals.len(), s.recent_labs.len(), s.recent_notes.len()
+            );
+        }
+        d
+    };
+    let summary = time(&mut app, rounds, |_| Request::ChartSummary {
+        patient_id: 1,
+    })?;
+    let notes = time(&mut app, rounds.min(50), |_| Request::ListNotes {
+        patient_id: 1,
+    })?;
+    let trend = time(&mut app, rounds, |_| Request::Trend {
+        patient_id: 1,
+        codes: vec!["8480-6".into(), "8462-4".into()],
+        from: String::new(),
+        to: String::new(),
+    })?;
+    let small = time(&mut app, rounds, |i| Request::ChartSummary {
+        patient_id: 2 + (i as i64 % 250),
+    })?;
+    let queries = icd_queries();
+    let mut icd = Vec::new();
+    for _ in 0..3 {
+        icd.extend(time(&mut app, queries.len(), |i| Request::SearchCodes {
+            query: queries[i].clone(),
+            limit: 20,
+        })?);
+    }
+    icd.sort();
+    println!("| measurement | n | p50 ms | p95 ms | p99 ms | max ms |");
+    println!("|---|---|---|---|---|---|");
+    for (name, v) in [
+        ("chart summary, 1,000 visits + 5,000 values", &summary),
+        ("chart summary, short histories", &small),
+        ("notes list, 1,000 notes", &notes),
+        ("BP trend (2 series, ~2,000 points), one query", &trend),
+        ("ICD-10-CM search as typed", &icd),
+    ] {
+        println!(
+            "| {name} | {} | {} | {} | {} | {} |",
+            v.len(),
+            ms(percentile(v, 0.5)),
+            ms(percentile(v, 0.95)),
+            ms(percentile(v, 0.99)),
+            ms(v.last().copied().unwrap_or_default())
+        );
+    }
+    println!();
+    println!("first chart summary after start: {} ms; reference data load (first code search): {} ms; database {:.1} MiB", ms(summary_first), ms(icd_load), size as f64 / 1048576.0);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
