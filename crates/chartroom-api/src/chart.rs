@@ -520,17 +520,7 @@ fn allergies_and_meds(
             continue;
         }
         match r.section {
-            Section::Allergy => {
-                if !matches!(
-                    details_of(&r.data.body)?,
-                    EntryDetails::Allergy {
-                        no_known_allergies: true,
-                        ..
-                    }
-                ) {
-                    allergies.push(r.data.label);
-                }
-            }
+            Section::Allergy if !is_nka(&r) => allergies.push(r.data.label),
             Section::Medication => meds.push(r.data.label),
             _ => {}
         }
@@ -682,7 +672,7 @@ pub(crate) fn save(
         }
         let row = store::get_entry(tx, id)?;
         Ok(SaveOutcome::Saved {
-            entry: view(tx, row)?,
+            entry: Box::new(view(tx, row)?),
         })
     })
 }

@@ -416,9 +416,7 @@ pub(crate) fn save_template(
             tx,
             id,
             expected_version,
-            &name,
-            &json,
-            active,
+            (&name, &json, active),
             now,
             actor.user_id,
         )?;

@@ -171,7 +171,7 @@ pub struct EntryVersionView {
 #[ts(export)]
 pub enum SaveOutcome {
     Saved {
-        entry: ChartEntry,
+        entry: Box<ChartEntry>,
     },
     /// Not saved: the safety checks found these. Save again with an
     /// `override_reason` to go ahead; the reason is audited.

@@ -45,7 +45,7 @@ fn save(fx: &mut Fx, p: i64, entry: EntryInput, reason: Option<&str>) -> SaveOut
 
 fn saved(o: SaveOutcome) -> ChartEntry {
     match o {
-        SaveOutcome::Saved { entry } => entry,
+        SaveOutcome::Saved { entry } => *entry,
         other => panic!("not saved: {other:?}"),
     }
 }

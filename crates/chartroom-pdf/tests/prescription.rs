@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used)]
 //! Prescriptions rendered end to end and read back with the tools a pharmacy
 //! or an auditor would use: `qpdf --check` must accept the file and
 //! `pdftotext -layout` must extract every printed value.
@@ -6,6 +5,8 @@
 //! The tools come from Debian's `qpdf` and `poppler-utils` packages; a
 //! missing tool fails the test (it does not skip). Set `CHARTROOM_PDF_OUT`
 //! to a folder to keep the rendered files for a look.
+
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

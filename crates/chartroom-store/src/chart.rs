@@ -108,8 +108,7 @@ fn save_version(
     d: &EntryData,
     error_reason: &str,
     change: &str,
-    at: DateTime<Utc>,
-    by: i64,
+    (at, by): (DateTime<Utc>, i64),
 ) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO chart_entry_version (entry_id, version, status, label, code, effective_date, \
@@ -159,7 +158,7 @@ pub fn insert_entry(
         by
     ])?;
     let id = tx.last_insert_rowid();
-    save_version(tx, id, 1, d, "", change, at, by)?;
+    save_version(tx, id, 1, d, "", change, (at, by))?;
     Ok(id)
 }
 
@@ -197,7 +196,7 @@ pub fn update_entry(
         at,
         by
     ])?;
-    save_version(tx, id, version, d, "", change, at, by)?;
+    save_version(tx, id, version, d, "", change, (at, by))?;
     get_entry(tx, id)
 }
 
@@ -229,8 +228,7 @@ pub fn mark_entry_in_error(
         &data,
         reason,
         "marked entered in error",
-        at,
-        by,
+        (at, by),
     )?;
     get_entry(tx, id)
 }

@@ -356,9 +356,7 @@ pub fn save_template(
     tx: &Transaction<'_>,
     id: Option<i64>,
     expected_version: i64,
-    name: &str,
-    body: &str,
-    active: bool,
+    (name, body, active): (&str, &str, bool),
     at: DateTime<Utc>,
     by: Option<i64>,
 ) -> Result<i64> {
