@@ -731,3 +731,78 @@ fn front_desk_sees_demographics_but_no_clinical_content() {
         assert_eq!(code(fx.app.handle(req)), ErrorCode::PermissionDenied);
     }
 }
+
+#[test]
+fn emergency_access_reads_one_patients_chart_by_any_of_its_records() {
+    let (mut fx, p) = clinic();
+    let other = register(
+        &mut fx.app,
+        chartroom_api::protocol::PatientInput {
+            family_name: "Okafor".into(),
+            given_name: "Chidi".into(),
+            birth_date: "1970-07-07".into(),
+            sex: "male".into(),
+            phone_mobile: "(971) 555-0188".into(),
+            preferred_contact: "phone".into(),
+            ..Default::default()
+        },
+    );
+    saved(save(&mut fx, p, penicillin(), None));
+    let note_of = |fx: &mut Fx, patient: i64| match ok(
+        &mut fx.app,
+        Request::StartEncounter {
+            patient_id: patient,
+            date: "03/02/2026".into(),
+            kind: "acute".into(),
+            reason: "Cough".into(),
+            template_id: None,
+        },
+    ) {
+        Response::Note(n) => n.id,
+        other => panic!("{other:?}"),
+    };
+    let mine = note_of(&mut fx, p);
+    let theirs = note_of(&mut fx, other);
+    ok(&mut fx.app, Request::Logout);
+    login(&mut fx.app, "admin");
+    add_user(&mut fx.app, "erdoc", &[Role::FrontDesk], true);
+    ok(&mut fx.app, Request::Logout);
+    login(&mut fx.app, "erdoc");
+    assert_eq!(
+        code(fx.app.handle(Request::ChartSummary { patient_id: p })),
+        ErrorCode::PermissionDenied
+    );
+    ok(
+        &mut fx.app,
+        Request::EmergencyAccess {
+            mrn: format!("{}", 100_000 + p),
+            reason: "collapsed in the waiting room, allergy list needed".into(),
+        },
+    );
+    let Response::ChartSummary(s) = ok(&mut fx.app, Request::ChartSummary { patient_id: p }) else {
+        panic!()
+    };
+    assert_eq!(s.allergies[0].label, "Penicillin");
+    ok(&mut fx.app, Request::GetNote { note_id: mine });
+    // The other patient's note, reached by its id, stays closed; writing too.
+    assert_eq!(
+        code(fx.app.handle(Request::GetNote { note_id: theirs })),
+        ErrorCode::PermissionDenied
+    );
+    assert_eq!(
+        code(fx.app.handle(Request::SaveEntry {
+            patient_id: p,
+            entry_id: None,
+            expected_version: 0,
+            entry: EntryInput::NoKnownAllergies,
+            override_reason: None,
+        })),
+        ErrorCode::PermissionDenied
+    );
+    let log = audit_details(&mut fx, p);
+    assert!(
+        log.iter()
+            .any(|l| l.starts_with("erdoc read clinical opened chart summary")),
+        "{log:#?}"
+    );
+}
