@@ -914,16 +914,17 @@ pub(crate) fn summary(app: &mut Chartroom, actor: &Actor, patient_id: i64) -> Re
         } else {
             "not_asked".into()
         };
-        let vitals = obs_store::latest_per_code(tx, patient_id, ObservationKind::Vital)?;
-        // The last set: the values taken at the most recent time.
-        if let Some(last) = vitals.iter().map(|o| o.effective_at.clone()).max() {
-            s.last_vitals = vitals
-                .into_iter()
-                .filter(|o| o.effective_at == last)
-                .map(|o| measurements::view(o, units))
-                .collect::<Result<_>>()?;
-        }
-        let mut labs = obs_store::latest_per_code(tx, patient_id, ObservationKind::Lab)?;
+        s.last_vitals = obs_store::latest_set(tx, patient_id, ObservationKind::Vital)?
+            .into_iter()
+            .map(|o| measurements::view(o, units))
+            .collect::<Result<_>>()?;
+        let lab_codes: Vec<&str> = reference::get()?
+            .labs
+            .all()
+            .iter()
+            .map(|t| t.loinc.as_str())
+            .collect();
+        let mut labs = obs_store::latest_of_codes(tx, patient_id, &lab_codes)?;
         labs.truncate(12);
         s.recent_labs = labs
             .into_iter()

@@ -196,8 +196,10 @@ impl Chartroom {
                     "created",
                 )?;
             }
-            // Vitals at visits (a set of 5 values), labs for the rest.
+            // Vitals at visits (sets of 5 values, up to 3/5 of the values),
+            // lab results for the rest.
             let mut left = size.observations;
+            let mut vitals_left = size.observations * 3 / 5;
             let mut sys = rng.gen_range(118.0..150.0_f64);
             let weight = rng.gen_range(55.0..110.0_f64);
             let height = rng.gen_range(155.0..190.0_f64);
@@ -214,7 +216,8 @@ impl Chartroom {
                 .map_err(|e| ApiError::Internal(e.to_string()))?;
                 let n = notes::insert_note(tx, patient_id, enc, None, NoteKind::Soap, &note_body, now, doc)?;
                 notes::sign(tx, n, 1, now, doc)?;
-                if left >= 5 {
+                if vitals_left >= 5 {
+                    vitals_left -= 5;
                     sys = (sys + rng.gen_range(-6.0..6.0)).clamp(100.0, 175.0);
                     let at = format!("{d}T{:02}:{:02}", 8 + (i % 9), (i * 7) % 60);
                     let v = |code: &str, value: f64| NewObservation {

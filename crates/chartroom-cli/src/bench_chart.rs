@@ -237,7 +237,12 @@ pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
         );
     }
     println!();
-    println!("first chart summary after start: {} ms; reference data load (first code search): {} ms; database {:.1} MiB", ms(summary_first), ms(icd_load), size as f64 / 1048576.0);
+    println!(
+        "first chart summary after start: {} ms; first code search: {} ms; database {:.1} MiB",
+        ms(summary_first),
+        ms(icd_load),
+        size as f64 / 1048576.0
+    );
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

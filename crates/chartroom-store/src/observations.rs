@@ -176,25 +176,62 @@ pub fn list(
     Ok(rows)
 }
 
-/// The most recent valid value of each code of one kind.
-pub fn latest_per_code(
+/// The last set of values of one kind: every valid value taken at the most
+/// recent time. Two index seeks, however long the history.
+pub fn latest_set(
     conn: &Connection,
     patient_id: i64,
     kind: ObservationKind,
 ) -> Result<Vec<ObservationRow>> {
-    // SQLite's bare-column rule: with max(), the other columns come from the
-    // row holding the maximum.
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM observation o WHERE o.id IN ( \
-           SELECT id FROM (SELECT id, max(effective_at || printf('%012d', id)) \
-             FROM observation WHERE patient_id = ?1 AND kind = ?2 AND status = 'final' \
-             GROUP BY code)) \
-         ORDER BY o.effective_at DESC, o.code"
+        "SELECT {COLUMNS} FROM observation o WHERE o.patient_id = ?1 AND o.kind = ?2 \
+         AND o.status = 'final' AND o.effective_at = ( \
+           SELECT max(effective_at) FROM observation WHERE patient_id = ?1 AND kind = ?2 \
+           AND status = 'final') \
+         ORDER BY o.id"
     ))?;
     let rows = stmt
         .query_map(params![patient_id, kind.as_str()], from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// The most recent valid value of each of `codes` the patient has, newest
+/// first: one index seek per code (`observation_trend`), so the cost does
+/// not grow with the length of the history.
+pub fn latest_of_codes(
+    conn: &Connection,
+    patient_id: i64,
+    codes: &[&str],
+) -> Result<Vec<ObservationRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM observation o WHERE o.patient_id = ?1 AND o.code = ?2 \
+         AND o.status = 'final' ORDER BY o.effective_at DESC, o.id DESC LIMIT 1"
+    ))?;
+    let mut out = Vec::new();
+    for code in codes {
+        if let Some(r) = stmt
+            .query_row(params![patient_id, code], from_row)
+            .optional()?
+        {
+            out.push(r);
+        }
+    }
+    out.sort_by(|a, b| {
+        b.effective_at
+            .cmp(&a.effective_at)
+            .then(a.code.cmp(&b.code))
+    });
+    Ok(out)
+}
+
+/// One point of a trend: only what a plot needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrendRow {
+    pub code: String,
+    pub effective_at: String,
+    pub value: f64,
+    pub flag: String,
 }
 
 /// Valid values of one or more codes between two times (inclusive, as
@@ -205,13 +242,14 @@ pub fn trend(
     codes: &[&str],
     from: &str,
     to: &str,
-) -> Result<Vec<ObservationRow>> {
+) -> Result<Vec<TrendRow>> {
     let placeholders = (0..codes.len())
         .map(|i| format!("?{}", i + 4))
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
-        "SELECT {COLUMNS} FROM observation o WHERE o.patient_id = ?1 AND o.code IN ({placeholders}) \
+        "SELECT o.code, o.effective_at, o.value, o.flag FROM observation o \
+         WHERE o.patient_id = ?1 AND o.code IN ({placeholders}) \
          AND o.effective_at >= ?2 AND o.effective_at <= ?3 AND o.status = 'final' \
          ORDER BY o.effective_at, o.id"
     );
@@ -221,7 +259,14 @@ pub fn trend(
         args.push(c);
     }
     let rows = stmt
-        .query_map(args.as_slice(), from_row)?
+        .query_map(args.as_slice(), |r| {
+            Ok(TrendRow {
+                code: r.get(0)?,
+                effective_at: r.get(1)?,
+                value: r.get(2)?,
+                flag: r.get(3)?,
+            })
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }

@@ -320,10 +320,13 @@ fn observations_group_correct_and_trend_in_one_query() {
         pts,
         vec![("8480-6", 150.0), ("8462-4", 95.0), ("8480-6", 138.0)]
     );
-    let latest = observations::latest_per_code(f.store.read(), p, ObservationKind::Vital).unwrap();
-    let mut l: Vec<(&str, f64)> = latest.iter().map(|o| (o.code.as_str(), o.value)).collect();
-    l.sort_by(|a, b| a.0.cmp(b.0));
-    assert_eq!(l, vec![("8462-4", 95.0), ("8480-6", 138.0)]);
+    let latest =
+        observations::latest_of_codes(f.store.read(), p, &["8480-6", "8462-4", "8867-4"]).unwrap();
+    let l: Vec<(&str, f64)> = latest.iter().map(|o| (o.code.as_str(), o.value)).collect();
+    assert_eq!(l, vec![("8480-6", 138.0), ("8462-4", 95.0)]);
+    let set = observations::latest_set(f.store.read(), p, ObservationKind::Vital).unwrap();
+    assert_eq!(set.len(), 1);
+    assert_eq!(set[0].value, 138.0);
 }
 
 #[test]
