@@ -66,7 +66,26 @@ fn options() -> Options {
     o
 }
 
+/// WebKitGTK takes `navigator.language` from the environment; with no locale
+/// (`LANG` unset, `C` or `POSIX`, as on a bare session or under Xvfb) it
+/// reports "C", which is not a language tag and makes `Intl` throw in the
+/// page. Such a session gets US English, the app's own language.
+fn usable_locale() {
+    let unusable = |k: &str| {
+        std::env::var(k)
+            .map(|v| v.is_empty() || v == "C" || v == "POSIX" || v.starts_with("C."))
+            .unwrap_or(true)
+    };
+    if std::env::var_os("LC_ALL").is_some() && unusable("LC_ALL") {
+        std::env::remove_var("LC_ALL");
+    }
+    if unusable("LANG") && std::env::var_os("LC_ALL").is_none() {
+        std::env::set_var("LANG", "en_US.UTF-8");
+    }
+}
+
 fn main() {
+    usable_locale();
     let o = options();
     let mut cfg = config_for(o.data_dir, o.keyring);
     cfg.idle_lock_override_secs = o.idle_lock_secs;

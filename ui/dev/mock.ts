@@ -4,6 +4,7 @@
 // Not part of the production build (vite builds index.html only).
 
 import { mockIPC } from '@tauri-apps/api/mocks';
+import { mockChart } from './mockChart';
 
 const params = new URLSearchParams(location.search);
 let phase = params.get('phase') ?? 'logged_out';
@@ -57,6 +58,9 @@ const fail = (code: string, message: string, fields: { field: string; message: s
 mockIPC((cmd, args) => {
   if (cmd !== 'api') return undefined;
   const req = (args as { request: Record<string, unknown> }).request;
+  const chartAnswer = mockChart(req);
+  // Through JSON, as from the real backend: fresh objects every time.
+  if (chartAnswer) return JSON.parse(JSON.stringify(chartAnswer));
   switch (req.cmd) {
     case 'status':
       return { kind: 'status', data: status() };
@@ -110,7 +114,7 @@ mockIPC((cmd, args) => {
     case 'list_user_names':
       return { kind: 'user_names', data: users.map((u) => ({ id: u.id, username: u.username, full_name: u.full_name })) };
     case 'get_settings':
-      return { kind: 'settings', data: { practice_name: 'Riverside Family Medicine', idle_lock_minutes: 10 } };
+      return { kind: 'settings', data: { practice_name: 'Riverside Family Medicine', idle_lock_minutes: 10, units: 'us', export_dir: '/home/clinic/Chartroom/exports', practice_address: '120 NW Glisan St\nPortland, OR 97209', practice_phone: '(503) 555-0100' } };
     case 'update_settings':
       return { kind: 'settings', data: req.settings };
     case 'verify_audit':

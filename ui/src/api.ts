@@ -29,6 +29,28 @@ import type { Settings } from './bindings/Settings';
 import type { ChainReport } from './bindings/ChainReport';
 import type { AuditFilter } from './bindings/AuditFilter';
 import type { AuditRecord } from './bindings/AuditRecord';
+import type { ChartSummary } from './bindings/ChartSummary';
+import type { ChartEntry } from './bindings/ChartEntry';
+import type { EntryInput } from './bindings/EntryInput';
+import type { SaveOutcome } from './bindings/SaveOutcome';
+import type { EntryVersionView } from './bindings/EntryVersionView';
+import type { Section } from './bindings/Section';
+import type { CodeHit } from './bindings/CodeHit';
+import type { ReferenceData } from './bindings/ReferenceData';
+import type { DrugCheck } from './bindings/DrugCheck';
+import type { VitalsInput } from './bindings/VitalsInput';
+import type { LabInput } from './bindings/LabInput';
+import type { ObservationKind } from './bindings/ObservationKind';
+import type { ObservationView } from './bindings/ObservationView';
+import type { TrendSeries } from './bindings/TrendSeries';
+import type { NoteView } from './bindings/NoteView';
+import type { NoteSummary } from './bindings/NoteSummary';
+import type { NoteBody } from './bindings/NoteBody';
+import type { NoteTemplate } from './bindings/NoteTemplate';
+import type { DocumentView } from './bindings/DocumentView';
+import type { DocumentContent } from './bindings/DocumentContent';
+import type { PrintedFile } from './bindings/PrintedFile';
+import type { Disclosure } from './bindings/Disclosure';
 
 type Kind = Response['kind'];
 type DataOf<K extends Kind> = Extract<Response, { kind: K }> extends { data: infer D } ? D : undefined;
@@ -186,3 +208,121 @@ export const verifyAudit = (): Promise<ChainReport> => call({ cmd: 'verify_audit
 
 export const auditReport = (filter: AuditFilter): Promise<AuditRecord[]> =>
   call({ cmd: 'audit_report', filter }, 'audit');
+
+// --- the clinical chart ---------------------------------------------------------
+
+export const chartSummary = (patient_id: number): Promise<ChartSummary> =>
+  call({ cmd: 'chart_summary', patient_id }, 'chart_summary');
+
+export const listEntries = (patient_id: number, section: Section): Promise<ChartEntry[]> =>
+  call({ cmd: 'list_entries', patient_id, section }, 'entries');
+
+/** Adds (`entry_id` null, version 0) or edits an entry; may answer `needs_override`. */
+export const saveEntry = (args: {
+  patient_id: number;
+  entry_id: number | null;
+  expected_version: number;
+  entry: EntryInput;
+  override_reason: string | null;
+}): Promise<SaveOutcome> => call({ cmd: 'save_entry', ...args }, 'entry_saved');
+
+export const reconcileMedication = (
+  entry_id: number,
+  expected_version: number,
+  still_taking: boolean,
+  note = '',
+): Promise<ChartEntry> =>
+  call({ cmd: 'reconcile_medication', entry_id, expected_version, still_taking, note }, 'entry');
+
+export const entryHistory = (entry_id: number): Promise<EntryVersionView[]> =>
+  call({ cmd: 'entry_history', entry_id }, 'entry_history');
+
+// "Entered in error": one request, whose answer depends on the record's type.
+export const markEntryInError = (id: number, expected_version: number, reason: string): Promise<ChartEntry> =>
+  call({ cmd: 'mark_entered_in_error', record: { type: 'entry', id, expected_version }, reason }, 'entry');
+
+export const markObservationInError = (id: number, reason: string): Promise<ObservationView[]> =>
+  call({ cmd: 'mark_entered_in_error', record: { type: 'observation', id }, reason }, 'observations');
+
+export const markNoteInError = (id: number, reason: string): Promise<NoteView> =>
+  call({ cmd: 'mark_entered_in_error', record: { type: 'note', id }, reason }, 'note');
+
+export const markDocumentInError = (id: number, reason: string): Promise<DocumentView[]> =>
+  call({ cmd: 'mark_entered_in_error', record: { type: 'document', id }, reason }, 'documents');
+
+export const searchCodes = (query: string, limit = 25): Promise<CodeHit[]> =>
+  call({ cmd: 'search_codes', query, limit }, 'codes');
+
+export const getReferenceData = (): Promise<ReferenceData> => call({ cmd: 'get_reference_data' }, 'reference');
+
+export const checkDrug = (patient_id: number, drug: string): Promise<DrugCheck> =>
+  call({ cmd: 'check_drug', patient_id, drug }, 'drug_check');
+
+export const recordVitals = (patient_id: number, vitals: VitalsInput): Promise<ObservationView[]> =>
+  call({ cmd: 'record_vitals', patient_id, vitals }, 'observations');
+
+export const recordLab = (patient_id: number, lab: LabInput, replaces: number | null): Promise<ObservationView[]> =>
+  call({ cmd: 'record_lab', patient_id, lab, replaces }, 'observations');
+
+export const listObservations = (patient_id: number, kind: ObservationKind): Promise<ObservationView[]> =>
+  call({ cmd: 'list_observations', patient_id, kind }, 'observations');
+
+export const trend = (patient_id: number, codes: string[], from: string, to: string): Promise<TrendSeries[]> =>
+  call({ cmd: 'trend', patient_id, codes, from, to }, 'trend');
+
+// --- notes and templates ------------------------------------------------------
+
+export const startEncounter = (args: {
+  patient_id: number;
+  date: string;
+  kind: string;
+  reason: string;
+  template_id: number | null;
+}): Promise<NoteView> => call({ cmd: 'start_encounter', ...args }, 'note');
+
+export const listNotes = (patient_id: number): Promise<NoteSummary[]> => call({ cmd: 'list_notes', patient_id }, 'notes');
+
+export const getNote = (note_id: number): Promise<NoteView> => call({ cmd: 'get_note', note_id }, 'note');
+
+export const saveNoteDraft = (note_id: number, expected_version: number, body: NoteBody): Promise<NoteView> =>
+  call({ cmd: 'save_note_draft', note_id, expected_version, body }, 'note');
+
+export const signNote = (note_id: number, expected_version: number, password: string): Promise<NoteView> =>
+  call({ cmd: 'sign_note', note_id, expected_version, password }, 'note');
+
+export const addAddendum = (note_id: number, text: string, password: string): Promise<NoteView> =>
+  call({ cmd: 'add_addendum', note_id, text, password }, 'note');
+
+export const listTemplates = (): Promise<NoteTemplate[]> => call({ cmd: 'list_templates' }, 'templates');
+
+export const saveTemplate = (args: {
+  template_id: number | null;
+  expected_version: number;
+  name: string;
+  body: NoteBody;
+  active: boolean;
+}): Promise<NoteTemplate[]> => call({ cmd: 'save_template', ...args }, 'templates');
+
+// --- documents, prescriptions, disclosures -------------------------------------
+
+export const attachDocument = (args: {
+  patient_id: number;
+  file_name: string;
+  mime: string;
+  data_base64: string;
+  category: string;
+  doc_date: string;
+  description: string;
+}): Promise<DocumentView[]> => call({ cmd: 'attach_document', ...args }, 'documents');
+
+export const listDocuments = (patient_id: number): Promise<DocumentView[]> =>
+  call({ cmd: 'list_documents', patient_id }, 'documents');
+
+export const getDocument = (document_id: number): Promise<DocumentContent> =>
+  call({ cmd: 'get_document', document_id }, 'document');
+
+export const printPrescription = (entry_id: number): Promise<PrintedFile> =>
+  call({ cmd: 'print_prescription', entry_id }, 'printed');
+
+export const listDisclosures = (patient_id: number): Promise<Disclosure[]> =>
+  call({ cmd: 'list_disclosures', patient_id }, 'disclosures');

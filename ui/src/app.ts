@@ -17,6 +17,7 @@ import { UnlockScreen } from './screens/unlock';
 import { CannotOpen } from './screens/cannotOpen';
 import { LoginScreen } from './screens/login';
 import { Shell } from './screens/shell';
+import { clearReferenceData } from './reference';
 
 export interface AppContext {
   status: AppStatus;
@@ -63,6 +64,12 @@ export function App() {
     });
     return () => api.onSessionTrouble(null);
   }, [refresh]);
+
+  // Reference lists belong to a session: a new login reads them again.
+  const userId = status?.session?.user.id ?? null;
+  useEffect(() => {
+    if (userId === null) clearReferenceData();
+  }, [userId]);
 
   const setSession = useCallback((session: SessionInfo) => {
     setStatus((s) => (s ? { ...s, session, phase: session.locked ? 'locked' : 'active' } : s));

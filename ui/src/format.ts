@@ -7,6 +7,8 @@ import type { Role } from './bindings/Role';
 import type { AuditAction } from './bindings/AuditAction';
 import type { Sex } from './bindings/Sex';
 import type { PreferredContact } from './bindings/PreferredContact';
+import type { EntryStatus } from './bindings/EntryStatus';
+import type { LabFlag } from './bindings/LabFlag';
 
 /** Stored phones are digits (with `+` for international): `5035550134` → `(503) 555-0134`. */
 export function formatPhone(phone: string): string {
@@ -33,11 +35,44 @@ export function formatInstant(iso: string, seconds = false): string {
   return `${pad(t.getMonth() + 1)}/${pad(t.getDate())}/${t.getFullYear()} ${time}`;
 }
 
-/** Today's date in local time, as MM/DD/YYYY. */
-export function todayText(): string {
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** A date in local time as MM/DD/YYYY (today by default). */
+export function todayText(t: Date = new Date()): string {
+  return `${pad2(t.getMonth() + 1)}/${pad2(t.getDate())}/${t.getFullYear()}`;
+}
+
+/** A clinic-local moment as stored for observations (`YYYY-MM-DD` or
+ *  `YYYY-MM-DDTHH:MM`) → `MM/DD/YYYY` or `MM/DD/YYYY HH:MM`. */
+export function formatLocal(s: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/.exec(s);
+  if (!m) return s;
+  return m[4] ? `${m[2]}/${m[3]}/${m[1]} ${m[4]}:${m[5]}` : `${m[2]}/${m[3]}/${m[1]}`;
+}
+
+/** A clinic-local `YYYY-MM-DD[THH:MM]` as a Date (for plots). */
+export function parseLocal(s: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/.exec(s);
+  if (!m) return null;
+  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 12), Number(m[5] ?? 0));
+}
+
+/** Now, as a `datetime-local` input's value (`YYYY-MM-DDTHH:MM`). */
+export function nowLocalInput(): string {
   const t = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(t.getMonth() + 1)}/${pad(t.getDate())}/${t.getFullYear()}`;
+  return `${t.getFullYear()}-${pad2(t.getMonth() + 1)}-${pad2(t.getDate())}T${pad2(t.getHours())}:${pad2(t.getMinutes())}`;
+}
+
+/** `HH:MM` of a moment, for "Saved 10:42". */
+export function clockTime(t: Date): string {
+  return `${pad2(t.getHours())}:${pad2(t.getMinutes())}`;
+}
+
+/** A byte count for people: `340 KB`, `2.4 MB`. */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 type Named = Pick<PatientSummary, 'family_name' | 'given_name' | 'preferred_name'> & { middle_name?: string };
@@ -110,3 +145,86 @@ export function rolesText(roles: Role[]): string {
 export function sexShort(s: Sex): string {
   return (SEX_LABEL[s] ?? s).charAt(0);
 }
+
+// --- the clinical chart (labels of the backend's values) ---------------------
+
+export const ENTRY_STATUS_LABEL: Record<EntryStatus, string> = {
+  active: 'Active',
+  inactive: 'Inactive',
+  resolved: 'Resolved',
+  stopped: 'Stopped',
+  completed: 'Completed',
+  entered_in_error: 'Entered in error',
+};
+
+export type Option = { value: string; label: string };
+const options = (labels: Record<string, string>): Option[] =>
+  Object.entries(labels).map(([value, label]) => ({ value, label }));
+
+export const PROBLEM_STATUSES = options({ active: 'Active', inactive: 'Inactive', resolved: 'Resolved' });
+export const MED_STATUSES = options({ active: 'Active', stopped: 'Stopped' });
+export const ALLERGY_STATUSES = options({ active: 'Active', inactive: 'Inactive' });
+
+export const ALLERGY_CATEGORY_LABEL: Record<string, string> = {
+  drug: 'Drug',
+  drug_class: 'Drug class',
+  food: 'Food',
+  environmental: 'Environmental',
+};
+export const ALLERGY_CATEGORIES = options(ALLERGY_CATEGORY_LABEL);
+
+export const SEVERITY_LABEL: Record<string, string> = {
+  mild: 'Mild',
+  moderate: 'Moderate',
+  severe: 'Severe',
+  unknown: 'Unknown',
+};
+export const SEVERITIES = options(SEVERITY_LABEL);
+
+export const IMMUNIZATION_KIND_LABEL: Record<string, string> = {
+  administered: 'Administered here',
+  historical: 'Historical (reported by patient)',
+  refused: 'Refused',
+};
+export const IMMUNIZATION_KINDS = options(IMMUNIZATION_KIND_LABEL);
+
+export const ENCOUNTER_KIND_LABEL: Record<string, string> = {
+  office_visit: 'Office visit',
+  follow_up: 'Follow-up',
+  annual_physical: 'Annual physical',
+  telephone: 'Telephone',
+  acute: 'Acute visit',
+};
+export const ENCOUNTER_KINDS = options(ENCOUNTER_KIND_LABEL);
+
+export const DOC_CATEGORY_LABEL: Record<string, string> = {
+  letter: 'Letter',
+  lab_report: 'Lab report',
+  imaging: 'Imaging',
+  consent: 'Consent',
+  referral: 'Referral',
+  other: 'Other',
+};
+export const DOC_CATEGORIES = options(DOC_CATEGORY_LABEL);
+
+/** The short badge of a lab flag (`H`, `L`, `HH`, `LL`), empty when normal. */
+export const LAB_FLAG_BADGE: Record<LabFlag, string> = {
+  normal: '',
+  low: 'L',
+  high: 'H',
+  critical_low: 'LL',
+  critical_high: 'HH',
+  no_range: '',
+};
+
+export const LAB_FLAG_LABEL: Record<LabFlag, string> = {
+  normal: 'Normal',
+  low: 'Low',
+  high: 'High',
+  critical_low: 'Critically low',
+  critical_high: 'Critically high',
+  no_range: 'No reference range',
+};
+
+/** Whether a flag is critical (shown red and bold). */
+export const isCritical = (f: LabFlag | null | undefined) => f === 'critical_low' || f === 'critical_high';

@@ -1,5 +1,6 @@
-// Hash routing: `#/patients`, `#/register`, `#/patient/<id>` (plus `/edit`
-// and `/history`), `#/admin/users`, `#/admin/settings`, `#/admin/audit`,
+// Hash routing: `#/patients`, `#/register`, `#/patient/<id>` and its tabs
+// (`#/patient/<id>/<tab>`, a note at `#/patient/<id>/notes/<noteId>`),
+// `#/templates`, `#/admin/users`, `#/admin/settings`, `#/admin/audit`,
 // `#/emergency`, `#/account`.
 
 import { useEffect, useState } from 'preact/hooks';
@@ -8,13 +9,31 @@ export type Route =
   | { name: 'home' }
   | { name: 'patients' }
   | { name: 'register' }
-  | { name: 'patient'; id: number; mode: 'view' | 'edit' | 'history' }
+  | { name: 'patient'; id: number; tab: PatientTab; noteId: number | null }
+  | { name: 'templates' }
   | { name: 'users' }
   | { name: 'settings' }
   | { name: 'audit' }
   | { name: 'emergency' }
   | { name: 'account' }
   | { name: 'unknown'; path: string };
+
+/** The chart's clinical tabs (need `clinical_read`). */
+export const CLINICAL_TABS = [
+  'summary', 'problems', 'medications', 'allergies', 'immunizations', 'vitals', 'labs', 'trends', 'notes',
+  'documents', 'prescriptions',
+] as const;
+export type ClinicalTab = (typeof CLINICAL_TABS)[number];
+
+/** `default` is `#/patient/<id>`: the summary for clinical users, the
+ *  demographics for everyone else. */
+export type PatientTab = 'default' | 'demographics' | 'edit' | 'history' | ClinicalTab;
+
+const PATIENT_TABS: readonly string[] = ['demographics', 'edit', 'history', ...CLINICAL_TABS];
+
+export function isClinicalTab(tab: PatientTab): tab is ClinicalTab {
+  return (CLINICAL_TABS as readonly string[]).includes(tab);
+}
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/\/+$/, '') || '/';
@@ -29,9 +48,14 @@ export function parseRoute(hash: string): Route {
     case 'patient': {
       const id = Number(parts[1]);
       if (!Number.isInteger(id) || id <= 0) return { name: 'unknown', path };
-      const mode = parts[2] === 'edit' ? 'edit' : parts[2] === 'history' ? 'history' : 'view';
-      return { name: 'patient', id, mode };
+      const tab = parts[2] === undefined ? 'default' : parts[2];
+      if (!PATIENT_TABS.includes(tab) && tab !== 'default') return { name: 'unknown', path };
+      const noteId = tab === 'notes' && parts[3] !== undefined ? Number(parts[3]) : null;
+      if (noteId !== null && !(Number.isInteger(noteId) && noteId > 0)) return { name: 'unknown', path };
+      return { name: 'patient', id, tab: tab as PatientTab, noteId };
     }
+    case 'templates':
+      return { name: 'templates' };
     case 'admin':
       if (parts[1] === 'users') return { name: 'users' };
       if (parts[1] === 'settings') return { name: 'settings' };
@@ -60,5 +84,7 @@ export function useRoute(): Route {
   return route;
 }
 
-export const patientHref = (id: number, mode: 'view' | 'edit' | 'history' = 'view') =>
-  mode === 'view' ? `#/patient/${id}` : `#/patient/${id}/${mode}`;
+export const patientHref = (id: number, tab: PatientTab = 'default') =>
+  tab === 'default' ? `#/patient/${id}` : `#/patient/${id}/${tab}`;
+
+export const noteHref = (patientId: number, noteId: number) => `#/patient/${patientId}/notes/${noteId}`;

@@ -290,7 +290,6 @@ pub(crate) fn change_own_password(
 
 pub(crate) fn get_settings(app: &mut Chartroom) -> Result<Settings> {
     let units = crate::measurements::units(app)?;
-    let export_dir = crate::prescriptions::export_dir(app)?;
     let open = app.open_mut()?;
     let get = |k: &str| -> Result<String> {
         Ok(settings::get(open.store.read(), k)?.unwrap_or_default())
@@ -298,7 +297,8 @@ pub(crate) fn get_settings(app: &mut Chartroom) -> Result<Settings> {
     Ok(Settings {
         practice_name: open.practice.name.clone(),
         units: units.as_str().to_string(),
-        export_dir: export_dir.display().to_string(),
+        // Empty: the default folder (`Config::export_dir`).
+        export_dir: get(crate::prescriptions::EXPORT_DIR_KEY)?,
         practice_address: get(crate::prescriptions::ADDRESS_KEY)?,
         practice_phone: get(crate::prescriptions::PHONE_KEY)?,
         idle_lock_minutes: idle_lock_minutes(&open.store),

@@ -330,7 +330,8 @@ pub struct Settings {
     pub practice_name: String,
     /// Units vitals are shown in: `us` (lb, in, °F) or `metric`.
     pub units: String,
-    /// Folder printed PDFs are written to.
+    /// Folder printed PDFs are written to; empty for the default
+    /// (`~/Chartroom exports`, or the app's `--export-dir`).
     pub export_dir: String,
     /// Printed on prescriptions: street, city (one line each).
     pub practice_address: String,

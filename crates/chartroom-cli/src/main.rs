@@ -373,6 +373,13 @@ fn demo_practice(cli: &Cli, patients: usize, seed: u64, charts: usize) -> CliRes
         })
         .map_err(err)?;
     }
+    // The letterhead printed on prescriptions.
+    if let Response::Settings(mut settings) = app.handle(Request::GetSettings).map_err(err)? {
+        settings.practice_address = "1200 Harbor Boulevard, Suite 210\nPortland, OR 97201".into();
+        settings.practice_phone = "(503) 555-0142".into();
+        app.handle(Request::UpdateSettings { settings })
+            .map_err(err)?;
+    }
     app.handle(Request::Logout).map_err(err)?;
     app.add_demo_patients(patients, seed, &mut |n| {
         if n % 10_000 == 0 || n == patients {

@@ -245,7 +245,23 @@ fn clinician_charts_prescribes_signs_and_attaches() {
         &format!("{} img", by_id("doc-viewer")),
         "the document viewer's image",
     );
+    let mut loaded = false;
+    for _ in 0..50 {
+        let v = app.execute(
+            "const i = document.querySelector('[data-testid=doc-viewer] img'); \
+             return !!i && i.complete && i.naturalWidth > 0;",
+            vec![],
+        );
+        if v == serde_json::Value::Bool(true) {
+            loaded = true;
+            break;
+        }
+        app.idle(Duration::from_millis(100));
+    }
+    app.check(loaded, "the attached image never loaded in the viewer");
     app.screenshot("chart-08-document-viewer");
+    app.click("modal-close");
+    app.wait_gone("doc-viewer");
 
     // The summary now shows what was charted.
     app.click("chart-tab-summary");

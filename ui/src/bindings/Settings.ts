@@ -9,7 +9,8 @@ export type Settings = { practice_name: string,
  */
 units: string, 
 /**
- * Folder printed PDFs are written to.
+ * Folder printed PDFs are written to; empty for the default
+ * (`~/Chartroom exports`, or the app's `--export-dir`).
  */
 export_dir: string, 
 /**

@@ -68,6 +68,10 @@ interface FieldProps {
   mono?: boolean;
   disabled?: boolean;
   onBlur?: () => void;
+  /** The id of a `<datalist>` of suggestions. */
+  list?: string;
+  /** Mark the field invalid but let the caller place the message. */
+  errorElsewhere?: boolean;
 }
 
 export function TextField(p: FieldProps) {
@@ -95,9 +99,48 @@ export function TextField(p: FieldProps) {
       inputMode=${p.inputMode}
       disabled=${p.disabled}
       onBlur=${p.onBlur}
+      list=${p.list}
     />
     ${p.hint && !p.error ? html`<div class="hint">${p.hint}</div>` : null}
+    ${p.errorElsewhere ? null : html`<${FieldError} id=${`${id}-err`} name=${p.name} error=${p.error} />`}
+  </div>`;
+}
+
+/** A labelled textarea with the backend's error under it. */
+export function TextAreaField(p: Omit<FieldProps, 'type' | 'list' | 'inputMode' | 'mono'> & { rows?: number }) {
+  const id = `f-${p.name}`;
+  const ref = useAutoFocus<HTMLTextAreaElement>(!!p.autoFocus);
+  return html`<div class=${`field ${p.error ? 'has-error' : ''} ${p.class ?? ''}`}>
+    <label for=${id}>${p.label}${p.required ? html`<span class="req" aria-hidden="true">*</span>` : null}</label>
+    <textarea
+      ref=${ref}
+      id=${id}
+      name=${p.name}
+      data-testid=${p.testid}
+      rows=${p.rows ?? 3}
+      value=${p.value}
+      onInput=${(e: Event) => p.onValue((e.currentTarget as HTMLTextAreaElement).value)}
+      aria-required=${p.required ? 'true' : undefined}
+      aria-invalid=${p.error ? 'true' : undefined}
+      aria-describedby=${p.error ? `${id}-err` : undefined}
+      placeholder=${p.placeholder}
+      maxLength=${p.maxLength}
+      disabled=${p.disabled}
+      onBlur=${p.onBlur}
+    ></textarea>
+    ${p.hint && !p.error ? html`<div class="hint">${p.hint}</div>` : null}
     <${FieldError} id=${`${id}-err`} name=${p.name} error=${p.error} />
+  </div>`;
+}
+
+/** A checkbox with its label to the right. */
+export function CheckField(p: { label: ComponentChildren; name: string; testid?: string; checked: boolean; onChecked: (v: boolean) => void; error?: string | undefined }) {
+  return html`<div class=${`field check-field ${p.error ? 'has-error' : ''}`}>
+    <label class="check-row">
+      <input type="checkbox" name=${p.name} data-testid=${p.testid} checked=${p.checked} onChange=${(e: Event) => p.onChecked((e.currentTarget as HTMLInputElement).checked)} />
+      <span>${p.label}</span>
+    </label>
+    <${FieldError} name=${p.name} error=${p.error} />
   </div>`;
 }
 
@@ -108,6 +151,8 @@ interface SelectProps {
   value: string;
   onValue: (v: string) => void;
   options: { value: string; label: string }[];
+  /** Options under headings, after `options`. */
+  groups?: { label: string; options: { value: string; label: string }[] }[];
   required?: boolean;
   error?: string | undefined;
   placeholder?: string;
@@ -129,6 +174,11 @@ export function SelectField(p: SelectProps) {
     >
       ${p.placeholder !== undefined ? html`<option value="">${p.placeholder}</option>` : null}
       ${p.options.map((o) => html`<option key=${o.value} value=${o.value}>${o.label}</option>`)}
+      ${(p.groups ?? []).map(
+        (g) => html`<optgroup key=${g.label} label=${g.label}>
+          ${g.options.map((o) => html`<option key=${o.value} value=${o.value}>${o.label}</option>`)}
+        </optgroup>`,
+      )}
     </select>
     <${FieldError} id=${`${id}-err`} name=${p.name} error=${p.error} />
   </div>`;
@@ -176,14 +226,19 @@ export function Modal(p: {
   onClose?: () => void;
   children: ComponentChildren;
   wide?: boolean;
+  class?: string;
 }) {
   return html`<div class="modal-backdrop" onKeyDown=${(e: KeyboardEvent) => {
-    if (e.key === 'Escape' && p.onClose) p.onClose();
+    // Stop here: a dialog over a dialog closes alone.
+    if (e.key === 'Escape' && p.onClose) {
+      e.stopPropagation();
+      p.onClose();
+    }
   }}>
-    <div class=${`modal ${p.wide ? 'modal-wide' : ''}`} role="dialog" aria-modal="true" aria-label=${p.title} data-testid=${p.testid}>
+    <div class=${`modal ${p.wide ? 'modal-wide' : ''} ${p.class ?? ''}`} role="dialog" aria-modal="true" aria-label=${p.title} data-testid=${p.testid}>
       <div class="modal-head">
         <h2>${p.title}</h2>
-        ${p.onClose ? html`<button type="button" class="icon-btn" aria-label="Close" onClick=${p.onClose}>×</button>` : null}
+        ${p.onClose ? html`<button type="button" class="icon-btn" aria-label="Close" data-testid="modal-close" onClick=${p.onClose}>×</button>` : null}
       </div>
       ${p.children}
     </div>

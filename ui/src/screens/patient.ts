@@ -1,8 +1,10 @@
-// A patient's chart: the banner (on every patient screen), then the
+// A patient's chart: the banner (on every patient screen, with the
+// allergies for clinical users), the tabs, and the non-clinical tabs:
 // demographics, the edit form (`update_patient` with the version it started
-// from) and the history of previous versions.
+// from) and the history of previous versions. The clinical tabs live in
+// `screens/chart/`; they share the chart summary through `ChartCtx`.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { html } from '../html';
 import * as api from '../api';
 import { useApp } from '../app';
@@ -10,10 +12,11 @@ import type { PatientChart } from '../bindings/PatientChart';
 import type { PatientInput } from '../bindings/PatientInput';
 import type { PatientVersion } from '../bindings/PatientVersion';
 import type { Patient } from '../bindings/Patient';
+import type { ChartSummary } from '../bindings/ChartSummary';
 import type { WireError } from '../bindings/WireError';
 import { Button, FormError, Spinner, useFormErrors } from '../components/form';
 import { inputFromPatient, PATIENT_FIELDS, PatientForm } from '../components/patientForm';
-import { capitalize, toast } from '../components/toast';
+import { capitalize, reportError, toast } from '../components/toast';
 import { IconAlert } from '../components/icons';
 import {
   CONTACT_LABEL,
@@ -24,14 +27,16 @@ import {
   SEX_LABEL,
 } from '../format';
 import { takeChart, takeSearch } from '../handoff';
-import { navigate, patientHref } from '../router';
+import { isClinicalTab, navigate, patientHref, type PatientTab } from '../router';
+import { ChartCtx, type ChartContext } from './chart/context';
+import { ChartTabs, ClinicalTabBody } from './chart/tabs';
+import { Forbidden } from '../components/forbidden';
 
-type Mode = 'view' | 'edit' | 'history';
-
-export function PatientScreen(p: { id: number; mode: Mode }) {
+export function PatientScreen(p: { id: number; tab: PatientTab; noteId: number | null }) {
   const app = useApp();
   const [chart, setChart] = useState<PatientChart | null>(null);
   const [error, setError] = useState<WireError | null>(null);
+  const [summary, setSummary] = useState<ChartSummary | null>(null);
 
   const load = async (fromSearch: string | null) => {
     setError(null);
@@ -48,6 +53,26 @@ export function PatientScreen(p: { id: number; mode: Mode }) {
     else void load(takeSearch(p.id));
   }, [p.id]);
 
+  // Emergency access lets a user read this one chart's clinical record too
+  // (read only); the backend decides, the UI follows.
+  const emergency = !!chart && !!app.session.emergency_mrn && app.session.emergency_mrn === chart.patient.mrn;
+  const clinical = app.can('clinical_read') || emergency;
+  const tab: PatientTab = p.tab === 'default' ? (clinical ? 'summary' : 'demographics') : p.tab;
+
+  const reloadSummary = useCallback(async () => {
+    try {
+      setSummary(await api.chartSummary(p.id));
+    } catch (e) {
+      reportError(e);
+    }
+  }, [p.id]);
+
+  // The summary feeds the Summary tab and the banner's allergies: read it
+  // when the chart opens and whenever the Summary tab is shown again.
+  useEffect(() => {
+    if (chart && clinical && (tab === 'summary' || summary === null)) void reloadSummary();
+  }, [chart?.patient.id, clinical, tab === 'summary']);
+
   if (error && !chart) {
     return html`<div class="panel empty-panel" role="alert">
       <h1>The chart could not be opened</h1>
@@ -59,27 +84,48 @@ export function PatientScreen(p: { id: number; mode: Mode }) {
     </div>`;
   }
   if (!chart) return html`<${Spinner} label="Opening chart…" />`;
+  if (isClinicalTab(tab) && !clinical) return html`<${Forbidden} />`;
 
   const canEdit = app.can('patient_write');
-  const emergency = !!app.session.emergency_mrn && app.session.emergency_mrn === chart.patient.mrn;
-  return html`<div class="screen patient-screen">
-    <${PatientBanner} chart=${chart} emergency=${emergency} />
-    <div class="tabs" role="tablist">
-      <a role="tab" class=${`tab ${p.mode === 'view' ? 'active' : ''}`} aria-selected=${p.mode === 'view'} href=${patientHref(p.id)}>Demographics</a>
-      ${canEdit
-        ? html`<a role="tab" class=${`tab ${p.mode === 'edit' ? 'active' : ''}`} aria-selected=${p.mode === 'edit'} href=${patientHref(p.id, 'edit')} data-testid="patient-edit">Edit</a>`
-        : null}
-      <a role="tab" class=${`tab ${p.mode === 'history' ? 'active' : ''}`} aria-selected=${p.mode === 'history'} href=${patientHref(p.id, 'history')} data-testid="patient-history">History</a>
+  const ctx: ChartContext = {
+    patientId: p.id,
+    chart,
+    summary,
+    reloadSummary,
+    canWrite: app.can('clinical_write'),
+  };
+  return html`<${ChartCtx.Provider} value=${ctx}>
+    <div class="screen patient-screen">
+      <${PatientBanner} chart=${chart} emergency=${emergency} summary=${clinical ? summary : undefined} />
+      <${ChartTabs} patientId=${p.id} tab=${tab} clinical=${clinical} canEdit=${canEdit} />
+      ${tab === 'edit' && canEdit
+        ? html`<${EditPatient} chart=${chart} onSaved=${(c: PatientChart) => { setChart(c); navigate(patientHref(p.id, clinical ? 'demographics' : 'default')); }} onReload=${() => load(null)} />`
+        : tab === 'history'
+          ? html`<${PatientHistory} chart=${chart} />`
+          : isClinicalTab(tab)
+            ? html`<${ClinicalTabBody} tab=${tab} noteId=${p.noteId} />`
+            : html`<${Demographics} patient=${chart.patient} />`}
     </div>
-    ${p.mode === 'edit' && canEdit
-      ? html`<${EditPatient} chart=${chart} onSaved=${(c: PatientChart) => { setChart(c); navigate(patientHref(p.id)); }} onReload=${() => load(null)} />`
-      : p.mode === 'history'
-        ? html`<${PatientHistory} chart=${chart} />`
-        : html`<${Demographics} patient=${chart.patient} />`}
-  </div>`;
+  </${ChartCtx.Provider}>`;
 }
 
-export function PatientBanner(p: { chart: PatientChart; emergency?: boolean }) {
+/** The allergies line of the banner (clinical users): substances in red,
+ *  "NKA", or "Allergies not recorded". */
+function BannerAllergies(p: { summary: ChartSummary | null }) {
+  const s = p.summary;
+  if (!s) return html`<div class="banner-allergies is-loading" data-testid="banner-allergies"><span class="banner-allergy-label">Allergies</span> …</div>`;
+  if (s.allergy_status === 'listed') {
+    return html`<div class="banner-allergies is-listed" data-testid="banner-allergies" data-status=${s.allergy_status}>
+      ${IconAlert()}<span><span class="banner-allergy-label">Allergies:</span> ${s.allergies.map((a) => a.label).join(', ')}</span>
+    </div>`;
+  }
+  if (s.allergy_status === 'no_known_allergies') {
+    return html`<div class="banner-allergies is-nka" data-testid="banner-allergies" data-status=${s.allergy_status} title="No known allergies">NKA</div>`;
+  }
+  return html`<div class="banner-allergies is-not-asked" data-testid="banner-allergies" data-status=${s.allergy_status}>Allergies not recorded</div>`;
+}
+
+export function PatientBanner(p: { chart: PatientChart; emergency?: boolean; summary?: ChartSummary | null | undefined }) {
   const pt = p.chart.patient;
   const pref = pt.preferred_name && pt.preferred_name !== pt.given_name ? pt.preferred_name : '';
   return html`<section class=${`patient-banner ${p.emergency ? 'is-emergency' : ''}`} data-testid="patient-banner" aria-label="Patient">
@@ -93,6 +139,7 @@ export function PatientBanner(p: { chart: PatientChart; emergency?: boolean }) {
       <div><dt>Sex</dt><dd data-testid="banner-sex">${SEX_LABEL[pt.sex] ?? pt.sex}</dd></div>
       <div><dt>MRN</dt><dd class="mono" data-testid="banner-mrn">${pt.mrn}</dd></div>
     </dl>
+    ${p.summary !== undefined ? html`<${BannerAllergies} summary=${p.summary} />` : null}
     ${p.emergency ? html`<div class="banner-emergency">${IconAlert()} Emergency access · logged and reviewed</div>` : null}
   </section>`;
 }

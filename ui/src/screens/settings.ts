@@ -1,26 +1,41 @@
-// Practice settings (administrators): the practice name and the idle lock.
+// Practice settings (administrators): the practice name, the idle lock,
+// the units vitals are shown in, where printed PDFs go, and the address and
+// phone printed on prescriptions.
 
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html';
 import * as api from '../api';
 import { useApp } from '../app';
-import { Button, FormError, Spinner, TextField, useFormErrors } from '../components/form';
+import type { Settings } from '../bindings/Settings';
+import { Button, FormError, SelectField, Spinner, TextAreaField, TextField, useFormErrors } from '../components/form';
+import { clearReferenceData } from '../reference';
 
 export function SettingsScreen() {
   const app = useApp();
   const [loaded, setLoaded] = useState(false);
   const [name, setName] = useState('');
   const [minutes, setMinutes] = useState('');
+  const [units, setUnits] = useState('us');
+  const [exportDir, setExportDir] = useState('');
+  const [address, setAddress] = useState('');
+  const [phone, setPhone] = useState('');
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
-  const form = useFormErrors(['practice_name', 'idle_lock_minutes']);
+  const form = useFormErrors(['practice_name', 'idle_lock_minutes', 'units', 'export_dir', 'practice_address', 'practice_phone']);
+  const show = (s: Settings) => {
+    setName(s.practice_name);
+    setMinutes(String(s.idle_lock_minutes));
+    setUnits(s.units);
+    setExportDir(s.export_dir);
+    setAddress(s.practice_address);
+    setPhone(s.practice_phone);
+  };
 
   useEffect(() => {
     api
       .getSettings()
       .then((s) => {
-        setName(s.practice_name);
-        setMinutes(String(s.idle_lock_minutes));
+        show(s);
         setLoaded(true);
       })
       .catch((e) => {
@@ -40,10 +55,17 @@ export function SettingsScreen() {
     }
     setBusy(true);
     try {
-      const s = await api.updateSettings({ practice_name: name, idle_lock_minutes: Math.trunc(n) });
-      setName(s.practice_name);
-      setMinutes(String(s.idle_lock_minutes));
+      const s = await api.updateSettings({
+        practice_name: name,
+        idle_lock_minutes: Math.trunc(n),
+        units,
+        export_dir: exportDir,
+        practice_address: address,
+        practice_phone: phone,
+      });
+      show(s);
       setSaved(true);
+      clearReferenceData(); // vitals' display units
       await app.refresh(); // the top bar's name and the session's idle time
     } catch (err) {
       form.fail(err);
@@ -68,6 +90,11 @@ export function SettingsScreen() {
         <span class="unit">minutes without input</span>
       </div>
       <p class="muted small">A locked screen hides patient information until the user types their password; unsaved work is kept.</p>
+      <${SelectField} label="Units for vital signs" name="units" testid="settings-units" value=${units} onValue=${edit(setUnits)} error=${f.units} class="field-medium"
+        options=${[{ value: 'us', label: 'US (lb, in, °F)' }, { value: 'metric', label: 'Metric (kg, cm, °C)' }]} />
+      <${TextField} label="Folder for printed PDFs" name="export_dir" testid="settings-export-dir" value=${exportDir} onValue=${edit(setExportDir)} error=${f.export_dir} mono=${true} hint="Prescriptions are written here as PDF files. Leave empty for the default folder." />
+      <${TextAreaField} label="Practice address" name="practice_address" testid="settings-address" rows=${3} value=${address} onValue=${edit(setAddress)} error=${f.practice_address} hint="Printed on prescriptions: street, then city, state and ZIP (one line each)." />
+      <${TextField} label="Practice phone" name="practice_phone" testid="settings-phone" type="tel" value=${phone} onValue=${edit(setPhone)} error=${f.practice_phone} class="field-medium" />
       <div class="form-actions left">
         <${Button} kind="primary" type="submit" testid="settings-save" busy=${busy}>Save settings</${Button}>
         ${saved ? html`<span class="saved-note" data-testid="settings-saved" role="status">✓ Settings saved</span>` : null}

@@ -4,7 +4,7 @@
 import { html } from '../html';
 import { useApp } from '../app';
 import * as api from '../api';
-import { navigate, useRoute, type Route } from '../router';
+import { isClinicalTab, navigate, useRoute, type Route } from '../router';
 import { useIdleLock } from '../idle';
 import { clearToasts, reportError } from '../components/toast';
 import { rolesText } from '../format';
@@ -17,6 +17,8 @@ import { SettingsScreen } from './settings';
 import { AuditScreen } from './audit';
 import { EmergencyScreen } from './emergency';
 import { AccountScreen } from './account';
+import { TemplatesScreen } from './chart/templates';
+import { Forbidden } from '../components/forbidden';
 import {
   IconAlert,
   IconAudit,
@@ -28,7 +30,9 @@ import {
   IconUsers,
   Logo,
 } from '../components/icons';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
+import { flushPending } from '../flush';
+import { clearReferenceData } from '../reference';
 
 interface NavItem {
   href: string;
@@ -44,20 +48,32 @@ export function Shell(p: { locked: boolean; onLock: () => void }) {
   const { session, status } = app;
   const route = useRoute();
 
-  const lockNow = () => {
-    clearToasts();
-    p.onLock();
-    api.lockSession().catch(reportError);
+  // Unsaved work (a note's draft) reaches the backend before the lock;
+  // the idle timer calls this every second while idle, so only once at a time.
+  const locking = useRef(false);
+  const lockNow = async () => {
+    if (locking.current) return;
+    locking.current = true;
+    try {
+      await flushPending();
+      clearToasts();
+      p.onLock();
+      await api.lockSession().catch(reportError);
+    } finally {
+      locking.current = false;
+    }
   };
-  useIdleLock(session.idle_lock_seconds, p.locked, lockNow);
+  useIdleLock(session.idle_lock_seconds, p.locked, () => void lockNow());
 
   const logout = async () => {
+    if (!p.locked) await flushPending();
     try {
       await api.logout();
     } catch (e) {
       reportError(e);
     }
     clearToasts();
+    clearReferenceData();
     location.hash = '';
     await app.refresh();
   };
@@ -68,7 +84,7 @@ export function Shell(p: { locked: boolean; onLock: () => void }) {
       label: 'Patients',
       testid: 'nav-patients',
       icon: IconSearch,
-      active: (r) => r.name === 'patients' || r.name === 'patient',
+      active: (r) => r.name === 'patients' || r.name === 'patient' || r.name === 'templates',
       allowed: app.can('patient_read'),
     },
     {
@@ -155,7 +171,7 @@ export function Shell(p: { locked: boolean; onLock: () => void }) {
           <span class="current-user-roles">${rolesText(session.user.roles)}</span>
         </span>
       </a>
-      <button type="button" class="btn btn-topbar" data-testid="lock-now" onClick=${lockNow} title="Lock the screen now">
+      <button type="button" class="btn btn-topbar" data-testid="lock-now" onClick=${() => void lockNow()} title="Lock the screen now">
         ${IconLock()}<span>Lock</span>
       </button>
       <button type="button" class="btn btn-topbar" data-testid="logout" onClick=${logout}>
@@ -208,12 +224,17 @@ function Screen(p: { route: Route }) {
     case 'register':
       return guard(app.can('patient_write'), html`<${RegisterPatient} />`);
     case 'patient':
-      // Emergency access lets a user without patient_read see one chart;
-      // the backend decides which.
+      // Emergency access lets a user without patient_read see one chart
+      // (its clinical tabs too); the backend decides which. Others need
+      // clinical_read for the clinical tabs (checked again once the chart
+      // is open, for emergency access).
       return guard(
-        app.can('patient_read') || !!app.session.emergency_mrn,
-        html`<${PatientScreen} key=${r.id} id=${r.id} mode=${r.mode} />`,
+        (app.can('patient_read') || !!app.session.emergency_mrn) &&
+          (!isClinicalTab(r.tab) || app.can('clinical_read') || !!app.session.emergency_mrn),
+        html`<${PatientScreen} key=${r.id} id=${r.id} tab=${r.tab} noteId=${r.noteId} />`,
       );
+    case 'templates':
+      return guard(app.can('clinical_read'), html`<${TemplatesScreen} />`);
     case 'users':
       return guard(app.can('user_admin'), html`<${UsersScreen} />`);
     case 'settings':
@@ -227,12 +248,4 @@ function Screen(p: { route: Route }) {
     case 'unknown':
       return html`<div class="panel empty-panel"><h1>Page not found</h1><p>There is no screen at “${r.path}”.</p></div>`;
   }
-}
-
-export function Forbidden() {
-  return html`<div class="panel forbidden" data-testid="forbidden" role="alert">
-    <div class="forbidden-icon" aria-hidden="true">${IconLock()}</div>
-    <h1>Not available for your role</h1>
-    <p>Your account does not have permission to use this screen. If you need it for your work, ask the practice administrator to change your roles.</p>
-  </div>`;
 }

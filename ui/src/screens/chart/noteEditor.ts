@@ -1,0 +1,344 @@
+// One note at `#/patient/<id>/notes/<noteId>`. A draft opens in the editor:
+// SOAP sections, autosaved (`SaveNoteDraft`) one second after typing stops,
+// on leaving a field, before the session locks or ends and when the editor
+// closes, always with the version of the last save; then signed with the
+// password asked again. A signed note is read only, with its hash check and
+// signed addenda; a note entered in error stays readable under a banner.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { html } from '../../html';
+import * as api from '../../api';
+import { useApp } from '../../app';
+import type { NoteBody } from '../../bindings/NoteBody';
+import type { NoteView } from '../../bindings/NoteView';
+import { Button, FormError, Modal, Spinner, TextAreaField, useFormErrors, useAutoFocus } from '../../components/form';
+import { InErrorDialog } from '../../components/chartDialogs';
+import { capitalize, toast } from '../../components/toast';
+import { clockTime, ENCOUNTER_KIND_LABEL, formatDate, formatInstant } from '../../format';
+import { onBeforeLock } from '../../flush';
+import { patientHref } from '../../router';
+import { useChart } from './context';
+import { NoteStatusChip } from './notes';
+
+const AUTOSAVE_MS = 1000;
+const SECTIONS: { key: 'subjective' | 'objective' | 'assessment' | 'plan'; label: string; hint: string }[] = [
+  { key: 'subjective', label: 'Subjective', hint: 'History of present illness, symptoms, what the patient reports' },
+  { key: 'objective', label: 'Objective', hint: 'Examination, vital signs, results' },
+  { key: 'assessment', label: 'Assessment', hint: 'Diagnoses and clinical impression' },
+  { key: 'plan', label: 'Plan', hint: 'Treatment, orders, follow-up' },
+];
+
+export function NoteScreen(p: { noteId: number }) {
+  const ctx = useChart();
+  const [note, setNote] = useState<NoteView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = async () => {
+    try {
+      setNote(await api.getNote(p.noteId));
+      setError(null);
+    } catch (e) {
+      const w = api.toWireError(e);
+      if (!api.isSessionTrouble(w)) setError(capitalize(w.message));
+    }
+  };
+  useEffect(() => {
+    void load();
+  }, [p.noteId]);
+
+  if (error) return html`<div class="panel"><${FormError} error=${error} /><a class="btn btn-secondary" href=${patientHref(ctx.patientId, 'notes')}>Back to notes</a></div>`;
+  if (!note) return html`<${Spinner} label="Opening note…" />`;
+  if (note.patient_id !== ctx.patientId) return html`<div class="panel"><${FormError} error="This note belongs to another patient's chart." /></div>`;
+  if (note.status === 'draft' && ctx.canWrite) {
+    return html`<${NoteEditor} note=${note} onSigned=${(n: NoteView) => { setNote(n); ctx.reloadSummary(); }} onRetracted=${setNote} onReload=${load} />`;
+  }
+  return html`<${NoteReadView} note=${note} onChanged=${setNote} />`;
+}
+
+function NoteHeader(p: { note: NoteView; children?: unknown }) {
+  const ctx = useChart();
+  const n = p.note;
+  return html`<div class="note-head">
+    <div>
+      <a class="back-link" href=${patientHref(ctx.patientId, 'notes')}>← Notes</a>
+      <h1 class="note-title">${ENCOUNTER_KIND_LABEL[n.encounter_kind] ?? n.encounter_kind} · ${formatDate(n.encounter_date)} <${NoteStatusChip} status=${n.status} /></h1>
+      <div class="note-meta"><strong>${n.reason}</strong> · ${n.provider}</div>
+    </div>
+    <div class="note-head-tools">${p.children}</div>
+  </div>`;
+}
+
+type SaveState = { kind: 'idle' } | { kind: 'dirty' } | { kind: 'saving' } | { kind: 'saved'; at: Date } | { kind: 'error'; message: string; stop?: boolean };
+
+function NoteEditor(p: { note: NoteView; onSigned: (n: NoteView) => void; onRetracted: (n: NoteView) => void; onReload: () => Promise<void> }) {
+  const app = useApp();
+  const ctx = useChart();
+  const noteId = p.note.id;
+  const [body, setBody] = useState<NoteBody>(p.note.body);
+  const [state, setState] = useState<SaveState>({ kind: 'idle' });
+  const [signing, setSigning] = useState(false);
+  const [retracting, setRetracting] = useState(false);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+
+  // What the next save needs, outside of renders.
+  const version = useRef(p.note.version);
+  const latest = useRef(body);
+  const dirty = useRef(false);
+  const stopped = useRef(false); // after a conflict: saving again would overwrite someone's work
+  const inflight = useRef<Promise<void> | null>(null);
+  const timer = useRef<number | null>(null);
+  const mounted = useRef(true);
+  const set = (s: SaveState) => mounted.current && setState(s);
+
+  const cancelTimer = () => {
+    if (timer.current !== null) window.clearTimeout(timer.current);
+    timer.current = null;
+  };
+
+  /** Saves what is typed, if anything changed; one save at a time. */
+  const save = async (): Promise<void> => {
+    cancelTimer();
+    while (inflight.current) await inflight.current;
+    if (!dirty.current || stopped.current) return;
+    const snapshot = latest.current;
+    dirty.current = false;
+    set({ kind: 'saving' });
+    const run = (async () => {
+      try {
+        const n = await api.saveNoteDraft(noteId, version.current, snapshot);
+        version.current = n.version;
+        if (mounted.current) setFieldErrors({});
+        set(dirty.current ? { kind: 'dirty' } : { kind: 'saved', at: new Date() });
+      } catch (e) {
+        dirty.current = true; // keep the text; try again later
+        const w = api.toWireError(e);
+        if (w.code === 'conflict') {
+          stopped.current = true;
+          set({ kind: 'error', message: 'Not saved: this note was changed elsewhere. Copy your text, then reload the note.', stop: true });
+        } else if (api.isSessionTrouble(w)) {
+          set({ kind: 'error', message: 'Not saved yet: the session is locked. It saves when you unlock.' });
+        } else {
+          const fields: Record<string, string> = {};
+          for (const f of w.fields) fields[f.field] = f.message;
+          if (mounted.current) setFieldErrors(fields);
+          set({ kind: 'error', message: `Not saved: ${capitalize(w.message)}` });
+        }
+      }
+    })();
+    inflight.current = run;
+    try {
+      await run;
+    } finally {
+      inflight.current = null;
+    }
+  };
+  const saveRef = useRef(save);
+  saveRef.current = save;
+
+  const edit = (key: keyof NoteBody) => (v: string) => {
+    const next = { ...latest.current, [key]: v };
+    latest.current = next;
+    setBody(next);
+    dirty.current = true;
+    if (!stopped.current) set({ kind: 'dirty' });
+    cancelTimer();
+    timer.current = window.setTimeout(() => void saveRef.current(), AUTOSAVE_MS);
+  };
+
+  // Before the session locks or ends; and when the editor closes (another
+  // tab, another screen), whatever is pending goes out.
+  useEffect(() => {
+    const off = onBeforeLock(() => saveRef.current());
+    return () => {
+      off();
+      mounted.current = false;
+      if (dirty.current) void saveRef.current();
+      else cancelTimer();
+    };
+  }, []);
+
+  // Back from a lock: anything that could not be saved is saved now.
+  useEffect(() => {
+    if (!app.session.locked && dirty.current && !stopped.current) void saveRef.current();
+  }, [app.session]);
+
+  const status =
+    state.kind === 'saving'
+      ? html`<span class="autosave is-saving"><span class="spinner" aria-hidden="true"></span>Saving…</span>`
+      : state.kind === 'saved'
+        ? html`<span class="autosave is-saved">Saved ${clockTime(state.at)}</span>`
+        : state.kind === 'dirty'
+          ? html`<span class="autosave is-dirty">Unsaved changes</span>`
+          : state.kind === 'error'
+            ? html`<span class="autosave is-error" role="alert">${state.message}</span>`
+            : html`<span class="autosave">Draft · saves as you type</span>`;
+
+  return html`<div class="note-screen">
+    <${NoteHeader} note=${p.note}>
+      <span data-testid="note-autosave-status" aria-live="polite">${status}</span>
+      ${state.kind === 'error' && state.stop ? html`<${Button} onClick=${() => void p.onReload()}>Reload note</${Button}>` : null}
+      <button type="button" class="btn btn-ghost btn-small btn-danger-text" data-testid="note-in-error" onClick=${() => setRetracting(true)}>In error…</button>
+      <${Button} kind="primary" testid="note-sign" onClick=${async () => { await save(); setSigning(true); }}>Sign note</${Button}>
+    </${NoteHeader}>
+    <div class="panel note-editor">
+      ${SECTIONS.map(
+        (s) => html`<${TextAreaField} key=${s.key} label=${s.label} name=${s.key} testid=${`note-${s.key}`} rows=${s.key === 'plan' || s.key === 'subjective' ? 6 : 5}
+          value=${body[s.key]} onValue=${edit(s.key)} onBlur=${() => void save()} hint=${s.hint} error=${fieldErrors[s.key]} class="note-section" />`,
+      )}
+    </div>
+    ${signing
+      ? html`<${SignDialog} onClose=${() => setSigning(false)} sign=${async (password: string) => {
+          await save();
+          if (dirty.current) throw { code: 'internal', message: 'The latest text could not be saved, so the note was not signed', fields: [] };
+          const n = await api.signNote(noteId, version.current, password);
+          toast('Note signed', 'success');
+          p.onSigned(n);
+        }} />`
+      : null}
+    ${retracting
+      ? html`<${InErrorDialog} what=${html`This draft note (${formatDate(p.note.encounter_date)}, ${p.note.reason})`} onClose=${() => setRetracting(false)}
+          onConfirm=${async (reason: string) => {
+            await save();
+            stopped.current = true;
+            p.onRetracted(await api.markNoteInError(noteId, reason));
+            void ctx.reloadSummary();
+          }} />`
+      : null}
+  </div>`;
+}
+
+function SignDialog(p: { onClose: () => void; sign: (password: string) => Promise<void> }) {
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const ref = useAutoFocus<HTMLInputElement>();
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      await p.sign(password);
+    } catch (err) {
+      const w = api.toWireError(err);
+      if (api.isSessionTrouble(w)) return;
+      setError(w.code === 'wrong_password' ? 'Wrong password.' : capitalize(w.fields[0]?.message ?? w.message));
+      setPassword('');
+      ref.current?.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<${Modal} title="Sign note" testid="sign-dialog" onClose=${p.onClose}>
+    <form onSubmit=${submit} novalidate>
+      <p>Signing locks the note: it can no longer be edited, only added to with a signed addendum. Type your password to sign.</p>
+      <div class=${`field ${error ? 'has-error' : ''}`}>
+        <label for="sign-password">Your password</label>
+        <input ref=${ref} id="sign-password" type="password" data-testid="sign-password" autocomplete="current-password" value=${password}
+          aria-invalid=${error ? 'true' : undefined} onInput=${(e: Event) => setPassword((e.currentTarget as HTMLInputElement).value)} />
+        ${error ? html`<div class="field-error" data-testid="sign-error" role="alert">${error}</div>` : null}
+      </div>
+      <div class="modal-actions">
+        <button type="button" class="btn btn-ghost" onClick=${p.onClose}>Cancel</button>
+        <${Button} kind="primary" type="submit" testid="sign-confirm" busy=${busy}>Sign and lock</${Button}>
+      </div>
+    </form>
+  </${Modal}>`;
+}
+
+/** A signed note (or a draft for a reader, or a note in error), read only. */
+function NoteReadView(p: { note: NoteView; onChanged: (n: NoteView) => void }) {
+  const ctx = useChart();
+  const n = p.note;
+  const [retracting, setRetracting] = useState(false);
+  const signed = n.signed_at ? `Signed by ${n.signed_by} on ${formatInstant(n.signed_at)}` : n.status === 'draft' ? 'Draft: not signed yet' : 'Not signed';
+
+  return html`<div class="note-screen" data-testid="note-view">
+    <${NoteHeader} note=${n}>
+      ${ctx.canWrite && n.status !== 'entered_in_error'
+        ? html`<button type="button" class="btn btn-ghost btn-small btn-danger-text" data-testid="note-in-error" onClick=${() => setRetracting(true)}>In error…</button>`
+        : null}
+    </${NoteHeader}>
+    ${n.status === 'entered_in_error'
+      ? html`<div class="notice notice-error note-in-error-banner" data-testid="note-in-error-banner" role="note">
+          <strong>Entered in error.</strong> ${n.error_reason ? `Reason: ${capitalize(n.error_reason)}` : ''} The note is kept for the record; do not rely on it.
+        </div>`
+      : null}
+    <div class="panel note-read">
+      <div class="note-signature">
+        <span data-testid="note-status">${signed}</span>
+        ${n.signed_at
+          ? n.hash_ok
+            ? html`<span class="hash-ok" data-testid="note-hash" title=${`SHA-256 ${n.content_hash}`}>✓ Content verified</span>`
+            : html`<span class="hash-bad" data-testid="note-hash" title=${`SHA-256 ${n.content_hash}`}>✗ Content does not match its signature</span>`
+          : null}
+      </div>
+      ${SECTIONS.map(
+        (s) => html`<section key=${s.key} class="note-read-section">
+          <h2>${s.label}</h2>
+          <div class="note-text" data-testid=${`note-text-${s.key}`}>${n.body[s.key] || html`<span class="none">—</span>`}</div>
+        </section>`,
+      )}
+      ${n.body.text ? html`<section class="note-read-section"><div class="note-text">${n.body.text}</div></section>` : null}
+    </div>
+    ${n.addenda.length
+      ? html`<section class="panel addenda">
+          <h2>Addenda</h2>
+          ${n.addenda.map(
+            (a) => html`<article key=${a.id} class="addendum" data-testid="addendum" data-note-id=${a.id}>
+              <div class="addendum-head">Addendum signed by <strong>${a.signed_by || a.created_by}</strong>${a.signed_at ? ` on ${formatInstant(a.signed_at)}` : ''}
+                ${a.signed_at ? (a.hash_ok ? html` <span class="hash-ok small">✓ verified</span>` : html` <span class="hash-bad small">✗ does not match its signature</span>`) : null}
+              </div>
+              <div class="note-text">${a.body.text}</div>
+            </article>`,
+          )}
+        </section>`
+      : null}
+    ${n.status === 'signed' && ctx.canWrite ? html`<${AddendumForm} note=${n} onAdded=${p.onChanged} />` : null}
+    ${retracting
+      ? html`<${InErrorDialog} what=${html`The note of ${formatDate(n.encounter_date)} (${n.reason})`} onClose=${() => setRetracting(false)}
+          onConfirm=${async (reason: string) => {
+            p.onChanged(await api.markNoteInError(n.id, reason));
+            void ctx.reloadSummary();
+          }} />`
+      : null}
+  </div>`;
+}
+
+function AddendumForm(p: { note: NoteView; onAdded: (n: NoteView) => void }) {
+  const [text, setText] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const form = useFormErrors(['text', 'password']);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    form.clear();
+    setBusy(true);
+    try {
+      const n = await api.addAddendum(p.note.id, text, password);
+      setText('');
+      setPassword('');
+      toast('Addendum signed', 'success');
+      p.onAdded(n);
+    } catch (err) {
+      const w = api.toWireError(err);
+      if (w.code === 'wrong_password') form.setErrors({ fields: { password: 'Wrong password.' }, general: null });
+      else form.fail(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<form class="panel addendum-form" onSubmit=${submit} novalidate>
+    <h2>Add an addendum</h2>
+    <p class="muted small">The signed note does not change; the addendum is signed and shown under it.</p>
+    <${FormError} error=${form.errors.general} />
+    <${TextAreaField} label="Addendum" name="text" testid="addendum-text" rows=${3} value=${text} onValue=${(v: string) => { setText(v); form.clearField('text'); }} error=${form.errors.fields.text} />
+    <div class="inline-form">
+      <div class=${`field ${form.errors.fields.password ? 'has-error' : ''}`}>
+        <label for="addendum-password">Your password</label>
+        <input id="addendum-password" type="password" data-testid="addendum-password" autocomplete="current-password" value=${password} onInput=${(e: Event) => { setPassword((e.currentTarget as HTMLInputElement).value); form.clearField('password'); }} />
+        ${form.errors.fields.password ? html`<div class="field-error" data-testid="error-password" role="alert">${form.errors.fields.password}</div>` : null}
+      </div>
+      <${Button} kind="primary" type="submit" testid="addendum-save" busy=${busy}>Sign addendum</${Button}>
+    </div>
+  </form>`;
+}
