@@ -99,8 +99,15 @@ impl Chartroom {
             .map(|u| u.id)
             .ok_or_else(|| ApiError::BadState("the practice has no users yet".into()))?;
         let actor = Actor::system("demo-generator");
-        // Visits spread over the years before today, oldest first.
-        let span_days = (size.encounters as i64 * 9).clamp(365, 365 * 30);
+        // Visits spread over the years before today (never before the
+        // patient's first birthday), oldest first.
+        let birth = chartroom_store::patients::get(self.open_mut()?.store.read(), patient_id)?
+            .fields
+            .birth_date;
+        let lived = (today - birth).num_days() - 365;
+        let span_days = (size.encounters as i64 * 9)
+            .clamp(365, 365 * 30)
+            .min(lived.max(30));
         let mut dates: Vec<NaiveDate> = (0..size.encounters)
             .map(|_| today - Duration::days(rng.gen_range(1..=span_days)))
             .collect();
@@ -199,7 +206,9 @@ impl Chartroom {
             // Vitals at visits (sets of 5 values, up to 3/5 of the values),
             // lab results for the rest.
             let mut left = size.observations;
-            let mut vitals_left = size.observations * 3 / 5;
+            // The most recent visits are the ones with vitals.
+            let vital_sets = size.observations * 3 / 5 / 5;
+            let first_with_vitals = dates.len().saturating_sub(vital_sets);
             let mut sys = rng.gen_range(118.0..150.0_f64);
             let weight = rng.gen_range(55.0..110.0_f64);
             let height = rng.gen_range(155.0..190.0_f64);
@@ -216,8 +225,7 @@ impl Chartroom {
                 .map_err(|e| ApiError::Internal(e.to_string()))?;
                 let n = notes::insert_note(tx, patient_id, enc, None, NoteKind::Soap, &note_body, now, doc)?;
                 notes::sign(tx, n, 1, now, doc)?;
-                if vitals_left >= 5 {
-                    vitals_left -= 5;
+                if i >= first_with_vitals && left >= 5 {
                     sys = (sys + rng.gen_range(-6.0..6.0)).clamp(100.0, 175.0);
                     let at = format!("{d}T{:02}:{:02}", 8 + (i % 9), (i * 7) % 60);
                     let v = |code: &str, value: f64| NewObservation {

@@ -269,6 +269,22 @@ fn clinician_charts_prescribes_signs_and_attaches() {
     app.wait_for_with_text("summary-vitals", "142");
     app.screenshot("chart-09-summary");
 
+    // The long history (1,000 visits): its summary and blood-pressure trend.
+    app.go_hash("#/patient/1");
+    app.wait_for("summary-vitals");
+    app.screenshot("chart-11-long-history-summary");
+    app.go_hash("#/patient/1/trends");
+    app.select("trend-select", "bp");
+    app.click_css(
+        "[data-testid=trend-range][data-range=all]",
+        "the 'All' range",
+    );
+    app.wait_for_css(
+        &format!("{} canvas", by_id("trend-chart")),
+        "the long trend plot",
+    );
+    app.screenshot("chart-12-long-history-bp-trend");
+
     // The app's figure: chart summary of the 1,000-visit patient over IPC.
     let timing = app.execute(
         r#"

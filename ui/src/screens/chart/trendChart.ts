@@ -38,7 +38,11 @@ function columns(series: TrendSeries[]): uPlot.AlignedData {
   return [x, ...byX.map((m) => x.map((t) => m.get(t) ?? null))] as uPlot.AlignedData;
 }
 
-export function TrendChart(p: { series: TrendSeries[]; unit: string }) {
+/**
+ * `window` is the date range the user chose (seconds; `null` bounds follow
+ * the data), so a single point sits in context rather than alone.
+ */
+export function TrendChart(p: { series: TrendSeries[]; unit: string; window: [number | null, number | null] }) {
   const box = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -82,7 +86,12 @@ export function TrendChart(p: { series: TrendSeries[]; unit: string }) {
       scales: {
         x: {
           time: true,
-          range: (_u, min, max) => (min === max ? [min - 30 * DAY, max + 30 * DAY] : [min - (max - min) * 0.03, max + (max - min) * 0.03]),
+          range: (_u, min, max) => {
+            const [wLo, wHi] = p.window;
+            const lo = wLo ?? (min === max ? min - 30 * DAY : min - (max - min) * 0.03);
+            const hi = wHi ?? (min === max ? max + 30 * DAY : max + (max - min) * 0.03);
+            return [Math.min(lo, min), Math.max(hi, max)];
+          },
         },
         y: {
           // The bands are part of what must be seen.
@@ -122,7 +131,7 @@ export function TrendChart(p: { series: TrendSeries[]; unit: string }) {
       ro.disconnect();
       plot.destroy();
     };
-  }, [p.series, p.unit]);
+  }, [p.series, p.unit, p.window[0], p.window[1]]);
 
   return html`<div class="trend-chart" data-testid="trend-chart" ref=${box} role="img" aria-label=${`Trend of ${p.series.map((s) => s.name).join(' and ')}`}></div>`;
 }

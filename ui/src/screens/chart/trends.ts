@@ -33,6 +33,7 @@ export function TrendsTab() {
   const [choice, setChoice] = useState('bp');
   const [from, setFrom] = useState(yearsAgo(2));
   const [to, setTo] = useState(todayText());
+  const [span, setSpan] = useState<[number | null, number | null]>([null, null]);
   const [range, setRange] = useState<Range | null>('2y');
   const [series, setSeries] = useState<TrendSeries[] | null>(null);
   const [loading, setLoading] = useState(false);
@@ -50,6 +51,9 @@ export function TrendsTab() {
   const load = async (c: string, f: string, t: string) => {
     const list = codes(c);
     if (!list.length) return;
+    const lo = typedDay(f);
+    const hi = typedDay(t);
+    setSpan([lo, hi === null ? null : hi + 86400]);
     form.clear();
     setLoading(true);
     try {
@@ -133,7 +137,7 @@ export function TrendsTab() {
                     : null,
                 )}
               </div>
-              <${TrendChart} series=${series} unit=${unit} />`
+              <${TrendChart} series=${series} unit=${unit} window=${span} />`
         : null}
     </section>
     ${series && points.length
@@ -155,4 +159,14 @@ export function TrendsTab() {
         </section>`
       : null}
   </div>`;
+}
+
+/** A typed `MM/DD/YYYY` (or `YYYY-MM-DD`) as local midnight in seconds, or null. */
+function typedDay(s: string): number | null {
+  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s.trim());
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s.trim());
+  const [y, m, d] = us ? [us[3], us[1], us[2]] : iso ? [iso[1], iso[2], iso[3]] : [null, null, null];
+  if (!y) return null;
+  const t = new Date(Number(y), Number(m) - 1, Number(d));
+  return Number.isNaN(t.getTime()) ? null : Math.floor(t.getTime() / 1000);
 }
