@@ -806,3 +806,201 @@ fn emergency_access_reads_one_patients_chart_by_any_of_its_records() {
         "{log:#?}"
     );
 }
+
+#[test]
+fn immunizations_are_cvx_coded_and_refusals_recorded_as_such() {
+    let (mut fx, p) = clinic();
+    let imm = |cvx: &str, kind: &str, lot: &str, note: &str, date: &str| EntryInput::Immunization {
+        cvx: cvx.into(),
+        kind: kind.into(),
+        date: date.into(),
+        lot: lot.into(),
+        manufacturer: "Sanofi Pasteur".into(),
+        site: "left deltoid".into(),
+        route: "IM".into(),
+        dose_number: "1".into(),
+        note: note.into(),
+    };
+    let e = saved(save(
+        &mut fx,
+        p,
+        imm("115", "administered", "T12345", "", "03/02/2026"),
+        None,
+    ));
+    assert_eq!(e.code, "115");
+    assert!(e.label.to_lowercase().contains("tdap"), "{}", e.label);
+    // Historical doses need no lot; refusals need the reason in the note.
+    saved(save(
+        &mut fx,
+        p,
+        imm("141", "historical", "", "", "10/01/2025"),
+        None,
+    ));
+    let r = fx.app.handle(Request::SaveEntry {
+        patient_id: p,
+        entry_id: None,
+        expected_version: 0,
+        entry: imm("141", "refused", "", "", "03/02/2026"),
+        override_reason: None,
+    });
+    assert_eq!(fields(r), vec!["note"]);
+    let refused = saved(save(
+        &mut fx,
+        p,
+        imm(
+            "141",
+            "refused",
+            "",
+            "declines flu vaccine this season",
+            "03/02/2026",
+        ),
+        None,
+    ));
+    assert!(
+        matches!(refused.details, EntryDetails::Immunization { ref kind, .. } if kind == "refused")
+    );
+    // An unknown code, no lot for a dose given, a date before birth.
+    let r = fx.app.handle(Request::SaveEntry {
+        patient_id: p,
+        entry_id: None,
+        expected_version: 0,
+        entry: imm("99999", "administered", "", "", "01/01/1980"),
+        override_reason: None,
+    });
+    assert_eq!(fields(r), vec!["cvx", "date", "lot"]);
+    assert_eq!(entries(&mut fx, p, Section::Immunization).len(), 3);
+}
+
+#[test]
+fn medication_reconciliation_is_kept_in_history() {
+    let (mut fx, p) = clinic();
+    let med = saved(save(
+        &mut fx,
+        p,
+        EntryInput::Medication {
+            name: "Metformin".into(),
+            strength: "500 mg".into(),
+            form: "tablet".into(),
+            dose: "1 tablet".into(),
+            route: "oral".into(),
+            frequency: "twice daily".into(),
+            start: "06/01/2025".into(),
+            stop: String::new(),
+            prescriber: "Dr. Lee".into(),
+            status: "active".into(),
+        },
+        None,
+    ));
+    let Response::Entry(still) = ok(
+        &mut fx.app,
+        Request::ReconcileMedication {
+            entry_id: med.id,
+            expected_version: med.version,
+            still_taking: true,
+            note: "takes with breakfast and dinner".into(),
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(still.status, EntryStatus::Active);
+    let Response::Entry(stopped) = ok(
+        &mut fx.app,
+        Request::ReconcileMedication {
+            entry_id: med.id,
+            expected_version: still.version,
+            still_taking: false,
+            note: "stopped for GI upset".into(),
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(stopped.status, EntryStatus::Stopped);
+    assert!(matches!(
+        &stopped.details,
+        EntryDetails::Medication { stop: Some(d), .. } if d == "2026-03-02"
+    ));
+    let Response::EntryHistory(h) = ok(&mut fx.app, Request::EntryHistory { entry_id: med.id })
+    else {
+        panic!()
+    };
+    let changes: Vec<&str> = h.iter().map(|v| v.change.as_str()).collect();
+    assert_eq!(
+        changes,
+        vec![
+            "created",
+            "reconciled: still taking: takes with breakfast and dinner",
+            "reconciled: no longer taking: stopped for GI upset"
+        ]
+    );
+    // A stopped medication is not reconciled again.
+    let r = fx.app.handle(Request::ReconcileMedication {
+        entry_id: med.id,
+        expected_version: stopped.version,
+        still_taking: true,
+        note: String::new(),
+    });
+    assert_eq!(fields(r), vec!["entry_id"]);
+}
+
+#[test]
+fn the_practice_edits_its_note_templates() {
+    let (mut fx, _) = clinic();
+    let body = NoteBody {
+        subjective: "Diabetes follow-up. Home glucose: ".into(),
+        plan: "A1c in 3 months.".into(),
+        ..Default::default()
+    };
+    let Response::Templates(t) = ok(
+        &mut fx.app,
+        Request::SaveTemplate {
+            template_id: None,
+            expected_version: 0,
+            name: "Diabetes visit".into(),
+            body: body.clone(),
+            active: true,
+        },
+    ) else {
+        panic!()
+    };
+    let mine = t
+        .iter()
+        .find(|t| t.name == "Diabetes visit")
+        .unwrap()
+        .clone();
+    assert_eq!(mine.body, body);
+    // Same name twice is refused; a stale edit conflicts; a real edit saves.
+    let dup = fx.app.handle(Request::SaveTemplate {
+        template_id: None,
+        expected_version: 0,
+        name: "diabetes VISIT".into(),
+        body: body.clone(),
+        active: true,
+    });
+    assert_eq!(code(dup), ErrorCode::Duplicate);
+    let Response::Templates(t) = ok(
+        &mut fx.app,
+        Request::SaveTemplate {
+            template_id: Some(mine.id),
+            expected_version: mine.version,
+            name: "Diabetes visit".into(),
+            body: NoteBody {
+                plan: "A1c and urine albumin in 3 months.".into(),
+                ..body.clone()
+            },
+            active: false,
+        },
+    ) else {
+        panic!()
+    };
+    let edited = t.iter().find(|t| t.id == mine.id).unwrap();
+    assert!(!edited.active);
+    assert!(edited.body.plan.contains("urine albumin"));
+    let stale = fx.app.handle(Request::SaveTemplate {
+        template_id: Some(mine.id),
+        expected_version: mine.version,
+        name: "Diabetes visit".into(),
+        body,
+        active: true,
+    });
+    assert_eq!(code(stale), ErrorCode::Conflict);
+}
