@@ -12,7 +12,7 @@ use chartroom_store::audit;
 use chartroom_store::chart::{self as store, EntryData, EntryRow};
 use chartroom_store::model::{AuditAction, DataCategory, EntryStatus, ObservationKind, Section};
 use chartroom_store::search::parse_typed_date;
-use chartroom_store::{notes as note_store, observations as obs_store, Connection, Tx};
+use chartroom_store::{observations as obs_store, Connection, Tx};
 use chrono::NaiveDate;
 
 use crate::protocol::{
@@ -930,7 +930,7 @@ pub(crate) fn summary(app: &mut Chartroom, actor: &Actor, patient_id: i64) -> Re
             .into_iter()
             .map(|o| measurements::view(o, units))
             .collect::<Result<_>>()?;
-        s.recent_notes = notes::summaries(tx, note_store::notes(tx, patient_id, 5)?)?;
+        s.recent_notes = notes::summaries(tx, patient_id, 5)?;
         audit_clinical(
             tx,
             now,

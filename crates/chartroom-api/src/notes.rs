@@ -90,11 +90,15 @@ fn view(conn: &Connection, n: NoteRow) -> Result<NoteView> {
     })
 }
 
-/// Notes as a list shows them.
-pub(crate) fn summaries(conn: &Connection, rows: Vec<NoteRow>) -> Result<Vec<NoteSummary>> {
-    rows.into_iter()
+/// A patient's most recent notes as a list shows them (one query).
+pub(crate) fn summaries(
+    conn: &Connection,
+    patient_id: i64,
+    limit: usize,
+) -> Result<Vec<NoteSummary>> {
+    store::note_list(conn, patient_id, limit)?
+        .into_iter()
         .map(|n| {
-            let e = store::get_encounter(conn, n.encounter_id)?;
             let b = body_of(&n.body)?;
             let source = [&b.assessment, &b.subjective, &b.plan, &b.text]
                 .into_iter()
@@ -110,13 +114,13 @@ pub(crate) fn summaries(conn: &Connection, rows: Vec<NoteRow>) -> Result<Vec<Not
                 .collect();
             Ok(NoteSummary {
                 id: n.id,
-                encounter_date: e.encounter_date.to_string(),
-                encounter_kind: e.kind,
-                reason: e.reason,
-                provider: e.provider_name,
+                encounter_date: n.encounter_date.to_string(),
+                encounter_kind: n.encounter_kind,
+                reason: n.reason,
+                provider: n.provider_name,
                 status: n.status,
                 preview,
-                addenda: store::addenda(conn, n.id)?.len() as u32,
+                addenda: n.addenda as u32,
             })
         })
         .collect()
@@ -209,7 +213,7 @@ pub(crate) fn list(
     patient_id: i64,
 ) -> Result<Vec<NoteSummary>> {
     app.write(|tx, now| {
-        let rows = store::notes(tx, patient_id, 5000)?;
+        let rows = summaries(tx, patient_id, 5000)?;
         audit_clinical(
             tx,
             now,
@@ -219,7 +223,7 @@ pub(crate) fn list(
             "notes",
             "listed notes",
         )?;
-        summaries(tx, rows)
+        Ok(rows)
     })
 }
 

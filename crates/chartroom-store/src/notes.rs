@@ -321,6 +321,47 @@ pub fn notes(conn: &Connection, patient_id: i64, limit: usize) -> Result<Vec<Not
     Ok(rows)
 }
 
+/// A note as a list shows it: with its visit and the number of addenda.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoteListRow {
+    pub id: i64,
+    pub status: NoteStatus,
+    pub body: String,
+    pub encounter_date: NaiveDate,
+    pub encounter_kind: String,
+    pub reason: String,
+    pub provider_name: String,
+    pub addenda: i64,
+}
+
+/// A patient's notes (not addenda) for a list, newest first: one query.
+pub fn note_list(conn: &Connection, patient_id: i64, limit: usize) -> Result<Vec<NoteListRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT n.id, n.status, n.body, e.encounter_date, e.kind, e.reason, \
+         (SELECT full_name FROM user_account u WHERE u.id = e.provider_id), \
+         (SELECT count(*) FROM note a WHERE a.parent_id = n.id) \
+         FROM note n JOIN encounter e ON e.id = n.encounter_id \
+         WHERE n.patient_id = ?1 AND n.parent_id IS NULL \
+         ORDER BY n.created_at DESC, n.id DESC LIMIT ?2",
+    )?;
+    let rows = stmt
+        .query_map(params![patient_id, limit as i64], |r| {
+            let status: String = r.get(1)?;
+            Ok(NoteListRow {
+                id: r.get(0)?,
+                status: decode(NoteStatus::parse(&status), "note status")?,
+                body: r.get(2)?,
+                encounter_date: r.get(3)?,
+                encounter_kind: r.get(4)?,
+                reason: r.get(5)?,
+                provider_name: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                addenda: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// The addenda of a note, oldest first.
 pub fn addenda(conn: &Connection, note_id: i64) -> Result<Vec<NoteRow>> {
     let mut stmt = conn.prepare_cached(&format!(
