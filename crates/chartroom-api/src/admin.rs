@@ -418,7 +418,22 @@ pub(crate) fn audit_report(
     actor: &Actor,
     filter: &AuditFilter,
 ) -> Result<Vec<AuditRecord>> {
-    let rows = audit::query(app.open_mut()?.store.read(), filter)?;
+    let open = app.open_mut()?;
+    let mut rows = audit::query(open.store.read(), filter)?;
+    // The log says who touched which chart and how; what the chart says
+    // (drug names, override reasons) is for those who may read charts.
+    let clinical = open
+        .session
+        .as_ref()
+        .is_some_and(|s| s.permissions.contains(&crate::Permission::ClinicalRead));
+    if !clinical {
+        for r in rows
+            .iter_mut()
+            .filter(|r| r.category == DataCategory::Clinical)
+        {
+            r.detail = "(clinical detail: visible to clinicians)".into();
+        }
+    }
     app.audit(actor.event(
         AuditAction::Query,
         DataCategory::Audit,

@@ -48,6 +48,30 @@ pub(crate) fn audit_clinical(
     Ok(())
 }
 
+/// Reads part of one patient's chart and records the read, in one
+/// transaction: the shape of every list command.
+pub(crate) fn read_audited<T>(
+    app: &mut Chartroom,
+    actor: &Actor,
+    patient_id: i64,
+    (record, detail): (&str, &str),
+    f: impl FnOnce(&Tx<'_>) -> Result<T>,
+) -> Result<T> {
+    app.write(|tx, now| {
+        let out = f(tx)?;
+        audit_clinical(
+            tx,
+            now,
+            actor,
+            AuditAction::Read,
+            patient_id,
+            record,
+            detail,
+        )?;
+        Ok(out)
+    })
+}
+
 fn details_of(row_body: &str) -> Result<EntryDetails> {
     serde_json::from_str(row_body)
         .map_err(|e| ApiError::Internal(format!("a stored chart entry could not be read: {e}")))
@@ -197,6 +221,9 @@ pub(crate) fn validate(
                 &["active", "inactive", "resolved"],
             );
             let onset = date_field(&mut errs, "onset", "Onset", onset, today, false);
+            if onset.is_some_and(|d| d < birth) {
+                errs.add("onset", "Onset is before the patient's birth date");
+            }
             let comment = text(&mut errs, "comment", "Comment", comment, 2000, false);
             Validated {
                 section: Section::Problem,
@@ -232,6 +259,9 @@ pub(crate) fn validate(
                 &["active", "stopped"],
             );
             let start = date_field(&mut errs, "start", "Start date", start, today, false);
+            if start.is_some_and(|d| d < birth) {
+                errs.add("start", "Start date is before the patient's birth date");
+            }
             let stop_d = {
                 let v = stop.trim();
                 if v.is_empty() {
@@ -363,6 +393,16 @@ pub(crate) fn validate(
         } => {
             let cvx = cvx.trim().to_string();
             let label = match refs.vaccines.get(&cvx) {
+                Some(v) if !v.active && kind == "administered" => {
+                    errs.add(
+                        "cvx",
+                        format!(
+                            "{} ({cvx}) is no longer in use; record past doses as historical",
+                            v.short_name
+                        ),
+                    );
+                    v.short_name.clone()
+                }
                 Some(v) => v.short_name.clone(),
                 None => {
                     errs.add("cvx", format!("Choose a vaccine from the list (\"{cvx}\" is not a CVX code Chartroom knows)"));
@@ -521,7 +561,8 @@ fn allergies_and_meds(
         }
         match r.section {
             Section::Allergy if !is_nka(&r) => allergies.push(r.data.label),
-            Section::Medication => meds.push(r.data.label),
+            // Drugs prescribed here count as current medications too.
+            Section::Medication | Section::Prescription => meds.push(r.data.label),
             _ => {}
         }
     }
@@ -595,6 +636,7 @@ pub(crate) fn save(
             "Give the reason for going ahead despite the warning",
         ));
     }
+    let mut v = v;
     app.write(|tx, now| {
         let existing = match entry_id {
             Some(id) => {
@@ -606,26 +648,72 @@ pub(crate) fn save(
             }
             None => None,
         };
-        // Safety checks when a drug is new or its name changed.
+        // The last "still taking?" answer belongs to the entry, not the form.
+        if let Some(e) = &existing {
+            if let (
+                EntryDetails::Medication { last_reconciled: Some(kept), .. },
+                Ok(EntryDetails::Medication { strength, form, dose, route, frequency, stop, prescriber, .. }),
+            ) = (details_of(&e.data.body)?, serde_json::from_str::<EntryDetails>(&v.data.body))
+            {
+                v.data.body = json(&EntryDetails::Medication {
+                    strength,
+                    form,
+                    dose,
+                    route,
+                    frequency,
+                    stop,
+                    prescriber,
+                    last_reconciled: Some(kept),
+                })?;
+            }
+        }
+        if existing.as_ref().is_some_and(|e| e.section == Section::Prescription) {
+            return Err(ApiError::field(
+                "entry_id",
+                "A prescription is not edited once written: mark it entered in error and write a new one",
+            ));
+        }
+        // Safety checks when a drug is new, renamed, or becomes active again.
         let mut findings = Vec::new();
         if let Some(drug) = &v.drug {
-            let changed = existing.as_ref().is_none_or(|e| &e.data.label != drug);
-            if changed {
+            let recheck = match &existing {
+                None => true,
+                Some(e) => {
+                    &e.data.label != drug
+                        || (e.data.status != EntryStatus::Active && v.data.status == EntryStatus::Active)
+                }
+            };
+            if recheck && v.data.status == EntryStatus::Active {
                 let (allergies, meds) = allergies_and_meds(tx, patient_id, entry_id)?;
                 findings = run_checks(drug, &allergies, &meds)?;
+                // A prescription leaves the practice: an unknown drug must be
+                // acknowledged, since nothing could be checked.
+                let drugs = &reference::get()?.drugs;
+                if v.section == Section::Prescription && !drugs.is_known(drug) {
+                    findings.push(drugs.unchecked(drug));
+                }
             }
         }
         if !findings.is_empty() && reason.is_none() {
+            audit_clinical(
+                tx,
+                now,
+                actor,
+                AuditAction::Query,
+                patient_id,
+                "drug_check",
+                format!("safety check on save: {} finding(s), not saved", findings.len()),
+            )?;
             return Ok(SaveOutcome::NeedsOverride { findings });
         }
         let all = store::list_entries(tx, patient_id, Some(Section::Allergy))?;
         if v.section == Section::Allergy {
             let nka_active: Vec<&EntryRow> = all
                 .iter()
-                .filter(|r| r.data.status == EntryStatus::Active && is_nka(r))
+                .filter(|r| r.data.status == EntryStatus::Active && is_nka(r) && Some(r.id) != entry_id)
                 .collect();
             if v.no_known_allergies {
-                if all.iter().any(|r| r.data.status == EntryStatus::Active && !is_nka(r)) {
+                if all.iter().any(|r| r.data.status == EntryStatus::Active && !is_nka(r) && Some(r.id) != entry_id) {
                     return Err(ApiError::field(
                         "allergies",
                         "The patient has active allergies listed; mark them inactive or entered in error before recording \"no known allergies\"",
@@ -783,18 +871,15 @@ pub(crate) fn list(
     patient_id: i64,
     section: Section,
 ) -> Result<Vec<ChartEntry>> {
-    app.write(|tx, now| {
-        let rows = store::list_entries(tx, patient_id, Some(section))?;
-        audit_clinical(
-            tx,
-            now,
-            actor,
-            AuditAction::Read,
-            patient_id,
-            format!("{}s", section.as_str()),
-            format!("listed {}s", section.as_str()),
-        )?;
-        rows.into_iter().map(|r| view(tx, r)).collect()
+    let (record, detail) = (
+        format!("{}s", section.as_str()),
+        format!("listed {}s", section.as_str()),
+    );
+    read_audited(app, actor, patient_id, (&record, &detail), |tx| {
+        store::list_entries(tx, patient_id, Some(section))?
+            .into_iter()
+            .map(|r| view(tx, r))
+            .collect()
     })
 }
 
@@ -956,17 +1041,11 @@ pub(crate) fn disclosures(
     actor: &Actor,
     patient_id: i64,
 ) -> Result<Vec<chartroom_store::chart::Disclosure>> {
-    app.write(|tx, now| {
-        let rows = store::disclosures(tx, patient_id)?;
-        audit_clinical(
-            tx,
-            now,
-            actor,
-            AuditAction::Read,
-            patient_id,
-            "disclosures",
-            "viewed disclosure log",
-        )?;
-        Ok(rows)
-    })
+    read_audited(
+        app,
+        actor,
+        patient_id,
+        ("disclosures", "viewed disclosure log"),
+        |tx| Ok(store::disclosures(tx, patient_id)?),
+    )
 }

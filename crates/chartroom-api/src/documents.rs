@@ -7,7 +7,7 @@ use chartroom_store::documents::{self as store, DocumentMeta, DocumentRow};
 use chartroom_store::model::AuditAction;
 use chartroom_store::search::parse_typed_date;
 
-use crate::chart::audit_clinical;
+use crate::chart::{audit_clinical, read_audited};
 use crate::protocol::{DocumentContent, DocumentView};
 use crate::{Actor, ApiError, Chartroom, FieldErrors, Result};
 
@@ -193,19 +193,13 @@ pub(crate) fn list(
     actor: &Actor,
     patient_id: i64,
 ) -> Result<Vec<DocumentView>> {
-    app.write(|tx, now| {
-        let rows = store::list(tx, patient_id)?;
-        audit_clinical(
-            tx,
-            now,
-            actor,
-            AuditAction::Read,
-            patient_id,
-            "documents",
-            "listed documents",
-        )?;
-        Ok(rows.into_iter().map(view).collect())
-    })
+    read_audited(
+        app,
+        actor,
+        patient_id,
+        ("documents", "listed documents"),
+        |tx| Ok(store::list(tx, patient_id)?.into_iter().map(view).collect()),
+    )
 }
 
 /// A document's content, for the viewer.

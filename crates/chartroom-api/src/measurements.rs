@@ -8,7 +8,7 @@ use chartroom_store::search::parse_typed_date;
 use chartroom_store::settings;
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::chart::audit_clinical;
+use crate::chart::{audit_clinical, read_audited};
 use crate::patients::age;
 use crate::protocol::{LabInput, ObservationView, TrendPoint, TrendSeries, VitalsInput};
 use crate::vitals::{self, Units};
@@ -213,6 +213,9 @@ pub(crate) fn record_lab(
     let (Some(test), Some(value), Some(collected)) = (test, value, collected) else {
         return Err(ApiError::Internal("validated lab input incomplete".into()));
     };
+    // Stored and flagged as shown: rounded to the test's decimals.
+    let scale = 10f64.powi(i32::from(test.decimals));
+    let value = (value * scale).round() / scale;
     let flag = test.flag(value);
     let obs = NewObservation {
         kind: ObservationKind::Lab,
@@ -267,18 +270,15 @@ pub(crate) fn list(
     kind: ObservationKind,
 ) -> Result<Vec<ObservationView>> {
     let units = units(app)?;
-    app.write(|tx, now| {
-        let rows = store::list(tx, patient_id, kind, 2000)?;
-        audit_clinical(
-            tx,
-            now,
-            actor,
-            AuditAction::Read,
-            patient_id,
-            format!("{}s", kind.as_str()),
-            format!("listed {}s", kind.as_str()),
-        )?;
-        rows.into_iter().map(|o| view(o, units)).collect()
+    let (record, detail) = (
+        format!("{}s", kind.as_str()),
+        format!("listed {}s", kind.as_str()),
+    );
+    read_audited(app, actor, patient_id, (&record, &detail), |tx| {
+        store::list(tx, patient_id, kind, 2000)?
+            .into_iter()
+            .map(|o| view(o, units))
+            .collect()
     })
 }
 
@@ -343,12 +343,13 @@ pub(crate) fn trend(
     for code in codes {
         let (name, unit, range, decimals) = if vitals::is_vital(code) {
             let (n, u) = vitals::describe(code, units);
-            (n, u, vitals::target(code, units), None)
+            let t = vitals::target(code, units);
+            (n, u, (t.map(|r| r.0), t.map(|r| r.1)), None)
         } else if let Some(t) = refs.labs.get(code) {
             (
                 t.name.clone(),
                 t.unit.clone(),
-                t.low.zip(t.high),
+                (t.low, t.high),
                 Some(t.decimals),
             )
         } else {
@@ -375,8 +376,8 @@ pub(crate) fn trend(
             code: code.clone(),
             name,
             unit,
-            range_low: range.map(|r| r.0),
-            range_high: range.map(|r| r.1),
+            range_low: range.0,
+            range_high: range.1,
             points,
         });
     }

@@ -7,7 +7,7 @@ use chartroom_store::notes::{self as store, NoteRow};
 use chartroom_store::search::parse_typed_date;
 use chartroom_store::Connection;
 
-use crate::chart::audit_clinical;
+use crate::chart::{audit_clinical, read_audited};
 use crate::protocol::{NoteBody, NoteSummary, NoteTemplate, NoteView};
 use crate::{session, Actor, ApiError, Chartroom, FieldErrors, Result};
 
@@ -212,18 +212,8 @@ pub(crate) fn list(
     actor: &Actor,
     patient_id: i64,
 ) -> Result<Vec<NoteSummary>> {
-    app.write(|tx, now| {
-        let rows = summaries(tx, patient_id, 5000)?;
-        audit_clinical(
-            tx,
-            now,
-            actor,
-            AuditAction::Read,
-            patient_id,
-            "notes",
-            "listed notes",
-        )?;
-        Ok(rows)
+    read_audited(app, actor, patient_id, ("notes", "listed notes"), |tx| {
+        summaries(tx, patient_id, 5000)
     })
 }
 
@@ -259,9 +249,35 @@ pub(crate) fn save_draft(
     let user = actor.user_id.ok_or(ApiError::NotLoggedIn)?;
     let json = to_json(body)?;
     app.write(|tx, now| {
+        let before = author_only(tx, note_id, user)?;
         let n = store::save_draft(tx, note_id, expected_version, &json, now, user)?;
+        // Autosave writes often; the log gets one record per editing
+        // session (a pause of ten minutes starts a new one).
+        if (now - before.updated_at).num_minutes() >= 10 || before.version == 1 {
+            audit_clinical(
+                tx,
+                now,
+                actor,
+                AuditAction::Update,
+                n.patient_id,
+                record_id(note_id),
+                "draft edited",
+            )?;
+        }
         view(tx, n)
     })
+}
+
+/// A draft is changed and signed by its author only.
+fn author_only(conn: &Connection, note_id: i64, user: i64) -> Result<NoteRow> {
+    let n = store::get_note(conn, note_id)?;
+    if n.status == NoteStatus::Draft && n.created_by != user {
+        return Err(ApiError::PermissionDenied(format!(
+            "this draft is {}'s; only its author can change or sign it",
+            n.created_by_name
+        )));
+    }
+    Ok(n)
 }
 
 /// Signs a draft after the password is given again.
@@ -275,7 +291,7 @@ pub(crate) fn sign(
     session::confirm_password(app, actor, password, "sign note")?;
     let user = actor.user_id.ok_or(ApiError::NotLoggedIn)?;
     app.write(|tx, now| {
-        let before = store::get_note(tx, note_id)?;
+        let before = author_only(tx, note_id, user)?;
         let b = body_of(&before.body)?;
         if [&b.subjective, &b.objective, &b.assessment, &b.plan, &b.text]
             .iter()

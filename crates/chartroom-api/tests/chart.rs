@@ -21,6 +21,13 @@ fn clinic() -> (Fx, i64) {
     let mut fx = practice(true);
     add_user(&mut fx.app, "doc", &[Role::Clinician], false);
     add_user(&mut fx.app, "desk", &[Role::FrontDesk], false);
+    // A medical director: may read charts and the audit log with its detail.
+    add_user(
+        &mut fx.app,
+        "director",
+        &[Role::Clinician, Role::PracticeManager],
+        false,
+    );
     ok(&mut fx.app, Request::Logout);
     login(&mut fx.app, "doc");
     let p = register(&mut fx.app, anh());
@@ -95,7 +102,7 @@ fn entries(fx: &mut Fx, p: i64, section: Section) -> Vec<ChartEntry> {
 
 fn audit_details(fx: &mut Fx, p: i64) -> Vec<String> {
     ok(&mut fx.app, Request::Logout);
-    login(&mut fx.app, "admin");
+    login(&mut fx.app, "director");
     let Response::Audit(rows) = ok(
         &mut fx.app,
         Request::AuditReport {
@@ -1003,4 +1010,107 @@ fn the_practice_edits_its_note_templates() {
         active: true,
     });
     assert_eq!(code(stale), ErrorCode::Conflict);
+}
+
+fn rx(drug: &str) -> EntryInput {
+    EntryInput::Prescription {
+        drug: drug.into(),
+        strength: String::new(),
+        form: "tablet".into(),
+        directions: "Take as directed".into(),
+        quantity: "30".into(),
+        quantity_unit: "tablets".into(),
+        refills: "0".into(),
+        substitution_allowed: true,
+    }
+}
+
+#[test]
+fn prescriptions_are_checked_against_each_other_and_never_edited() {
+    let (mut fx, p) = clinic();
+    let warfarin = saved(save(&mut fx, p, rx("Warfarin"), None));
+    // Warfarin was prescribed here, never added to the medication list:
+    // ibuprofen still warns.
+    let SaveOutcome::NeedsOverride { findings } = save(&mut fx, p, rx("Ibuprofen"), None) else {
+        panic!("ibuprofen with warfarin saved without a warning")
+    };
+    assert!(
+        findings.iter().any(|f| f.conflicts_with == "Warfarin"),
+        "{findings:?}"
+    );
+    // A drug the offline list does not know must be acknowledged.
+    let SaveOutcome::NeedsOverride { findings } = save(&mut fx, p, rx("Zzyzxamab"), None) else {
+        panic!("an unknown drug was prescribed without acknowledgement")
+    };
+    assert_eq!(findings[0].kind, chartroom_codes::FindingKind::Unchecked);
+    // A written prescription is retracted, not edited.
+    let r = fx.app.handle(Request::SaveEntry {
+        patient_id: p,
+        entry_id: Some(warfarin.id),
+        expected_version: warfarin.version,
+        entry: rx("Warfarin"),
+        override_reason: None,
+    });
+    assert_eq!(fields(r), vec!["entry_id"]);
+}
+
+#[test]
+fn a_drug_named_after_a_recorded_allergy_warns_even_if_unknown() {
+    let (mut fx, p) = clinic();
+    saved(save(
+        &mut fx,
+        p,
+        EntryInput::Allergy {
+            substance: "Zyflamend".into(),
+            category: "drug".into(),
+            reaction: "rash".into(),
+            severity: "mild".into(),
+            status: "active".into(),
+        },
+        None,
+    ));
+    let SaveOutcome::NeedsOverride { findings } = save(&mut fx, p, rx("Zyflamend capsules"), None)
+    else {
+        panic!("no warning")
+    };
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.kind == chartroom_codes::FindingKind::Allergy
+                && f.conflicts_with == "Zyflamend"),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn managers_see_who_opened_a_chart_but_not_what_it_says() {
+    let (mut fx, p) = clinic();
+    saved(save(&mut fx, p, penicillin(), None));
+    ok(&mut fx.app, Request::Logout);
+    login(&mut fx.app, "admin");
+    add_user(&mut fx.app, "mgr1", &[Role::PracticeManager], false);
+    ok(&mut fx.app, Request::Logout);
+    login(&mut fx.app, "mgr1");
+    let Response::Audit(rows) = ok(
+        &mut fx.app,
+        Request::AuditReport {
+            filter: AuditFilter {
+                patient_id: Some(p),
+                limit: 100,
+                ..Default::default()
+            },
+        },
+    ) else {
+        panic!()
+    };
+    let clinical: Vec<_> = rows
+        .iter()
+        .filter(|r| r.category == chartroom_store::model::DataCategory::Clinical)
+        .collect();
+    assert!(!clinical.is_empty());
+    assert!(
+        clinical.iter().all(|r| !r.detail.contains("Penicillin")),
+        "{clinical:?}"
+    );
+    assert!(clinical.iter().any(|r| r.username == "doc"));
 }

@@ -67,6 +67,9 @@ pub enum FindingKind {
     Interaction,
     /// A current medication is another drug of the same class.
     DuplicateTherapy,
+    /// The drug is not in the offline drug list: no checks could run
+    /// (see [`DrugKnowledge::unchecked`]).
+    Unchecked,
 }
 
 impl FindingKind {
@@ -75,6 +78,7 @@ impl FindingKind {
         match self {
             FindingKind::Allergy | FindingKind::Interaction => 2,
             FindingKind::CrossReactivity | FindingKind::DuplicateTherapy => 1,
+            FindingKind::Unchecked => 0,
         }
     }
 }
@@ -165,6 +169,30 @@ fn keep_best(best: &mut Option<Candidate>, new: Candidate) {
     if best.as_ref().is_none_or(|b| new.beats(b)) {
         *best = Some(new);
     }
+}
+
+/// An allergy whose recorded words all appear, in order, in the drug's
+/// name ("Penicillin" in "Penicillin VK 500 mg"): the safety net for
+/// names the drug file does not resolve.
+fn named_allergy(drug: &str, recorded: &str) -> Option<SafetyFinding> {
+    let words = fold_words(recorded);
+    let in_drug = fold_words(drug);
+    if words.is_empty() || in_drug.len() < words.len() {
+        return None;
+    }
+    let found = in_drug.windows(words.len()).any(|w| w == words.as_slice());
+    found.then(|| SafetyFinding {
+        kind: FindingKind::Allergy,
+        severity: Severity::Major,
+        drug: drug.trim().to_owned(),
+        conflicts_with: recorded.to_owned(),
+        message: format!(
+            "\"{}\" names {recorded}, to which the patient is recorded as allergic.",
+            drug.trim()
+        ),
+        detail: "Matched by name: the drug is not in the offline drug list, so its class could not be checked.".to_owned(),
+        source: "The patient's recorded allergy".to_owned(),
+    })
 }
 
 /// `text` with its first letter upper case.
@@ -311,7 +339,12 @@ impl DrugKnowledge {
         current_meds: &[&str],
     ) -> Vec<SafetyFinding> {
         let Some((name, rx)) = self.primary_drug(drug) else {
-            return Vec::new();
+            // Not a drug the file knows ("Penicillin VK", a typo, a class
+            // name): still match the recorded allergies by their words.
+            return allergies
+                .iter()
+                .filter_map(|a| named_allergy(drug, a.trim()))
+                .collect();
         };
         let shown = self.display_name(name, rx);
         let mut findings = Vec::new();
@@ -324,8 +357,9 @@ impl DrugKnowledge {
                     keep_best(&mut best, c);
                 }
             }
-            if let Some(c) = best {
-                findings.push(self.finding(c, drug, recorded));
+            match best {
+                Some(c) => findings.push(self.finding(c, drug, recorded)),
+                None => findings.extend(named_allergy(drug, recorded)),
             }
         }
         for &med in current_meds {
@@ -342,6 +376,23 @@ impl DrugKnowledge {
         }
         findings.sort_by_key(|f| std::cmp::Reverse((f.severity, f.kind.strength())));
         findings
+    }
+
+    /// The finding for a drug the offline list does not know: nothing could
+    /// be checked, which the prescriber must acknowledge.
+    pub fn unchecked(&self, drug: &str) -> SafetyFinding {
+        let drug = drug.trim();
+        SafetyFinding {
+            kind: FindingKind::Unchecked,
+            severity: Severity::Moderate,
+            drug: drug.to_owned(),
+            conflicts_with: "the offline drug list".to_owned(),
+            message: format!(
+                "\"{drug}\" is not in the offline drug list, so no allergy or interaction checks were run."
+            ),
+            detail: "Check the drug against the patient's allergies and medications yourself, or use its generic name.".to_owned(),
+            source: "Chartroom offline drug knowledge (assets/clinical/drugs.json)".to_owned(),
+        }
     }
 
     /// How the prescribed drug is named in messages: "Augmentin

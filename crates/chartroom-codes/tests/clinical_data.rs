@@ -728,3 +728,19 @@ fn load_times() {
         l.all().len(),
     );
 }
+
+#[test]
+fn an_unknown_drug_named_after_an_allergy_still_warns() {
+    let k = DrugKnowledge::load().unwrap();
+    let f = k.check("Zyflamend capsules 2 daily", &["Zyflamend", "Peanuts"], &[]);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].kind, FindingKind::Allergy);
+    assert_eq!(f[0].conflicts_with, "Zyflamend");
+    assert!(
+        k.check("Zyflamend", &["Flam"], &[]).is_empty(),
+        "whole words only"
+    );
+    let u = k.unchecked("Zyflamend");
+    assert_eq!(u.kind, FindingKind::Unchecked);
+    assert!(u.message.contains("not in the offline drug list"));
+}

@@ -278,6 +278,29 @@ const MIGRATIONS: &[&str] = &[
       ('Annual physical', '{"subjective":"Annual exam. Concerns today: \nDiet / exercise: \nTobacco / alcohol: ","objective":"General: well appearing.\nHEENT: normal.\nHeart: regular rate and rhythm.\nLungs: clear.\nAbdomen: soft, non-tender.\nSkin: no concerning lesions.","assessment":"Healthy adult, annual exam.","plan":"Age-appropriate screening reviewed.\nImmunizations reviewed.","text":""}', 1, 1, '2026-01-01T00:00:00Z'),
       ('Acute visit', '{"subjective":"Chief complaint: \nOnset / duration: \nAssociated symptoms: ","objective":"","assessment":"","plan":"Return if worse or not improving.","text":""}', 1, 1, '2026-01-01T00:00:00Z');
     "#,
+    // 3: the database itself keeps clinical records final: a signed note
+    // only moves to entered in error, an observation's value never changes,
+    // an entry in error stays so.
+    r#"
+    CREATE TRIGGER note_signed_stays_signed
+        BEFORE UPDATE OF status ON note
+        WHEN OLD.status = 'signed' AND NEW.status <> 'entered_in_error'
+        BEGIN SELECT RAISE(ABORT, 'a signed note cannot be changed'); END;
+    CREATE TRIGGER observation_written_once
+        BEFORE UPDATE OF patient_id, kind, code, value, unit, effective_at, recorded_at, recorded_by ON observation
+        BEGIN SELECT RAISE(ABORT, 'an observation is written once; correct it with a new one'); END;
+    CREATE TRIGGER observation_in_error_is_final
+        BEFORE UPDATE OF status ON observation
+        WHEN OLD.status = 'entered_in_error'
+        BEGIN SELECT RAISE(ABORT, 'an observation marked entered in error cannot change'); END;
+    CREATE TRIGGER chart_entry_in_error_is_final
+        BEFORE UPDATE ON chart_entry
+        WHEN OLD.status = 'entered_in_error'
+        BEGIN SELECT RAISE(ABORT, 'an entry marked entered in error cannot change'); END;
+    CREATE TRIGGER document_written_once
+        BEFORE UPDATE OF patient_id, file_name, mime, size, sha256, created_at, created_by ON document
+        BEGIN SELECT RAISE(ABORT, 'a stored document cannot be changed'); END;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -321,6 +344,7 @@ table audit_head
 table audit_log
 table chart_entry
 index chart_entry_by_patient
+trigger chart_entry_in_error_is_final
 trigger chart_entry_never_deleted
 table chart_entry_version
 trigger chart_entry_version_never_deleted
@@ -333,6 +357,7 @@ table document_content
 trigger document_content_never_changed
 trigger document_content_never_deleted
 trigger document_never_deleted
+trigger document_written_once
 table encounter
 index encounter_by_patient
 trigger encounter_never_deleted
@@ -343,11 +368,14 @@ index note_by_patient
 trigger note_in_error_is_final
 trigger note_never_deleted
 trigger note_signed_is_locked
+trigger note_signed_stays_signed
 table note_template
 table observation
+trigger observation_in_error_is_final
 trigger observation_never_deleted
 index observation_recent
 index observation_trend
+trigger observation_written_once
 table patient
 index patient_birth_date
 table patient_history

@@ -50,6 +50,9 @@ pub struct NoteRow {
     pub created_at: DateTime<Utc>,
     pub created_by_name: String,
     pub updated_at: DateTime<Utc>,
+    /// The author: the only user who may change or sign the draft.
+    pub created_by: i64,
+    pub updated_by: i64,
 }
 
 impl NoteRow {
@@ -162,7 +165,7 @@ const NOTE_COLUMNS: &str = "n.id, n.patient_id, n.encounter_id, n.parent_id, n.k
     n.body, n.version, n.signed_at, n.signed_by, \
     (SELECT full_name FROM user_account u WHERE u.id = n.signed_by), n.content_hash, \
     n.error_reason, n.created_at, (SELECT full_name FROM user_account u WHERE u.id = n.created_by), \
-    n.updated_at";
+    n.updated_at, n.created_by, n.updated_by";
 
 fn note_from_row(r: &Row<'_>) -> rusqlite::Result<NoteRow> {
     let kind: String = r.get(4)?;
@@ -184,6 +187,8 @@ fn note_from_row(r: &Row<'_>) -> rusqlite::Result<NoteRow> {
         created_at: r.get(13)?,
         created_by_name: r.get::<_, Option<String>>(14)?.unwrap_or_default(),
         updated_at: r.get(15)?,
+        created_by: r.get(16)?,
+        updated_by: r.get(17)?,
     })
 }
 

@@ -306,6 +306,17 @@ fn observations_group_correct_and_trend_in_one_query() {
     assert_eq!(g.group_id, Some(first[0]));
     let old = observations::get(f.store.read(), second[0]).unwrap();
     assert_eq!(old.status, RecordStatus::EnteredInError);
+    // Values are written once, and a retraction is final, even in SQL.
+    for sql in [
+        "UPDATE observation SET value = 99 WHERE id = ?1",
+        "UPDATE observation SET status = 'final' WHERE id = ?1",
+    ] {
+        let err = f
+            .store
+            .write(|tx| tx.execute(sql, [second[0]]).map_err(StoreError::from))
+            .unwrap_err();
+        assert!(err.to_string().contains("observation"), "{sql}: {err}");
+    }
 
     let trend = observations::trend(
         f.store.read(),
@@ -373,6 +384,15 @@ fn signed_notes_are_locked_below_the_api_too() {
         .store
         .write(|tx| {
             tx.execute("UPDATE note SET body = 'x' WHERE id = ?1", [note])
+                .map_err(StoreError::from)
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("signed note"), "{err}");
+    // Nor can it be turned back into a draft to be edited.
+    let err = f
+        .store
+        .write(|tx| {
+            tx.execute("UPDATE note SET status = 'draft' WHERE id = ?1", [note])
                 .map_err(StoreError::from)
         })
         .unwrap_err();

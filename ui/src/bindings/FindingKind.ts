@@ -3,4 +3,4 @@
 /**
  * What kind of problem a finding is.
  */
-export type FindingKind = "allergy" | "cross_reactivity" | "interaction" | "duplicate_therapy";
+export type FindingKind = "allergy" | "cross_reactivity" | "interaction" | "duplicate_therapy" | "unchecked";

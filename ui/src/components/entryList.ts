@@ -31,7 +31,10 @@ export function EntryList(p: {
   entries: ChartEntry[] | null;
   columns: Column[];
   canWrite: boolean;
-  onEdit: (e: ChartEntry) => void;
+  /** Edits a row; rows it is missing for (or `editable` refuses) have no Edit button. */
+  onEdit?: (e: ChartEntry) => void;
+  /** Whether a row may be edited (a written prescription may not). */
+  editable?: (e: ChartEntry) => boolean;
   /** After a row was marked entered in error. */
   onChanged: (e: ChartEntry) => void;
   /** Buttons before Edit/History on a row. */
@@ -90,8 +93,8 @@ export function EntryList(p: {
                   )}
                   <td class="row-actions">
                     ${!retracted && p.rowActions ? p.rowActions(e) : null}
-                    ${p.canWrite && !retracted
-                      ? html`<button type="button" class="btn btn-ghost btn-xs" data-testid="entry-edit" onClick=${() => p.onEdit(e)}>Edit</button>`
+                    ${p.canWrite && !retracted && p.onEdit && (p.editable ?? (() => true))(e)
+                      ? html`<button type="button" class="btn btn-ghost btn-xs" data-testid="entry-edit" onClick=${() => p.onEdit?.(e)}>Edit</button>`
                       : null}
                     <button type="button" class="btn btn-ghost btn-xs" data-testid="entry-history" onClick=${() => setHistory(e)}>History</button>
                     ${p.canWrite && !retracted

@@ -50,7 +50,7 @@ export function NoteScreen(p: { noteId: number }) {
   if (!note) return html`<${Spinner} label="Opening note…" />`;
   if (note.patient_id !== ctx.patientId) return html`<div class="panel"><${FormError} error="This note belongs to another patient's chart." /></div>`;
   if (note.status === 'draft' && ctx.canWrite) {
-    return html`<${NoteEditor} note=${note} onSigned=${(n: NoteView) => { setNote(n); ctx.reloadSummary(); }} onRetracted=${setNote} onReload=${load} />`;
+    return html`<${NoteEditor} key=${`${note.id}:${note.version}`} note=${note} onSigned=${(n: NoteView) => { setNote(n); ctx.reloadSummary(); }} onRetracted=${setNote} onReload=${load} />`;
   }
   return html`<${NoteReadView} note=${note} onChanged=${setNote} />`;
 }

@@ -51,7 +51,7 @@ export function PrescriptionsTab() {
       testid="prescription-list"
       entries=${entries}
       canWrite=${ctx.canWrite}
-      onEdit=${(e: ChartEntry) => setEditing(e)}
+      editable=${() => false}
       onChanged=${put}
       empty="No prescriptions written."
       sort=${(a: ChartEntry, b: ChartEntry) => (b.effective_date ?? '').localeCompare(a.effective_date ?? '') || b.id - a.id}

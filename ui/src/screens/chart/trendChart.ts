@@ -58,16 +58,18 @@ export function TrendChart(p: { series: TrendSeries[]; unit: string; window: [nu
       ctx.rect(left, top, width, height);
       ctx.clip();
       series.forEach((s, i) => {
-        if (s.range_low === null || s.range_high === null) return;
-        const y1 = u.valToPos(s.range_high, 'y', true);
-        const y2 = u.valToPos(s.range_low, 'y', true);
+        if (s.range_low === null && s.range_high === null) return;
+        // A one-sided range (LDL below 100, eGFR above 60) shades to the plot's edge.
+        const y1 = s.range_high === null ? top : u.valToPos(s.range_high, 'y', true);
+        const y2 = s.range_low === null ? top + height : u.valToPos(s.range_low, 'y', true);
         ctx.fillStyle = BANDS[i % BANDS.length]!;
         ctx.fillRect(left, Math.min(y1, y2), width, Math.abs(y2 - y1));
         ctx.strokeStyle = COLORS[i % COLORS.length]!;
         ctx.globalAlpha = 0.35;
         ctx.setLineDash([4, 4]);
         ctx.lineWidth = 1;
-        for (const y of [y1, y2]) {
+        for (const y of [s.range_high === null ? null : y1, s.range_low === null ? null : y2]) {
+          if (y === null) continue;
           ctx.beginPath();
           ctx.moveTo(left, y);
           ctx.lineTo(left + width, y);
