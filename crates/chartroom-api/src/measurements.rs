@@ -384,7 +384,8 @@ pub(crate) fn trend(
     Ok(out)
 }
 
-/// Retracts an observation.
+/// Retracts an observation. A BMI computed from a retracted height or
+/// weight goes with it, in the same transaction.
 pub(crate) fn mark_in_error(
     app: &mut Chartroom,
     actor: &Actor,
@@ -404,6 +405,30 @@ pub(crate) fn mark_in_error(
             record_id(id),
             format!("{} {}; reason: {reason}", o.kind.as_str(), o.code),
         )?;
+        if matches!(o.code.as_str(), vitals::HEIGHT | vitals::WEIGHT) {
+            let group = o.group_id.unwrap_or(o.id);
+            for b in store::group(tx, group)? {
+                if b.code == vitals::BMI && b.status == chartroom_store::model::RecordStatus::Final
+                {
+                    store::mark_in_error(
+                        tx,
+                        b.id,
+                        "computed from a value entered in error",
+                        now,
+                        user,
+                    )?;
+                    audit_clinical(
+                        tx,
+                        now,
+                        actor,
+                        AuditAction::MarkInError,
+                        o.patient_id,
+                        record_id(b.id),
+                        format!("vital {}: computed from observation/{id}", vitals::BMI),
+                    )?;
+                }
+            }
+        }
         view(o, units)
     })
 }

@@ -1114,3 +1114,49 @@ fn managers_see_who_opened_a_chart_but_not_what_it_says() {
     );
     assert!(clinical.iter().any(|r| r.username == "doc"));
 }
+
+#[test]
+fn retracting_a_weight_retracts_the_bmi_computed_from_it() {
+    let (mut fx, p) = clinic();
+    let mut v = vitals();
+    v.height = "65".into();
+    v.weight = "150".into();
+    v.pulse = "70".into();
+    let Response::Observations(obs) = ok(
+        &mut fx.app,
+        Request::RecordVitals {
+            patient_id: p,
+            vitals: v,
+        },
+    ) else {
+        panic!()
+    };
+    let weight = obs.iter().find(|o| o.code == "29463-7").unwrap();
+    ok(
+        &mut fx.app,
+        Request::MarkEnteredInError {
+            record: RecordRef::Observation { id: weight.id },
+            reason: "scale not zeroed".into(),
+        },
+    );
+    let Response::Observations(all) = ok(
+        &mut fx.app,
+        Request::ListObservations {
+            patient_id: p,
+            kind: ObservationKind::Vital,
+        },
+    ) else {
+        panic!()
+    };
+    let status = |code: &str| {
+        all.iter()
+            .find(|o| o.code == code)
+            .map(|o| o.status)
+            .unwrap()
+    };
+    use chartroom_store::model::RecordStatus::*;
+    assert_eq!(status("29463-7"), EnteredInError);
+    assert_eq!(status("39156-5"), EnteredInError);
+    assert_eq!(status("8302-2"), Final);
+    assert_eq!(status("8867-4"), Final);
+}

@@ -145,6 +145,17 @@ pub fn mark_in_error(
     get(tx, id)
 }
 
+/// The values recorded together with `group_id` (one set of vitals).
+pub fn group(conn: &Connection, group_id: i64) -> Result<Vec<ObservationRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM observation o WHERE o.group_id = ?1 OR o.id = ?1 ORDER BY o.id"
+    ))?;
+    let rows = stmt
+        .query_map([group_id], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// One observation.
 pub fn get(conn: &Connection, id: i64) -> Result<ObservationRow> {
     conn.prepare_cached(&format!(
