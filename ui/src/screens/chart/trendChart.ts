@@ -21,8 +21,11 @@ const dateLabel = (secs: number) => {
 };
 
 /** The series as uPlot's aligned columns: shared x (seconds), one y per series. */
-function columns(series: TrendSeries[]): uPlot.AlignedData {
+function columns(series: TrendSeries[], window: [number | null, number | null]): uPlot.AlignedData {
   const xs = new Set<number>();
+  // The chosen range's ends, as empty columns: the plot spans the range
+  // the user asked for, not just the dates that have values.
+  for (const edge of window) if (edge !== null) xs.add(edge);
   const byX = series.map((s) => {
     const m = new Map<number, number>();
     for (const p of s.points) {
@@ -49,7 +52,7 @@ export function TrendChart(p: { series: TrendSeries[]; unit: string; window: [nu
     const el = box.current;
     if (!el) return undefined;
     const series = p.series;
-    const data = columns(series);
+    const data = columns(series, p.window);
     const drawBands = (u: uPlot) => {
       const ctx = u.ctx;
       const { left, top, width, height } = u.bbox;
@@ -90,9 +93,9 @@ export function TrendChart(p: { series: TrendSeries[]; unit: string; window: [nu
           time: true,
           range: (_u, min, max) => {
             const [wLo, wHi] = p.window;
-            const lo = wLo ?? (min === max ? min - 30 * DAY : min - (max - min) * 0.03);
-            const hi = wHi ?? (min === max ? max + 30 * DAY : max + (max - min) * 0.03);
-            return [Math.min(lo, min), Math.max(hi, max)];
+            const lo = wLo !== null ? min : min === max ? min - 30 * DAY : min - (max - min) * 0.03;
+            const hi = wHi !== null ? max : min === max ? max + 30 * DAY : max + (max - min) * 0.03;
+            return [lo, hi];
           },
         },
         y: {
