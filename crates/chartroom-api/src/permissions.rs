@@ -79,7 +79,11 @@ pub fn required(req: &Request) -> Guard {
         | R::UnlockWithRecovery { .. }
         | R::Login { .. } => Guard::Public,
         R::Logout | R::ResumeSession { .. } | R::LockSession => Guard::AnySession,
-        R::Heartbeat | R::ChangeOwnPassword { .. } | R::GetSettings => Guard::Active,
+        // Reference lists (vaccines, lab tests, drug names) hold no patient
+        // data; emergency access needs them to show a chart.
+        R::Heartbeat | R::ChangeOwnPassword { .. } | R::GetSettings | R::GetReferenceData => {
+            Guard::Active
+        }
         R::SearchPatients { .. } | R::OpenPatient { .. } | R::PatientHistory { .. } => {
             Guard::Needs(PatientRead)
         }
@@ -100,7 +104,6 @@ pub fn required(req: &Request) -> Guard {
         | R::ListEntries { .. }
         | R::EntryHistory { .. }
         | R::SearchCodes { .. }
-        | R::GetReferenceData
         | R::CheckDrug { .. }
         | R::ListObservations { .. }
         | R::Trend { .. }

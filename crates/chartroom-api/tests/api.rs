@@ -652,7 +652,7 @@ reconcile_medication - Y - - -
 entry_history        - Y - - -
 mark_entered_in_error - Y - - -
 search_codes         - Y - - -
-get_reference_data   - Y - - -
+get_reference_data   Y Y Y Y Y
 check_drug           - Y - - -
 record_vitals        - Y - - -
 record_lab           - Y - - -
