@@ -73,7 +73,7 @@ pub(crate) fn print(app: &mut Chartroom, actor: &Actor, entry_id: i64) -> Result
                 .map(str::to_string)
                 .filter(|l| !l.trim().is_empty())
                 .collect(),
-            phone,
+            phone: readable_phone(&phone),
         },
         prescriber: Prescriber {
             full_name: prescriber_name.clone(),
@@ -184,6 +184,18 @@ pub(crate) fn print(app: &mut Chartroom, actor: &Actor, entry_id: i64) -> Result
         file_name,
         bytes: pdf.len() as u64,
     })
+}
+
+/// A stored phone (digits, `+` for international) as printed:
+/// "(503) 555-0142" for North American numbers.
+fn readable_phone(digits: &str) -> String {
+    let d: Vec<char> = digits.chars().collect();
+    if d.len() == 10 && d.iter().all(char::is_ascii_digit) {
+        let s: String = d.iter().collect();
+        format!("({}) {}-{}", &s[..3], &s[3..6], &s[6..])
+    } else {
+        digits.to_string()
+    }
 }
 
 fn io_err(path: &Path, err: std::io::Error) -> ApiError {

@@ -951,6 +951,24 @@ impl App {
         path
     }
 
+    /// Saves what the X display shows (ImageMagick `import`), for content
+    /// WebKitWebDriver's screenshot leaves out (images from `blob:` URLs in
+    /// a scrolled box come out blank there while the window shows them).
+    pub fn screenshot_display(&self, name: &str) -> PathBuf {
+        std::thread::sleep(SETTLE);
+        let path = screenshot_dir().join(format!("{name}.png"));
+        let ok = Command::new("import")
+            .args(["-window", "root"])
+            .arg(&path)
+            .status()
+            .is_ok_and(|s| s.success());
+        self.check(
+            ok,
+            &format!("`import` could not capture the display for {name}"),
+        );
+        path
+    }
+
     /// Sleeps (a user doing nothing).
     pub fn idle(&self, d: Duration) {
         std::thread::sleep(d);

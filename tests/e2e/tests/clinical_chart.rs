@@ -148,6 +148,10 @@ fn clinician_charts_prescribes_signs_and_attaches() {
         "three times daily",
         "Maya Patel",
         "MD",
+        "Zoë King",
+        "04/17/1981",
+        "1200 Harbor Boulevard",
+        "(503) 555-0142",
     ] {
         app.check(
             text.contains(needle),
@@ -259,7 +263,7 @@ fn clinician_charts_prescribes_signs_and_attaches() {
         app.idle(Duration::from_millis(100));
     }
     app.check(loaded, "the attached image never loaded in the viewer");
-    app.screenshot("chart-08-document-viewer");
+    app.screenshot_display("chart-08-document-viewer");
     app.click("modal-close");
     app.wait_gone("doc-viewer");
 
