@@ -38,8 +38,11 @@ fn view(d: DocumentRow) -> DocumentView {
         size: d.size,
         status: d.status,
         error_reason: d.error_reason,
+        error_at: d.error_at.map(|t| t.to_rfc3339()),
+        error_by: d.error_by_name,
         added_at: d.created_at.to_rfc3339(),
         added_by: d.created_by_name,
+        version: d.version,
     }
 }
 
@@ -54,6 +57,110 @@ fn sniff(bytes: &[u8]) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// A document's category, date and description as typed: the date and
+/// the tidied description, with problems recorded in `errs`.
+fn meta_fields(
+    errs: &mut FieldErrors,
+    category: &str,
+    doc_date: &str,
+    description: &str,
+    today: chrono::NaiveDate,
+) -> (Option<chrono::NaiveDate>, String) {
+    if !CATEGORIES.contains(&category) {
+        errs.add(
+            "category",
+            format!("Category must be one of {}", CATEGORIES.join(", ")),
+        );
+    }
+    let date = match parse_typed_date(doc_date.trim()) {
+        None => {
+            errs.add(
+                "doc_date",
+                format!("\"{}\" is not a date; use MM/DD/YYYY", doc_date.trim()),
+            );
+            None
+        }
+        Some(d) if d > today => {
+            errs.add("doc_date", "The document date is in the future");
+            None
+        }
+        Some(d) => Some(d),
+    };
+    let description = description.split_whitespace().collect::<Vec<_>>().join(" ");
+    if description.is_empty() {
+        errs.add(
+            "description",
+            "Describe the document (who sent it, what it is)",
+        );
+    } else if description.chars().count() > 300 {
+        errs.add("description", "Description is longer than 300 characters");
+    }
+    (date, description)
+}
+
+/// Corrects a document's category, date and description.
+pub(crate) fn update(
+    app: &mut Chartroom,
+    actor: &Actor,
+    id: i64,
+    expected_version: i64,
+    (category, doc_date, description): (&str, &str, &str),
+) -> Result<DocumentView> {
+    let mut errs = FieldErrors::default();
+    let (date, description) = meta_fields(
+        &mut errs,
+        category,
+        doc_date,
+        description,
+        app.clock.today(),
+    );
+    errs.finish()?;
+    let date = date.ok_or_else(|| ApiError::Internal("validated date missing".into()))?;
+    let user = actor.user_id.ok_or(ApiError::NotLoggedIn)?;
+    app.write(|tx, now| {
+        let d = store::update_meta(
+            tx,
+            id,
+            expected_version,
+            (category, date, &description),
+            now,
+            user,
+        )?;
+        audit_clinical(
+            tx,
+            now,
+            actor,
+            AuditAction::Update,
+            d.patient_id,
+            record_id(id),
+            "document description corrected",
+        )?;
+        Ok(view(d))
+    })
+}
+
+/// The replaced descriptions of a document, audited as a read.
+pub(crate) fn history(
+    app: &mut Chartroom,
+    actor: &Actor,
+    id: i64,
+) -> Result<Vec<chartroom_store::history::HistoryRow>> {
+    app.write(|tx, now| {
+        let d = store::get(tx, id)?;
+        let rows = chartroom_store::history::list(tx, "document", id)?;
+        audit_clinical(
+            tx,
+            now,
+            actor,
+            AuditAction::Read,
+            d.patient_id,
+            record_id(id),
+            "viewed document history",
+        )?;
+        Ok(rows)
+    })
 }
 
 /// What the attach form carries.
@@ -110,39 +217,7 @@ pub(crate) fn attach(
         }
         m
     };
-    if !CATEGORIES.contains(&f.category) {
-        errs.add(
-            "category",
-            format!("Category must be one of {}", CATEGORIES.join(", ")),
-        );
-    }
-    let date = match parse_typed_date(f.doc_date.trim()) {
-        None => {
-            errs.add(
-                "doc_date",
-                format!("\"{}\" is not a date; use MM/DD/YYYY", f.doc_date.trim()),
-            );
-            None
-        }
-        Some(d) if d > today => {
-            errs.add("doc_date", "The document date is in the future");
-            None
-        }
-        Some(d) => Some(d),
-    };
-    let description = f
-        .description
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if description.is_empty() {
-        errs.add(
-            "description",
-            "Describe the document (who sent it, what it is)",
-        );
-    } else if description.chars().count() > 300 {
-        errs.add("description", "Description is longer than 300 characters");
-    }
+    let (date, description) = meta_fields(&mut errs, f.category, f.doc_date, f.description, today);
     let file_name: String = f
         .file_name
         .rsplit(['/', '\\'])
@@ -230,8 +305,9 @@ pub(crate) fn mark_in_error(
     id: i64,
     reason: &str,
 ) -> Result<DocumentView> {
+    let user = actor.user_id.ok_or(ApiError::NotLoggedIn)?;
     app.write(|tx, now| {
-        let d = store::mark_in_error(tx, id, reason)?;
+        let d = store::mark_in_error(tx, id, reason, now, user)?;
         audit_clinical(
             tx,
             now,

@@ -499,6 +499,56 @@ impl Chartroom {
             R::PrintPrescription { entry_id } => {
                 prescriptions::print(self, &actor, entry_id).map(Response::Printed)
             }
+            R::UpdateVisit {
+                note_id,
+                expected_version,
+                date,
+                kind,
+                reason,
+            } => notes::update_visit(
+                self,
+                &actor,
+                note_id,
+                expected_version,
+                (&date, &kind, &reason),
+            )
+            .map(Response::Note),
+            R::UpdateDocument {
+                document_id,
+                expected_version,
+                category,
+                doc_date,
+                description,
+            } => documents::update(
+                self,
+                &actor,
+                document_id,
+                expected_version,
+                (&category, &doc_date, &description),
+            )
+            .map(|d| Response::Documents(vec![d])),
+            R::RecordHistory { record } => {
+                let rows = match record {
+                    protocol::HistoryRef::Visit { note_id } => {
+                        notes::visit_history(self, &actor, note_id)?
+                    }
+                    protocol::HistoryRef::Document { id } => documents::history(self, &actor, id)?,
+                };
+                Ok(Response::RecordHistory(
+                    rows.into_iter()
+                        .map(|h| protocol::RecordVersion {
+                            version: h.version,
+                            fields: h
+                                .fields
+                                .into_iter()
+                                .map(|(field, value)| protocol::FieldValue { field, value })
+                                .collect(),
+                            replaced_at: h.replaced_at.to_rfc3339(),
+                            replaced_by: h.replaced_by_name,
+                        })
+                        .collect(),
+                ))
+            }
             R::ListDisclosures { patient_id } => {
                 chart::disclosures(self, &actor, patient_id).map(Response::Disclosures)
             }

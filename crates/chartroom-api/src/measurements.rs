@@ -95,6 +95,8 @@ pub(crate) fn view(o: ObservationRow, units: Units) -> Result<ObservationView> {
         comment: o.comment,
         status: o.status,
         error_reason: o.error_reason,
+        error_at: o.error_at.map(|t| t.to_rfc3339()),
+        error_by: o.error_by_name,
         recorded_by: o.recorded_by_name,
     })
 }

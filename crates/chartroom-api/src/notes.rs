@@ -76,6 +76,7 @@ fn view(conn: &Connection, n: NoteRow) -> Result<NoteView> {
         encounter_date: e.encounter_date.to_string(),
         encounter_kind: e.kind,
         reason: e.reason,
+        encounter_version: e.version,
         provider: e.provider_name,
         kind: n.kind,
         status: n.status,
@@ -126,18 +127,13 @@ pub(crate) fn summaries(
         .collect()
 }
 
-/// Opens a visit with a draft note.
-pub(crate) fn start_encounter(
-    app: &mut Chartroom,
-    actor: &Actor,
-    patient_id: i64,
+/// A visit's date, type and reason as typed: checked, or every field error.
+fn visit_fields(
     date: &str,
     kind: &str,
     reason: &str,
-    template_id: Option<i64>,
-) -> Result<NoteView> {
-    let today = app.clock.today();
-    let user = actor.user_id.ok_or(ApiError::NotLoggedIn)?;
+    today: chrono::NaiveDate,
+) -> Result<(chrono::NaiveDate, String)> {
     let mut errs = FieldErrors::default();
     let d = match parse_typed_date(date.trim()) {
         None => {
@@ -166,9 +162,82 @@ pub(crate) fn start_encounter(
         errs.add("reason", "Reason for visit is longer than 200 characters");
     }
     errs.finish()?;
-    let Some(d) = d else {
-        return Err(ApiError::Internal("validated date missing".into()));
-    };
+    let d = d.ok_or_else(|| ApiError::Internal("validated date missing".into()))?;
+    Ok((d, reason))
+}
+
+/// Corrects the visit of a draft note (author only), keeping what it
+/// replaces.
+pub(crate) fn update_visit(
+    app: &mut Chartroom,
+    actor: &Actor,
+    note_id: i64,
+    expected_version: i64,
+    (date, kind, reason): (&str, &str, &str),
+) -> Result<NoteView> {
+    let user = actor.user_id.ok_or(ApiError::NotLoggedIn)?;
+    let (d, reason) = visit_fields(date, kind, reason, app.clock.today())?;
+    app.write(|tx, now| {
+        let n = author_only(tx, note_id, user)?;
+        let before = store::get_encounter(tx, n.encounter_id)?;
+        let e = store::update_encounter(
+            tx,
+            n.encounter_id,
+            expected_version,
+            (d, kind, &reason),
+            now,
+            user,
+        )?;
+        audit_clinical(
+            tx,
+            now,
+            actor,
+            AuditAction::Update,
+            n.patient_id,
+            format!("encounter/{}", e.id),
+            format!(
+                "visit corrected: {} {} -> {} {}",
+                before.encounter_date, before.kind, e.encounter_date, e.kind
+            ),
+        )?;
+        view(tx, store::get_note(tx, note_id)?)
+    })
+}
+
+/// The replaced states of a note's visit, audited as a read.
+pub(crate) fn visit_history(
+    app: &mut Chartroom,
+    actor: &Actor,
+    note_id: i64,
+) -> Result<Vec<chartroom_store::history::HistoryRow>> {
+    app.write(|tx, now| {
+        let n = store::get_note(tx, note_id)?;
+        let rows = chartroom_store::history::list(tx, "encounter", n.encounter_id)?;
+        audit_clinical(
+            tx,
+            now,
+            actor,
+            AuditAction::Read,
+            n.patient_id,
+            format!("encounter/{}", n.encounter_id),
+            "viewed visit history",
+        )?;
+        Ok(rows)
+    })
+}
+
+/// Opens a visit with a draft note.
+pub(crate) fn start_encounter(
+    app: &mut Chartroom,
+    actor: &Actor,
+    patient_id: i64,
+    date: &str,
+    kind: &str,
+    reason: &str,
+    template_id: Option<i64>,
+) -> Result<NoteView> {
+    let user = actor.user_id.ok_or(ApiError::NotLoggedIn)?;
+    let (d, reason) = visit_fields(date, kind, reason, app.clock.today())?;
     app.write(|tx, now| {
         let body = match template_id {
             None => NoteBody::default(),

@@ -124,7 +124,10 @@ pub fn required(req: &Request) -> Guard {
         | R::AddAddendum { .. }
         | R::SaveTemplate { .. }
         | R::AttachDocument { .. }
-        | R::PrintPrescription { .. } => Guard::Needs(ClinicalWrite),
+        | R::PrintPrescription { .. }
+        | R::UpdateVisit { .. }
+        | R::UpdateDocument { .. } => Guard::Needs(ClinicalWrite),
+        R::RecordHistory { .. } => Guard::Needs(ClinicalRead),
     }
 }
 
@@ -163,8 +166,17 @@ pub fn subject_of(req: &Request) -> Option<Subject> {
         R::GetNote { note_id }
         | R::SaveNoteDraft { note_id, .. }
         | R::SignNote { note_id, .. }
-        | R::AddAddendum { note_id, .. } => Some(Subject::Note(*note_id)),
-        R::GetDocument { document_id } => Some(Subject::Document(*document_id)),
+        | R::AddAddendum { note_id, .. }
+        | R::UpdateVisit { note_id, .. }
+        | R::RecordHistory {
+            record: crate::protocol::HistoryRef::Visit { note_id },
+        } => Some(Subject::Note(*note_id)),
+        R::GetDocument { document_id } | R::UpdateDocument { document_id, .. } => {
+            Some(Subject::Document(*document_id))
+        }
+        R::RecordHistory {
+            record: crate::protocol::HistoryRef::Document { id },
+        } => Some(Subject::Document(*id)),
         _ => None,
     }
 }

@@ -321,6 +321,32 @@ pub enum Request {
         #[ts(type = "number")]
         patient_id: i64,
     },
+    /// Corrects a visit's date, type or reason while its note is a draft
+    /// (after signing, an addendum says what was wrong).
+    UpdateVisit {
+        #[ts(type = "number")]
+        note_id: i64,
+        /// The visit's version (`NoteView.encounter_version`).
+        #[ts(type = "number")]
+        expected_version: i64,
+        date: String,
+        kind: String,
+        reason: String,
+    },
+    /// Corrects a document's category, date or description.
+    UpdateDocument {
+        #[ts(type = "number")]
+        document_id: i64,
+        #[ts(type = "number")]
+        expected_version: i64,
+        category: String,
+        doc_date: String,
+        description: String,
+    },
+    /// The replaced states of a visit's or document's description.
+    RecordHistory {
+        record: HistoryRef,
+    },
 }
 
 /// Practice-wide settings an administrator changes.
@@ -490,4 +516,5 @@ pub enum Response {
     Document(DocumentContent),
     Printed(PrintedFile),
     Disclosures(Vec<chartroom_store::chart::Disclosure>),
+    RecordHistory(Vec<RecordVersion>),
 }

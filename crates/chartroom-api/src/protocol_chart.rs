@@ -292,6 +292,9 @@ pub struct ObservationView {
     pub comment: String,
     pub status: RecordStatus,
     pub error_reason: String,
+    /// When and by whom it was marked entered in error.
+    pub error_at: Option<String>,
+    pub error_by: String,
     pub recorded_by: String,
 }
 
@@ -341,6 +344,10 @@ pub struct NoteView {
     pub encounter_date: String,
     pub encounter_kind: String,
     pub reason: String,
+    /// The visit's own version (its date, type and reason can be edited
+    /// while the note is a draft).
+    #[ts(type = "number")]
+    pub encounter_version: i64,
     pub provider: String,
     pub kind: NoteKind,
     pub status: NoteStatus,
@@ -404,8 +411,50 @@ pub struct DocumentView {
     pub size: i64,
     pub status: RecordStatus,
     pub error_reason: String,
+    /// When and by whom it was marked entered in error.
+    pub error_at: Option<String>,
+    pub error_by: String,
     pub added_at: String,
     pub added_by: String,
+    /// Increments when its description is edited.
+    #[ts(type = "number")]
+    pub version: i64,
+}
+
+/// A replaced state of a visit's or a document's description.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RecordVersion {
+    #[ts(type = "number")]
+    pub version: i64,
+    /// The fields as they were, in order: ("reason", "BP check").
+    pub fields: Vec<FieldValue>,
+    pub replaced_at: String,
+    pub replaced_by: String,
+}
+
+/// One field of a [`RecordVersion`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FieldValue {
+    pub field: String,
+    pub value: String,
+}
+
+/// Whose description history to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[ts(export)]
+pub enum HistoryRef {
+    /// The visit a note belongs to.
+    Visit {
+        #[ts(type = "number")]
+        note_id: i64,
+    },
+    Document {
+        #[ts(type = "number")]
+        id: i64,
+    },
 }
 
 /// A document with its content, for the viewer.

@@ -562,6 +562,23 @@ fn every_guarded_request(patient: i64, user: i64) -> Vec<(&'static str, Request)
         Request::ListDisclosures {
             patient_id: patient,
         },
+        Request::UpdateVisit {
+            note_id: 999,
+            expected_version: 1,
+            date: String::new(),
+            kind: String::new(),
+            reason: String::new(),
+        },
+        Request::UpdateDocument {
+            document_id: 999,
+            expected_version: 1,
+            category: String::new(),
+            doc_date: String::new(),
+            description: String::new(),
+        },
+        Request::RecordHistory {
+            record: chartroom_api::protocol::HistoryRef::Document { id: 999 },
+        },
     ];
     all.into_iter()
         .map(|r| {
@@ -617,6 +634,9 @@ fn every_guarded_request(patient: i64, user: i64) -> Vec<(&'static str, Request)
                 Request::GetDocument { .. } => "get_document",
                 Request::PrintPrescription { .. } => "print_prescription",
                 Request::ListDisclosures { .. } => "list_disclosures",
+                Request::UpdateVisit { .. } => "update_visit",
+                Request::UpdateDocument { .. } => "update_document",
+                Request::RecordHistory { .. } => "record_history",
             };
             (name, r)
         })
@@ -671,6 +691,9 @@ list_documents       - Y - - -
 get_document         - Y - - -
 print_prescription   - Y - - -
 list_disclosures     - Y - - -
+update_visit         - Y - - -
+update_document      - Y - - -
+record_history       - Y - - -
 ";
 
 #[test]

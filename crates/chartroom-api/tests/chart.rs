@@ -1160,3 +1160,163 @@ fn retracting_a_weight_retracts_the_bmi_computed_from_it() {
     assert_eq!(status("8302-2"), Final);
     assert_eq!(status("8867-4"), Final);
 }
+
+#[test]
+fn visits_and_documents_are_corrected_with_their_history_kept() {
+    use chartroom_api::protocol::HistoryRef;
+    let (mut fx, p) = clinic();
+    let Response::Note(n) = ok(
+        &mut fx.app,
+        Request::StartEncounter {
+            patient_id: p,
+            date: "03/01/2026".into(),
+            kind: "office_visit".into(),
+            reason: "BP check".into(),
+            template_id: None,
+        },
+    ) else {
+        panic!()
+    };
+    let bad = fx.app.handle(Request::UpdateVisit {
+        note_id: n.id,
+        expected_version: n.encounter_version,
+        date: "03/03/2099".into(),
+        kind: "party".into(),
+        reason: " ".into(),
+    });
+    assert_eq!(fields(bad), vec!["date", "kind", "reason"]);
+    let Response::Note(n2) = ok(
+        &mut fx.app,
+        Request::UpdateVisit {
+            note_id: n.id,
+            expected_version: n.encounter_version,
+            date: "03/02/2026".into(),
+            kind: "follow_up".into(),
+            reason: "Blood pressure follow-up".into(),
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(
+        (
+            n2.encounter_date.as_str(),
+            n2.encounter_kind.as_str(),
+            n2.encounter_version
+        ),
+        ("2026-03-02", "follow_up", 2)
+    );
+    assert_eq!(n2.version, n.version, "the draft text is untouched");
+    let Response::RecordHistory(h) = ok(
+        &mut fx.app,
+        Request::RecordHistory {
+            record: HistoryRef::Visit { note_id: n.id },
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(h.len(), 1);
+    assert_eq!(h[0].fields[2].value, "BP check");
+    assert_eq!(h[0].replaced_by, "doc user");
+    // Once signed, the visit is part of the signed record.
+    let mut body = n2.body.clone();
+    body.assessment = "Stable".into();
+    let Response::Note(n3) = ok(
+        &mut fx.app,
+        Request::SaveNoteDraft {
+            note_id: n.id,
+            expected_version: n2.version,
+            body,
+        },
+    ) else {
+        panic!()
+    };
+    ok(
+        &mut fx.app,
+        Request::SignNote {
+            note_id: n.id,
+            expected_version: n3.version,
+            password: PW.into(),
+        },
+    );
+    let late = fx.app.handle(Request::UpdateVisit {
+        note_id: n.id,
+        expected_version: 2,
+        date: "03/02/2026".into(),
+        kind: "follow_up".into(),
+        reason: "changed".into(),
+    });
+    assert_eq!(code(late), ErrorCode::RecordLocked);
+
+    // A document's description is corrected; retracting it records who and when.
+    let png = base64::engine::general_purpose::STANDARD
+        .encode([0x89u8, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0]);
+    let Response::Documents(d) = ok(
+        &mut fx.app,
+        Request::AttachDocument {
+            patient_id: p,
+            file_name: "scan.png".into(),
+            mime: "image/png".into(),
+            data_base64: png,
+            category: "other".into(),
+            doc_date: "02/01/2026".into(),
+            description: "Letter".into(),
+        },
+    ) else {
+        panic!()
+    };
+    let Response::Documents(d2) = ok(
+        &mut fx.app,
+        Request::UpdateDocument {
+            document_id: d[0].id,
+            expected_version: d[0].version,
+            category: "letter".into(),
+            doc_date: "02/02/2026".into(),
+            description: "Cardiology letter, Dr. Lee".into(),
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(d2[0].version, 2);
+    let stale = fx.app.handle(Request::UpdateDocument {
+        document_id: d[0].id,
+        expected_version: 1,
+        category: "letter".into(),
+        doc_date: "02/02/2026".into(),
+        description: "x".into(),
+    });
+    assert_eq!(code(stale), ErrorCode::Conflict);
+    let Response::RecordHistory(h) = ok(
+        &mut fx.app,
+        Request::RecordHistory {
+            record: HistoryRef::Document { id: d[0].id },
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(
+        h[0].fields
+            .iter()
+            .map(|f| f.value.as_str())
+            .collect::<Vec<_>>(),
+        vec!["other", "2026-02-01", "Letter"]
+    );
+    let Response::Documents(gone) = ok(
+        &mut fx.app,
+        Request::MarkEnteredInError {
+            record: RecordRef::Document { id: d[0].id },
+            reason: "another patient's letter".into(),
+        },
+    ) else {
+        panic!()
+    };
+    assert_eq!(gone[0].error_by, "doc user");
+    assert!(gone[0].error_at.is_some());
+    let after = fx.app.handle(Request::UpdateDocument {
+        document_id: d[0].id,
+        expected_version: 2,
+        category: "letter".into(),
+        doc_date: "02/02/2026".into(),
+        description: "y".into(),
+    });
+    assert_eq!(code(after), ErrorCode::RecordLocked);
+}

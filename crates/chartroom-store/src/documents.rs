@@ -33,11 +33,16 @@ pub struct DocumentRow {
     pub error_reason: String,
     pub created_at: DateTime<Utc>,
     pub created_by_name: String,
+    pub error_at: Option<DateTime<Utc>>,
+    pub error_by_name: String,
+    /// Increments when the description is corrected ([`update_meta`]).
+    pub version: i64,
 }
 
 const COLUMNS: &str = "d.id, d.patient_id, d.category, d.doc_date, d.description, d.file_name, \
     d.mime, d.size, d.status, d.error_reason, d.created_at, \
-    (SELECT full_name FROM user_account u WHERE u.id = d.created_by)";
+    (SELECT full_name FROM user_account u WHERE u.id = d.created_by), d.error_at, \
+    (SELECT full_name FROM user_account u WHERE u.id = d.error_by), d.version";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<DocumentRow> {
     let status: String = r.get(8)?;
@@ -56,6 +61,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<DocumentRow> {
         error_reason: r.get(9)?,
         created_at: r.get(10)?,
         created_by_name: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
+        error_at: r.get(12)?,
+        error_by_name: r.get::<_, Option<String>>(13)?.unwrap_or_default(),
+        version: r.get(14)?,
     })
 }
 
@@ -137,7 +145,13 @@ pub fn list(conn: &Connection, patient_id: i64) -> Result<Vec<DocumentRow>> {
 }
 
 /// Marks a document entered in error (filed to the wrong patient, ...).
-pub fn mark_in_error(tx: &Transaction<'_>, id: i64, reason: &str) -> Result<DocumentRow> {
+pub fn mark_in_error(
+    tx: &Transaction<'_>,
+    id: i64,
+    reason: &str,
+    at: DateTime<Utc>,
+    by: i64,
+) -> Result<DocumentRow> {
     let d = get(tx, id)?;
     if d.status == RecordStatus::EnteredInError {
         return Err(StoreError::Locked(
@@ -145,8 +159,51 @@ pub fn mark_in_error(tx: &Transaction<'_>, id: i64, reason: &str) -> Result<Docu
         ));
     }
     tx.execute(
-        "UPDATE document SET status = 'entered_in_error', error_reason = ?2 WHERE id = ?1",
-        params![id, reason],
+        "UPDATE document SET status = 'entered_in_error', error_reason = ?2, error_at = ?3, \
+         error_by = ?4 WHERE id = ?1",
+        params![id, reason, at, by],
+    )?;
+    get(tx, id)
+}
+
+/// Corrects a document's category, date and description, keeping the
+/// replaced ones in [`crate::history`].
+pub fn update_meta(
+    tx: &Transaction<'_>,
+    id: i64,
+    expected_version: i64,
+    (category, doc_date, description): (&str, NaiveDate, &str),
+    at: DateTime<Utc>,
+    by: i64,
+) -> Result<DocumentRow> {
+    let d = get(tx, id)?;
+    if d.status == RecordStatus::EnteredInError {
+        return Err(StoreError::Locked(
+            "this document was marked entered in error and can no longer change",
+        ));
+    }
+    if d.version != expected_version {
+        return Err(StoreError::Conflict {
+            what: "document",
+            expected: expected_version,
+            found: d.version,
+        });
+    }
+    crate::history::save(
+        tx,
+        ("document", id, d.version),
+        &[
+            ("category", d.meta.category.clone()),
+            ("date", d.meta.doc_date.to_string()),
+            ("description", d.meta.description.clone()),
+        ],
+        at,
+        by,
+    )?;
+    tx.execute(
+        "UPDATE document SET category = ?2, doc_date = ?3, description = ?4, version = version + 1 \
+         WHERE id = ?1",
+        params![id, category, doc_date, description],
     )?;
     get(tx, id)
 }

@@ -10,7 +10,8 @@
 //! Per-area modules own their tables: [`patients`], [`users`], [`audit`],
 //! [`settings`], and for the clinical chart [`chart`] (versioned entries,
 //! overrides, disclosures), [`observations`] (vitals and labs), [`notes`]
-//! (encounters, signed notes, templates) and [`documents`]. [`migrations`] holds the append-only schema history and
+//! (encounters, signed notes, templates), [`documents`] and [`history`]
+//! (replaced states of visits and document descriptions). [`migrations`] holds the append-only schema history and
 //! [`search`] the text folding shared by indexing and querying. Domain types
 //! that cross the API boundary live in [`model`].
 
@@ -21,6 +22,7 @@ pub mod chart;
 mod db;
 pub mod documents;
 mod error;
+pub mod history;
 pub mod migrations;
 pub mod model;
 pub mod notes;

@@ -301,6 +301,30 @@ const MIGRATIONS: &[&str] = &[
         BEFORE UPDATE OF patient_id, file_name, mime, size, sha256, created_at, created_by ON document
         BEGIN SELECT RAISE(ABORT, 'a stored document cannot be changed'); END;
     "#,
+    // 4: visits and documents keep every replaced description; retracted
+    // observations and documents say who retracted them and when.
+    r#"
+    ALTER TABLE observation ADD COLUMN error_at TEXT;
+    ALTER TABLE observation ADD COLUMN error_by INTEGER REFERENCES user_account(id);
+    ALTER TABLE document ADD COLUMN error_at TEXT;
+    ALTER TABLE document ADD COLUMN error_by INTEGER REFERENCES user_account(id);
+    ALTER TABLE document ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE encounter ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+    CREATE TABLE record_history (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        record_id INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        snapshot TEXT NOT NULL,
+        replaced_at TEXT NOT NULL,
+        replaced_by INTEGER NOT NULL REFERENCES user_account(id)
+    );
+    CREATE INDEX record_history_by_record ON record_history(kind, record_id, version);
+    CREATE TRIGGER record_history_never_deleted BEFORE DELETE ON record_history
+        BEGIN SELECT RAISE(ABORT, 'clinical records are never deleted'); END;
+    CREATE TRIGGER record_history_never_changed BEFORE UPDATE ON record_history
+        BEGIN SELECT RAISE(ABORT, 'history cannot be changed'); END;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -383,6 +407,10 @@ index patient_history_by_patient
 table patient_search
 index patient_search_by_patient
 table practice
+table record_history
+index record_history_by_record
+trigger record_history_never_changed
+trigger record_history_never_deleted
 table safety_override
 index safety_override_by_patient
 table setting

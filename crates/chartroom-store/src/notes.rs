@@ -28,6 +28,8 @@ pub struct EncounterRow {
     pub status: RecordStatus,
     pub error_reason: String,
     pub created_at: DateTime<Utc>,
+    /// Increments when the date, type or reason is corrected.
+    pub version: i64,
 }
 
 /// A note as stored.
@@ -98,7 +100,7 @@ pub struct TemplateRow {
 
 const ENCOUNTER_COLUMNS: &str = "e.id, e.patient_id, e.encounter_date, e.provider_id, \
     (SELECT full_name FROM user_account u WHERE u.id = e.provider_id), e.kind, e.reason, \
-    e.status, e.error_reason, e.created_at";
+    e.status, e.error_reason, e.created_at, e.version";
 
 fn encounter_from_row(r: &Row<'_>) -> rusqlite::Result<EncounterRow> {
     let status: String = r.get(7)?;
@@ -113,6 +115,7 @@ fn encounter_from_row(r: &Row<'_>) -> rusqlite::Result<EncounterRow> {
         status: decode(RecordStatus::parse(&status), "encounter status")?,
         error_reason: r.get(8)?,
         created_at: r.get(9)?,
+        version: r.get(10)?,
     })
 }
 
@@ -134,6 +137,53 @@ pub fn insert_encounter(
     )?
     .execute(params![patient_id, date, provider_id, kind, reason, at, by])?;
     Ok(tx.last_insert_rowid())
+}
+
+/// Corrects a visit's date, type and reason while none of its notes is
+/// signed, keeping the replaced ones in [`crate::history`].
+pub fn update_encounter(
+    tx: &Transaction<'_>,
+    id: i64,
+    expected_version: i64,
+    (date, kind, reason): (NaiveDate, &str, &str),
+    at: DateTime<Utc>,
+    by: i64,
+) -> Result<EncounterRow> {
+    let e = get_encounter(tx, id)?;
+    let signed: i64 = tx.query_row(
+        "SELECT count(*) FROM note WHERE encounter_id = ?1 AND status <> 'draft'",
+        [id],
+        |r| r.get(0),
+    )?;
+    if signed > 0 {
+        return Err(StoreError::Locked(
+            "the visit's note is signed; say what was wrong in an addendum",
+        ));
+    }
+    if e.version != expected_version {
+        return Err(StoreError::Conflict {
+            what: "visit",
+            expected: expected_version,
+            found: e.version,
+        });
+    }
+    crate::history::save(
+        tx,
+        ("encounter", id, e.version),
+        &[
+            ("date", e.encounter_date.to_string()),
+            ("type", e.kind.clone()),
+            ("reason", e.reason.clone()),
+        ],
+        at,
+        by,
+    )?;
+    tx.execute(
+        "UPDATE encounter SET encounter_date = ?2, kind = ?3, reason = ?4, version = version + 1 \
+         WHERE id = ?1",
+        params![id, date, kind, reason],
+    )?;
+    get_encounter(tx, id)
 }
 
 /// One visit.

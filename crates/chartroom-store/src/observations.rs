@@ -47,11 +47,14 @@ pub struct ObservationRow {
     pub error_reason: String,
     pub recorded_at: DateTime<Utc>,
     pub recorded_by_name: String,
+    pub error_at: Option<DateTime<Utc>>,
+    pub error_by_name: String,
 }
 
 const COLUMNS: &str = "o.id, o.patient_id, o.kind, o.code, o.value, o.unit, o.flag, \
     o.effective_at, o.group_id, o.encounter_id, o.replaces_id, o.comment, o.status, \
-    o.error_reason, o.recorded_at, (SELECT full_name FROM user_account u WHERE u.id = o.recorded_by)";
+    o.error_reason, o.recorded_at, (SELECT full_name FROM user_account u WHERE u.id = o.recorded_by), \
+    o.error_at, (SELECT full_name FROM user_account u WHERE u.id = o.error_by)";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<ObservationRow> {
     let kind: String = r.get(2)?;
@@ -73,6 +76,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ObservationRow> {
         error_reason: r.get(13)?,
         recorded_at: r.get(14)?,
         recorded_by_name: r.get::<_, Option<String>>(15)?.unwrap_or_default(),
+        error_at: r.get(16)?,
+        error_by_name: r.get::<_, Option<String>>(17)?.unwrap_or_default(),
     })
 }
 
@@ -129,8 +134,8 @@ pub fn mark_in_error(
     tx: &Transaction<'_>,
     id: i64,
     reason: &str,
-    _at: DateTime<Utc>,
-    _by: i64,
+    at: DateTime<Utc>,
+    by: i64,
 ) -> Result<ObservationRow> {
     let current = get(tx, id)?;
     if current.status == RecordStatus::EnteredInError {
@@ -139,9 +144,10 @@ pub fn mark_in_error(
         ));
     }
     tx.prepare_cached(
-        "UPDATE observation SET status = 'entered_in_error', error_reason = ?2 WHERE id = ?1",
+        "UPDATE observation SET status = 'entered_in_error', error_reason = ?2, error_at = ?3, \
+         error_by = ?4 WHERE id = ?1",
     )?
-    .execute(params![id, reason])?;
+    .execute(params![id, reason, at, by])?;
     get(tx, id)
 }
 

@@ -473,7 +473,7 @@ fn documents_are_stored_once_and_checked_on_read() {
     assert!(err.to_string().contains("cannot be changed"), "{err}");
     let d = f
         .store
-        .write(|tx| documents::mark_in_error(tx, id, "wrong patient"))
+        .write(|tx| documents::mark_in_error(tx, id, "wrong patient", at(2), u))
         .unwrap();
     assert_eq!(d.status, RecordStatus::EnteredInError);
     assert_eq!(documents::content(f.store.read(), id).unwrap(), bytes);

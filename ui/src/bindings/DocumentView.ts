@@ -4,4 +4,12 @@ import type { RecordStatus } from "./RecordStatus";
 /**
  * An attached document's description.
  */
-export type DocumentView = { id: number, category: string, doc_date: string, description: string, file_name: string, mime: string, size: number, status: RecordStatus, error_reason: string, added_at: string, added_by: string, };
+export type DocumentView = { id: number, category: string, doc_date: string, description: string, file_name: string, mime: string, size: number, status: RecordStatus, error_reason: string, 
+/**
+ * When and by whom it was marked entered in error.
+ */
+error_at: string | null, error_by: string, added_at: string, added_by: string, 
+/**
+ * Increments when its description is edited.
+ */
+version: number, };

@@ -6,7 +6,12 @@ import type { NoteStatus } from "./NoteStatus";
 /**
  * A note with its addenda.
  */
-export type NoteView = { id: number, patient_id: number, encounter_id: number, encounter_date: string, encounter_kind: string, reason: string, provider: string, kind: NoteKind, status: NoteStatus, body: NoteBody, version: number, signed_at: string | null, signed_by: string, 
+export type NoteView = { id: number, patient_id: number, encounter_id: number, encounter_date: string, encounter_kind: string, reason: string, 
+/**
+ * The visit's own version (its date, type and reason can be edited
+ * while the note is a draft).
+ */
+encounter_version: number, provider: string, kind: NoteKind, status: NoteStatus, body: NoteBody, version: number, signed_at: string | null, signed_by: string, 
 /**
  * The content still matches the hash taken at signing.
  */

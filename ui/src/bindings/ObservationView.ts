@@ -14,4 +14,8 @@ value: number, unit: string,
 /**
  * In the practice's units, formatted ("98.6").
  */
-display_value: string, display_unit: string, flag: LabFlag | null, reference_range: string, effective_at: string, group_id: number | null, replaces_id: number | null, comment: string, status: RecordStatus, error_reason: string, recorded_by: string, };
+display_value: string, display_unit: string, flag: LabFlag | null, reference_range: string, effective_at: string, group_id: number | null, replaces_id: number | null, comment: string, status: RecordStatus, error_reason: string, 
+/**
+ * When and by whom it was marked entered in error.
+ */
+error_at: string | null, error_by: string, recorded_by: string, };
