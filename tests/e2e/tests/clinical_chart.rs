@@ -213,6 +213,18 @@ fn clinician_charts_prescribes_signs_and_attaches() {
         "note-assessment",
         "Essential hypertension, not at goal. Start lisinopril.",
     );
+    // The visit's reason is corrected while the note is a draft; the
+    // typed text stays.
+    app.click("visit-edit");
+    app.wait_for("visit-dialog");
+    app.type_into("visit-reason", "Hypertension follow-up");
+    app.click("visit-save");
+    app.wait_gone("visit-dialog");
+    let kept = app.value("note-assessment");
+    app.check(
+        kept.contains("Start lisinopril"),
+        &format!("correcting the visit lost the typed note: {kept:?}"),
+    );
     app.wait_text("note-autosave-status", "the autosave status", |t| {
         t.starts_with("Saved")
     });
@@ -266,6 +278,21 @@ fn clinician_charts_prescribes_signs_and_attaches() {
     app.screenshot_display("chart-08-document-viewer");
     app.click("modal-close");
     app.wait_gone("doc-viewer");
+    // Its description is corrected; the replaced one is kept.
+    app.click("doc-edit");
+    app.wait_for("doc-edit-dialog");
+    app.type_into("doc-edit-description", "Cardiology consult letter, Dr. Lee");
+    app.click("doc-edit-save");
+    app.wait_gone("doc-edit-dialog");
+    app.wait_for_with_text("doc-row", "Dr. Lee");
+    app.click("doc-history");
+    let was = app.wait_text("doc-version", "the replaced description", |t| !t.is_empty());
+    app.check(
+        was.contains("Cardiology consult letter") && !was.contains("Dr. Lee"),
+        &format!("the document history shows {was:?}"),
+    );
+    app.screenshot("chart-08b-document-history");
+    app.click("modal-close");
 
     // The summary now shows what was charted.
     app.click("chart-tab-summary");
