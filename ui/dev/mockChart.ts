@@ -91,7 +91,7 @@ const vital = (patient_id: number, at: string, vals: Record<string, number>) => 
     const id = nextId++;
     observations.push({
       id, patient_id, kind: 'vital', code: d.code, name: d.name, value: v, unit: d.si_unit, display_value: key === 'temperature' || key === 'weight' || key === 'height' || key === 'bmi' ? v.toFixed(1) : String(v),
-      display_unit: d.display_unit, flag: null, reference_range: '', effective_at: at, group_id: first, replaces_id: null, comment: '', status: 'final', error_reason: '', recorded_by: 'Maya Chen',
+      display_unit: d.display_unit, flag: null, reference_range: '', effective_at: at, group_id: first, replaces_id: null, comment: '', status: 'final', error_reason: '', error_at: null, error_by: '', recorded_by: 'Maya Chen',
     });
     if (first === null) first = id;
   }
@@ -111,7 +111,7 @@ const lab = (patient_id: number, at: string, loinc: string, v: number, comment =
   const o: Obs = {
     id: nextId++, patient_id, kind: 'lab', code: loinc, name: t.name, value: v, unit: t.unit, display_value: v.toFixed(t.decimals as number), display_unit: t.unit,
     flag: flagOf(t, v), reference_range: t.low !== null && t.high !== null ? `${(t.low as number).toFixed(t.decimals as number)}–${(t.high as number).toFixed(t.decimals as number)} ${t.unit}` : t.high !== null ? `≤ ${t.high} ${t.unit}` : '',
-    effective_at: at, group_id: null, replaces_id: null, comment, status: 'final', error_reason: '', recorded_by: 'Maya Chen',
+    effective_at: at, group_id: null, replaces_id: null, comment, status: 'final', error_reason: '', error_at: null, error_by: '', recorded_by: 'Maya Chen',
   };
   observations.push(o);
   return o;
@@ -123,7 +123,7 @@ type Note = Record<string, unknown> & { id: number; patient_id: number; status: 
 const notes: Note[] = [];
 const note = (patient_id: number, date: string, kind: string, reason: string, status: string, body: Partial<Record<string, string>>) => {
   const n: Note = {
-    id: nextId++, patient_id, encounter_id: nextId++, encounter_date: date, encounter_kind: kind, reason, provider: 'Priya Raman', kind: 'soap', status,
+    id: nextId++, patient_id, encounter_id: nextId++, encounter_date: date, encounter_kind: kind, reason, encounter_version: 1, provider: 'Priya Raman', kind: 'soap', status,
     body: { subjective: '', objective: '', assessment: '', plan: '', text: '', ...body }, version: 1,
     signed_at: status === 'signed' ? `${date}T18:42:00Z` : null, signed_by: status === 'signed' ? 'Priya Raman' : '', hash_ok: true,
     content_hash: '9f2c4e1a7b', error_reason: '', created_by: 'Priya Raman', updated_at: now(), addenda: [],
@@ -147,12 +147,20 @@ const templates = [
   { id: 3, name: 'Old diabetes template', active: false, version: 2, body: { subjective: 'Glucose log:', objective: '', assessment: '', plan: '', text: '' } },
 ];
 const documents: Record<string, unknown>[] = [
-  { id: 901, patient_id: 1, category: 'letter', doc_date: '2026-09-15', description: 'Cardiology consult letter, Dr. Lee', file_name: 'lee-consult.pdf', mime: 'application/pdf', size: 184320, status: 'final', error_reason: '', added_at: '2026-09-16T15:02:00Z', added_by: 'Dana Whitfield' },
-  { id: 902, patient_id: 1, category: 'imaging', doc_date: '2026-08-02', description: 'Chest X-ray report', file_name: 'cxr.png', mime: 'image/png', size: 52000, status: 'final', error_reason: '', added_at: '2026-08-03T10:00:00Z', added_by: 'Dana Whitfield' },
+  { id: 901, patient_id: 1, category: 'letter', doc_date: '2026-09-15', description: 'Cardiology consult letter, Dr. Lee', file_name: 'lee-consult.pdf', mime: 'application/pdf', size: 184320, status: 'final', error_reason: '', error_at: null, error_by: '', version: 1, added_at: '2026-09-16T15:02:00Z', added_by: 'Dana Whitfield' },
+  { id: 902, patient_id: 1, category: 'imaging', doc_date: '2026-08-02', description: 'Chest X-ray report', file_name: 'cxr.png', mime: 'image/png', size: 52000, status: 'final', error_reason: '', error_at: null, error_by: '', version: 1, added_at: '2026-08-03T10:00:00Z', added_by: 'Dana Whitfield' },
 ];
 // A one-page PDF and a small PNG, generated here (nothing is fetched).
 const PDF = btoa('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj 4 0 obj<</Length 88>>stream\nBT /F1 20 Tf 72 700 Td (Cardiology consult letter) Tj 0 -30 Td /F1 12 Tf (Dear Dr. Raman, ...) Tj ET\nendstream endobj 5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF');
 const disclosures: Record<string, unknown>[] = [];
+/** Replaced states of visits (`visit/<note id>`) and documents (`document/<id>`). */
+const recordHistory = new Map<string, { version: number; fields: { field: string; value: string }[]; replaced_at: string; replaced_by: string }[]>();
+const keepHistory = (key: string, version: number, fields: [string, unknown][]) =>
+  recordHistory.set(key, [...(recordHistory.get(key) ?? []), { version, fields: fields.map(([field, value]) => ({ field, value: String(value) })), replaced_at: now(), replaced_by: 'Priya Raman' }]);
+const typedDate = (s: unknown) => {
+  const d = /^(\d\d)\/(\d\d)\/(\d{4})$/.exec(String(s).trim());
+  return d ? `${d[3]}-${d[1]}-${d[2]}` : null;
+};
 
 const view = (e: Entry) => e;
 const forPatient = <T extends { patient_id: number }>(list: T[], id: unknown) => list.filter((x) => x.patient_id === id);
@@ -262,7 +270,7 @@ export function mockChart(req: Req): Answer {
       }
       if (r.type === 'observation') {
         const o = observations.find((x) => x.id === r.id)!;
-        Object.assign(o, { status: 'entered_in_error', error_reason: req.reason });
+        Object.assign(o, { status: 'entered_in_error', error_reason: req.reason, error_at: now(), error_by: 'Priya Raman' });
         return { kind: 'observations', data: [o] };
       }
       if (r.type === 'note') {
@@ -271,7 +279,7 @@ export function mockChart(req: Req): Answer {
         return { kind: 'note', data: n };
       }
       const d = documents.find((x) => x.id === r.id)!;
-      Object.assign(d, { status: 'entered_in_error', error_reason: req.reason });
+      Object.assign(d, { status: 'entered_in_error', error_reason: req.reason, error_at: now(), error_by: 'Priya Raman' });
       return { kind: 'documents', data: [d] };
     }
     case 'list_observations':
@@ -291,7 +299,7 @@ export function mockChart(req: Req): Answer {
     case 'record_lab': {
       const l = req.lab as Record<string, string>;
       if (!l.loinc || !l.value) fail('validation', 'please correct the highlighted fields', [...(!l.loinc ? [{ field: 'loinc', message: 'Choose a test from the list' }] : []), ...(!l.value ? [{ field: 'value', message: 'Result "" is not a number' }] : [])]);
-      if (req.replaces) Object.assign(observations.find((o) => o.id === req.replaces)!, { status: 'entered_in_error', error_reason: 'corrected by a new entry' });
+      if (req.replaces) Object.assign(observations.find((o) => o.id === req.replaces)!, { status: 'entered_in_error', error_reason: 'corrected by a new entry', error_at: now(), error_by: 'Priya Raman' });
       const d = /^(\d\d)\/(\d\d)\/(\d{4})$/.exec(l.collected_on!);
       return { kind: 'observations', data: [lab(req.patient_id as number, d ? `${d[3]}-${d[1]}-${d[2]}` : String(l.collected_on), l.loinc!, Number(l.value), l.comment)] };
     }
@@ -348,6 +356,36 @@ export function mockChart(req: Req): Answer {
       else templates.push({ id: nextId++, name: String(req.name), body: req.body as (typeof templates)[number]['body'], active: !!req.active, version: 1 });
       return { kind: 'templates', data: templates };
     }
+    case 'update_visit': {
+      const n = notes.find((x) => x.id === req.note_id) ?? fail('not_found', 'no such note');
+      if (n.status !== 'draft') fail('record_locked', "the visit's note is signed; say what was wrong in an addendum");
+      const date = typedDate(req.date);
+      const fields = [];
+      if (!date) fields.push({ field: 'date', message: `"${String(req.date)}" is not a date; use MM/DD/YYYY` });
+      if (!String(req.reason).trim()) fields.push({ field: 'reason', message: 'Reason for visit is required' });
+      if (fields.length) fail('validation', 'please correct the highlighted fields', fields);
+      if (n.encounter_version !== req.expected_version) fail('conflict', 'the visit was changed since it was opened');
+      keepHistory(`visit/${n.id}`, n.encounter_version as number, [['date', n.encounter_date], ['type', n.encounter_kind], ['reason', n.reason]]);
+      Object.assign(n, { encounter_date: date, encounter_kind: req.kind, reason: String(req.reason).trim(), encounter_version: (n.encounter_version as number) + 1 });
+      return { kind: 'note', data: n };
+    }
+    case 'update_document': {
+      const d = documents.find((x) => x.id === req.document_id) ?? fail('not_found', 'no such document');
+      if (d.status === 'entered_in_error') fail('record_locked', 'the document is entered in error');
+      const date = typedDate(req.doc_date);
+      const fields = [];
+      if (!date) fields.push({ field: 'doc_date', message: `"${String(req.doc_date)}" is not a date; use MM/DD/YYYY` });
+      if (!String(req.description).trim()) fields.push({ field: 'description', message: 'Describe the document (who sent it, what it is)' });
+      if (fields.length) fail('validation', 'please correct the highlighted fields', fields);
+      if (d.version !== req.expected_version) fail('conflict', 'the document was changed since it was opened');
+      keepHistory(`document/${String(d.id)}`, d.version as number, [['category', d.category], ['date', d.doc_date], ['description', d.description]]);
+      Object.assign(d, { category: req.category, doc_date: date, description: String(req.description).trim(), version: (d.version as number) + 1 });
+      return { kind: 'documents', data: [d] };
+    }
+    case 'record_history': {
+      const r = req.record as { type: string; note_id?: number; id?: number };
+      return { kind: 'record_history', data: recordHistory.get(r.type === 'visit' ? `visit/${String(r.note_id)}` : `document/${String(r.id)}`) ?? [] };
+    }
     case 'list_documents':
       return { kind: 'documents', data: forPatient(documents as { patient_id: number }[], req.patient_id) };
     case 'get_document': {
@@ -360,7 +398,7 @@ export function mockChart(req: Req): Answer {
       if (!req.data_base64) fields.push({ field: 'file', message: 'The file is empty' });
       if (!String(req.description).trim()) fields.push({ field: 'description', message: 'Describe the document (who sent it, what it is)' });
       if (fields.length) fail('validation', 'please correct the highlighted fields', fields);
-      const d = { id: nextId++, patient_id: req.patient_id, category: req.category, doc_date: today(), description: req.description, file_name: req.file_name, mime: req.mime, size: Math.round(String(req.data_base64).length * 0.75), status: 'final', error_reason: '', added_at: now(), added_by: 'Priya Raman' };
+      const d = { id: nextId++, patient_id: req.patient_id, category: req.category, doc_date: today(), description: req.description, file_name: req.file_name, mime: req.mime, size: Math.round(String(req.data_base64).length * 0.75), status: 'final', error_reason: '', error_at: null, error_by: '', version: 1, added_at: now(), added_by: 'Priya Raman' };
       documents.push(d);
       return { kind: 'documents', data: [d] };
     }

@@ -51,6 +51,8 @@ import type { DocumentView } from './bindings/DocumentView';
 import type { DocumentContent } from './bindings/DocumentContent';
 import type { PrintedFile } from './bindings/PrintedFile';
 import type { Disclosure } from './bindings/Disclosure';
+import type { HistoryRef } from './bindings/HistoryRef';
+import type { RecordVersion } from './bindings/RecordVersion';
 
 type Kind = Response['kind'];
 type DataOf<K extends Kind> = Extract<Response, { kind: K }> extends { data: infer D } ? D : undefined;
@@ -293,6 +295,16 @@ export const signNote = (note_id: number, expected_version: number, password: st
 export const addAddendum = (note_id: number, text: string, password: string): Promise<NoteView> =>
   call({ cmd: 'add_addendum', note_id, text, password }, 'note');
 
+/** Corrects a draft note's visit (date, type, reason); `expected_version` is
+ *  the note's `encounter_version`. */
+export const updateVisit = (args: {
+  note_id: number;
+  expected_version: number;
+  date: string;
+  kind: string;
+  reason: string;
+}): Promise<NoteView> => call({ cmd: 'update_visit', ...args }, 'note');
+
 export const listTemplates = (): Promise<NoteTemplate[]> => call({ cmd: 'list_templates' }, 'templates');
 
 export const saveTemplate = (args: {
@@ -320,6 +332,19 @@ export const listDocuments = (patient_id: number): Promise<DocumentView[]> =>
 
 export const getDocument = (document_id: number): Promise<DocumentContent> =>
   call({ cmd: 'get_document', document_id }, 'document');
+
+/** Corrects a document's category, date or description (not once it is in error). */
+export const updateDocument = (args: {
+  document_id: number;
+  expected_version: number;
+  category: string;
+  doc_date: string;
+  description: string;
+}): Promise<DocumentView[]> => call({ cmd: 'update_document', ...args }, 'documents');
+
+/** The replaced states of a visit's or a document's description, oldest first. */
+export const recordHistory = (record: HistoryRef): Promise<RecordVersion[]> =>
+  call({ cmd: 'record_history', record }, 'record_history');
 
 export const printPrescription = (entry_id: number): Promise<PrintedFile> =>
   call({ cmd: 'print_prescription', entry_id }, 'printed');

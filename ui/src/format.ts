@@ -228,3 +228,35 @@ export const LAB_FLAG_LABEL: Record<LabFlag, string> = {
 
 /** Whether a flag is critical (shown red and bold). */
 export const isCritical = (f: LabFlag | null | undefined) => f === 'critical_low' || f === 'critical_high';
+
+/** Who marked a record entered in error, when, and why:
+ *  "Entered in error by Maya Patel on 11/22/2026 09:41: wrong patient". */
+export function inErrorText(r: { error_reason: string; error_by: string; error_at: string | null }): string {
+  const by = r.error_by ? ` by ${r.error_by}` : '';
+  const at = r.error_at ? ` on ${formatInstant(r.error_at)}` : '';
+  return `Entered in error${by}${at}: ${r.error_reason || 'no reason given'}`;
+}
+
+/** The words for a field of a visit's or document's earlier version. */
+const RECORD_FIELD_LABEL: Record<string, string> = {
+  date: 'date',
+  type: 'type',
+  kind: 'type',
+  reason: 'reason',
+  category: 'category',
+  doc_date: 'date',
+  description: 'description',
+};
+
+/** A field's stored value as shown: dates as MM/DD/YYYY, codes as labels. */
+function recordFieldValue(field: string, value: string): string {
+  if (field === 'date' || field === 'doc_date') return formatDate(value);
+  if (field === 'type' || field === 'kind') return ENCOUNTER_KIND_LABEL[value] ?? value;
+  if (field === 'category') return DOC_CATEGORY_LABEL[value] ?? value;
+  return value;
+}
+
+/** An earlier version's fields on one line: "date 03/01/2026 · type Office visit · reason BP check". */
+export function recordFieldsText(fields: { field: string; value: string }[]): string {
+  return fields.map((f) => `${RECORD_FIELD_LABEL[f.field] ?? f.field.replace(/_/g, ' ')} ${recordFieldValue(f.field, f.value)}`).join(' · ');
+}

@@ -72,10 +72,13 @@ interface FieldProps {
   list?: string;
   /** Mark the field invalid but let the caller place the message. */
   errorElsewhere?: boolean;
+  /** The input's element id (`f-<name>` by default; give another when the
+   *  same field name is on screen twice, e.g. a form and a dialog). */
+  id?: string;
 }
 
 export function TextField(p: FieldProps) {
-  const id = `f-${p.name}`;
+  const id = p.id ?? `f-${p.name}`;
   const ref = useAutoFocus<HTMLInputElement>(!!p.autoFocus);
   return html`<div class=${`field ${p.error ? 'has-error' : ''} ${p.class ?? ''}`}>
     <label for=${id}>${p.label}${p.required ? html`<span class="req" aria-hidden="true">*</span>` : null}</label>
@@ -108,7 +111,7 @@ export function TextField(p: FieldProps) {
 
 /** A labelled textarea with the backend's error under it. */
 export function TextAreaField(p: Omit<FieldProps, 'type' | 'list' | 'inputMode' | 'mono'> & { rows?: number }) {
-  const id = `f-${p.name}`;
+  const id = p.id ?? `f-${p.name}`;
   const ref = useAutoFocus<HTMLTextAreaElement>(!!p.autoFocus);
   return html`<div class=${`field ${p.error ? 'has-error' : ''} ${p.class ?? ''}`}>
     <label for=${id}>${p.label}${p.required ? html`<span class="req" aria-hidden="true">*</span>` : null}</label>
@@ -157,10 +160,12 @@ interface SelectProps {
   error?: string | undefined;
   placeholder?: string;
   class?: string;
+  /** The element id (`f-<name>` by default). */
+  id?: string;
 }
 
 export function SelectField(p: SelectProps) {
-  const id = `f-${p.name}`;
+  const id = p.id ?? `f-${p.name}`;
   return html`<div class=${`field ${p.error ? 'has-error' : ''} ${p.class ?? ''}`}>
     <label for=${id}>${p.label}${p.required ? html`<span class="req" aria-hidden="true">*</span>` : null}</label>
     <select

@@ -1,7 +1,9 @@
 // Attached documents (scanned letters, outside reports): attach a PDF, PNG
 // or JPEG (read in memory, sent as base64 to `AttachDocument`, which checks
 // the type and the size limit), list them, and view one without writing it
-// to disk: images from a `blob:` URL, PDFs drawn by pdf.js.
+// to disk: images from a `blob:` URL, PDFs drawn by pdf.js. A document's
+// category, date and description can be corrected (`UpdateDocument`, not
+// once it is in error); the replaced states are in its history.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../../html';
@@ -9,9 +11,9 @@ import * as api from '../../api';
 import type { DocumentContent } from '../../bindings/DocumentContent';
 import type { DocumentView } from '../../bindings/DocumentView';
 import { Button, FieldError, FormError, Modal, SelectField, Spinner, TextField, useFormErrors } from '../../components/form';
-import { InErrorDialog } from '../../components/chartDialogs';
+import { InErrorDialog, RecordEditDialog, RecordHistoryDialog } from '../../components/chartDialogs';
 import { reportError, toast } from '../../components/toast';
-import { DOC_CATEGORIES, DOC_CATEGORY_LABEL, formatDate, formatInstant, formatSize, todayText } from '../../format';
+import { DOC_CATEGORIES, DOC_CATEGORY_LABEL, formatDate, formatInstant, formatSize, inErrorText, todayText } from '../../format';
 import { useChart } from './context';
 import { useLoad } from './data';
 
@@ -45,9 +47,20 @@ export function DocumentsTab() {
   const [formKey, setFormKey] = useState(0);
   const [viewing, setViewing] = useState<DocumentView | null>(null);
   const [retracting, setRetracting] = useState<DocumentView | null>(null);
+  const [editingId, setEditingId] = useState<number | null>(null);
+  const [history, setHistory] = useState<DocumentView | null>(null);
   const [showInError, setShowInError] = useState(false);
 
   const all = docs.data ?? [];
+  // By id, so that after a reload the dialog edits the current version.
+  const editing = editingId === null ? null : all.find((d) => d.id === editingId) ?? null;
+  /** Puts saved documents in the list in place of their old versions. */
+  const put = (saved: DocumentView[]) =>
+    docs.setData((list) => {
+      const byId = new Map(saved.map((d) => [d.id, d]));
+      const rows = (list ?? []).map((d) => byId.get(d.id) ?? d);
+      return [...rows, ...saved.filter((d) => !rows.some((x) => x.id === d.id))];
+    });
   const retractedCount = all.filter((d) => d.status === 'entered_in_error').length;
   const rows = all
     .filter((d) => showInError || d.status !== 'entered_in_error')
@@ -81,11 +94,15 @@ export function DocumentsTab() {
                   return html`<tr key=${d.id} data-testid="doc-row" data-document-id=${d.id} data-status=${d.status} class=${retracted ? 'is-in-error' : ''}>
                     <td class="nowrap">${formatDate(d.doc_date)}</td>
                     <td><span class="chip">${DOC_CATEGORY_LABEL[d.category] ?? d.category}</span></td>
-                    <td><span class="entry-label">${d.description}</span>${retracted ? html`<span class="in-error-reason">Entered in error: ${d.error_reason}</span>` : null}</td>
+                    <td><span class="entry-label">${d.description}</span>${retracted ? html`<span class="in-error-reason">${inErrorText(d)}</span>` : null}</td>
                     <td class="small"><span class="mono">${d.file_name}</span> <span class="muted">${formatSize(d.size)}</span></td>
                     <td class="small muted nowrap">${formatInstant(d.added_at)}<div>${d.added_by}</div></td>
                     <td class="row-actions">
                       <button type="button" class="btn btn-secondary btn-xs" data-testid="doc-view" onClick=${() => setViewing(d)}>View</button>
+                      ${ctx.canWrite && !retracted
+                        ? html`<button type="button" class="btn btn-ghost btn-xs" data-testid="doc-edit" onClick=${() => setEditingId(d.id)}>Edit</button>`
+                        : null}
+                      <button type="button" class="btn btn-ghost btn-xs" data-testid="doc-history" onClick=${() => setHistory(d)}>History</button>
                       ${ctx.canWrite && !retracted
                         ? html`<button type="button" class="btn btn-ghost btn-xs btn-danger-text" data-testid="entry-in-error" onClick=${() => setRetracting(d)}>In error…</button>`
                         : null}
@@ -96,6 +113,11 @@ export function DocumentsTab() {
             </table></div>`}
     </section>
     ${viewing ? html`<${DocumentViewer} doc=${viewing} onClose=${() => setViewing(null)} />` : null}
+    ${editing ? html`<${EditDocumentDialog} doc=${editing} onSaved=${put} onReload=${docs.reload} onClose=${() => setEditingId(null)} />` : null}
+    ${history
+      ? html`<${RecordHistoryDialog} record=${{ type: 'document', id: history.id }} title=${history.description} testid="doc-history-dialog" itemTestid="doc-version"
+          current=${docFields(all.find((d) => d.id === history.id) ?? history)} onClose=${() => setHistory(null)} />`
+      : null}
     ${retracting
       ? html`<${InErrorDialog} what=${html`<strong>${retracting.description}</strong> (${retracting.file_name})`} onClose=${() => setRetracting(null)}
           onConfirm=${async (reason: string) => {
@@ -104,6 +126,36 @@ export function DocumentsTab() {
           }} />`
       : null}
   </div>`;
+}
+
+/** A document's description as `RecordHistory` lists it. */
+const docFields = (d: DocumentView) => [
+  { field: 'category', value: d.category },
+  { field: 'date', value: d.doc_date },
+  { field: 'description', value: d.description },
+];
+
+const EDIT_FIELDS = ['category', 'doc_date', 'description'] as const;
+
+/** Corrects a document's category, date and description (the file stays). */
+function EditDocumentDialog(p: { doc: DocumentView; onSaved: (docs: DocumentView[]) => void; onReload: () => Promise<void>; onClose: () => void }) {
+  const d = p.doc;
+  const [category, setCategory] = useState(d.category);
+  const [date, setDate] = useState(formatDate(d.doc_date));
+  const [description, setDescription] = useState(d.description);
+  return html`<${RecordEditDialog} title="Edit document" testid="doc-edit-dialog" saveTestid="doc-edit-save" reloadTestid="doc-reload" noun="document"
+    fields=${EDIT_FIELDS} onClose=${p.onClose} onReload=${p.onReload}
+    save=${async () => {
+      p.onSaved(await api.updateDocument({ document_id: d.id, expected_version: d.version, category, doc_date: date, description }));
+      toast('Document updated', 'success');
+    }}
+    render=${(f: Record<string, string>, clearField: (name: string) => void) => html`
+      <p class="muted small"><span class="mono">${d.file_name}</span> · ${formatSize(d.size)}. The earlier description stays in the document's history.</p>
+      <div class="grid-2">
+        <${SelectField} label="Category" name="category" id="f-edit-category" testid="doc-edit-category" value=${category} onValue=${(v: string) => { setCategory(v); clearField('category'); }} options=${DOC_CATEGORIES} error=${f.category} />
+        <${TextField} label="Document date" name="doc_date" id="f-edit-doc_date" testid="doc-edit-date" required=${true} value=${date} onValue=${(v: string) => { setDate(v); clearField('doc_date'); }} error=${f.doc_date} placeholder="MM/DD/YYYY" inputMode="numeric" />
+      </div>
+      <${TextField} label="Description" name="description" id="f-edit-description" testid="doc-edit-description" required=${true} value=${description} onValue=${(v: string) => { setDescription(v); clearField('description'); }} error=${f.description} autoFocus=${true} />`} />`;
 }
 
 const FIELDS = ['file', 'category', 'doc_date', 'description'] as const;
@@ -200,11 +252,11 @@ function DocumentViewer(p: { doc: DocumentView; onClose: () => void }) {
     };
   }, [p.doc.id]);
 
-  const d = p.doc;
+  const d = content?.document ?? p.doc;
   return html`<${Modal} title=${d.description} testid="doc-viewer" onClose=${p.onClose} wide=${true} class="modal-viewer">
     <div class="doc-meta muted small">
       ${DOC_CATEGORY_LABEL[d.category] ?? d.category} · ${formatDate(d.doc_date)} · <span class="mono">${d.file_name}</span> · ${formatSize(d.size)}
-      ${d.status === 'entered_in_error' ? html` · <span class="in-error-reason">Entered in error: ${d.error_reason}</span>` : null}
+      ${d.status === 'entered_in_error' ? html` · <span class="in-error-reason">${inErrorText(d)}</span>` : null}
     </div>
     <div class="doc-body">
       ${!content ? html`<${Spinner} label="Opening document…" />` : null}

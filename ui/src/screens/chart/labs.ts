@@ -11,7 +11,7 @@ import type { ObservationView } from '../../bindings/ObservationView';
 import { Button, FormError, Modal, SelectField, Spinner, TextAreaField, TextField, useFormErrors } from '../../components/form';
 import { InErrorDialog } from '../../components/chartDialogs';
 import { toast } from '../../components/toast';
-import { formatDate, isCritical, LAB_FLAG_BADGE, LAB_FLAG_LABEL, todayText } from '../../format';
+import { formatDate, inErrorText, isCritical, LAB_FLAG_BADGE, LAB_FLAG_LABEL, todayText } from '../../format';
 import { useReference } from '../../reference';
 import { useChart } from './context';
 import { useLoad } from './data';
@@ -81,7 +81,7 @@ export function LabsTab() {
                   const retracted = o.status === 'entered_in_error';
                   return html`<tr key=${o.id} data-testid="lab-row" data-observation-id=${o.id} data-code=${o.code} data-flag=${o.flag ?? ''} data-status=${o.status} class=${`${retracted ? 'is-in-error' : ''} ${isCritical(o.flag) ? 'is-critical' : ''}`}>
                     <td class="nowrap">${formatDate(o.effective_at)}</td>
-                    <td><span class="entry-label">${o.name}</span>${retracted ? html`<span class="in-error-reason">Entered in error: ${o.error_reason}</span>` : null}</td>
+                    <td><span class="entry-label">${o.name}</span>${retracted ? html`<span class="in-error-reason">${inErrorText(o)}</span>` : null}</td>
                     <td class=${`num lab-value flag-text-${o.flag ?? 'none'}`}>${o.display_value} <span class="muted small">${o.display_unit}</span></td>
                     <td><${FlagBadge} flag=${o.flag} /></td>
                     <td class="muted small nowrap">${o.reference_range || '—'}</td>

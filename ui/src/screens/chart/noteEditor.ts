@@ -2,8 +2,11 @@
 // SOAP sections, autosaved (`SaveNoteDraft`) one second after typing stops,
 // on leaving a field, before the session locks or ends and when the editor
 // closes, always with the version of the last save; then signed with the
-// password asked again. A signed note is read only, with its hash check and
-// signed addenda; a note entered in error stays readable under a banner.
+// password asked again. While it is a draft, its visit (date, type, reason)
+// can be corrected (`UpdateVisit`, its own version) without touching the
+// text being typed; the visit's earlier states are under "Visit history". A
+// signed note is read only, with its hash check and signed addenda; a note
+// entered in error stays readable under a banner.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../../html';
@@ -11,10 +14,10 @@ import * as api from '../../api';
 import { useApp } from '../../app';
 import type { NoteBody } from '../../bindings/NoteBody';
 import type { NoteView } from '../../bindings/NoteView';
-import { Button, FormError, Modal, Spinner, TextAreaField, useFormErrors, useAutoFocus } from '../../components/form';
-import { InErrorDialog } from '../../components/chartDialogs';
+import { Button, FormError, Modal, SelectField, Spinner, TextAreaField, TextField, useFormErrors, useAutoFocus } from '../../components/form';
+import { InErrorDialog, RecordEditDialog, RecordHistoryDialog } from '../../components/chartDialogs';
 import { capitalize, toast } from '../../components/toast';
-import { clockTime, ENCOUNTER_KIND_LABEL, formatDate, formatInstant } from '../../format';
+import { clockTime, ENCOUNTER_KIND_LABEL, ENCOUNTER_KINDS, formatDate, formatInstant } from '../../format';
 import { onBeforeLock } from '../../flush';
 import { patientHref } from '../../router';
 import { useChart } from './context';
@@ -27,6 +30,19 @@ const SECTIONS: { key: 'subjective' | 'objective' | 'assessment' | 'plan'; label
   { key: 'assessment', label: 'Assessment', hint: 'Diagnoses and clinical impression' },
   { key: 'plan', label: 'Plan', hint: 'Treatment, orders, follow-up' },
 ];
+
+/** `note` with the visit of `from` (another answer about the same note); its
+ *  text and version stay, so the editor (keyed by the version) keeps what is
+ *  being typed. */
+function withVisit(note: NoteView, from: NoteView): NoteView {
+  return {
+    ...note,
+    encounter_date: from.encounter_date,
+    encounter_kind: from.encounter_kind,
+    reason: from.reason,
+    encounter_version: from.encounter_version,
+  };
+}
 
 export function NoteScreen(p: { noteId: number }) {
   const ctx = useChart();
@@ -50,27 +66,73 @@ export function NoteScreen(p: { noteId: number }) {
   if (!note) return html`<${Spinner} label="Opening note…" />`;
   if (note.patient_id !== ctx.patientId) return html`<div class="panel"><${FormError} error="This note belongs to another patient's chart." /></div>`;
   if (note.status === 'draft' && ctx.canWrite) {
-    return html`<${NoteEditor} key=${`${note.id}:${note.version}`} note=${note} onSigned=${(n: NoteView) => { setNote(n); ctx.reloadSummary(); }} onRetracted=${setNote} onReload=${load} />`;
+    return html`<${NoteEditor} key=${`${note.id}:${note.version}`} note=${note} onSigned=${(n: NoteView) => { setNote(n); ctx.reloadSummary(); }} onRetracted=${setNote} onReload=${load}
+      onVisitChanged=${(n: NoteView) => setNote((old) => (old ? withVisit(old, n) : n))} />`;
   }
   return html`<${NoteReadView} note=${note} onChanged=${setNote} />`;
 }
 
+/** The visit's fields as `RecordHistory` lists them. */
+const visitFields = (n: NoteView) => [
+  { field: 'date', value: n.encounter_date },
+  { field: 'type', value: n.encounter_kind },
+  { field: 'reason', value: n.reason },
+];
+
 function NoteHeader(p: { note: NoteView; children?: unknown }) {
   const ctx = useChart();
   const n = p.note;
+  const [history, setHistory] = useState(false);
   return html`<div class="note-head">
     <div>
       <a class="back-link" href=${patientHref(ctx.patientId, 'notes')}>← Notes</a>
-      <h1 class="note-title">${ENCOUNTER_KIND_LABEL[n.encounter_kind] ?? n.encounter_kind} · ${formatDate(n.encounter_date)} <${NoteStatusChip} status=${n.status} /></h1>
-      <div class="note-meta"><strong>${n.reason}</strong> · ${n.provider}</div>
+      <h1 class="note-title" data-testid="visit-header">${ENCOUNTER_KIND_LABEL[n.encounter_kind] ?? n.encounter_kind} · ${formatDate(n.encounter_date)} <${NoteStatusChip} status=${n.status} /></h1>
+      <div class="note-meta"><strong data-testid="visit-header-reason">${n.reason}</strong> · ${n.provider} <button type="button" class="btn btn-ghost btn-xs" data-testid="visit-history" onClick=${() => setHistory(true)}>Visit history</button></div>
     </div>
     <div class="note-head-tools">${p.children}</div>
+    ${history
+      ? html`<${RecordHistoryDialog} record=${{ type: 'visit', note_id: n.id }} title=${`Visit of ${formatDate(n.encounter_date)}`}
+          testid="visit-history-dialog" itemTestid="visit-version" current=${visitFields(n)} onClose=${() => setHistory(false)} />`
+      : null}
   </div>`;
+}
+
+const VISIT_FIELDS = ['date', 'kind', 'reason'] as const;
+
+/** Corrects a draft's visit: date (MM/DD/YYYY), type and reason. */
+function VisitDialog(p: { note: NoteView; onChanged: (n: NoteView) => void; onClose: () => void }) {
+  const ctx = useChart();
+  const n = p.note;
+  const [date, setDate] = useState(formatDate(n.encounter_date));
+  const [kind, setKind] = useState(n.encounter_kind);
+  const [reason, setReason] = useState(n.reason);
+  return html`<${RecordEditDialog} title="Edit visit" testid="visit-dialog" saveTestid="visit-save" reloadTestid="visit-reload" noun="visit"
+    fields=${VISIT_FIELDS} onClose=${p.onClose}
+    save=${async () => {
+      p.onChanged(await api.updateVisit({ note_id: n.id, expected_version: n.encounter_version, date, kind, reason }));
+      toast('Visit updated', 'success');
+      void ctx.reloadSummary();
+    }}
+    onReload=${async () => p.onChanged(await api.getNote(n.id))}
+    render=${(f: Record<string, string>, clearField: (name: string) => void) => html`
+      <p class="muted small">Corrects the visit while the note is a draft; the earlier details stay in the visit's history.</p>
+      <div class="grid-2">
+        <${TextField} label="Visit date" name="date" testid="visit-date" required=${true} value=${date} onValue=${(v: string) => { setDate(v); clearField('date'); }} error=${f.date} placeholder="MM/DD/YYYY" inputMode="numeric" />
+        <${SelectField} label="Visit type" name="kind" testid="visit-kind" value=${kind} onValue=${(v: string) => { setKind(v); clearField('kind'); }} options=${ENCOUNTER_KINDS} error=${f.kind} />
+      </div>
+      <${TextField} label="Reason for visit" name="reason" testid="visit-reason" required=${true} value=${reason} onValue=${(v: string) => { setReason(v); clearField('reason'); }} error=${f.reason} autoFocus=${true} />`} />`;
 }
 
 type SaveState = { kind: 'idle' } | { kind: 'dirty' } | { kind: 'saving' } | { kind: 'saved'; at: Date } | { kind: 'error'; message: string; stop?: boolean };
 
-function NoteEditor(p: { note: NoteView; onSigned: (n: NoteView) => void; onRetracted: (n: NoteView) => void; onReload: () => Promise<void> }) {
+function NoteEditor(p: {
+  note: NoteView;
+  onSigned: (n: NoteView) => void;
+  onRetracted: (n: NoteView) => void;
+  onReload: () => Promise<void>;
+  /** After the visit was corrected: the answer's visit goes into the note. */
+  onVisitChanged: (n: NoteView) => void;
+}) {
   const app = useApp();
   const ctx = useChart();
   const noteId = p.note.id;
@@ -78,6 +140,7 @@ function NoteEditor(p: { note: NoteView; onSigned: (n: NoteView) => void; onRetr
   const [state, setState] = useState<SaveState>({ kind: 'idle' });
   const [signing, setSigning] = useState(false);
   const [retracting, setRetracting] = useState(false);
+  const [editingVisit, setEditingVisit] = useState(false);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
 
   // What the next save needs, outside of renders.
@@ -177,6 +240,7 @@ function NoteEditor(p: { note: NoteView; onSigned: (n: NoteView) => void; onRetr
     <${NoteHeader} note=${p.note}>
       <span data-testid="note-autosave-status" aria-live="polite">${status}</span>
       ${state.kind === 'error' && state.stop ? html`<${Button} onClick=${() => void p.onReload()}>Reload note</${Button}>` : null}
+      <button type="button" class="btn btn-ghost btn-small" data-testid="visit-edit" onClick=${() => setEditingVisit(true)}>Edit visit</button>
       <button type="button" class="btn btn-ghost btn-small btn-danger-text" data-testid="note-in-error" onClick=${() => setRetracting(true)}>In error…</button>
       <${Button} kind="primary" testid="note-sign" onClick=${async () => { await save(); setSigning(true); }}>Sign note</${Button}>
     </${NoteHeader}>
@@ -195,6 +259,7 @@ function NoteEditor(p: { note: NoteView; onSigned: (n: NoteView) => void; onRetr
           p.onSigned(n);
         }} />`
       : null}
+    ${editingVisit ? html`<${VisitDialog} note=${p.note} onChanged=${p.onVisitChanged} onClose=${() => setEditingVisit(false)} />` : null}
     ${retracting
       ? html`<${InErrorDialog} what=${html`This draft note (${formatDate(p.note.encounter_date)}, ${p.note.reason})`} onClose=${() => setRetracting(false)}
           onConfirm=${async (reason: string) => {

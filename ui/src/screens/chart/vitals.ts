@@ -12,7 +12,7 @@ import type { VitalsInput } from '../../bindings/VitalsInput';
 import { Button, FieldError, FormError, Modal, SelectField, Spinner, TextField, useFormErrors } from '../../components/form';
 import { InErrorDialog } from '../../components/chartDialogs';
 import { toast } from '../../components/toast';
-import { formatLocal, nowLocalInput } from '../../format';
+import { formatLocal, inErrorText, nowLocalInput } from '../../format';
 import { useReference } from '../../reference';
 import { useChart } from './context';
 import { useLoad } from './data';
@@ -135,7 +135,7 @@ export function VitalsTab() {
                       return html`<td class="num" data-vital=${c.keys.join('/')}>
                         ${v ? html`<span class="vital-value">${v.text}</span>` : gone.length ? null : html`<span class="none">—</span>`}
                         ${!v && gone.length
-                          ? html`<span class="struck" title=${`Entered in error: ${gone[0]!.error_reason}`}>${gone.map((o) => o.display_value).join('/')}</span>`
+                          ? html`<span class="struck" title=${inErrorText(gone[0]!)}>${gone.map((o) => o.display_value).join('/')}</span>`
                           : null}
                       </td>`;
                     })}
@@ -151,7 +151,7 @@ export function VitalsTab() {
             </table></div>`}
       ${showInError && sets?.some((s) => s.retracted.length)
         ? html`<ul class="retracted-list small">
-            ${sets.flatMap((s) => s.retracted).map((o) => html`<li key=${o.id}><span class="struck">${o.name} ${o.display_value} ${o.display_unit}</span> (${formatLocal(o.effective_at)}) · <span class="in-error-reason">Entered in error: ${o.error_reason}</span></li>`)}
+            ${sets.flatMap((s) => s.retracted).map((o) => html`<li key=${o.id}><span class="struck">${o.name} ${o.display_value} ${o.display_unit}</span> (${formatLocal(o.effective_at)}) · <span class="in-error-reason">${inErrorText(o)}</span></li>`)}
           </ul>`
         : null}
     </section>
