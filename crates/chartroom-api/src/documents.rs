@@ -5,11 +5,10 @@
 use base64::Engine;
 use chartroom_store::documents::{self as store, DocumentMeta, DocumentRow};
 use chartroom_store::model::AuditAction;
-use chartroom_store::search::parse_typed_date;
 
 use crate::chart::{audit_clinical, read_audited};
 use crate::protocol::{DocumentContent, DocumentView};
-use crate::{Actor, ApiError, Chartroom, FieldErrors, Result};
+use crate::{validate, Actor, ApiError, Chartroom, FieldErrors, Result};
 
 /// The largest document Chartroom stores.
 pub const MAX_BYTES: usize = 15 * 1024 * 1024;
@@ -74,20 +73,13 @@ fn meta_fields(
             format!("Category must be one of {}", CATEGORIES.join(", ")),
         );
     }
-    let date = match parse_typed_date(doc_date.trim()) {
-        None => {
-            errs.add(
-                "doc_date",
-                format!("\"{}\" is not a date; use MM/DD/YYYY", doc_date.trim()),
-            );
-            None
-        }
-        Some(d) if d > today => {
-            errs.add("doc_date", "The document date is in the future");
-            None
-        }
-        Some(d) => Some(d),
-    };
+    let date = validate::date_not_after(
+        errs,
+        "doc_date",
+        doc_date,
+        today,
+        "The document date is in the future",
+    );
     let description = description.split_whitespace().collect::<Vec<_>>().join(" ");
     if description.is_empty() {
         errs.add(

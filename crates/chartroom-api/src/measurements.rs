@@ -12,7 +12,7 @@ use crate::chart::{audit_clinical, read_audited};
 use crate::patients::age;
 use crate::protocol::{LabInput, ObservationView, TrendPoint, TrendSeries, VitalsInput};
 use crate::vitals::{self, Units};
-use crate::{reference, Actor, ApiError, Chartroom, FieldErrors, Result};
+use crate::{reference, validate, Actor, ApiError, Chartroom, FieldErrors, Result};
 
 pub(crate) const UNITS_KEY: &str = "units";
 
@@ -59,16 +59,12 @@ pub(crate) fn view(o: ObservationRow, units: Units) -> Result<ObservationView> {
         ObservationKind::Lab => {
             let refs = reference::get()?;
             match refs.labs.get(&o.code) {
-                Some(t) => {
-                    let d = t.decimals as usize;
-                    let range = match (t.low, t.high) {
-                        (Some(l), Some(h)) => format!("{}–{} {}", num(l, d), num(h, d), t.unit),
-                        (Some(l), None) => format!("≥ {} {}", num(l, d), t.unit),
-                        (None, Some(h)) => format!("≤ {} {}", num(h, d), t.unit),
-                        (None, None) => String::new(),
-                    };
-                    (t.name.clone(), num(o.value, d), t.unit.clone(), range)
-                }
+                Some(t) => (
+                    t.name.clone(),
+                    num(o.value, t.decimals as usize),
+                    t.unit.clone(),
+                    t.range_text.clone(),
+                ),
                 None => (
                     o.code.clone(),
                     o.value.to_string(),
@@ -188,19 +184,14 @@ pub(crate) fn record_lab(
             None
         }
     };
-    let c = input.collected_on.trim();
-    let collected = match parse_typed_date(c) {
-        None => {
-            errs.add(
-                "collected_on",
-                format!("\"{c}\" is not a date; use MM/DD/YYYY"),
-            );
-            None
-        }
-        Some(d) if d > today => {
-            errs.add("collected_on", "Collection date is in the future");
-            None
-        }
+    let collected = match validate::date_not_after(
+        &mut errs,
+        "collected_on",
+        &input.collected_on,
+        today,
+        "Collection date is in the future",
+    ) {
+        None => None,
         Some(d) if d < birth => {
             errs.add(
                 "collected_on",

@@ -4,12 +4,11 @@
 
 use chartroom_store::model::{AuditAction, NoteKind, NoteStatus};
 use chartroom_store::notes::{self as store, NoteRow};
-use chartroom_store::search::parse_typed_date;
 use chartroom_store::Connection;
 
 use crate::chart::{audit_clinical, read_audited};
 use crate::protocol::{NoteBody, NoteSummary, NoteTemplate, NoteView};
-use crate::{session, Actor, ApiError, Chartroom, FieldErrors, Result};
+use crate::{session, validate, Actor, ApiError, Chartroom, FieldErrors, Result};
 
 const KINDS: &[&str] = &[
     "office_visit",
@@ -135,20 +134,13 @@ fn visit_fields(
     today: chrono::NaiveDate,
 ) -> Result<(chrono::NaiveDate, String)> {
     let mut errs = FieldErrors::default();
-    let d = match parse_typed_date(date.trim()) {
-        None => {
-            errs.add(
-                "date",
-                format!("\"{}\" is not a date; use MM/DD/YYYY", date.trim()),
-            );
-            None
-        }
-        Some(d) if d > today => {
-            errs.add("date", "A visit cannot be dated in the future");
-            None
-        }
-        Some(d) => Some(d),
-    };
+    let d = validate::date_not_after(
+        &mut errs,
+        "date",
+        date,
+        today,
+        "A visit cannot be dated in the future",
+    );
     if !KINDS.contains(&kind) {
         errs.add(
             "kind",

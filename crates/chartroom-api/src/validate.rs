@@ -81,6 +81,30 @@ pub fn birth_date(
     Some(d)
 }
 
+/// A date typed as `MM/DD/YYYY` (or `YYYY-MM-DD`) that may not be after
+/// `today`; `future` is the message when it is. Records the problem in
+/// `errs` and returns `None` when the date cannot be used.
+pub fn date_not_after(
+    errs: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    today: NaiveDate,
+    future: &str,
+) -> Option<NaiveDate> {
+    let v = value.trim();
+    match parse_typed_date(v) {
+        None => {
+            errs.add(field, format!("\"{v}\" is not a date; use MM/DD/YYYY"));
+            None
+        }
+        Some(d) if d > today => {
+            errs.add(field, future);
+            None
+        }
+        Some(d) => Some(d),
+    }
+}
+
 /// A phone number. North American numbers need ten digits (an eleventh
 /// leading `1` is dropped) with an area code and exchange that do not start
 /// with 0 or 1; international numbers start with `+` and have 8 to 15 digits.

@@ -62,6 +62,9 @@ pub struct LabTest {
     pub critical_low: Option<f64>,
     /// Values above this are critical, if a limit is set.
     pub critical_high: Option<f64>,
+    /// The reference range as shown ("4.0–5.6 %", "≥ 60 mL/min/{1.73_m2}"),
+    /// empty when the test has none. Computed at load.
+    pub range_text: String,
     /// The panel the test is usually ordered in (`CBC`, `Lipid panel`...).
     pub panel: String,
     /// Where the range comes from, and how it was chosen.
@@ -85,6 +88,17 @@ pub enum LabFlag {
     CriticalHigh,
     /// The test has no range to compare with (or the value is not a number).
     NoRange,
+}
+
+/// A reference range in its unit, with the test's decimals.
+fn range_text(low: Option<f64>, high: Option<f64>, decimals: u8, unit: &str) -> String {
+    let d = decimals as usize;
+    match (low, high) {
+        (Some(l), Some(h)) => format!("{l:.d$}–{h:.d$} {unit}"),
+        (Some(l), None) => format!("≥ {l:.d$} {unit}"),
+        (None, Some(h)) => format!("≤ {h:.d$} {unit}"),
+        (None, None) => String::new(),
+    }
 }
 
 impl LabTest {
@@ -264,6 +278,7 @@ impl LabCatalog {
                 high,
                 critical_low,
                 critical_high,
+                range_text: range_text(low, high, decimals, unit),
                 panel: panel.to_owned(),
                 source: source.to_owned(),
             });

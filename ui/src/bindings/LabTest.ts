@@ -45,6 +45,11 @@ critical_low: number | null,
  */
 critical_high: number | null, 
 /**
+ * The reference range as shown ("4.0–5.6 %", "≥ 60 mL/min/{1.73_m2}"),
+ * empty when the test has none. Computed at load.
+ */
+range_text: string, 
+/**
  * The panel the test is usually ordered in (`CBC`, `Lipid panel`...).
  */
 panel: string, 

@@ -24,13 +24,9 @@ export function FlagBadge(p: { flag: LabFlag | null; compact?: boolean }) {
   return html`<span class=${`flag-badge flag-${f} ${isCritical(f) ? 'is-critical' : ''}`} data-testid="lab-flag" title=${LAB_FLAG_LABEL[f]}>${text}</span>`;
 }
 
-/** A test's reference range in its unit ("4.0–5.6 %"). */
+/** A test's reference range in its unit ("4.0–5.6 %"), as the backend words it. */
 export function rangeText(t: LabTest): string {
-  const n = (v: number) => v.toFixed(t.decimals);
-  if (t.low !== null && t.high !== null) return `${n(t.low)}–${n(t.high)} ${t.unit}`;
-  if (t.low !== null) return `≥ ${n(t.low)} ${t.unit}`;
-  if (t.high !== null) return `≤ ${n(t.high)} ${t.unit}`;
-  return 'no reference range';
+  return t.range_text || 'no reference range';
 }
 
 /** The catalogue's tests by panel, in catalogue order, for a `<select>`. */
