@@ -14,4 +14,4 @@ xvfb=$!
 trap 'kill $xvfb 2>/dev/null || true' EXIT
 sleep 1
 DISPLAY="$display" CHARTROOM_APP="$PWD/target/debug/chartroom-desktop" \
-  cargo test -p chartroom-e2e --locked -- --test-threads=1
+  cargo test -p chartroom-e2e --locked --no-fail-fast -- --test-threads=1

@@ -247,6 +247,23 @@ fn clinician_charts_prescribes_signs_and_attaches() {
     app.wait_for("addendum");
     app.screenshot("chart-07-signed-note-with-addendum");
 
+    // At the bottom of a long note the chart's tabs are still on screen and
+    // nothing covers them (they once slid under the sticky banner).
+    let covered = app.execute(
+        r#"window.scrollTo(0, document.body.scrollHeight);
+           const tab = document.querySelector('[data-testid="chart-tab-documents"]');
+           const r = tab.getBoundingClientRect();
+           const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+           return (r.top >= 0 && r.bottom <= window.innerHeight && top && tab.contains(top))
+             ? '' : (top ? top.className || top.tagName : 'nothing') + ' at ' + r.top;"#,
+        vec![],
+    );
+    app.check(
+        covered.as_str() == Some(""),
+        &format!("the chart's tabs are covered or off screen after scrolling: {covered}"),
+    );
+    app.screenshot("chart-07b-scrolled-tabs-reachable");
+
     // A scanned letter (a PNG) attached and viewed inside the app.
     app.click("chart-tab-documents");
     let letter = screenshot_dir().join("chart-03-prescription-pdf.png");

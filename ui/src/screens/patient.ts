@@ -96,8 +96,10 @@ export function PatientScreen(p: { id: number; tab: PatientTab; noteId: number |
   };
   return html`<${ChartCtx.Provider} value=${ctx}>
     <div class="screen patient-screen">
-      <${PatientBanner} chart=${chart} emergency=${emergency} summary=${clinical ? summary : undefined} />
-      <${ChartTabs} patientId=${p.id} tab=${tab} clinical=${clinical} canEdit=${canEdit} />
+      <div class="chart-head" data-testid="chart-head">
+        <${PatientBanner} chart=${chart} emergency=${emergency} summary=${clinical ? summary : undefined} />
+        <${ChartTabs} patientId=${p.id} tab=${tab} clinical=${clinical} canEdit=${canEdit} />
+      </div>
       ${tab === 'edit' && canEdit
         ? html`<${EditPatient} chart=${chart} onSaved=${(c: PatientChart) => { setChart(c); navigate(patientHref(p.id, clinical ? 'demographics' : 'default')); }} onReload=${() => load(null)} />`
         : tab === 'history'
