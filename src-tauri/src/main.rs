@@ -15,13 +15,16 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use chartroom_api::practice::{config_for, default_data_dir};
-use chartroom_api::{Chartroom, Request, Response, SystemClock, WireError};
+use chartroom_api::{Chartroom, Request, SystemClock, WireError};
 
 struct AppState(Mutex<Chartroom>);
 
 /// The one command: a request in, a response or a `{code, message}` error out.
 #[tauri::command(async)]
-fn api(state: tauri::State<'_, AppState>, request: Request) -> Result<Response, WireError> {
+fn api(
+    state: tauri::State<'_, AppState>,
+    request: Request,
+) -> Result<serde_json::Value, WireError> {
     let mut app = state
         .0
         .lock()

@@ -1,9 +1,10 @@
 // The gateway to the backend: the only module that calls Tauri.
 //
 // The shell has exactly one command, `api`, taking a `Request` (the Rust
-// enum, tagged by `cmd`) and resolving to a `Response` (tagged by `kind`,
-// payload in `data`), or rejecting with a `WireError`. Each function here
-// sends one request and checks that the answer is the kind it expects.
+// enum, tagged by `cmd`) and resolving to that command's answer, or
+// rejecting with a `WireError`. Both the requests and the answer of each
+// command are generated from Rust (`bindings/Request.ts`,
+// `bindings/Answers.ts`), so nothing here says by hand what comes back.
 //
 // Failures always reject with a `WireError` (anything else is wrapped as
 // `internal`). `session_locked` and `not_logged_in` are also reported to
@@ -12,50 +13,25 @@
 
 import { invoke } from '@tauri-apps/api/core';
 import type { Request } from './bindings/Request';
-import type { Response } from './bindings/Response';
+import type { Answers } from './bindings/Answers';
 import type { WireError } from './bindings/WireError';
-import type { AppStatus } from './bindings/AppStatus';
-import type { SetupResult } from './bindings/SetupResult';
-import type { SessionInfo } from './bindings/SessionInfo';
-import type { PatientSummary } from './bindings/PatientSummary';
-import type { PatientChart } from './bindings/PatientChart';
 import type { PatientInput } from './bindings/PatientInput';
-import type { RegisterOutcome } from './bindings/RegisterOutcome';
-import type { PatientVersion } from './bindings/PatientVersion';
-import type { UserAccount } from './bindings/UserAccount';
-import type { UserName } from './bindings/UserName';
 import type { Role } from './bindings/Role';
 import type { Settings } from './bindings/Settings';
-import type { ChainReport } from './bindings/ChainReport';
 import type { AuditFilter } from './bindings/AuditFilter';
-import type { AuditRecord } from './bindings/AuditRecord';
-import type { ChartSummary } from './bindings/ChartSummary';
-import type { ChartEntry } from './bindings/ChartEntry';
 import type { EntryInput } from './bindings/EntryInput';
-import type { SaveOutcome } from './bindings/SaveOutcome';
-import type { EntryVersionView } from './bindings/EntryVersionView';
 import type { Section } from './bindings/Section';
-import type { CodeHit } from './bindings/CodeHit';
-import type { ReferenceData } from './bindings/ReferenceData';
-import type { DrugCheck } from './bindings/DrugCheck';
 import type { VitalsInput } from './bindings/VitalsInput';
 import type { LabInput } from './bindings/LabInput';
 import type { ObservationKind } from './bindings/ObservationKind';
-import type { ObservationView } from './bindings/ObservationView';
-import type { TrendSeries } from './bindings/TrendSeries';
-import type { NoteView } from './bindings/NoteView';
-import type { NoteSummary } from './bindings/NoteSummary';
 import type { NoteBody } from './bindings/NoteBody';
-import type { NoteTemplate } from './bindings/NoteTemplate';
-import type { DocumentView } from './bindings/DocumentView';
-import type { DocumentContent } from './bindings/DocumentContent';
-import type { PrintedFile } from './bindings/PrintedFile';
-import type { Disclosure } from './bindings/Disclosure';
-import type { HistoryRef } from './bindings/HistoryRef';
-import type { RecordVersion } from './bindings/RecordVersion';
 
-type Kind = Response['kind'];
-type DataOf<K extends Kind> = Extract<Response, { kind: K }> extends { data: infer D } ? D : undefined;
+/** A command's wire name. */
+export type Cmd = Request['cmd'];
+/** The request of command `C`. */
+export type RequestOf<C extends Cmd> = Extract<Request, { cmd: C }>;
+/** The one answer type command `C` returns (generated from Rust). */
+export type AnswerOf<C extends Cmd> = Answers[C];
 
 type TroubleListener = (err: WireError) => void;
 let troubleListener: TroubleListener | null = null;
@@ -89,29 +65,20 @@ export function isSessionTrouble(err: WireError): boolean {
   return err.code === 'session_locked' || err.code === 'not_logged_in';
 }
 
-async function call<K extends Kind>(request: Request, kind: K): Promise<DataOf<K>> {
-  let res: Response;
+/** Sends one command; resolves to its answer as declared in Rust. */
+export async function call<C extends Cmd>(request: RequestOf<C>): Promise<AnswerOf<C>> {
   try {
-    res = await invoke<Response>('api', { request });
+    return await invoke<AnswerOf<C>>('api', { request });
   } catch (e) {
     const err = toWireError(e);
     if (isSessionTrouble(err) && troubleListener) troubleListener(err);
     throw err;
   }
-  if (!res || res.kind !== kind) {
-    const err: WireError = {
-      code: 'internal',
-      message: `Unexpected answer from the backend (${res ? res.kind : 'nothing'} instead of ${kind})`,
-      fields: [],
-    };
-    throw err;
-  }
-  return ('data' in res ? res.data : undefined) as DataOf<K>;
 }
 
 // --- practice and key -------------------------------------------------------
 
-export const status = (): Promise<AppStatus> => call({ cmd: 'status' }, 'status');
+export const status = () => call({ cmd: 'status' });
 
 export const setupPractice = (args: {
   practice_name: string;
@@ -119,62 +86,62 @@ export const setupPractice = (args: {
   admin_full_name: string;
   admin_password: string;
   passphrase: string | null;
-}): Promise<SetupResult> => call({ cmd: 'setup_practice', ...args }, 'setup');
+}) => call({ cmd: 'setup_practice', ...args });
 
-export const unlockWithPassphrase = (passphrase: string): Promise<AppStatus> =>
-  call({ cmd: 'unlock_with_passphrase', passphrase }, 'status');
+export const unlockWithPassphrase = (passphrase: string) =>
+  call({ cmd: 'unlock_with_passphrase', passphrase });
 
-export const unlockWithRecovery = (code: string, new_passphrase: string | null): Promise<AppStatus> =>
-  call({ cmd: 'unlock_with_recovery', code, new_passphrase }, 'status');
+export const unlockWithRecovery = (code: string, new_passphrase: string | null) =>
+  call({ cmd: 'unlock_with_recovery', code, new_passphrase });
 
 // --- session ------------------------------------------------------------------
 
-export const login = (username: string, password: string): Promise<SessionInfo> =>
-  call({ cmd: 'login', username, password }, 'session');
+export const login = (username: string, password: string) =>
+  call({ cmd: 'login', username, password });
 
-export const logout = (): Promise<undefined> => call({ cmd: 'logout' }, 'done');
+export const logout = () => call({ cmd: 'logout' });
 
-export const lockSession = (): Promise<undefined> => call({ cmd: 'lock_session' }, 'done');
+export const lockSession = () => call({ cmd: 'lock_session' });
 
-export const resumeSession = (password: string): Promise<SessionInfo> =>
-  call({ cmd: 'resume_session', password }, 'session');
+export const resumeSession = (password: string) =>
+  call({ cmd: 'resume_session', password });
 
-export const heartbeat = (): Promise<undefined> => call({ cmd: 'heartbeat' }, 'done');
+export const heartbeat = () => call({ cmd: 'heartbeat' });
 
-export const changeOwnPassword = (current_password: string, new_password: string): Promise<undefined> =>
-  call({ cmd: 'change_own_password', current_password, new_password }, 'done');
+export const changeOwnPassword = (current_password: string, new_password: string) =>
+  call({ cmd: 'change_own_password', current_password, new_password });
 
 // --- patients -----------------------------------------------------------------
 
-export const searchPatients = (query: string, limit = 50): Promise<PatientSummary[]> =>
-  call({ cmd: 'search_patients', query, limit }, 'patients');
+export const searchPatients = (query: string, limit = 50) =>
+  call({ cmd: 'search_patients', query, limit });
 
-export const openPatient = (patient_id: number, from_search: string | null): Promise<PatientChart> =>
-  call({ cmd: 'open_patient', patient_id, from_search }, 'chart');
+export const openPatient = (patient_id: number, from_search: string | null) =>
+  call({ cmd: 'open_patient', patient_id, from_search });
 
-export const checkDuplicates = (patient: PatientInput): Promise<PatientSummary[]> =>
-  call({ cmd: 'check_duplicates', patient }, 'patients');
+export const checkDuplicates = (patient: PatientInput) =>
+  call({ cmd: 'check_duplicates', patient });
 
-export const registerPatient = (patient: PatientInput, acknowledge_duplicates: boolean): Promise<RegisterOutcome> =>
-  call({ cmd: 'register_patient', patient, acknowledge_duplicates }, 'registered');
+export const registerPatient = (patient: PatientInput, acknowledge_duplicates: boolean) =>
+  call({ cmd: 'register_patient', patient, acknowledge_duplicates });
 
 export const updatePatient = (
   patient_id: number,
   expected_version: number,
   patient: PatientInput,
-): Promise<PatientChart> => call({ cmd: 'update_patient', patient_id, expected_version, patient }, 'chart');
+) => call({ cmd: 'update_patient', patient_id, expected_version, patient });
 
-export const patientHistory = (patient_id: number): Promise<PatientVersion[]> =>
-  call({ cmd: 'patient_history', patient_id }, 'history');
+export const patientHistory = (patient_id: number) =>
+  call({ cmd: 'patient_history', patient_id });
 
-export const emergencyAccess = (mrn: string, reason: string): Promise<PatientChart> =>
-  call({ cmd: 'emergency_access', mrn, reason }, 'chart');
+export const emergencyAccess = (mrn: string, reason: string) =>
+  call({ cmd: 'emergency_access', mrn, reason });
 
 // --- users ----------------------------------------------------------------------
 
-export const listUsers = (): Promise<UserAccount[]> => call({ cmd: 'list_users' }, 'users');
+export const listUsers = () => call({ cmd: 'list_users' });
 
-export const listUserNames = (): Promise<UserName[]> => call({ cmd: 'list_user_names' }, 'user_names');
+export const listUserNames = () => call({ cmd: 'list_user_names' });
 
 export const createUser = (args: {
   username: string;
@@ -183,7 +150,7 @@ export const createUser = (args: {
   password: string;
   roles: Role[];
   can_emergency_access: boolean;
-}): Promise<UserAccount> => call({ cmd: 'create_user', ...args }, 'user');
+}) => call({ cmd: 'create_user', ...args });
 
 export const updateUser = (args: {
   user_id: number;
@@ -191,33 +158,33 @@ export const updateUser = (args: {
   credentials: string;
   roles: Role[];
   can_emergency_access: boolean;
-}): Promise<UserAccount> => call({ cmd: 'update_user', ...args }, 'user');
+}) => call({ cmd: 'update_user', ...args });
 
-export const setUserDisabled = (user_id: number, disabled: boolean): Promise<UserAccount> =>
-  call({ cmd: 'set_user_disabled', user_id, disabled }, 'user');
+export const setUserDisabled = (user_id: number, disabled: boolean) =>
+  call({ cmd: 'set_user_disabled', user_id, disabled });
 
-export const resetPassword = (user_id: number, new_password: string): Promise<undefined> =>
-  call({ cmd: 'reset_password', user_id, new_password }, 'done');
+export const resetPassword = (user_id: number, new_password: string) =>
+  call({ cmd: 'reset_password', user_id, new_password });
 
 // --- settings and audit -------------------------------------------------------
 
-export const getSettings = (): Promise<Settings> => call({ cmd: 'get_settings' }, 'settings');
+export const getSettings = () => call({ cmd: 'get_settings' });
 
-export const updateSettings = (settings: Settings): Promise<Settings> =>
-  call({ cmd: 'update_settings', settings }, 'settings');
+export const updateSettings = (settings: Settings) =>
+  call({ cmd: 'update_settings', settings });
 
-export const verifyAudit = (): Promise<ChainReport> => call({ cmd: 'verify_audit' }, 'audit_chain');
+export const verifyAudit = () => call({ cmd: 'verify_audit' });
 
-export const auditReport = (filter: AuditFilter): Promise<AuditRecord[]> =>
-  call({ cmd: 'audit_report', filter }, 'audit');
+export const auditReport = (filter: AuditFilter) =>
+  call({ cmd: 'audit_report', filter });
 
 // --- the clinical chart ---------------------------------------------------------
 
-export const chartSummary = (patient_id: number): Promise<ChartSummary> =>
-  call({ cmd: 'chart_summary', patient_id }, 'chart_summary');
+export const chartSummary = (patient_id: number) =>
+  call({ cmd: 'get_chart_summary', patient_id });
 
-export const listEntries = (patient_id: number, section: Section): Promise<ChartEntry[]> =>
-  call({ cmd: 'list_entries', patient_id, section }, 'entries');
+export const listEntries = (patient_id: number, section: Section) =>
+  call({ cmd: 'list_entries', patient_id, section });
 
 /** Adds (`entry_id` null, version 0) or edits an entry; may answer `needs_override`. */
 export const saveEntry = (args: {
@@ -226,51 +193,55 @@ export const saveEntry = (args: {
   expected_version: number;
   entry: EntryInput;
   override_reason: string | null;
-}): Promise<SaveOutcome> => call({ cmd: 'save_entry', ...args }, 'entry_saved');
+}) => call({ cmd: 'save_entry', ...args });
 
 export const reconcileMedication = (
   entry_id: number,
   expected_version: number,
   still_taking: boolean,
   note = '',
-): Promise<ChartEntry> =>
-  call({ cmd: 'reconcile_medication', entry_id, expected_version, still_taking, note }, 'entry');
+) =>
+  call({ cmd: 'reconcile_medication', entry_id, expected_version, still_taking, note });
 
-export const entryHistory = (entry_id: number): Promise<EntryVersionView[]> =>
-  call({ cmd: 'entry_history', entry_id }, 'entry_history');
+export const entryHistory = (entry_id: number) =>
+  call({ cmd: 'entry_history', entry_id });
 
-// "Entered in error": one request, whose answer depends on the record's type.
-export const markEntryInError = (id: number, expected_version: number, reason: string): Promise<ChartEntry> =>
-  call({ cmd: 'mark_entered_in_error', record: { type: 'entry', id, expected_version }, reason }, 'entry');
+// "Entered in error": one command per kind of record, each with its answer.
+export const markEntryInError = (id: number, expected_version: number, reason: string) =>
+  call({ cmd: 'mark_entry_in_error', entry_id: id, expected_version, reason });
 
-export const markObservationInError = (id: number, reason: string): Promise<ObservationView[]> =>
-  call({ cmd: 'mark_entered_in_error', record: { type: 'observation', id }, reason }, 'observations');
+export const markObservationInError = (id: number, reason: string) =>
+  call({ cmd: 'mark_observation_in_error', observation_id: id, reason });
 
-export const markNoteInError = (id: number, reason: string): Promise<NoteView> =>
-  call({ cmd: 'mark_entered_in_error', record: { type: 'note', id }, reason }, 'note');
+/** Retracts several values of one patient (a vitals set) in one transaction. */
+export const markObservationsInError = (observation_ids: number[], reason: string) =>
+  call({ cmd: 'mark_observations_in_error', observation_ids, reason });
 
-export const markDocumentInError = (id: number, reason: string): Promise<DocumentView[]> =>
-  call({ cmd: 'mark_entered_in_error', record: { type: 'document', id }, reason }, 'documents');
+export const markNoteInError = (id: number, reason: string) =>
+  call({ cmd: 'mark_note_in_error', note_id: id, reason });
 
-export const searchCodes = (query: string, limit = 25): Promise<CodeHit[]> =>
-  call({ cmd: 'search_codes', query, limit }, 'codes');
+export const markDocumentInError = (id: number, reason: string) =>
+  call({ cmd: 'mark_document_in_error', document_id: id, reason });
 
-export const getReferenceData = (): Promise<ReferenceData> => call({ cmd: 'get_reference_data' }, 'reference');
+export const searchCodes = (query: string, limit = 25) =>
+  call({ cmd: 'search_codes', query, limit });
 
-export const checkDrug = (patient_id: number, drug: string): Promise<DrugCheck> =>
-  call({ cmd: 'check_drug', patient_id, drug }, 'drug_check');
+export const getReferenceData = () => call({ cmd: 'get_reference_data' });
 
-export const recordVitals = (patient_id: number, vitals: VitalsInput): Promise<ObservationView[]> =>
-  call({ cmd: 'record_vitals', patient_id, vitals }, 'observations');
+export const checkDrug = (patient_id: number, drug: string) =>
+  call({ cmd: 'check_drug', patient_id, drug });
 
-export const recordLab = (patient_id: number, lab: LabInput, replaces: number | null): Promise<ObservationView[]> =>
-  call({ cmd: 'record_lab', patient_id, lab, replaces }, 'observations');
+export const recordVitals = (patient_id: number, vitals: VitalsInput) =>
+  call({ cmd: 'record_vitals', patient_id, vitals });
 
-export const listObservations = (patient_id: number, kind: ObservationKind): Promise<ObservationView[]> =>
-  call({ cmd: 'list_observations', patient_id, kind }, 'observations');
+export const recordLab = (patient_id: number, lab: LabInput, replaces: number | null) =>
+  call({ cmd: 'record_lab', patient_id, lab, replaces });
 
-export const trend = (patient_id: number, codes: string[], from: string, to: string): Promise<TrendSeries[]> =>
-  call({ cmd: 'trend', patient_id, codes, from, to }, 'trend');
+export const listObservations = (patient_id: number, kind: ObservationKind) =>
+  call({ cmd: 'list_observations', patient_id, kind });
+
+export const trend = (patient_id: number, codes: string[], from: string, to: string) =>
+  call({ cmd: 'trend', patient_id, codes, from, to });
 
 // --- notes and templates ------------------------------------------------------
 
@@ -280,20 +251,20 @@ export const startEncounter = (args: {
   kind: string;
   reason: string;
   template_id: number | null;
-}): Promise<NoteView> => call({ cmd: 'start_encounter', ...args }, 'note');
+}) => call({ cmd: 'start_encounter', ...args });
 
-export const listNotes = (patient_id: number): Promise<NoteSummary[]> => call({ cmd: 'list_notes', patient_id }, 'notes');
+export const listNotes = (patient_id: number) => call({ cmd: 'list_notes', patient_id });
 
-export const getNote = (note_id: number): Promise<NoteView> => call({ cmd: 'get_note', note_id }, 'note');
+export const getNote = (note_id: number) => call({ cmd: 'get_note', note_id });
 
-export const saveNoteDraft = (note_id: number, expected_version: number, body: NoteBody): Promise<NoteView> =>
-  call({ cmd: 'save_note_draft', note_id, expected_version, body }, 'note');
+export const saveNoteDraft = (note_id: number, expected_version: number, body: NoteBody) =>
+  call({ cmd: 'save_note_draft', note_id, expected_version, body });
 
-export const signNote = (note_id: number, expected_version: number, password: string): Promise<NoteView> =>
-  call({ cmd: 'sign_note', note_id, expected_version, password }, 'note');
+export const signNote = (note_id: number, expected_version: number, password: string) =>
+  call({ cmd: 'sign_note', note_id, expected_version, password });
 
-export const addAddendum = (note_id: number, text: string, password: string): Promise<NoteView> =>
-  call({ cmd: 'add_addendum', note_id, text, password }, 'note');
+export const addAddendum = (note_id: number, text: string, password: string) =>
+  call({ cmd: 'add_addendum', note_id, text, password });
 
 /** Corrects a draft note's visit (date, type, reason); `expected_version` is
  *  the note's `encounter_version`. */
@@ -303,9 +274,9 @@ export const updateVisit = (args: {
   date: string;
   kind: string;
   reason: string;
-}): Promise<NoteView> => call({ cmd: 'update_visit', ...args }, 'note');
+}) => call({ cmd: 'update_visit', ...args });
 
-export const listTemplates = (): Promise<NoteTemplate[]> => call({ cmd: 'list_templates' }, 'templates');
+export const listTemplates = () => call({ cmd: 'list_templates' });
 
 export const saveTemplate = (args: {
   template_id: number | null;
@@ -313,7 +284,7 @@ export const saveTemplate = (args: {
   name: string;
   body: NoteBody;
   active: boolean;
-}): Promise<NoteTemplate[]> => call({ cmd: 'save_template', ...args }, 'templates');
+}) => call({ cmd: 'save_template', ...args });
 
 // --- documents, prescriptions, disclosures -------------------------------------
 
@@ -325,13 +296,13 @@ export const attachDocument = (args: {
   category: string;
   doc_date: string;
   description: string;
-}): Promise<DocumentView[]> => call({ cmd: 'attach_document', ...args }, 'documents');
+}) => call({ cmd: 'attach_document', ...args });
 
-export const listDocuments = (patient_id: number): Promise<DocumentView[]> =>
-  call({ cmd: 'list_documents', patient_id }, 'documents');
+export const listDocuments = (patient_id: number) =>
+  call({ cmd: 'list_documents', patient_id });
 
-export const getDocument = (document_id: number): Promise<DocumentContent> =>
-  call({ cmd: 'get_document', document_id }, 'document');
+export const getDocument = (document_id: number) =>
+  call({ cmd: 'get_document', document_id });
 
 /** Corrects a document's category, date or description (not once it is in error). */
 export const updateDocument = (args: {
@@ -340,14 +311,24 @@ export const updateDocument = (args: {
   category: string;
   doc_date: string;
   description: string;
-}): Promise<DocumentView[]> => call({ cmd: 'update_document', ...args }, 'documents');
+}) => call({ cmd: 'update_document', ...args });
 
-/** The replaced states of a visit's or a document's description, oldest first. */
-export const recordHistory = (record: HistoryRef): Promise<RecordVersion[]> =>
-  call({ cmd: 'record_history', record }, 'record_history');
+/** The replaced states of a visit (date, type, reason), oldest first. */
+export const visitHistory = (note_id: number) => call({ cmd: 'visit_history', note_id });
 
-export const printPrescription = (entry_id: number): Promise<PrintedFile> =>
-  call({ cmd: 'print_prescription', entry_id }, 'printed');
+/** The replaced states of a document's description, oldest first. */
+export const documentHistory = (document_id: number) => call({ cmd: 'document_history', document_id });
 
-export const listDisclosures = (patient_id: number): Promise<Disclosure[]> =>
-  call({ cmd: 'list_disclosures', patient_id }, 'disclosures');
+export const printPrescription = (entry_id: number) =>
+  call({ cmd: 'print_prescription', entry_id });
+
+export const listDisclosures = (patient_id: number) =>
+  call({ cmd: 'list_disclosures', patient_id });
+
+// --- background jobs ------------------------------------------------------------
+
+/** Starts an encrypted backup into `folder`; answers at once with the job. */
+export const startBackup = (folder: string) => call({ cmd: 'start_backup', folder });
+
+/** Where a background job stands. */
+export const jobStatus = (job_id: number) => call({ cmd: 'job_status', job_id });

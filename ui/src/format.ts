@@ -9,6 +9,7 @@ import type { Sex } from './bindings/Sex';
 import type { PreferredContact } from './bindings/PreferredContact';
 import type { EntryStatus } from './bindings/EntryStatus';
 import type { LabFlag } from './bindings/LabFlag';
+import { VALUE_SETS, type Option, type ValueSetName } from './bindings/valueSets';
 
 /** Stored phones are digits (with `+` for international): `5035550134` → `(503) 555-0134`. */
 export function formatPhone(phone: string): string {
@@ -89,53 +90,30 @@ export function patientBannerName(p: Patient): string {
   return `${p.family_name.toUpperCase()}, ${given}`;
 }
 
-export const SEX_LABEL: Record<Sex, string> = {
-  female: 'Female',
-  male: 'Male',
-  other: 'Other',
-  unknown: 'Unknown',
-};
-export const SEXES = Object.keys(SEX_LABEL) as Sex[];
+// Labels and lists of the backend's value sets come from the generated
+// `bindings/valueSets.ts`: the UI keeps no copy of any list.
 
-export const CONTACT_LABEL: Record<PreferredContact, string> = {
-  phone: 'Phone call',
-  text: 'Text message',
-  email: 'Email',
-  mail: 'Mail',
-};
-export const CONTACTS = Object.keys(CONTACT_LABEL) as PreferredContact[];
+/** The labels of a value set, by code. */
+function labels<K extends string>(set: ValueSetName): Record<K, string> {
+  return Object.fromEntries(VALUE_SETS[set].map((o) => [o.value, o.label])) as Record<K, string>;
+}
 
-export const ROLE_LABEL: Record<Role, string> = {
-  front_desk: 'Front desk',
-  clinician: 'Clinician',
-  billing: 'Billing',
-  practice_manager: 'Practice manager',
-  administrator: 'Administrator',
-};
-export const ROLES = Object.keys(ROLE_LABEL) as Role[];
+/** A value set's options, in the backend's order. */
+export function optionsOf(set: ValueSetName): Option[] {
+  return VALUE_SETS[set].map((o) => ({ value: o.value, label: o.label }));
+}
 
-// A Record over the union makes the compiler insist on every action.
-export const ACTION_LABEL: Record<AuditAction, string> = {
-  create: 'Create',
-  read: 'Read',
-  update: 'Update',
-  mark_in_error: 'Mark in error',
-  print: 'Print',
-  export: 'Export',
-  query: 'Search',
-  login: 'Login',
-  logout: 'Logout',
-  failed_login: 'Failed login',
-  lock: 'Lock',
-  unlock: 'Unlock',
-  permission_change: 'Permission change',
-  emergency_access: 'Emergency access',
-  setup: 'Set up',
-  backup: 'Backup',
-  verify: 'Verify',
-  settings_change: 'Settings change',
-};
-export const ACTIONS = Object.keys(ACTION_LABEL) as AuditAction[];
+export const SEX_LABEL = labels<Sex>('sex');
+export const SEXES = VALUE_SETS.sex.map((o) => o.value) as Sex[];
+
+export const CONTACT_LABEL = labels<PreferredContact>('preferred_contact');
+export const CONTACTS = VALUE_SETS.preferred_contact.map((o) => o.value) as PreferredContact[];
+
+export const ROLE_LABEL = labels<Role>('role');
+export const ROLES = VALUE_SETS.role.map((o) => o.value) as Role[];
+
+export const ACTION_LABEL = labels<AuditAction>('audit_action');
+export const ACTIONS = VALUE_SETS.audit_action.map((o) => o.value) as AuditAction[];
 
 export function rolesText(roles: Role[]): string {
   return roles.map((r) => ROLE_LABEL[r] ?? r).join(', ');
@@ -148,64 +126,28 @@ export function sexShort(s: Sex): string {
 
 // --- the clinical chart (labels of the backend's values) ---------------------
 
-export const ENTRY_STATUS_LABEL: Record<EntryStatus, string> = {
-  active: 'Active',
-  inactive: 'Inactive',
-  resolved: 'Resolved',
-  stopped: 'Stopped',
-  completed: 'Completed',
-  entered_in_error: 'Entered in error',
-};
+export const ENTRY_STATUS_LABEL = labels<EntryStatus>('entry_status');
 
-export type Option = { value: string; label: string };
-const options = (labels: Record<string, string>): Option[] =>
-  Object.entries(labels).map(([value, label]) => ({ value, label }));
+export type { Option };
 
-export const PROBLEM_STATUSES = options({ active: 'Active', inactive: 'Inactive', resolved: 'Resolved' });
-export const MED_STATUSES = options({ active: 'Active', stopped: 'Stopped' });
-export const ALLERGY_STATUSES = options({ active: 'Active', inactive: 'Inactive' });
+export const PROBLEM_STATUSES = optionsOf('problem_status');
+export const MED_STATUSES = optionsOf('medication_status');
+export const ALLERGY_STATUSES = optionsOf('allergy_status');
 
-export const ALLERGY_CATEGORY_LABEL: Record<string, string> = {
-  drug: 'Drug',
-  drug_class: 'Drug class',
-  food: 'Food',
-  environmental: 'Environmental',
-};
-export const ALLERGY_CATEGORIES = options(ALLERGY_CATEGORY_LABEL);
+export const ALLERGY_CATEGORY_LABEL = labels<string>('allergy_category');
+export const ALLERGY_CATEGORIES = optionsOf('allergy_category');
 
-export const SEVERITY_LABEL: Record<string, string> = {
-  mild: 'Mild',
-  moderate: 'Moderate',
-  severe: 'Severe',
-  unknown: 'Unknown',
-};
-export const SEVERITIES = options(SEVERITY_LABEL);
+export const SEVERITY_LABEL = labels<string>('reaction_severity');
+export const SEVERITIES = optionsOf('reaction_severity');
 
-export const IMMUNIZATION_KIND_LABEL: Record<string, string> = {
-  administered: 'Administered here',
-  historical: 'Historical (reported by patient)',
-  refused: 'Refused',
-};
-export const IMMUNIZATION_KINDS = options(IMMUNIZATION_KIND_LABEL);
+export const IMMUNIZATION_KIND_LABEL = labels<string>('immunization_kind');
+export const IMMUNIZATION_KINDS = optionsOf('immunization_kind');
 
-export const ENCOUNTER_KIND_LABEL: Record<string, string> = {
-  office_visit: 'Office visit',
-  follow_up: 'Follow-up',
-  annual_physical: 'Annual physical',
-  telephone: 'Telephone',
-  acute: 'Acute visit',
-};
-export const ENCOUNTER_KINDS = options(ENCOUNTER_KIND_LABEL);
+export const ENCOUNTER_KIND_LABEL = labels<string>('encounter_kind');
+export const ENCOUNTER_KINDS = optionsOf('encounter_kind');
 
-export const DOC_CATEGORY_LABEL: Record<string, string> = {
-  letter: 'Letter',
-  lab_report: 'Lab report',
-  imaging: 'Imaging',
-  consent: 'Consent',
-  referral: 'Referral',
-  other: 'Other',
-};
-export const DOC_CATEGORIES = options(DOC_CATEGORY_LABEL);
+export const DOC_CATEGORY_LABEL = labels<string>('document_category');
+export const DOC_CATEGORIES = optionsOf('document_category');
 
 /** The short badge of a lab flag (`H`, `L`, `HH`, `LL`), empty when normal. */
 export const LAB_FLAG_BADGE: Record<LabFlag, string> = {

@@ -8,6 +8,8 @@ use chartroom_store::{settings, users, Store};
 
 use crate::protocol::{Settings, UserName};
 use crate::session::{hash_password, verify_password};
+use chartroom_chart::{measurements, prescriptions};
+
 use crate::{validate, Actor, ApiError, Chartroom, FieldErrors, Result};
 
 const IDLE_KEY: &str = "idle_lock_minutes";
@@ -33,7 +35,7 @@ pub(crate) struct UserForm<'a> {
 }
 
 fn validate_form(errs: &mut FieldErrors, f: &UserForm<'_>) -> (String, String) {
-    let full_name = f.full_name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let full_name = validate::clean(f.full_name);
     if full_name.is_empty() {
         errs.add("full_name", "Full name is required");
     } else if full_name.chars().count() > 100 {
@@ -262,7 +264,7 @@ pub(crate) fn change_own_password(
     current: &str,
     new_password: &str,
 ) -> Result<()> {
-    let user_id = actor.user_id.ok_or(ApiError::NotLoggedIn)?;
+    let user_id = actor.user()?;
     let hash = users::password_hash(app.open_mut()?.store.read(), user_id)?;
     let mut errs = FieldErrors::default();
     if !verify_password(current, &hash) {
@@ -289,7 +291,7 @@ pub(crate) fn change_own_password(
 }
 
 pub(crate) fn get_settings(app: &mut Chartroom) -> Result<Settings> {
-    let units = crate::measurements::units(app)?;
+    let units = app.in_ctx(&Actor::system("settings"), |ctx| measurements::units(ctx))?;
     let open = app.open_mut()?;
     let get = |k: &str| -> Result<String> {
         Ok(settings::get(open.store.read(), k)?.unwrap_or_default())
@@ -298,9 +300,9 @@ pub(crate) fn get_settings(app: &mut Chartroom) -> Result<Settings> {
         practice_name: open.practice.name.clone(),
         units: units.as_str().to_string(),
         // Empty: the default folder (`Config::export_dir`).
-        export_dir: get(crate::prescriptions::EXPORT_DIR_KEY)?,
-        practice_address: get(crate::prescriptions::ADDRESS_KEY)?,
-        practice_phone: get(crate::prescriptions::PHONE_KEY)?,
+        export_dir: get(prescriptions::EXPORT_DIR_KEY)?,
+        practice_address: get(prescriptions::ADDRESS_KEY)?,
+        practice_phone: get(prescriptions::PHONE_KEY)?,
         idle_lock_minutes: idle_lock_minutes(&open.store),
     })
 }
@@ -331,7 +333,7 @@ pub(crate) fn update_settings(
             ),
         );
     }
-    if crate::vitals::Units::parse(&s.units).is_none() {
+    if chartroom_chart::vitals::Units::parse(&s.units).is_none() {
         errs.add("units", "Units must be \"us\" or \"metric\"");
     }
     let export_dir = s.export_dir.trim().to_string();
@@ -367,10 +369,10 @@ pub(crate) fn update_settings(
     app.write(|tx, now| {
         settings::rename_practice(tx, &name)?;
         settings::set(tx, IDLE_KEY, &s.idle_lock_minutes.to_string())?;
-        settings::set(tx, crate::measurements::UNITS_KEY, &s.units)?;
-        settings::set(tx, crate::prescriptions::EXPORT_DIR_KEY, &export_dir)?;
-        settings::set(tx, crate::prescriptions::ADDRESS_KEY, &address)?;
-        settings::set(tx, crate::prescriptions::PHONE_KEY, &phone)?;
+        settings::set(tx, measurements::UNITS_KEY, &s.units)?;
+        settings::set(tx, prescriptions::EXPORT_DIR_KEY, &export_dir)?;
+        settings::set(tx, prescriptions::ADDRESS_KEY, &address)?;
+        settings::set(tx, prescriptions::PHONE_KEY, &phone)?;
         audit::append(
             tx,
             now,
@@ -393,7 +395,9 @@ pub(crate) fn update_settings(
         )?;
         Ok(())
     })?;
-    app.open_mut()?.practice.name = name;
+    let open = app.open_mut()?;
+    open.env.practice_name = name.clone();
+    open.practice.name = name;
     get_settings(app)
 }
 

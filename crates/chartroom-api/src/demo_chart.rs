@@ -82,7 +82,7 @@ const LABS: &[(&str, f64, f64)] = &[
 ];
 
 fn body(d: &EntryDetails) -> Result<String> {
-    serde_json::to_string(d).map_err(|e| ApiError::Internal(e.to_string()))
+    serde_json::to_string(d).map_err(|e| ApiError::internal(e.to_string()))
 }
 
 impl Chartroom {
@@ -222,7 +222,7 @@ impl Chartroom {
                     plan: plan.into(),
                     text: String::new(),
                 })
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
+                .map_err(|e| ApiError::internal(e.to_string()))?;
                 let n = notes::insert_note(tx, patient_id, enc, None, NoteKind::Soap, &note_body, now, doc)?;
                 notes::sign(tx, n, 1, now, doc)?;
                 if i >= first_with_vitals && left >= 5 {
@@ -256,12 +256,12 @@ impl Chartroom {
                     left -= 5;
                 }
             }
-            let labs = &crate::reference::get()?.labs;
+            let labs = &chartroom_chart::reference::get()?.labs;
             let mut k = 0usize;
             while left > 0 {
                 let (code, lo, hi) = LABS[k % LABS.len()];
                 let Some(test) = labs.get(code) else {
-                    return Err(ApiError::Internal(format!("demo lab {code} missing from the catalogue")));
+                    return Err(ApiError::internal(format!("demo lab {code} missing from the catalogue")));
                 };
                 let value = ((rng.gen_range(lo..hi)) * 10f64.powi(test.decimals as i32)).round()
                     / 10f64.powi(test.decimals as i32);

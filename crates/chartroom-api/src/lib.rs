@@ -1,45 +1,41 @@
 //! Chartroom's one API. The desktop shell, the `chartroom` CLI and the tests
-//! all drive the practice through [`Chartroom::handle`], which takes a
-//! [`Request`] and returns a [`Response`] or an [`ApiError`].
+//! all drive the practice through [`Chartroom::run`] (typed: a command in,
+//! its one answer out) or [`Chartroom::handle`] (a wire [`Request`] in, its
+//! answer as JSON out), failing with an [`ApiError`].
 //!
-//! A request goes: guard ([`permissions::required`]: session, idle lock,
-//! permission) -> handler (validation, then one store transaction that
-//! writes the change and its audit record together) -> response DTO.
+//! A request goes: guard (the command's declared [`Guard`]: session, idle
+//! lock, permission, emergency scope by the command's subject) -> handler
+//! (validation, then one store transaction that writes the change and its
+//! audit record together) -> the answer.
 //!
-//! Modules: [`protocol`] (the request and response types, exported to
-//! TypeScript), [`permissions`] (roles and guards), [`clock`] (the injected
-//! time), [`validate`] (form rules), [`practice`] (set-up, unlocking, backup,
-//! restore), [`demo`] (a synthetic practice), [`vitals`] (units and
-//! plausibility of vital signs). Session, patient, administration and
-//! clinical handlers (`chart`, `measurements`, `notes`, `documents`,
-//! `prescriptions`) live in private modules; `reference` loads the offline
-//! code sets and drug knowledge once.
+//! This crate composes: [`registry`] lists every command once;
+//! [`commands`] declares the practice's own commands; session, practice
+//! set-up and unlocking ([`practice`]), backup and restore, dispatch and the
+//! wire errors live here. Patients and administration still live here
+//! (`patients`, `admin`) until they get crates of their own; the clinical
+//! chart is `chartroom-chart`, and what every area shares is
+//! `chartroom-core`. [`demo`] and [`demo_chart`] make a synthetic practice.
 
 #![forbid(unsafe_code)]
 
 mod admin;
-mod chart;
-pub mod clock;
+pub mod commands;
 pub mod demo;
 pub mod demo_chart;
-mod documents;
 mod error;
-mod measurements;
-mod notes;
+pub mod jobs;
 mod patients;
 pub mod permissions;
 pub mod practice;
-mod prescriptions;
 pub mod protocol;
-mod protocol_chart;
-mod reference;
+pub mod registry;
 mod session;
 pub mod validate;
-pub mod vitals;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use chartroom_core::{Ctx, Env, Subject};
 use chartroom_keys::{DbKey, KdfParams, KeyFile, KeyStore};
 use chartroom_store::audit::{self, AuditEvent};
 use chartroom_store::model::{AuditAction, DataCategory};
@@ -47,13 +43,13 @@ use chartroom_store::settings::Practice;
 use chartroom_store::Store;
 use chrono::{DateTime, Utc};
 
-pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::{ApiError, ErrorCode, FieldError, FieldErrors, WireError};
-pub use permissions::Permission;
-pub use protocol::{Request, Response};
+pub use chartroom_chart::{reference, vitals};
+pub use chartroom_core::{clock, Actor, Error, FieldError, FieldErrors, Secret};
+pub use chartroom_core::{Clock, FixedClock, Guard, Permission, SystemClock};
+pub use error::{ApiError, ErrorCode, WireError};
+pub use registry::{CommandName, Request, Routed};
 
-use permissions::Guard;
-use protocol::{AppStatus, KeyringStatus, Phase, RecordRef};
+use protocol::{AppStatus, KeyringStatus, Phase};
 use session::Session;
 
 /// Result alias for API calls.
@@ -92,47 +88,9 @@ pub(crate) struct Open {
     pub key: DbKey,
     pub key_file: KeyFile,
     pub practice: Practice,
+    /// What area commands may know of the workstation.
+    pub env: Env,
     pub session: Option<Session>,
-}
-
-/// Who is acting, for audit records.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Actor {
-    pub user_id: Option<i64>,
-    pub username: String,
-    /// Acting under emergency access.
-    pub emergency: bool,
-}
-
-impl Actor {
-    pub fn system(name: &str) -> Actor {
-        Actor {
-            user_id: None,
-            username: name.to_string(),
-            emergency: false,
-        }
-    }
-
-    /// An audit event by this actor.
-    pub fn event(
-        &self,
-        action: AuditAction,
-        category: DataCategory,
-        patient_id: Option<i64>,
-        record_id: impl Into<String>,
-        detail: impl Into<String>,
-    ) -> AuditEvent {
-        AuditEvent {
-            user_id: self.user_id,
-            username: self.username.clone(),
-            patient_id,
-            action: Some(action),
-            category: Some(category),
-            record_id: record_id.into(),
-            detail: detail.into(),
-            emergency: self.emergency,
-        }
-    }
 }
 
 /// One practice, as one workstation sees it.
@@ -144,6 +102,8 @@ pub struct Chartroom {
     key_file: Option<KeyFile>,
     /// Why the database is not open, when it is not.
     problem: Option<ApiError>,
+    /// Background jobs (backups) of this run of the app.
+    jobs: jobs::Jobs,
 }
 
 impl Chartroom {
@@ -156,6 +116,7 @@ impl Chartroom {
             open: None,
             key_file: None,
             problem: None,
+            jobs: jobs::Jobs::default(),
         };
         app.problem = practice::auto_open(&mut app).err();
         app
@@ -171,399 +132,76 @@ impl Chartroom {
         &self.clock
     }
 
-    /// Handles one request: checks the guard, then runs the command.
-    pub fn handle(&mut self, req: Request) -> Result<Response> {
-        let guard = permissions::required(&req);
-        let actor = match guard {
+    /// Guards and runs one command, typed: the CLI and the tests call this.
+    pub fn run<C: Routed>(&mut self, cmd: C) -> Result<C::Answer> {
+        let actor = match C::GUARD {
             Guard::Public => Actor::default(),
-            _ => {
-                let patient = match permissions::subject_of(&req) {
-                    // An unknown record is reported by its handler, after the guard.
-                    Some(subject) => self.patient_of(subject).unwrap_or(None),
-                    None => None,
-                };
+            guard => {
+                // An unknown record is reported by its handler, after the guard.
+                let patient = self.patient_of(cmd.subject()).unwrap_or(None);
                 self.authorize(guard, patient)?
             }
         };
-        use Request as R;
-        match req {
-            R::Status => Ok(Response::Status(self.status())),
-            R::SetupPractice {
-                practice_name,
-                admin_username,
-                admin_full_name,
-                admin_password,
-                passphrase,
-            } => practice::setup(
-                self,
-                &practice_name,
-                &admin_username,
-                &admin_full_name,
-                &admin_password,
-                passphrase.as_deref(),
-            )
-            .map(Response::Setup),
-            R::UnlockWithPassphrase { passphrase } => {
-                practice::unlock_with_passphrase(self, &passphrase)?;
-                Ok(Response::Status(self.status()))
-            }
-            R::UnlockWithRecovery {
-                code,
-                new_passphrase,
-            } => {
-                practice::unlock_with_recovery(self, &code, new_passphrase.as_deref())?;
-                Ok(Response::Status(self.status()))
-            }
-            R::Login { username, password } => {
-                session::login(self, &username, &password).map(Response::Session)
-            }
-            R::Logout => session::logout(self, &actor).map(|_| Response::Done),
-            R::LockSession => session::lock(self, &actor).map(|_| Response::Done),
-            R::ResumeSession { password } => {
-                session::resume(self, &actor, &password).map(Response::Session)
-            }
-            R::Heartbeat => Ok(Response::Done),
-            R::ChangeOwnPassword {
-                current_password,
-                new_password,
-            } => admin::change_own_password(self, &actor, &current_password, &new_password)
-                .map(|_| Response::Done),
-            R::SearchPatients { query, limit } => {
-                patients::search(self, &query, limit).map(Response::Patients)
-            }
-            R::OpenPatient {
-                patient_id,
-                from_search,
-            } => patients::open(self, &actor, patient_id, from_search.as_deref())
-                .map(Response::Chart),
-            R::CheckDuplicates { patient } => {
-                patients::check_duplicates(self, &actor, &patient).map(Response::Patients)
-            }
-            R::RegisterPatient {
-                patient,
-                acknowledge_duplicates,
-            } => patients::register(self, &actor, &patient, acknowledge_duplicates)
-                .map(Response::Registered),
-            R::UpdatePatient {
-                patient_id,
-                expected_version,
-                patient,
-            } => patients::update(self, &actor, patient_id, expected_version, &patient)
-                .map(Response::Chart),
-            R::PatientHistory { patient_id } => {
-                patients::history(self, &actor, patient_id).map(Response::History)
-            }
-            R::EmergencyAccess { mrn, reason } => {
-                patients::emergency_access(self, &actor, &mrn, &reason).map(Response::Chart)
-            }
-            R::ListUsers => admin::list_users(self).map(Response::Users),
-            R::ListUserNames => admin::list_user_names(self).map(Response::UserNames),
-            R::CreateUser {
-                username,
-                full_name,
-                credentials,
-                password,
-                roles,
-                can_emergency_access,
-            } => admin::create_user(
-                self,
-                &actor,
-                &admin::UserForm {
-                    username: &username,
-                    full_name: &full_name,
-                    credentials: &credentials,
-                    roles: &roles,
-                    can_emergency_access,
-                },
-                &password,
-            )
-            .map(Response::User),
-            R::UpdateUser {
-                user_id,
-                full_name,
-                credentials,
-                roles,
-                can_emergency_access,
-            } => admin::update_user(
-                self,
-                &actor,
-                user_id,
-                &admin::UserForm {
-                    username: "",
-                    full_name: &full_name,
-                    credentials: &credentials,
-                    roles: &roles,
-                    can_emergency_access,
-                },
-            )
-            .map(Response::User),
-            R::SetUserDisabled { user_id, disabled } => {
-                admin::set_disabled(self, &actor, user_id, disabled).map(Response::User)
-            }
-            R::ResetPassword {
-                user_id,
-                new_password,
-            } => {
-                admin::reset_password(self, &actor, user_id, &new_password).map(|_| Response::Done)
-            }
-            R::GetSettings => admin::get_settings(self).map(Response::Settings),
-            R::UpdateSettings { settings } => {
-                admin::update_settings(self, &actor, &settings).map(Response::Settings)
-            }
-            R::VerifyAudit => admin::verify_audit(self, &actor).map(Response::AuditChain),
-            R::AuditReport { filter } => {
-                admin::audit_report(self, &actor, &filter).map(Response::Audit)
-            }
-            R::ChartSummary { patient_id } => {
-                chart::summary(self, &actor, patient_id).map(Response::ChartSummary)
-            }
-            R::ListEntries {
-                patient_id,
-                section,
-            } => chart::list(self, &actor, patient_id, section).map(Response::Entries),
-            R::SaveEntry {
-                patient_id,
-                entry_id,
-                expected_version,
-                entry,
-                override_reason,
-            } => chart::save(
-                self,
-                &actor,
-                patient_id,
-                entry_id,
-                expected_version,
-                &entry,
-                override_reason.as_deref(),
-            )
-            .map(Response::EntrySaved),
-            R::ReconcileMedication {
-                entry_id,
-                expected_version,
-                still_taking,
-                note,
-            } => chart::reconcile(
-                self,
-                &actor,
-                entry_id,
-                expected_version,
-                still_taking,
-                &note,
-            )
-            .map(Response::Entry),
-            R::EntryHistory { entry_id } => {
-                chart::history(self, &actor, entry_id).map(Response::EntryHistory)
-            }
-            R::MarkEnteredInError { record, reason } => {
-                let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
-                if reason.is_empty() {
-                    return Err(ApiError::field(
-                        "reason",
-                        "Say why this is entered in error",
-                    ));
-                }
-                match record {
-                    RecordRef::Entry {
-                        id,
-                        expected_version,
-                    } => chart::mark_in_error(self, &actor, id, expected_version, &reason)
-                        .map(Response::Entry),
-                    RecordRef::Observation { id } => {
-                        measurements::mark_in_error(self, &actor, id, &reason)
-                            .map(|o| Response::Observations(vec![o]))
-                    }
-                    RecordRef::Note { id } => {
-                        notes::mark_in_error(self, &actor, id, &reason).map(Response::Note)
-                    }
-                    RecordRef::Document { id } => {
-                        documents::mark_in_error(self, &actor, id, &reason)
-                            .map(|d| Response::Documents(vec![d]))
-                    }
-                }
-            }
-            R::SearchCodes { query, limit } => Ok(Response::Codes(
-                reference::get()?
-                    .icd10
-                    .search(&query, limit.clamp(1, 100) as usize),
-            )),
-            R::GetReferenceData => {
-                let units = measurements::units(self)?;
-                let r = reference::get()?;
-                Ok(Response::Reference(protocol::ReferenceData {
-                    vaccines: r.vaccines.all().to_vec(),
-                    labs: r.labs.all().to_vec(),
-                    drugs: r.drugs.names(),
-                    vitals: vitals::defs(units),
-                    units: units.as_str().to_string(),
-                }))
-            }
-            R::CheckDrug { patient_id, drug } => {
-                chart::check_drug(self, &actor, patient_id, &drug).map(Response::DrugCheck)
-            }
-            R::RecordVitals { patient_id, vitals } => {
-                measurements::record_vitals(self, &actor, patient_id, &vitals)
-                    .map(Response::Observations)
-            }
-            R::RecordLab {
-                patient_id,
-                lab,
-                replaces,
-            } => measurements::record_lab(self, &actor, patient_id, &lab, replaces)
-                .map(|o| Response::Observations(vec![o])),
-            R::ListObservations { patient_id, kind } => {
-                measurements::list(self, &actor, patient_id, kind).map(Response::Observations)
-            }
-            R::Trend {
-                patient_id,
-                codes,
-                from,
-                to,
-            } => measurements::trend(self, &actor, patient_id, &codes, &from, &to)
-                .map(Response::Trend),
-            R::StartEncounter {
-                patient_id,
-                date,
-                kind,
-                reason,
-                template_id,
-            } => {
-                notes::start_encounter(self, &actor, patient_id, &date, &kind, &reason, template_id)
-                    .map(Response::Note)
-            }
-            R::ListNotes { patient_id } => {
-                notes::list(self, &actor, patient_id).map(Response::Notes)
-            }
-            R::GetNote { note_id } => notes::get(self, &actor, note_id).map(Response::Note),
-            R::SaveNoteDraft {
-                note_id,
-                expected_version,
-                body,
-            } => notes::save_draft(self, &actor, note_id, expected_version, &body)
-                .map(Response::Note),
-            R::SignNote {
-                note_id,
-                expected_version,
-                password,
-            } => {
-                notes::sign(self, &actor, note_id, expected_version, &password).map(Response::Note)
-            }
-            R::AddAddendum {
-                note_id,
-                text,
-                password,
-            } => notes::addendum(self, &actor, note_id, &text, &password).map(Response::Note),
-            R::ListTemplates => notes::templates(self).map(Response::Templates),
-            R::SaveTemplate {
-                template_id,
-                expected_version,
-                name,
-                body,
-                active,
-            } => notes::save_template(
-                self,
-                &actor,
-                template_id,
-                expected_version,
-                &name,
-                &body,
-                active,
-            )
-            .map(Response::Templates),
-            R::AttachDocument {
-                patient_id,
-                file_name,
-                mime: _,
-                data_base64,
-                category,
-                doc_date,
-                description,
-            } => documents::attach(
-                self,
-                &actor,
-                patient_id,
-                &documents::AttachForm {
-                    file_name: &file_name,
-                    data_base64: &data_base64,
-                    category: &category,
-                    doc_date: &doc_date,
-                    description: &description,
-                },
-            )
-            .map(|d| Response::Documents(vec![d])),
-            R::ListDocuments { patient_id } => {
-                documents::list(self, &actor, patient_id).map(Response::Documents)
-            }
-            R::GetDocument { document_id } => {
-                documents::get(self, &actor, document_id).map(Response::Document)
-            }
-            R::PrintPrescription { entry_id } => {
-                prescriptions::print(self, &actor, entry_id).map(Response::Printed)
-            }
-            R::UpdateVisit {
-                note_id,
-                expected_version,
-                date,
-                kind,
-                reason,
-            } => notes::update_visit(
-                self,
-                &actor,
-                note_id,
-                expected_version,
-                (&date, &kind, &reason),
-            )
-            .map(Response::Note),
-            R::UpdateDocument {
-                document_id,
-                expected_version,
-                category,
-                doc_date,
-                description,
-            } => documents::update(
-                self,
-                &actor,
-                document_id,
-                expected_version,
-                (&category, &doc_date, &description),
-            )
-            .map(|d| Response::Documents(vec![d])),
-            R::RecordHistory { record } => {
-                let rows = match record {
-                    protocol::HistoryRef::Visit { note_id } => {
-                        notes::visit_history(self, &actor, note_id)?
-                    }
-                    protocol::HistoryRef::Document { id } => documents::history(self, &actor, id)?,
-                };
-                Ok(Response::RecordHistory(
-                    rows.into_iter()
-                        .map(|h| protocol::RecordVersion {
-                            version: h.version,
-                            fields: h
-                                .fields
-                                .into_iter()
-                                .map(|(field, value)| protocol::FieldValue { field, value })
-                                .collect(),
-                            replaced_at: h.replaced_at.to_rfc3339(),
-                            replaced_by: h.replaced_by_name,
-                        })
-                        .collect(),
-                ))
-            }
-            R::ListDisclosures { patient_id } => {
-                chart::disclosures(self, &actor, patient_id).map(Response::Disclosures)
-            }
-        }
+        cmd.route(self, &actor)
+    }
+
+    /// Handles one request from the wire: guards and runs it, and answers
+    /// with its result as JSON (the desktop shell calls this).
+    pub fn handle(&mut self, req: Request) -> Result<serde_json::Value> {
+        req.dispatch(self)
+    }
+
+    /// Runs an area's handler in a context for `actor`.
+    pub(crate) fn in_ctx<T>(
+        &mut self,
+        actor: &Actor,
+        f: impl FnOnce(&mut Ctx<'_>) -> chartroom_core::Result<T>,
+    ) -> Result<T> {
+        let clock = self.clock.clone();
+        let open = self.open_mut()?;
+        let mut ctx = Ctx::new(&mut open.store, &*clock, actor, &open.env);
+        Ok(f(&mut ctx)?)
+    }
+
+    /// Starts an encrypted backup into `folder` on a thread of its own.
+    pub(crate) fn start_backup(&mut self, actor: &Actor, folder: &str) -> Result<jobs::JobView> {
+        let folder = jobs::backup_folder(folder)?;
+        let stamp = self.clock.now().format("%Y-%m-%d-%H%M%SZ").to_string();
+        let out = folder.join(jobs::backup_file_name(&stamp));
+        let db_path = self.cfg.db_path();
+        let data_dir = self.cfg.data_dir.clone();
+        let clock = self.clock.clone();
+        let open = self.open_mut()?;
+        let job = jobs::BackupJob {
+            db_path,
+            data_dir,
+            key: open.key.clone(),
+            key_file: open.key_file.clone(),
+            out,
+            actor: actor.clone(),
+            clock,
+        };
+        jobs::start_backup(&mut self.jobs, job)
+    }
+
+    /// A background job's state.
+    pub(crate) fn job(&self, id: u64) -> Result<jobs::JobView> {
+        self.jobs
+            .view(id)
+            .ok_or_else(|| ApiError::field("job_id", "There is no such job"))
     }
 
     /// The patient a request's subject belongs to (for emergency scoping).
-    fn patient_of(&mut self, subject: permissions::Subject) -> Result<Option<i64>> {
-        use permissions::Subject as S;
+    fn patient_of(&mut self, subject: Subject) -> Result<Option<i64>> {
+        use Subject as S;
         let Some(open) = self.open.as_ref() else {
             return Ok(None);
         };
         let conn = open.store.read();
         Ok(Some(match subject {
+            S::None => return Ok(None),
             S::Patient(id) => id,
+            S::Observation(id) => chartroom_store::observations::get(conn, id)?.patient_id,
             S::Entry(id) => chartroom_store::chart::get_entry(conn, id)?.patient_id,
             S::Note(id) => chartroom_store::notes::get_note(conn, id)?.patient_id,
             S::Document(id) => chartroom_store::documents::get(conn, id)?.patient_id,
@@ -586,7 +224,7 @@ impl Chartroom {
         }
         self.open
             .as_mut()
-            .ok_or_else(|| ApiError::Internal("database not open".into()))
+            .ok_or_else(|| ApiError::internal("database not open"))
     }
 
     /// Runs `f` in a store transaction and commits on `Ok`.
@@ -679,7 +317,7 @@ impl Chartroom {
         let now = self.clock.now();
         let open = self.open_mut()?;
         let Some(s) = open.session.as_mut() else {
-            return Err(ApiError::NotLoggedIn);
+            return Err(Error::NotLoggedIn.into());
         };
         // Lock a session that has been idle too long, and say so in the log.
         if !s.locked && (now - s.last_activity).num_seconds() >= idle as i64 {
@@ -705,13 +343,14 @@ impl Chartroom {
         let mut actor = s.actor(false);
         match guard {
             Guard::Public | Guard::AnySession => return Ok(actor),
-            _ if s.locked => return Err(ApiError::SessionLocked),
+            _ if s.locked => return Err(Error::SessionLocked.into()),
             Guard::Active => {}
             Guard::EmergencyAuthorised => {
                 if !s.user.can_emergency_access {
-                    return Err(ApiError::PermissionDenied(
+                    return Err(Error::PermissionDenied(
                         "this account is not authorised for emergency access".into(),
-                    ));
+                    )
+                    .into());
                 }
             }
             Guard::Needs(p) => {
@@ -721,9 +360,10 @@ impl Chartroom {
                             && patient.is_some()
                             && s.emergency.as_ref().map(|e| e.patient_id) == patient;
                     if !emergency_ok {
-                        return Err(ApiError::PermissionDenied(format!(
+                        return Err(Error::PermissionDenied(format!(
                             "it needs the {p:?} permission"
-                        )));
+                        ))
+                        .into());
                     }
                     actor.emergency = true;
                 }

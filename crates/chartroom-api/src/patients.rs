@@ -1,37 +1,15 @@
 //! Patient commands: search, open (audited), register with a duplicate
 //! check, edit with conflict detection, history, emergency access.
 
+use chartroom_core::age::age;
 use chartroom_store::audit;
 use chartroom_store::model::{AuditAction, DataCategory, Patient, PatientSummary};
 use chartroom_store::{patients as store, users};
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Duration, NaiveDate};
 
 use crate::protocol::{PatientChart, PatientInput, PatientVersion, RegisterOutcome};
 use crate::session::Emergency;
 use crate::{validate, Actor, ApiError, Chartroom, Result};
-
-/// Age in whole years, and as the banner shows it ("42 y", "18 mo", "12 d").
-pub fn age(birth: NaiveDate, today: NaiveDate) -> (i64, String) {
-    let mut years = i64::from(today.year() - birth.year());
-    if (today.month(), today.day()) < (birth.month(), birth.day()) {
-        years -= 1;
-    }
-    let text = if years >= 2 {
-        format!("{years} y")
-    } else {
-        let mut months = i64::from(today.year() - birth.year()) * 12 + i64::from(today.month())
-            - i64::from(birth.month());
-        if today.day() < birth.day() {
-            months -= 1;
-        }
-        if months >= 1 {
-            format!("{months} mo")
-        } else {
-            format!("{} d", (today - birth).num_days())
-        }
-    };
-    (years.max(0), text)
-}
 
 fn chart(app: &Chartroom, patient: Patient) -> PatientChart {
     let (age_years, age_text) = age(patient.fields.birth_date, app.clock.today());
@@ -157,7 +135,7 @@ pub(crate) fn register(
                 return Ok(Err(candidates));
             }
         }
-        let user = actor.user_id.ok_or(ApiError::NotLoggedIn)?;
+        let user = actor.user()?;
         let p = store::insert(tx, &fields, user, now)?;
         let detail = if acknowledge_duplicates {
             "registered (possible duplicates acknowledged)"
@@ -195,7 +173,7 @@ pub(crate) fn update(
 ) -> Result<PatientChart> {
     let fields = validate::patient(input, app.clock.today())?;
     let p = app.write(|tx, now| {
-        let user = actor.user_id.ok_or(ApiError::NotLoggedIn)?;
+        let user = actor.user()?;
         let old = store::get(tx, patient_id)?;
         let p = store::update(tx, patient_id, expected_version, &fields, user, now)?;
         let changed = changed_fields(&old, &p);

@@ -23,6 +23,8 @@ use chartroom_store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::SetupResult;
+use chartroom_core::Env;
+
 use crate::{admin, validate, Actor, ApiError, Chartroom, Config, FieldErrors, Open, Result};
 
 /// Opens the practice at start-up when the keyring holds its key.
@@ -64,11 +66,16 @@ fn open_with_key(app: &mut Chartroom, key: DbKey, kf: KeyFile) -> Result<()> {
     let practice = settings::practice(store.read())?
         .ok_or_else(|| ApiError::BadState("the database has no practice record".into()))?;
     app.key_file = Some(kf.clone());
+    let env = Env {
+        practice_name: practice.name.clone(),
+        default_export_dir: app.cfg.export_dir.clone(),
+    };
     app.open = Some(Open {
         store,
         key,
         key_file: kf,
         practice,
+        env,
         session: None,
     });
     app.problem = None;
@@ -312,47 +319,12 @@ impl Chartroom {
         Ok(report)
     }
 
-    /// Writes an encrypted backup of a consistent snapshot to `out`. The
-    /// snapshot is itself a SQLCipher file (same key) in the data folder and
-    /// is removed afterwards; the backup carries the wrapped key file so it
-    /// restores on a new machine with the recovery code.
+    /// Writes an encrypted backup of a consistent snapshot to `out` (the
+    /// CLI; the window runs it as a background job, [`crate::jobs`]).
     pub fn backup(&mut self, out: &Path, who: &str, progress: &mut dyn FnMut(u64)) -> Result<u64> {
-        if out.exists() {
-            return Err(ApiError::BadState(format!(
-                "{} already exists; choose a new file name",
-                out.display()
-            )));
-        }
         let dir = self.cfg.data_dir.clone();
         let open = self.open_mut()?;
-        let snap = dir.join(format!(".backup-snapshot-{}.db", random_id()));
-        open.store.snapshot_to(&snap, open.key.as_bytes())?;
-        let partial = out.with_extension("partial");
-        let result = (|| -> Result<u64> {
-            let input = BufReader::new(File::open(&snap).map_err(|source| StoreError::Io {
-                path: snap.clone(),
-                source,
-            })?);
-            let file = chartroom_store::create_private_file(&partial)?;
-            let mut w = BufWriter::new(file);
-            let n = write_backup(input, &mut w, &open.key, &open.key_file, progress)?;
-            let file = w.into_inner().map_err(|e| StoreError::Io {
-                path: partial.clone(),
-                source: e.into_error(),
-            })?;
-            file.sync_all().map_err(|source| StoreError::Io {
-                path: partial.clone(),
-                source,
-            })?;
-            std::fs::rename(&partial, out).map_err(|source| StoreError::Io {
-                path: out.to_path_buf(),
-                source,
-            })?;
-            Ok(n)
-        })();
-        let _ = std::fs::remove_file(&snap);
-        let _ = std::fs::remove_file(&partial);
-        let n = result?;
+        let n = write_backup_file(&open.store, &dir, &open.key, &open.key_file, out, progress)?;
         self.audit(Actor::system(who).event(
             AuditAction::Backup,
             DataCategory::Administration,
@@ -362,6 +334,55 @@ impl Chartroom {
         ))?;
         Ok(n)
     }
+}
+
+/// Writes an encrypted backup of a consistent snapshot of `store` to `out`.
+/// The snapshot is itself a SQLCipher file (same key) in the data folder and
+/// is removed afterwards; the backup carries the wrapped key file so it
+/// restores on a new machine with the recovery code. `out` appears only
+/// when complete (written as `.partial`, synced, renamed).
+pub(crate) fn write_backup_file(
+    store: &Store,
+    data_dir: &Path,
+    key: &DbKey,
+    key_file: &KeyFile,
+    out: &Path,
+    progress: &mut dyn FnMut(u64),
+) -> Result<u64> {
+    if out.exists() {
+        return Err(ApiError::BadState(format!(
+            "{} already exists; choose a new file name",
+            out.display()
+        )));
+    }
+    let snap = data_dir.join(format!(".backup-snapshot-{}.db", random_id()));
+    store.snapshot_to(&snap, key.as_bytes())?;
+    let partial = out.with_extension("partial");
+    let result = (|| -> Result<u64> {
+        let input = BufReader::new(File::open(&snap).map_err(|source| StoreError::Io {
+            path: snap.clone(),
+            source,
+        })?);
+        let file = chartroom_store::create_private_file(&partial)?;
+        let mut w = BufWriter::new(file);
+        let n = write_backup(input, &mut w, key, key_file, progress)?;
+        let file = w.into_inner().map_err(|e| StoreError::Io {
+            path: partial.clone(),
+            source: e.into_error(),
+        })?;
+        file.sync_all().map_err(|source| StoreError::Io {
+            path: partial.clone(),
+            source,
+        })?;
+        std::fs::rename(&partial, out).map_err(|source| StoreError::Io {
+            path: out.to_path_buf(),
+            source,
+        })?;
+        Ok(n)
+    })();
+    let _ = std::fs::remove_file(&snap);
+    let _ = std::fs::remove_file(&partial);
+    result
 }
 
 /// How a restore unlocks the backup's key.

@@ -4,23 +4,17 @@
 //! the account for fifteen minutes. A locked session keeps its place (the UI
 //! keeps its unsaved forms); only the password, or logging out, ends it.
 
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
-use argon2::Argon2;
-use chartroom_store::audit;
+use chartroom_core::password::{check_password, Outcome};
+use chartroom_core::Error;
 use chartroom_store::model::{AuditAction, DataCategory, UserAccount};
 use chartroom_store::users;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::permissions::{permissions_of, Permission};
 use crate::protocol::SessionInfo;
-use crate::{Actor, ApiError, Chartroom, Result};
+use crate::{Actor, Chartroom, Result};
 
-/// Consecutive failures that lock an account.
-pub const MAX_FAILED_LOGINS: i64 = 5;
-/// How long a locked account stays locked.
-pub const LOCKOUT_MINUTES: i64 = 15;
+pub use chartroom_core::password::{hash_password, verify_password};
 
 /// Emergency access to one patient.
 #[derive(Debug, Clone)]
@@ -60,110 +54,12 @@ impl Session {
     }
 }
 
-/// Hashes a password with Argon2id and a random salt.
-pub fn hash_password(password: &str) -> Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| ApiError::Internal(format!("password hashing failed: {e}")))
-}
-
-/// Whether `password` matches `hash`.
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    match PasswordHash::new(hash) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => false,
-    }
-}
-
-enum Outcome {
-    Ok(UserAccount),
-    Fail(ApiError),
-}
-
-/// Checks a password for `user`, recording the failure or clearing past
-/// failures, and auditing either way. Commits even when the check fails.
-fn check_password(
-    app: &mut Chartroom,
-    user: &UserAccount,
-    hash: &str,
-    password: &str,
-    what: &str,
-) -> Result<Outcome> {
-    let now = app.clock.now();
-    if let Some(until) = user.locked_until {
-        if until > now {
-            let actor = Actor {
-                user_id: Some(user.id),
-                username: user.username.clone(),
-                emergency: false,
-            };
-            app.audit(actor.event(
-                AuditAction::FailedLogin,
-                DataCategory::Security,
-                None,
-                format!("user/{}", user.id),
-                format!("{what}: account locked"),
-            ))?;
-            return Ok(Outcome::Fail(ApiError::AccountLocked {
-                until: until.format("%H:%M UTC").to_string(),
-            }));
-        }
-    }
-    let ok = verify_password(password, hash);
-    let actor = Actor {
-        user_id: Some(user.id),
-        username: user.username.clone(),
-        emergency: false,
-    };
-    let what = what.to_string();
-    let user_id = user.id;
-    app.write(|tx, now| {
-        if ok {
-            users::clear_failures(tx, user_id)?;
-            return Ok(Outcome::Ok(users::get(tx, user_id)?));
-        }
-        let count = users::record_failure(tx, user_id, None)?;
-        let locked = count >= MAX_FAILED_LOGINS;
-        let detail = if locked {
-            let until = now + Duration::minutes(LOCKOUT_MINUTES);
-            users::record_failure(tx, user_id, Some(until))?;
-            format!("{what}: wrong password; account locked")
-        } else {
-            format!("{what}: wrong password ({count} of {MAX_FAILED_LOGINS})")
-        };
-        audit::append(
-            tx,
-            now,
-            &actor.event(
-                AuditAction::FailedLogin,
-                DataCategory::Security,
-                None,
-                format!("user/{user_id}"),
-                detail,
-            ),
-        )?;
-        Ok(Outcome::Fail(if locked {
-            ApiError::AccountLocked {
-                until: (now + Duration::minutes(LOCKOUT_MINUTES))
-                    .format("%H:%M UTC")
-                    .to_string(),
-            }
-        } else {
-            ApiError::WrongPassword
-        }))
-    })
-}
-
 /// Logs a user in.
 pub(crate) fn login(app: &mut Chartroom, username: &str, password: &str) -> Result<SessionInfo> {
     let open = app.open_mut()?;
     if let Some(s) = &open.session {
         if s.locked {
-            return Err(ApiError::SessionLocked);
+            return Err(Error::SessionLocked.into());
         }
     }
     let found = users::find_for_login(open.store.read(), username.trim())?;
@@ -177,11 +73,14 @@ pub(crate) fn login(app: &mut Chartroom, username: &str, password: &str) -> Resu
             "",
             "login: unknown username",
         ))?;
-        return Err(ApiError::WrongPassword);
+        return Err(Error::WrongPassword.into());
     };
-    let user = match check_password(app, &user, &hash, password, "login")? {
+    let checker = Actor::system("login");
+    let user = match app.in_ctx(&checker, |ctx| {
+        check_password(ctx, &user, &hash, password, "login")
+    })? {
         Outcome::Ok(u) => u,
-        Outcome::Fail(e) => return Err(e),
+        Outcome::Fail(e) => return Err(e.into()),
     };
     let actor = Actor {
         user_id: Some(user.id),
@@ -196,7 +95,7 @@ pub(crate) fn login(app: &mut Chartroom, username: &str, password: &str) -> Resu
             format!("user/{}", user.id),
             "login: account disabled",
         ))?;
-        return Err(ApiError::AccountDisabled);
+        return Err(Error::AccountDisabled.into());
     }
     app.audit(actor.event(
         AuditAction::Login,
@@ -252,22 +151,24 @@ pub(crate) fn lock(app: &mut Chartroom, actor: &Actor) -> Result<()> {
 /// Resumes a locked session with the user's password. Too many wrong
 /// passwords end the session.
 pub(crate) fn resume(app: &mut Chartroom, actor: &Actor, password: &str) -> Result<SessionInfo> {
-    let user_id = actor.user_id.ok_or(ApiError::NotLoggedIn)?;
+    let user_id = actor.user()?;
     let open = app.open_mut()?;
     let user = users::get(open.store.read(), user_id)?;
     let hash = users::password_hash(open.store.read(), user_id)?;
-    match check_password(app, &user, &hash, password, "resume")? {
+    match app.in_ctx(actor, |ctx| {
+        check_password(ctx, &user, &hash, password, "resume")
+    })? {
         Outcome::Ok(_) => {}
         Outcome::Fail(e) => {
-            if matches!(e, ApiError::AccountLocked { .. }) {
+            if matches!(e, Error::AccountLocked { .. }) {
                 app.open_mut()?.session = None;
             }
-            return Err(e);
+            return Err(e.into());
         }
     }
     if user.disabled {
         app.open_mut()?.session = None;
-        return Err(ApiError::AccountDisabled);
+        return Err(Error::AccountDisabled.into());
     }
     app.audit(actor.event(
         AuditAction::Unlock,
@@ -279,26 +180,8 @@ pub(crate) fn resume(app: &mut Chartroom, actor: &Actor, password: &str) -> Resu
     let now = app.clock.now();
     let idle = app.idle_lock_secs();
     let open = app.open_mut()?;
-    let s = open.session.as_mut().ok_or(ApiError::NotLoggedIn)?;
+    let s = open.session.as_mut().ok_or(Error::NotLoggedIn)?;
     s.locked = false;
     s.last_activity = now;
     Ok(s.info(idle))
-}
-
-/// Asks for the user's password again before a serious act (signing a
-/// note). Wrong passwords count towards the lockout like at login.
-pub(crate) fn confirm_password(
-    app: &mut Chartroom,
-    actor: &Actor,
-    password: &str,
-    what: &str,
-) -> Result<UserAccount> {
-    let user_id = actor.user_id.ok_or(ApiError::NotLoggedIn)?;
-    let open = app.open_mut()?;
-    let user = users::get(open.store.read(), user_id)?;
-    let hash = users::password_hash(open.store.read(), user_id)?;
-    match check_password(app, &user, &hash, password, what)? {
-        Outcome::Ok(u) => Ok(u),
-        Outcome::Fail(e) => Err(e),
-    }
 }

@@ -3,12 +3,11 @@
 //! API, never re-implemented in the UI.
 
 use chartroom_store::model::{PatientFields, PreferredContact, Role, Sex};
-use chartroom_store::search::parse_typed_date;
 use chrono::NaiveDate;
 
-use crate::error::FieldErrors;
 use crate::protocol::PatientInput;
 use crate::Result;
+use chartroom_core::FieldErrors;
 
 const US_STATES: &[&str] = &[
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
@@ -17,189 +16,7 @@ const US_STATES: &[&str] = &[
     "WV", "WI", "WY", "PR", "GU", "VI", "AS", "MP",
 ];
 
-/// A person's name part: letters (any script), spaces, hyphens, apostrophes, periods.
-pub fn name(
-    errs: &mut FieldErrors,
-    field: &str,
-    label: &str,
-    value: &str,
-    required: bool,
-) -> String {
-    let v = value.split_whitespace().collect::<Vec<_>>().join(" ");
-    if v.is_empty() {
-        if required {
-            errs.add(field, format!("{label} is required"));
-        }
-        return v;
-    }
-    if v.chars().count() > 100 {
-        errs.add(field, format!("{label} is longer than 100 characters"));
-    } else if let Some(bad) = v
-        .chars()
-        .find(|c| !(c.is_alphabetic() || c.is_whitespace() || "-'’.".contains(*c)))
-    {
-        errs.add(field, format!("{label} cannot contain \"{bad}\""));
-    } else if !v.chars().any(|c| c.is_alphabetic()) {
-        errs.add(field, format!("{label} must contain letters"));
-    }
-    v
-}
-
-/// A birth date: a real date, not in the future, not before 1900.
-pub fn birth_date(
-    errs: &mut FieldErrors,
-    field: &str,
-    value: &str,
-    today: NaiveDate,
-) -> Option<NaiveDate> {
-    let v = value.trim();
-    if v.is_empty() {
-        errs.add(field, "Birth date is required");
-        return None;
-    }
-    let Some(d) = parse_typed_date(v) else {
-        errs.add(
-            field,
-            format!("\"{v}\" is not a date; use YYYY-MM-DD or MM/DD/YYYY"),
-        );
-        return None;
-    };
-    if d > today {
-        errs.add(
-            field,
-            format!("Birth date {d} is in the future (today is {today})"),
-        );
-        return None;
-    }
-    if d < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(d) {
-        errs.add(
-            field,
-            format!("Birth date {d} is before 1900; check the year"),
-        );
-        return None;
-    }
-    Some(d)
-}
-
-/// A date typed as `MM/DD/YYYY` (or `YYYY-MM-DD`) that may not be after
-/// `today`; `future` is the message when it is. Records the problem in
-/// `errs` and returns `None` when the date cannot be used.
-pub fn date_not_after(
-    errs: &mut FieldErrors,
-    field: &str,
-    value: &str,
-    today: NaiveDate,
-    future: &str,
-) -> Option<NaiveDate> {
-    let v = value.trim();
-    match parse_typed_date(v) {
-        None => {
-            errs.add(field, format!("\"{v}\" is not a date; use MM/DD/YYYY"));
-            None
-        }
-        Some(d) if d > today => {
-            errs.add(field, future);
-            None
-        }
-        Some(d) => Some(d),
-    }
-}
-
-/// A phone number. North American numbers need ten digits (an eleventh
-/// leading `1` is dropped) with an area code and exchange that do not start
-/// with 0 or 1; international numbers start with `+` and have 8 to 15 digits.
-/// Returns the digits (with `+` for international numbers).
-pub fn phone(errs: &mut FieldErrors, field: &str, label: &str, value: &str) -> String {
-    let v = value.trim();
-    if v.is_empty() {
-        return String::new();
-    }
-    if let Some(bad) = v
-        .chars()
-        .find(|c| !(c.is_ascii_digit() || " ()-.+".contains(*c)))
-    {
-        errs.add(field, format!("{label} cannot contain \"{bad}\""));
-        return String::new();
-    }
-    let digits: String = v.chars().filter(|c| c.is_ascii_digit()).collect();
-    if v.starts_with('+') && !v.starts_with("+1") {
-        if !(8..=15).contains(&digits.len()) {
-            errs.add(
-                field,
-                format!(
-                    "{label}: an international number has 8 to 15 digits; this has {}",
-                    digits.len()
-                ),
-            );
-            return String::new();
-        }
-        return format!("+{digits}");
-    }
-    let national = if digits.len() == 11 && digits.starts_with('1') {
-        &digits[1..]
-    } else {
-        digits.as_str()
-    };
-    if national.len() != 10 {
-        errs.add(
-            field,
-            format!(
-                "{label} has {} digits; a US number has 10 (area code and number)",
-                national.len()
-            ),
-        );
-        return String::new();
-    }
-    let b = national.as_bytes();
-    if b[0] == b'0' || b[0] == b'1' {
-        errs.add(
-            field,
-            format!("{label}: area code cannot start with {}", b[0] as char),
-        );
-        return String::new();
-    }
-    if b[3] == b'0' || b[3] == b'1' {
-        errs.add(
-            field,
-            format!(
-                "{label}: the exchange (digits 4-6) cannot start with {}",
-                b[3] as char
-            ),
-        );
-        return String::new();
-    }
-    national.to_string()
-}
-
-/// An email address (optional).
-pub fn email(errs: &mut FieldErrors, field: &str, value: &str) -> String {
-    let v = value.trim();
-    if v.is_empty() {
-        return String::new();
-    }
-    let ok = v.len() <= 254
-        && !v.contains(char::is_whitespace)
-        && v.split('@').count() == 2
-        && v.split('@').all(|p| !p.is_empty())
-        && v.rsplit('@')
-            .next()
-            .is_some_and(|d| d.contains('.') && !d.starts_with('.') && !d.ends_with('.'));
-    if !ok {
-        errs.add(
-            field,
-            format!("\"{v}\" is not an email address (name@example.com)"),
-        );
-    }
-    v.to_string()
-}
-
-fn short_text(errs: &mut FieldErrors, field: &str, label: &str, value: &str, max: usize) -> String {
-    let v = value.trim().to_string();
-    if v.chars().count() > max {
-        errs.add(field, format!("{label} is longer than {max} characters"));
-    }
-    v
-}
+pub use chartroom_core::validate::*;
 
 /// Turns a registration form into patient details, or every field error at once.
 pub fn patient(input: &PatientInput, today: NaiveDate) -> Result<PatientFields> {
@@ -367,8 +184,8 @@ pub fn patient(input: &PatientInput, today: NaiveDate) -> Result<PatientFields> 
     e.finish()?;
     let (Some(birth_date), Some(sex), Some(preferred_contact)) = (birth, sex, preferred_contact)
     else {
-        return Err(crate::ApiError::Internal(
-            "validation passed without values".into(),
+        return Err(crate::ApiError::internal(
+            "validation passed without values",
         ));
     };
     Ok(PatientFields {
@@ -456,7 +273,7 @@ mod tests {
         f(&mut i);
         match patient(&i, today()) {
             Ok(_) => "ok".into(),
-            Err(crate::ApiError::Validation(errs)) => errs
+            Err(crate::ApiError::Core(crate::Error::Validation(errs))) => errs
                 .iter()
                 .map(|e| format!("{}: {}", e.field, e.message))
                 .collect::<Vec<_>>()

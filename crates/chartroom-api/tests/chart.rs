@@ -8,10 +8,12 @@
 mod common;
 
 use base64::Engine;
+use chartroom_api::commands::*;
 use chartroom_api::protocol::{
-    ChartEntry, EntryDetails, EntryInput, LabInput, NoteBody, RecordRef, SaveOutcome, VitalsInput,
+    ChartEntry, EntryDetails, EntryInput, LabInput, NoteBody, SaveOutcome, VitalsInput,
 };
-use chartroom_api::{ErrorCode, Request, Response};
+use chartroom_api::ErrorCode;
+use chartroom_chart::commands::*;
 use chartroom_store::audit::AuditFilter;
 use chartroom_store::model::{EntryStatus, NoteStatus, ObservationKind, Role, Section};
 use common::*;
@@ -28,26 +30,23 @@ fn clinic() -> (Fx, i64) {
         &[Role::Clinician, Role::PracticeManager],
         false,
     );
-    ok(&mut fx.app, Request::Logout);
+    ok(&mut fx.app, Logout {});
     login(&mut fx.app, "doc");
     let p = register(&mut fx.app, anh());
     (fx, p)
 }
 
 fn save(fx: &mut Fx, p: i64, entry: EntryInput, reason: Option<&str>) -> SaveOutcome {
-    match ok(
+    ok(
         &mut fx.app,
-        Request::SaveEntry {
+        SaveEntry {
             patient_id: p,
             entry_id: None,
             expected_version: 0,
             entry,
             override_reason: reason.map(str::to_string),
         },
-    ) {
-        Response::EntrySaved(o) => o,
-        other => panic!("{other:?}"),
-    }
+    )
 }
 
 fn saved(o: SaveOutcome) -> ChartEntry {
@@ -57,7 +56,7 @@ fn saved(o: SaveOutcome) -> ChartEntry {
     }
 }
 
-fn fields(r: Result<Response, chartroom_api::ApiError>) -> Vec<String> {
+fn fields<T: std::fmt::Debug>(r: Result<T, chartroom_api::ApiError>) -> Vec<String> {
     match r {
         Err(e) => e.to_wire().fields.into_iter().map(|f| f.field).collect(),
         Ok(resp) => panic!("expected field errors, got {resp:?}"),
@@ -88,24 +87,21 @@ fn amoxicillin_rx() -> EntryInput {
 }
 
 fn entries(fx: &mut Fx, p: i64, section: Section) -> Vec<ChartEntry> {
-    match ok(
+    ok(
         &mut fx.app,
-        Request::ListEntries {
+        ListEntries {
             patient_id: p,
             section,
         },
-    ) {
-        Response::Entries(e) => e,
-        other => panic!("{other:?}"),
-    }
+    )
 }
 
 fn audit_details(fx: &mut Fx, p: i64) -> Vec<String> {
-    ok(&mut fx.app, Request::Logout);
+    ok(&mut fx.app, Logout {});
     login(&mut fx.app, "director");
-    let Response::Audit(rows) = ok(
+    let rows = ok(
         &mut fx.app,
-        Request::AuditReport {
+        AuditReport {
             filter: AuditFilter {
                 patient_id: Some(p),
                 oldest_first: true,
@@ -113,10 +109,8 @@ fn audit_details(fx: &mut Fx, p: i64) -> Vec<String> {
                 ..Default::default()
             },
         },
-    ) else {
-        panic!()
-    };
-    ok(&mut fx.app, Request::Logout);
+    );
+    ok(&mut fx.app, Logout {});
     login(&mut fx.app, "doc");
     rows.iter()
         .map(|r| format!("{} {} {} {}", r.username, r.action, r.category, r.detail))
@@ -127,15 +121,13 @@ fn audit_details(fx: &mut Fx, p: i64) -> Vec<String> {
 fn hypertension_is_found_by_code_search_and_added() {
     let (mut fx, p) = clinic();
     for q in ["hypertension", "htn"] {
-        let Response::Codes(hits) = ok(
+        let hits = ok(
             &mut fx.app,
-            Request::SearchCodes {
+            SearchCodes {
                 query: q.into(),
                 limit: 10,
             },
-        ) else {
-            panic!()
-        };
+        );
         assert_eq!(hits[0].code, "I10", "{q}");
     }
     let e = saved(save(
@@ -158,7 +150,7 @@ fn hypertension_is_found_by_code_search_and_added() {
     );
     assert_eq!(e.effective_date.as_deref(), Some("2020-05-01"));
     // Bad input: a code that does not exist, a future onset, a bad status.
-    let r = fx.app.handle(Request::SaveEntry {
+    let r = fx.app.run(SaveEntry {
         patient_id: p,
         entry_id: None,
         expected_version: 0,
@@ -180,15 +172,13 @@ fn prescribing_against_an_allergy_needs_an_audited_reason() {
     let (mut fx, p) = clinic();
     saved(save(&mut fx, p, penicillin(), None));
     // The check names both the drug and the allergy.
-    let Response::DrugCheck(c) = ok(
+    let c = ok(
         &mut fx.app,
-        Request::CheckDrug {
+        CheckDrug {
             patient_id: p,
             drug: "Amoxicillin".into(),
         },
-    ) else {
-        panic!()
-    };
+    );
     assert!(c.known);
     assert!(!c.findings.is_empty());
     let SaveOutcome::NeedsOverride { findings } = save(&mut fx, p, amoxicillin_rx(), None) else {
@@ -208,7 +198,7 @@ fn prescribing_against_an_allergy_needs_an_audited_reason() {
         "nothing saved"
     );
     // A blank reason is refused; a real one saves and is kept and audited.
-    let r = fx.app.handle(Request::SaveEntry {
+    let r = fx.app.run(SaveEntry {
         patient_id: p,
         entry_id: None,
         expected_version: 0,
@@ -256,32 +246,27 @@ fn prescribing_against_an_allergy_needs_an_audited_reason() {
         ),
         SaveOutcome::Saved { .. }
     ));
-    let Response::DrugCheck(c) = ok(
+    let c = ok(
         &mut fx.app,
-        Request::CheckDrug {
+        CheckDrug {
             patient_id: p,
             drug: "Zzyzxamab".into(),
         },
-    ) else {
-        panic!()
-    };
+    );
     assert!(!c.known && c.findings.is_empty());
 }
 
 #[test]
 fn no_known_allergies_is_explicit_and_gives_way_to_a_real_allergy() {
     let (mut fx, p) = clinic();
-    let status = |fx: &mut Fx| match ok(&mut fx.app, Request::ChartSummary { patient_id: p }) {
-        Response::ChartSummary(s) => s.allergy_status,
-        _ => panic!(),
-    };
+    let status = |fx: &mut Fx| ok(&mut fx.app, GetChartSummary { patient_id: p }).allergy_status;
     assert_eq!(status(&mut fx), "not_asked");
     saved(save(&mut fx, p, EntryInput::NoKnownAllergies, None));
     assert_eq!(status(&mut fx), "no_known_allergies");
     saved(save(&mut fx, p, penicillin(), None));
     assert_eq!(status(&mut fx), "listed");
     // NKA cannot be recorded while an allergy is active.
-    let r = fx.app.handle(Request::SaveEntry {
+    let r = fx.app.run(SaveEntry {
         patient_id: p,
         entry_id: None,
         expected_version: 0,
@@ -301,9 +286,9 @@ fn no_known_allergies_is_explicit_and_gives_way_to_a_real_allergy() {
 fn edits_keep_history_and_entered_in_error_is_final() {
     let (mut fx, p) = clinic();
     let e = saved(save(&mut fx, p, penicillin(), None));
-    let Response::EntrySaved(SaveOutcome::Saved { entry: e2 }) = ok(
+    let SaveOutcome::Saved { entry: e2 } = ok(
         &mut fx.app,
-        Request::SaveEntry {
+        SaveEntry {
             patient_id: p,
             entry_id: Some(e.id),
             expected_version: e.version,
@@ -320,7 +305,7 @@ fn edits_keep_history_and_entered_in_error_is_final() {
         panic!()
     };
     // A stale version conflicts.
-    let r = fx.app.handle(Request::SaveEntry {
+    let r = fx.app.run(SaveEntry {
         patient_id: p,
         entry_id: Some(e.id),
         expected_version: e.version,
@@ -328,29 +313,23 @@ fn edits_keep_history_and_entered_in_error_is_final() {
         override_reason: None,
     });
     assert_eq!(code(r), ErrorCode::Conflict);
-    let r = fx.app.handle(Request::MarkEnteredInError {
-        record: RecordRef::Entry {
-            id: e.id,
-            expected_version: e2.version,
-        },
+    let r = fx.app.run(MarkEntryInError {
+        entry_id: e.id,
+        expected_version: e2.version,
         reason: " ".into(),
     });
     assert_eq!(fields(r), vec!["reason"]);
-    let Response::Entry(gone) = ok(
+    let gone = ok(
         &mut fx.app,
-        Request::MarkEnteredInError {
-            record: RecordRef::Entry {
-                id: e.id,
-                expected_version: e2.version,
-            },
+        MarkEntryInError {
+            entry_id: e.id,
+            expected_version: e2.version,
             reason: "wrong patient".into(),
         },
-    ) else {
-        panic!()
-    };
+    );
     assert_eq!(gone.status, EntryStatus::EnteredInError);
     assert_eq!(gone.error_reason, "wrong patient");
-    let r = fx.app.handle(Request::SaveEntry {
+    let r = fx.app.run(SaveEntry {
         patient_id: p,
         entry_id: Some(e.id),
         expected_version: gone.version,
@@ -358,10 +337,7 @@ fn edits_keep_history_and_entered_in_error_is_final() {
         override_reason: None,
     });
     assert_eq!(code(r), ErrorCode::RecordLocked);
-    let Response::EntryHistory(h) = ok(&mut fx.app, Request::EntryHistory { entry_id: e.id })
-    else {
-        panic!()
-    };
+    let h = ok(&mut fx.app, EntryHistory { entry_id: e.id });
     let changes: Vec<&str> = h.iter().map(|v| v.change.as_str()).collect();
     assert_eq!(
         changes,
@@ -373,9 +349,7 @@ fn edits_keep_history_and_entered_in_error_is_final() {
     ));
     // Still listed (struck through in the UI), not in the summary.
     assert_eq!(entries(&mut fx, p, Section::Allergy).len(), 1);
-    let Response::ChartSummary(s) = ok(&mut fx.app, Request::ChartSummary { patient_id: p }) else {
-        panic!()
-    };
+    let s = ok(&mut fx.app, GetChartSummary { patient_id: p });
     assert!(s.allergies.is_empty());
 }
 
@@ -398,7 +372,7 @@ fn vitals_are_checked_stored_in_si_and_trended() {
     v.diastolic = "80".into();
     v.temperature = "98".into();
     v.temperature_unit = "C".into();
-    let r = fx.app.handle(Request::RecordVitals {
+    let r = fx.app.run(RecordVitals {
         patient_id: p,
         vitals: v,
     });
@@ -416,15 +390,13 @@ fn vitals_are_checked_stored_in_si_and_trended() {
         v.weight = "150".into();
         ok(
             &mut fx.app,
-            Request::RecordVitals {
+            RecordVitals {
                 patient_id: p,
                 vitals: v,
             },
         );
     }
-    let Response::ChartSummary(s) = ok(&mut fx.app, Request::ChartSummary { patient_id: p }) else {
-        panic!()
-    };
+    let s = ok(&mut fx.app, GetChartSummary { patient_id: p });
     let shown: Vec<(String, String)> = s
         .last_vitals
         .iter()
@@ -451,17 +423,15 @@ fn vitals_are_checked_stored_in_si_and_trended() {
         shown.contains(&("Body mass index".into(), "25.0 kg/m2".into())),
         "{shown:?}"
     );
-    let Response::Trend(series) = ok(
+    let series = ok(
         &mut fx.app,
-        Request::Trend {
+        Trend {
             patient_id: p,
             codes: vec!["8480-6".into(), "8462-4".into()],
             from: "01/01/2026".into(),
             to: "12/31/2026".into(),
         },
-    ) else {
-        panic!()
-    };
+    );
     let sys: Vec<f64> = series[0].points.iter().map(|p| p.value).collect();
     assert_eq!(sys, vec![150.0, 142.0, 131.0]);
     assert_eq!(series[1].points.len(), 3);
@@ -469,7 +439,7 @@ fn vitals_are_checked_stored_in_si_and_trended() {
         (series[0].range_low, series[0].range_high),
         (Some(90.0), Some(130.0))
     );
-    let r = fx.app.handle(Request::Trend {
+    let r = fx.app.run(Trend {
         patient_id: p,
         codes: vec!["8480-6".into()],
         from: "12/31/2026".into(),
@@ -487,51 +457,45 @@ fn lab_results_are_flagged_and_corrected_not_overwritten() {
         collected_on: "02/20/2026".into(),
         comment: String::new(),
     };
-    let Response::Observations(a1c) = ok(
+    let a1c = ok(
         &mut fx.app,
-        Request::RecordLab {
+        RecordLab {
             patient_id: p,
             lab: lab("4548-4", "8.1"),
             replaces: None,
         },
-    ) else {
-        panic!()
-    };
-    assert_eq!(a1c[0].flag, Some(chartroom_codes::LabFlag::High));
-    let Response::Observations(k) = ok(
+    );
+    assert_eq!(a1c.flag, Some(chartroom_codes::LabFlag::High));
+    let k = ok(
         &mut fx.app,
-        Request::RecordLab {
+        RecordLab {
             patient_id: p,
             lab: lab("2823-3", "6.9"),
             replaces: None,
         },
-    ) else {
-        panic!()
-    };
-    assert_eq!(k[0].flag, Some(chartroom_codes::LabFlag::CriticalHigh));
+    );
+    assert_eq!(k.flag, Some(chartroom_codes::LabFlag::CriticalHigh));
     // Mistyped: correct it; the old value stays, marked.
     ok(
         &mut fx.app,
-        Request::RecordLab {
+        RecordLab {
             patient_id: p,
             lab: lab("2823-3", "4.9"),
-            replaces: Some(k[0].id),
+            replaces: Some(k.id),
         },
     );
-    let Response::Observations(all) = ok(
+    let all = ok(
         &mut fx.app,
-        Request::ListObservations {
+        ListObservations {
             patient_id: p,
             kind: ObservationKind::Lab,
         },
-    ) else {
-        panic!()
-    };
+    );
     assert_eq!(all.len(), 3);
     assert!(all
         .iter()
-        .any(|o| o.id == k[0].id && o.error_reason.contains("corrected")));
-    let r = fx.app.handle(Request::RecordLab {
+        .any(|o| o.id == k.id && o.error_reason.contains("corrected")));
+    let r = fx.app.run(RecordLab {
         patient_id: p,
         lab: LabInput {
             loinc: "nope".into(),
@@ -547,56 +511,48 @@ fn lab_results_are_flagged_and_corrected_not_overwritten() {
 #[test]
 fn a_signed_note_is_locked_and_takes_signed_addenda() {
     let (mut fx, p) = clinic();
-    let Response::Templates(t) = ok(&mut fx.app, Request::ListTemplates) else {
-        panic!()
-    };
+    let t = ok(&mut fx.app, ListTemplates {});
     let follow_up = t.iter().find(|t| t.name == "Follow-up visit").unwrap();
-    let Response::Note(n) = ok(
+    let n = ok(
         &mut fx.app,
-        Request::StartEncounter {
+        StartEncounter {
             patient_id: p,
             date: "03/02/2026".into(),
             kind: "follow_up".into(),
             reason: "Blood pressure follow-up".into(),
             template_id: Some(follow_up.id),
         },
-    ) else {
-        panic!()
-    };
+    );
     assert_eq!(n.status, NoteStatus::Draft);
     assert!(n.body.plan.contains("Continue current medications"));
     let mut body = n.body.clone();
     body.assessment = "Essential hypertension, improving".into();
-    let Response::Note(n) = ok(
+    let n = ok(
         &mut fx.app,
-        Request::SaveNoteDraft {
+        SaveNoteDraft {
             note_id: n.id,
             expected_version: n.version,
             body: body.clone(),
         },
-    ) else {
-        panic!()
-    };
-    let r = fx.app.handle(Request::SignNote {
+    );
+    let r = fx.app.run(SignNote {
         note_id: n.id,
         expected_version: n.version,
         password: "wrong-password".into(),
     });
     assert_eq!(code(r), ErrorCode::WrongPassword);
-    let Response::Note(signed) = ok(
+    let signed = ok(
         &mut fx.app,
-        Request::SignNote {
+        SignNote {
             note_id: n.id,
             expected_version: n.version,
             password: PW.into(),
         },
-    ) else {
-        panic!()
-    };
+    );
     assert_eq!(signed.status, NoteStatus::Signed);
     assert!(signed.hash_ok);
     assert_eq!(signed.content_hash.len(), 64);
-    let r = fx.app.handle(Request::SaveNoteDraft {
+    let r = fx.app.run(SaveNoteDraft {
         note_id: n.id,
         expected_version: signed.version,
         body: NoteBody {
@@ -605,28 +561,24 @@ fn a_signed_note_is_locked_and_takes_signed_addenda() {
         },
     });
     assert_eq!(code(r), ErrorCode::RecordLocked);
-    let Response::Note(with) = ok(
+    let with = ok(
         &mut fx.app,
-        Request::AddAddendum {
+        AddAddendum {
             note_id: n.id,
             text: "Potassium reviewed: normal.".into(),
             password: PW.into(),
         },
-    ) else {
-        panic!()
-    };
+    );
     assert_eq!(with.addenda.len(), 1);
     assert_eq!(with.addenda[0].status, NoteStatus::Signed);
     assert_eq!(with.body.assessment, "Essential hypertension, improving");
-    let Response::Note(gone) = ok(
+    let gone = ok(
         &mut fx.app,
-        Request::MarkEnteredInError {
-            record: RecordRef::Note { id: n.id },
+        MarkNoteInError {
+            note_id: n.id,
             reason: "written in the wrong chart".into(),
         },
-    ) else {
-        panic!()
-    };
+    );
     assert_eq!(gone.status, NoteStatus::EnteredInError);
     assert_eq!(gone.body.assessment, "Essential hypertension, improving");
     assert!(gone.hash_ok);
@@ -637,7 +589,7 @@ fn documents_are_kept_inside_the_store_with_a_size_limit() {
     let (mut fx, p) = clinic();
     let png = [0x89u8, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4];
     let b64 = base64::engine::general_purpose::STANDARD.encode(png);
-    let attach = |data: String, category: &str| Request::AttachDocument {
+    let attach = |data: String, category: &str| AttachDocument {
         patient_id: p,
         file_name: "/home/scan/letter.png".into(),
         mime: "image/png".into(),
@@ -646,28 +598,19 @@ fn documents_are_kept_inside_the_store_with_a_size_limit() {
         doc_date: "02/28/2026".into(),
         description: "Cardiology letter".into(),
     };
-    let Response::Documents(d) = ok(&mut fx.app, attach(b64.clone(), "letter")) else {
-        panic!()
-    };
-    assert_eq!(d[0].file_name, "letter.png");
-    assert_eq!(d[0].mime, "image/png");
-    let Response::Document(c) = ok(
-        &mut fx.app,
-        Request::GetDocument {
-            document_id: d[0].id,
-        },
-    ) else {
-        panic!()
-    };
+    let d = ok(&mut fx.app, attach(b64.clone(), "letter"));
+    assert_eq!(d.file_name, "letter.png");
+    assert_eq!(d.mime, "image/png");
+    let c = ok(&mut fx.app, GetDocument { document_id: d.id });
     assert_eq!(c.data_base64, b64);
     let big = base64::engine::general_purpose::STANDARD.encode(vec![0u8; 16 * 1024 * 1024]);
-    let r = fx.app.handle(attach(big, "letter"));
+    let r = fx.app.run(attach(big, "letter"));
     let e = r.unwrap_err().to_wire();
     assert_eq!(e.fields[0].field, "file");
     assert!(e.fields[0].message.contains("15 MB"), "{e:?}");
     let text = base64::engine::general_purpose::STANDARD.encode(b"just text");
     assert_eq!(
-        fields(fx.app.handle(attach(text, "junk"))),
+        fields(fx.app.run(attach(text, "junk"))),
         vec!["file", "category"]
     );
     // Nothing was written outside the database.
@@ -685,23 +628,14 @@ fn documents_are_kept_inside_the_store_with_a_size_limit() {
 fn a_printed_prescription_is_a_pdf_and_a_logged_disclosure() {
     let (mut fx, p) = clinic();
     let e = saved(save(&mut fx, p, amoxicillin_rx(), None));
-    let Response::Printed(f) = ok(&mut fx.app, Request::PrintPrescription { entry_id: e.id })
-    else {
-        panic!()
-    };
+    let f = ok(&mut fx.app, PrintPrescription { entry_id: e.id });
     let bytes = std::fs::read(&f.path).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
     assert_eq!(bytes.len() as u64, f.bytes);
     // A second print is a new file, never an overwrite.
-    let Response::Printed(f2) = ok(&mut fx.app, Request::PrintPrescription { entry_id: e.id })
-    else {
-        panic!()
-    };
+    let f2 = ok(&mut fx.app, PrintPrescription { entry_id: e.id });
     assert_ne!(f.path, f2.path);
-    let Response::Disclosures(d) = ok(&mut fx.app, Request::ListDisclosures { patient_id: p })
-    else {
-        panic!()
-    };
+    let d = ok(&mut fx.app, ListDisclosures { patient_id: p });
     assert_eq!(d.len(), 2);
     assert_eq!(d[0].kind, "prescription");
     let log = audit_details(&mut fx, p);
@@ -718,23 +652,25 @@ fn a_printed_prescription_is_a_pdf_and_a_logged_disclosure() {
 fn front_desk_sees_demographics_but_no_clinical_content() {
     let (mut fx, p) = clinic();
     saved(save(&mut fx, p, penicillin(), None));
-    ok(&mut fx.app, Request::Logout);
+    ok(&mut fx.app, Logout {});
     login(&mut fx.app, "desk");
     ok(
         &mut fx.app,
-        Request::OpenPatient {
+        OpenPatient {
             patient_id: p,
             from_search: None,
         },
     );
-    for req in [
-        Request::ChartSummary { patient_id: p },
-        Request::ListNotes { patient_id: p },
-        Request::ListEntries {
+    let requests: [chartroom_api::Request; 3] = [
+        GetChartSummary { patient_id: p }.into(),
+        ListNotes { patient_id: p }.into(),
+        ListEntries {
             patient_id: p,
             section: Section::Allergy,
-        },
-    ] {
+        }
+        .into(),
+    ];
+    for req in requests {
         assert_eq!(code(fx.app.handle(req)), ErrorCode::PermissionDenied);
     }
 }
@@ -755,49 +691,47 @@ fn emergency_access_reads_one_patients_chart_by_any_of_its_records() {
         },
     );
     saved(save(&mut fx, p, penicillin(), None));
-    let note_of = |fx: &mut Fx, patient: i64| match ok(
-        &mut fx.app,
-        Request::StartEncounter {
-            patient_id: patient,
-            date: "03/02/2026".into(),
-            kind: "acute".into(),
-            reason: "Cough".into(),
-            template_id: None,
-        },
-    ) {
-        Response::Note(n) => n.id,
-        other => panic!("{other:?}"),
+    let note_of = |fx: &mut Fx, patient: i64| {
+        ok(
+            &mut fx.app,
+            StartEncounter {
+                patient_id: patient,
+                date: "03/02/2026".into(),
+                kind: "acute".into(),
+                reason: "Cough".into(),
+                template_id: None,
+            },
+        )
+        .id
     };
     let mine = note_of(&mut fx, p);
     let theirs = note_of(&mut fx, other);
-    ok(&mut fx.app, Request::Logout);
+    ok(&mut fx.app, Logout {});
     login(&mut fx.app, "admin");
     add_user(&mut fx.app, "erdoc", &[Role::FrontDesk], true);
-    ok(&mut fx.app, Request::Logout);
+    ok(&mut fx.app, Logout {});
     login(&mut fx.app, "erdoc");
     assert_eq!(
-        code(fx.app.handle(Request::ChartSummary { patient_id: p })),
+        code(fx.app.run(GetChartSummary { patient_id: p })),
         ErrorCode::PermissionDenied
     );
     ok(
         &mut fx.app,
-        Request::EmergencyAccess {
+        EmergencyAccess {
             mrn: format!("{}", 100_000 + p),
             reason: "collapsed in the waiting room, allergy list needed".into(),
         },
     );
-    let Response::ChartSummary(s) = ok(&mut fx.app, Request::ChartSummary { patient_id: p }) else {
-        panic!()
-    };
+    let s = ok(&mut fx.app, GetChartSummary { patient_id: p });
     assert_eq!(s.allergies[0].label, "Penicillin");
-    ok(&mut fx.app, Request::GetNote { note_id: mine });
+    ok(&mut fx.app, GetNote { note_id: mine });
     // The other patient's note, reached by its id, stays closed; writing too.
     assert_eq!(
-        code(fx.app.handle(Request::GetNote { note_id: theirs })),
+        code(fx.app.run(GetNote { note_id: theirs })),
         ErrorCode::PermissionDenied
     );
     assert_eq!(
-        code(fx.app.handle(Request::SaveEntry {
+        code(fx.app.run(SaveEntry {
             patient_id: p,
             entry_id: None,
             expected_version: 0,
@@ -843,7 +777,7 @@ fn immunizations_are_cvx_coded_and_refusals_recorded_as_such() {
         imm("141", "historical", "", "", "10/01/2025"),
         None,
     ));
-    let r = fx.app.handle(Request::SaveEntry {
+    let r = fx.app.run(SaveEntry {
         patient_id: p,
         entry_id: None,
         expected_version: 0,
@@ -867,7 +801,7 @@ fn immunizations_are_cvx_coded_and_refusals_recorded_as_such() {
         matches!(refused.details, EntryDetails::Immunization { ref kind, .. } if kind == "refused")
     );
     // An unknown code, no lot for a dose given, a date before birth.
-    let r = fx.app.handle(Request::SaveEntry {
+    let r = fx.app.run(SaveEntry {
         patient_id: p,
         entry_id: None,
         expected_version: 0,
@@ -898,38 +832,31 @@ fn medication_reconciliation_is_kept_in_history() {
         },
         None,
     ));
-    let Response::Entry(still) = ok(
+    let still = ok(
         &mut fx.app,
-        Request::ReconcileMedication {
+        ReconcileMedication {
             entry_id: med.id,
             expected_version: med.version,
             still_taking: true,
             note: "takes with breakfast and dinner".into(),
         },
-    ) else {
-        panic!()
-    };
+    );
     assert_eq!(still.status, EntryStatus::Active);
-    let Response::Entry(stopped) = ok(
+    let stopped = ok(
         &mut fx.app,
-        Request::ReconcileMedication {
+        ReconcileMedication {
             entry_id: med.id,
             expected_version: still.version,
             still_taking: false,
             note: "stopped for GI upset".into(),
         },
-    ) else {
-        panic!()
-    };
+    );
     assert_eq!(stopped.status, EntryStatus::Stopped);
     assert!(matches!(
         &stopped.details,
         EntryDetails::Medication { stop: Some(d), .. } if d == "2026-03-02"
     ));
-    let Response::EntryHistory(h) = ok(&mut fx.app, Request::EntryHistory { entry_id: med.id })
-    else {
-        panic!()
-    };
+    let h = ok(&mut fx.app, EntryHistory { entry_id: med.id });
     let changes: Vec<&str> = h.iter().map(|v| v.change.as_str()).collect();
     assert_eq!(
         changes,
@@ -940,7 +867,7 @@ fn medication_reconciliation_is_kept_in_history() {
         ]
     );
     // A stopped medication is not reconciled again.
-    let r = fx.app.handle(Request::ReconcileMedication {
+    let r = fx.app.run(ReconcileMedication {
         entry_id: med.id,
         expected_version: stopped.version,
         still_taking: true,
@@ -957,18 +884,16 @@ fn the_practice_edits_its_note_templates() {
         plan: "A1c in 3 months.".into(),
         ..Default::default()
     };
-    let Response::Templates(t) = ok(
+    let t = ok(
         &mut fx.app,
-        Request::SaveTemplate {
+        SaveTemplate {
             template_id: None,
             expected_version: 0,
             name: "Diabetes visit".into(),
             body: body.clone(),
             active: true,
         },
-    ) else {
-        panic!()
-    };
+    );
     let mine = t
         .iter()
         .find(|t| t.name == "Diabetes visit")
@@ -976,7 +901,7 @@ fn the_practice_edits_its_note_templates() {
         .clone();
     assert_eq!(mine.body, body);
     // Same name twice is refused; a stale edit conflicts; a real edit saves.
-    let dup = fx.app.handle(Request::SaveTemplate {
+    let dup = fx.app.run(SaveTemplate {
         template_id: None,
         expected_version: 0,
         name: "diabetes VISIT".into(),
@@ -984,9 +909,9 @@ fn the_practice_edits_its_note_templates() {
         active: true,
     });
     assert_eq!(code(dup), ErrorCode::Duplicate);
-    let Response::Templates(t) = ok(
+    let t = ok(
         &mut fx.app,
-        Request::SaveTemplate {
+        SaveTemplate {
             template_id: Some(mine.id),
             expected_version: mine.version,
             name: "Diabetes visit".into(),
@@ -996,13 +921,11 @@ fn the_practice_edits_its_note_templates() {
             },
             active: false,
         },
-    ) else {
-        panic!()
-    };
+    );
     let edited = t.iter().find(|t| t.id == mine.id).unwrap();
     assert!(!edited.active);
     assert!(edited.body.plan.contains("urine albumin"));
-    let stale = fx.app.handle(Request::SaveTemplate {
+    let stale = fx.app.run(SaveTemplate {
         template_id: Some(mine.id),
         expected_version: mine.version,
         name: "Diabetes visit".into(),
@@ -1044,7 +967,7 @@ fn prescriptions_are_checked_against_each_other_and_never_edited() {
     };
     assert_eq!(findings[0].kind, chartroom_codes::FindingKind::Unchecked);
     // A written prescription is retracted, not edited.
-    let r = fx.app.handle(Request::SaveEntry {
+    let r = fx.app.run(SaveEntry {
         patient_id: p,
         entry_id: Some(warfarin.id),
         expected_version: warfarin.version,
@@ -1086,23 +1009,21 @@ fn a_drug_named_after_a_recorded_allergy_warns_even_if_unknown() {
 fn managers_see_who_opened_a_chart_but_not_what_it_says() {
     let (mut fx, p) = clinic();
     saved(save(&mut fx, p, penicillin(), None));
-    ok(&mut fx.app, Request::Logout);
+    ok(&mut fx.app, Logout {});
     login(&mut fx.app, "admin");
     add_user(&mut fx.app, "mgr1", &[Role::PracticeManager], false);
-    ok(&mut fx.app, Request::Logout);
+    ok(&mut fx.app, Logout {});
     login(&mut fx.app, "mgr1");
-    let Response::Audit(rows) = ok(
+    let rows = ok(
         &mut fx.app,
-        Request::AuditReport {
+        AuditReport {
             filter: AuditFilter {
                 patient_id: Some(p),
                 limit: 100,
                 ..Default::default()
             },
         },
-    ) else {
-        panic!()
-    };
+    );
     let clinical: Vec<_> = rows
         .iter()
         .filter(|r| r.category == chartroom_store::model::DataCategory::Clinical)
@@ -1122,32 +1043,28 @@ fn retracting_a_weight_retracts_the_bmi_computed_from_it() {
     v.height = "65".into();
     v.weight = "150".into();
     v.pulse = "70".into();
-    let Response::Observations(obs) = ok(
+    let obs = ok(
         &mut fx.app,
-        Request::RecordVitals {
+        RecordVitals {
             patient_id: p,
             vitals: v,
         },
-    ) else {
-        panic!()
-    };
+    );
     let weight = obs.iter().find(|o| o.code == "29463-7").unwrap();
     ok(
         &mut fx.app,
-        Request::MarkEnteredInError {
-            record: RecordRef::Observation { id: weight.id },
+        MarkObservationInError {
+            observation_id: weight.id,
             reason: "scale not zeroed".into(),
         },
     );
-    let Response::Observations(all) = ok(
+    let all = ok(
         &mut fx.app,
-        Request::ListObservations {
+        ListObservations {
             patient_id: p,
             kind: ObservationKind::Vital,
         },
-    ) else {
-        panic!()
-    };
+    );
     let status = |code: &str| {
         all.iter()
             .find(|o| o.code == code)
@@ -1163,21 +1080,18 @@ fn retracting_a_weight_retracts_the_bmi_computed_from_it() {
 
 #[test]
 fn visits_and_documents_are_corrected_with_their_history_kept() {
-    use chartroom_api::protocol::HistoryRef;
     let (mut fx, p) = clinic();
-    let Response::Note(n) = ok(
+    let n = ok(
         &mut fx.app,
-        Request::StartEncounter {
+        StartEncounter {
             patient_id: p,
             date: "03/01/2026".into(),
             kind: "office_visit".into(),
             reason: "BP check".into(),
             template_id: None,
         },
-    ) else {
-        panic!()
-    };
-    let bad = fx.app.handle(Request::UpdateVisit {
+    );
+    let bad = fx.app.run(UpdateVisit {
         note_id: n.id,
         expected_version: n.encounter_version,
         date: "03/03/2099".into(),
@@ -1185,18 +1099,16 @@ fn visits_and_documents_are_corrected_with_their_history_kept() {
         reason: " ".into(),
     });
     assert_eq!(fields(bad), vec!["date", "kind", "reason"]);
-    let Response::Note(n2) = ok(
+    let n2 = ok(
         &mut fx.app,
-        Request::UpdateVisit {
+        UpdateVisit {
             note_id: n.id,
             expected_version: n.encounter_version,
             date: "03/02/2026".into(),
             kind: "follow_up".into(),
             reason: "Blood pressure follow-up".into(),
         },
-    ) else {
-        panic!()
-    };
+    );
     assert_eq!(
         (
             n2.encounter_date.as_str(),
@@ -1206,39 +1118,30 @@ fn visits_and_documents_are_corrected_with_their_history_kept() {
         ("2026-03-02", "follow_up", 2)
     );
     assert_eq!(n2.version, n.version, "the draft text is untouched");
-    let Response::RecordHistory(h) = ok(
-        &mut fx.app,
-        Request::RecordHistory {
-            record: HistoryRef::Visit { note_id: n.id },
-        },
-    ) else {
-        panic!()
-    };
+    let h = ok(&mut fx.app, VisitHistory { note_id: n.id });
     assert_eq!(h.len(), 1);
     assert_eq!(h[0].fields[2].value, "BP check");
     assert_eq!(h[0].replaced_by, "doc user");
     // Once signed, the visit is part of the signed record.
     let mut body = n2.body.clone();
     body.assessment = "Stable".into();
-    let Response::Note(n3) = ok(
+    let n3 = ok(
         &mut fx.app,
-        Request::SaveNoteDraft {
+        SaveNoteDraft {
             note_id: n.id,
             expected_version: n2.version,
             body,
         },
-    ) else {
-        panic!()
-    };
+    );
     ok(
         &mut fx.app,
-        Request::SignNote {
+        SignNote {
             note_id: n.id,
             expected_version: n3.version,
             password: PW.into(),
         },
     );
-    let late = fx.app.handle(Request::UpdateVisit {
+    let late = fx.app.run(UpdateVisit {
         note_id: n.id,
         expected_version: 2,
         date: "03/02/2026".into(),
@@ -1250,9 +1153,9 @@ fn visits_and_documents_are_corrected_with_their_history_kept() {
     // A document's description is corrected; retracting it records who and when.
     let png = base64::engine::general_purpose::STANDARD
         .encode([0x89u8, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0]);
-    let Response::Documents(d) = ok(
+    let d = ok(
         &mut fx.app,
-        Request::AttachDocument {
+        AttachDocument {
             patient_id: p,
             file_name: "scan.png".into(),
             mime: "image/png".into(),
@@ -1261,38 +1164,27 @@ fn visits_and_documents_are_corrected_with_their_history_kept() {
             doc_date: "02/01/2026".into(),
             description: "Letter".into(),
         },
-    ) else {
-        panic!()
-    };
-    let Response::Documents(d2) = ok(
+    );
+    let d2 = ok(
         &mut fx.app,
-        Request::UpdateDocument {
-            document_id: d[0].id,
-            expected_version: d[0].version,
+        UpdateDocument {
+            document_id: d.id,
+            expected_version: d.version,
             category: "letter".into(),
             doc_date: "02/02/2026".into(),
             description: "Cardiology letter, Dr. Lee".into(),
         },
-    ) else {
-        panic!()
-    };
-    assert_eq!(d2[0].version, 2);
-    let stale = fx.app.handle(Request::UpdateDocument {
-        document_id: d[0].id,
+    );
+    assert_eq!(d2.version, 2);
+    let stale = fx.app.run(UpdateDocument {
+        document_id: d.id,
         expected_version: 1,
         category: "letter".into(),
         doc_date: "02/02/2026".into(),
         description: "x".into(),
     });
     assert_eq!(code(stale), ErrorCode::Conflict);
-    let Response::RecordHistory(h) = ok(
-        &mut fx.app,
-        Request::RecordHistory {
-            record: HistoryRef::Document { id: d[0].id },
-        },
-    ) else {
-        panic!()
-    };
+    let h = ok(&mut fx.app, DocumentHistory { document_id: d.id });
     assert_eq!(
         h[0].fields
             .iter()
@@ -1300,19 +1192,17 @@ fn visits_and_documents_are_corrected_with_their_history_kept() {
             .collect::<Vec<_>>(),
         vec!["other", "2026-02-01", "Letter"]
     );
-    let Response::Documents(gone) = ok(
+    let gone = ok(
         &mut fx.app,
-        Request::MarkEnteredInError {
-            record: RecordRef::Document { id: d[0].id },
+        MarkDocumentInError {
+            document_id: d.id,
             reason: "another patient's letter".into(),
         },
-    ) else {
-        panic!()
-    };
-    assert_eq!(gone[0].error_by, "doc user");
-    assert!(gone[0].error_at.is_some());
-    let after = fx.app.handle(Request::UpdateDocument {
-        document_id: d[0].id,
+    );
+    assert_eq!(gone.error_by, "doc user");
+    assert!(gone.error_at.is_some());
+    let after = fx.app.run(UpdateDocument {
+        document_id: d.id,
         expected_version: 2,
         category: "letter".into(),
         doc_date: "02/02/2026".into(),

@@ -10,9 +10,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use chartroom_api::commands::{CreateUser, Login, Logout, SetupPractice};
 use chartroom_api::demo_chart::ChartSize;
 use chartroom_api::practice::config_for;
-use chartroom_api::{Chartroom, Request, Response, SystemClock};
+use chartroom_api::{Chartroom, Routed, SystemClock};
+use chartroom_chart::commands::{GetChartSummary, ListNotes, SearchCodes, Trend};
 use chartroom_store::model::Role;
 
 const PW: &str = "bench-password-1";
@@ -29,16 +31,16 @@ fn ms(d: Duration) -> String {
     format!("{:.2}", d.as_secs_f64() * 1000.0)
 }
 
-fn time(
+fn time<C: Routed>(
     app: &mut Chartroom,
     rounds: usize,
-    mut req: impl FnMut(usize) -> Request,
+    mut req: impl FnMut(usize) -> C,
 ) -> Result<Vec<Duration>, String> {
     let mut v = Vec::with_capacity(rounds);
     for i in 0..rounds {
         let r = req(i);
         let t = Instant::now();
-        app.handle(r).map_err(|e| e.to_string())?;
+        app.run(r).map_err(|e| e.to_string())?;
         v.push(t.elapsed());
     }
     v.sort();
@@ -95,16 +97,19 @@ fn icd_queries() -> Vec<String> {
     out
 }
 
+fn ok<C: Routed>(app: &mut Chartroom, c: C) -> Result<C::Answer, String> {
+    app.run(c).map_err(|e| e.to_string())
+}
+
 pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
     let dir = std::env::temp_dir().join(format!("chartroom-bench-chart-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let mut cfg = config_for(dir.clone(), false);
     cfg.kdf = chartroom_keys::KdfParams::fast_for_tests();
     let mut app = Chartroom::start(cfg, Arc::new(SystemClock));
-    let ok = |app: &mut Chartroom, r: Request| app.handle(r).map_err(|e| e.to_string());
     ok(
         &mut app,
-        Request::SetupPractice {
+        SetupPractice {
             practice_name: "Bench Clinic".into(),
             admin_username: "admin".into(),
             admin_full_name: "Admin".into(),
@@ -114,14 +119,14 @@ pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
     )?;
     ok(
         &mut app,
-        Request::Login {
+        Login {
             username: "admin".into(),
             password: PW.into(),
         },
     )?;
     ok(
         &mut app,
-        Request::CreateUser {
+        CreateUser {
             username: "doc".into(),
             full_name: "Dana Doc".into(),
             credentials: "MD".into(),
@@ -130,7 +135,7 @@ pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
             can_emergency_access: false,
         },
     )?;
-    ok(&mut app, Request::Logout)?;
+    ok(&mut app, Logout {})?;
     eprintln!("generating {patients} patients and their histories...");
     let t = Instant::now();
     app.add_demo_patients(patients.max(1), 2026, &mut |_| {})
@@ -165,7 +170,7 @@ pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
     );
     ok(
         &mut app,
-        Request::Login {
+        Login {
             username: "doc".into(),
             password: PW.into(),
         },
@@ -175,7 +180,7 @@ pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
     let t = Instant::now();
     ok(
         &mut app,
-        Request::SearchCodes {
+        SearchCodes {
             query: "a".into(),
             limit: 20,
         },
@@ -184,9 +189,10 @@ pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
 
     let summary_first = {
         let t = Instant::now();
-        let r = ok(&mut app, Request::ChartSummary { patient_id: 1 })?;
+        let r = ok(&mut app, GetChartSummary { patient_id: 1 })?;
         let d = t.elapsed();
-        if let Response::ChartSummary(s) = r {
+        {
+            let s = r;
             eprintln!(
                 "  long history: {} problems, {} medications, {} last vitals, {} recent labs, {} recent notes",
                 s.problems.len(), s.medications.len(), s.last_vitals.len(), s.recent_labs.len(), s.recent_notes.len()
@@ -194,25 +200,21 @@ pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
         }
         d
     };
-    let summary = time(&mut app, rounds, |_| Request::ChartSummary {
-        patient_id: 1,
-    })?;
-    let notes = time(&mut app, rounds.min(50), |_| Request::ListNotes {
-        patient_id: 1,
-    })?;
-    let trend = time(&mut app, rounds, |_| Request::Trend {
+    let summary = time(&mut app, rounds, |_| GetChartSummary { patient_id: 1 })?;
+    let notes = time(&mut app, rounds.min(50), |_| ListNotes { patient_id: 1 })?;
+    let trend = time(&mut app, rounds, |_| Trend {
         patient_id: 1,
         codes: vec!["8480-6".into(), "8462-4".into()],
         from: String::new(),
         to: String::new(),
     })?;
-    let small = time(&mut app, rounds, |i| Request::ChartSummary {
+    let small = time(&mut app, rounds, |i| GetChartSummary {
         patient_id: 2 + (i as i64 % 250),
     })?;
     let queries = icd_queries();
     let mut icd = Vec::new();
     for _ in 0..3 {
-        icd.extend(time(&mut app, queries.len(), |i| Request::SearchCodes {
+        icd.extend(time(&mut app, queries.len(), |i| SearchCodes {
             query: queries[i].clone(),
             limit: 20,
         })?);

@@ -16,9 +16,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use chartroom_api::commands::{
+    CreateUser, GetSettings, Login, Logout, SetupPractice, Status, UnlockWithPassphrase,
+    UnlockWithRecovery, UpdateSettings,
+};
 use chartroom_api::practice::{config_for, restore, RestoreKey};
 use chartroom_api::protocol::{AppStatus, Phase};
-use chartroom_api::{demo, demo_chart, ApiError, Chartroom, Request, Response, SystemClock};
+use chartroom_api::{demo, demo_chart, ApiError, Chartroom, SystemClock};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -143,10 +147,7 @@ fn secret(var: &str) -> Option<String> {
 }
 
 fn status(app: &mut Chartroom) -> Result<AppStatus, String> {
-    match app.handle(Request::Status).map_err(err)? {
-        Response::Status(s) => Ok(s),
-        _ => Err("unexpected answer to status".into()),
-    }
+    app.run(Status {}).map_err(err)
 }
 
 /// Starts the API on the data folder and unlocks it by keyring, passphrase
@@ -167,13 +168,15 @@ fn unlocked(cli: &Cli) -> Result<Chartroom, String> {
             .unwrap_or_else(|| "the practice cannot be opened".into())),
         Phase::NeedsUnlock => {
             if let Some(p) = secret(&cli.passphrase_env) {
-                app.handle(Request::UnlockWithPassphrase { passphrase: p })
-                    .map_err(err)?;
+                app.run(UnlockWithPassphrase {
+                    passphrase: p.into(),
+                })
+                .map_err(err)?;
                 eprintln!("unlocked with the practice passphrase");
             } else if let Some(c) = secret(&cli.recovery_env) {
-                app.handle(Request::UnlockWithRecovery {
-                    code: c,
-                    new_passphrase: secret(&cli.passphrase_env),
+                app.run(UnlockWithRecovery {
+                    code: c.into(),
+                    new_passphrase: secret(&cli.passphrase_env).map(Into::into),
                 })
                 .map_err(err)?;
                 eprintln!("unlocked with the recovery code");
@@ -213,15 +216,16 @@ fn run(cli: Cli) -> CliResult {
             let cfg = config_for(data_dir(&cli)?, !cli.no_keyring);
             let mut app = Chartroom::start(cfg, Arc::new(SystemClock));
             let r = app
-                .handle(Request::SetupPractice {
+                .run(SetupPractice {
                     practice_name: practice_name.clone(),
                     admin_username: admin_username.clone(),
                     admin_full_name: admin_full_name.clone(),
-                    admin_password: password,
-                    passphrase: secret(&cli.passphrase_env),
+                    admin_password: password.into(),
+                    passphrase: secret(&cli.passphrase_env).map(Into::into),
                 })
                 .map_err(err)?;
-            if let Response::Setup(s) = r {
+            {
+                let s = r;
                 println!("Practice set up. The key is kept in: {}", s.key_storage);
                 println!(
                     "RECOVERY CODE (print it or write it down, keep it safe): {}",
@@ -346,24 +350,22 @@ fn demo_practice(cli: &Cli, patients: usize, seed: u64, charts: usize) -> CliRes
     }
     let passphrase = secret(&cli.passphrase_env);
     let r = app
-        .handle(Request::SetupPractice {
+        .run(SetupPractice {
             practice_name: "Riverside Family Medicine (demo)".into(),
             admin_username: "admin".into(),
             admin_full_name: "Alex Admin".into(),
             admin_password: demo::DEMO_PASSWORD.into(),
-            passphrase,
+            passphrase: passphrase.map(Into::into),
         })
         .map_err(err)?;
-    let Response::Setup(setup) = r else {
-        return Err("unexpected answer to set-up".into());
-    };
-    app.handle(Request::Login {
+    let setup = r;
+    app.run(Login {
         username: "admin".into(),
         password: demo::DEMO_PASSWORD.into(),
     })
     .map_err(err)?;
     for (username, full_name, credentials, roles) in demo::DEMO_USERS {
-        app.handle(Request::CreateUser {
+        app.run(CreateUser {
             username: username.to_string(),
             full_name: full_name.to_string(),
             credentials: credentials.to_string(),
@@ -374,13 +376,13 @@ fn demo_practice(cli: &Cli, patients: usize, seed: u64, charts: usize) -> CliRes
         .map_err(err)?;
     }
     // The letterhead printed on prescriptions.
-    if let Response::Settings(mut settings) = app.handle(Request::GetSettings).map_err(err)? {
+    {
+        let mut settings = app.run(GetSettings {}).map_err(err)?;
         settings.practice_address = "1200 Harbor Boulevard, Suite 210\nPortland, OR 97201".into();
         settings.practice_phone = "(503) 555-0142".into();
-        app.handle(Request::UpdateSettings { settings })
-            .map_err(err)?;
+        app.run(UpdateSettings { settings }).map_err(err)?;
     }
-    app.handle(Request::Logout).map_err(err)?;
+    app.run(Logout {}).map_err(err)?;
     app.add_demo_patients(patients, seed, &mut |n| {
         if n % 10_000 == 0 || n == patients {
             eprint!("\r  {n} of {patients} patients");

@@ -1,6 +1,8 @@
 //! The administrator opens the audit log, sees the practice's records
 //! (set-up, logins, the demo data), filters by typed dates, and verifies
 //! that the hash chain is intact; the verification's own record then shows.
+//! Then a backup runs in the background from Settings while the window
+//! stays usable, and is audited too.
 
 use chartroom_e2e::{demo_practice, App, DEMO_PASSPHRASE, DEMO_PASSWORD};
 
@@ -75,6 +77,43 @@ fn administrator_verifies_audit_chain() {
         &format!("the newest audit row is not the verification: {newest:?}"),
     );
     app.screenshot("audit-01-chain-verified");
+
+    // "Back up now": a folder that does not exist is refused by field; a
+    // real one gets an encrypted backup, written by a background job.
+    app.click("nav-admin-settings");
+    app.wait_for("backup-panel");
+    app.type_into("backup-folder", "/no/such/folder");
+    app.click("backup-start");
+    app.wait_text(
+        "error-folder",
+        "a message that the folder does not exist",
+        |t| t.contains("no folder"),
+    );
+    let out = tempfile::tempdir().expect("a folder for the backup");
+    app.type_into("backup-folder", &out.path().display().to_string());
+    app.click("backup-start");
+    app.wait_for("backup-status");
+    // While it runs (or once it is done) the window answers: the audit
+    // screen opens.
+    let done = app.wait_text("backup-output", "the backup's file name", |t| {
+        t.ends_with(".crbak")
+    });
+    app.screenshot("settings-00-backup-done");
+    let written = std::path::PathBuf::from(&done);
+    app.check(
+        written.starts_with(out.path()) && written.is_file(),
+        &format!("the backup file {done} is not in the chosen folder"),
+    );
+    let bytes = std::fs::read(&written).unwrap_or_default();
+    app.check(
+        bytes.len() > 10_000 && !bytes.windows(6).any(|w| w == b"SQLite"),
+        &format!(
+            "the backup ({} bytes) is not an encrypted copy",
+            bytes.len()
+        ),
+    );
+    app.click("nav-admin-audit");
+    app.wait_for_with_text("audit-row", "Backup");
 }
 
 /// The record ids of the audit rows shown (their first cell).

@@ -9,7 +9,6 @@ import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html';
 import * as api from '../api';
 import type { EntryVersionView } from '../bindings/EntryVersionView';
-import type { HistoryRef } from '../bindings/HistoryRef';
 import type { RecordVersion } from '../bindings/RecordVersion';
 import { Button, FormError, Modal, Spinner, TextAreaField, useFormErrors } from './form';
 import { capitalize } from './toast';
@@ -160,11 +159,14 @@ export function RecordEditDialog(p: {
   </${Modal}>`;
 }
 
+/** Whose history: a note's visit, or a document. */
+export type HistoryOf = { type: 'visit'; note_id: number } | { type: 'document'; id: number };
+
 /** The replaced states of a visit's or a document's description, oldest
  *  first, then the current one: "Version 1: date 03/01/2026 · type Office
  *  visit · reason BP check — replaced 11/22/2026 09:40 by Maya Patel". */
 export function RecordHistoryDialog(p: {
-  record: HistoryRef;
+  record: HistoryOf;
   title: string;
   testid: string;
   /** Each replaced version's test id (`data-version` carries its number). */
@@ -177,8 +179,7 @@ export function RecordHistoryDialog(p: {
   const [error, setError] = useState<string | null>(null);
   const key = JSON.stringify(p.record);
   useEffect(() => {
-    api
-      .recordHistory(p.record)
+    (p.record.type === 'visit' ? api.visitHistory(p.record.note_id) : api.documentHistory(p.record.id))
       .then((v) => setVersions([...v].sort((a, b) => a.version - b.version)))
       .catch((e) => {
         const w = api.toWireError(e);

@@ -1,14 +1,17 @@
 // Practice settings (administrators): the practice name, the idle lock,
 // the units vitals are shown in, where printed PDFs go, and the address and
-// phone printed on prescriptions.
+// phone printed on prescriptions; and "Back up now", which runs in the
+// background while the window goes on working.
 
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html';
 import * as api from '../api';
 import { useApp } from '../app';
 import type { Settings } from '../bindings/Settings';
+import type { JobView } from '../bindings/JobView';
 import { Button, FormError, SelectField, Spinner, TextAreaField, TextField, useFormErrors } from '../components/form';
 import { clearReferenceData } from '../reference';
+import { optionsOf } from '../format';
 
 export function SettingsScreen() {
   const app = useApp();
@@ -91,7 +94,7 @@ export function SettingsScreen() {
       </div>
       <p class="muted small">A locked screen hides patient information until the user types their password; unsaved work is kept.</p>
       <${SelectField} label="Units for vital signs" name="units" testid="settings-units" value=${units} onValue=${edit(setUnits)} error=${f.units} class="field-medium"
-        options=${[{ value: 'us', label: 'US (lb, in, °F)' }, { value: 'metric', label: 'Metric (kg, cm, °C)' }]} />
+        options=${optionsOf('units')} />
       <${TextField} label="Folder for printed PDFs" name="export_dir" testid="settings-export-dir" value=${exportDir} onValue=${edit(setExportDir)} error=${f.export_dir} mono=${true} hint="Prescriptions are written here as PDF files. Leave empty for the default folder." />
       <${TextAreaField} label="Practice address" name="practice_address" testid="settings-address" rows=${3} value=${address} onValue=${edit(setAddress)} error=${f.practice_address} hint="Printed on prescriptions: street, then city, state and ZIP (one line each)." />
       <${TextField} label="Practice phone" name="practice_phone" testid="settings-phone" type="tel" value=${phone} onValue=${edit(setPhone)} error=${f.practice_phone} class="field-medium" />
@@ -100,5 +103,59 @@ export function SettingsScreen() {
         ${saved ? html`<span class="saved-note" data-testid="settings-saved" role="status">✓ Settings saved</span>` : null}
       </div>
     </form>
+    <${BackupPanel} />
   </div>`;
+}
+
+const POLL_MS = 300;
+
+/** "Back up now": an encrypted backup written by a background job; the
+ *  progress is polled and shown while everything else keeps working. */
+function BackupPanel() {
+  const [folder, setFolder] = useState('');
+  const [job, setJob] = useState<JobView | null>(null);
+  const [busy, setBusy] = useState(false);
+  const form = useFormErrors(['folder']);
+  const running = job?.phase === 'running';
+
+  useEffect(() => {
+    if (!job || job.phase !== 'running') return undefined;
+    const t = window.setTimeout(() => {
+      api.jobStatus(job.id).then(setJob, (e) => form.fail(e));
+    }, POLL_MS);
+    return () => window.clearTimeout(t);
+  }, [job]);
+
+  const start = async (e: Event) => {
+    e.preventDefault();
+    form.clear();
+    setBusy(true);
+    try {
+      setJob(await api.startBackup(folder));
+    } catch (err) {
+      form.fail(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const pct = job && job.total_bytes > 0 ? Math.min(100, Math.round((job.done_bytes / job.total_bytes) * 100)) : 0;
+  return html`<form class="panel narrow-panel backup-panel" onSubmit=${start} novalidate data-testid="backup-panel">
+    <h2>Back up</h2>
+    <p class="muted small">An encrypted copy of the whole practice. It restores on a new computer with the recovery code. Keep it away from this computer (a USB drive kept offsite).</p>
+    <${FormError} error=${form.errors.general} />
+    <${TextField} label="Folder to write the backup to" name="folder" testid="backup-folder" required=${true} value=${folder} onValue=${(v: string) => { setFolder(v); form.clearField('folder'); }} error=${form.errors.fields.folder} mono=${true} hint="The full path of an existing folder, for example /media/usb." />
+    <div class="form-actions left">
+      <${Button} kind="secondary" type="submit" testid="backup-start" busy=${busy} disabled=${running}>Back up now</${Button}>
+    </div>
+    ${job
+      ? html`<div class="backup-status" data-testid="backup-status" data-phase=${job.phase} role="status">
+          ${job.phase === 'running'
+            ? html`<div class="progress" aria-label="Backup progress"><div class="progress-bar" style=${`width: ${pct}%`}></div></div>
+                <span class="small muted">Backing up… ${pct}%. You can keep working.</span>`
+            : job.phase === 'done'
+              ? html`<span class="saved-note">✓ Backup written: <span class="mono" data-testid="backup-output">${job.output}</span></span>`
+              : html`<${FormError} error=${job.error?.message ?? 'The backup failed'} />`}
+        </div>`
+      : null}
+  </form>`;
 }

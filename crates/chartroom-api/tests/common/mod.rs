@@ -6,8 +6,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use chartroom_api::commands::*;
 use chartroom_api::protocol::{PatientInput, RegisterOutcome};
-use chartroom_api::{ApiError, Chartroom, Config, ErrorCode, FixedClock, Request, Response};
+use chartroom_api::{ApiError, Chartroom, Config, ErrorCode, FixedClock, Routed};
 use chartroom_keys::{KdfParams, KeyStore, MemoryKeyStore};
 use chartroom_store::model::Role;
 use chrono::{TimeZone, Utc};
@@ -42,12 +43,14 @@ pub fn clock() -> Arc<FixedClock> {
     ))
 }
 
-pub fn ok(app: &mut Chartroom, req: Request) -> Response {
-    let name = format!("{req:?}");
-    app.handle(req).unwrap_or_else(|e| panic!("{name}: {e:?}"))
+/// Runs a command that must succeed, and gives its answer.
+pub fn ok<C: Routed + std::fmt::Debug>(app: &mut Chartroom, cmd: C) -> C::Answer {
+    let name = format!("{cmd:?}");
+    app.run(cmd).unwrap_or_else(|e| panic!("{name}: {e:?}"))
 }
 
-pub fn code(r: Result<Response, ApiError>) -> ErrorCode {
+/// The error code of a command that must fail.
+pub fn code<T: std::fmt::Debug>(r: Result<T, ApiError>) -> ErrorCode {
     match r {
         Ok(resp) => panic!("expected an error, got {resp:?}"),
         Err(e) => e.code(),
@@ -61,18 +64,16 @@ pub fn practice(keyring: bool) -> Fx {
     let clock = clock();
     let keystore = keyring.then(|| Arc::new(MemoryKeyStore::new()));
     let mut app = Chartroom::start(config(dir.path(), keystore.clone()), clock.clone());
-    let Response::Setup(s) = ok(
+    let s = ok(
         &mut app,
-        Request::SetupPractice {
+        SetupPractice {
             practice_name: "Riverside Clinic".into(),
             admin_username: "admin".into(),
             admin_full_name: "Alex Admin".into(),
             admin_password: PW.into(),
             passphrase: (!keyring).then(|| PASSPHRASE.into()),
         },
-    ) else {
-        panic!("no setup result")
-    };
+    );
     login(&mut app, "admin");
     Fx {
         dir,
@@ -86,7 +87,7 @@ pub fn practice(keyring: bool) -> Fx {
 pub fn login(app: &mut Chartroom, user: &str) {
     ok(
         app,
-        Request::Login {
+        Login {
             username: user.into(),
             password: PW.into(),
         },
@@ -96,7 +97,7 @@ pub fn login(app: &mut Chartroom, user: &str) {
 pub fn add_user(app: &mut Chartroom, username: &str, roles: &[Role], emergency: bool) {
     ok(
         app,
-        Request::CreateUser {
+        CreateUser {
             username: username.into(),
             full_name: format!("{username} user"),
             credentials: String::new(),
@@ -122,12 +123,12 @@ pub fn anh() -> PatientInput {
 pub fn register(app: &mut Chartroom, p: PatientInput) -> i64 {
     match ok(
         app,
-        Request::RegisterPatient {
+        RegisterPatient {
             patient: p,
             acknowledge_duplicates: false,
         },
     ) {
-        Response::Registered(RegisterOutcome::Registered { chart }) => chart.patient.id,
+        RegisterOutcome::Registered { chart } => chart.patient.id,
         other => panic!("not registered: {other:?}"),
     }
 }

@@ -54,12 +54,11 @@ export function DocumentsTab() {
   const all = docs.data ?? [];
   // By id, so that after a reload the dialog edits the current version.
   const editing = editingId === null ? null : all.find((d) => d.id === editingId) ?? null;
-  /** Puts saved documents in the list in place of their old versions. */
-  const put = (saved: DocumentView[]) =>
+  /** Puts a saved document in the list in place of its old version. */
+  const put = (saved: DocumentView) =>
     docs.setData((list) => {
-      const byId = new Map(saved.map((d) => [d.id, d]));
-      const rows = (list ?? []).map((d) => byId.get(d.id) ?? d);
-      return [...rows, ...saved.filter((d) => !rows.some((x) => x.id === d.id))];
+      const rows = (list ?? []).map((d) => (d.id === saved.id ? saved : d));
+      return rows.some((d) => d.id === saved.id) ? rows : [...rows, saved];
     });
   const retractedCount = all.filter((d) => d.status === 'entered_in_error').length;
   const rows = all
@@ -138,7 +137,7 @@ const docFields = (d: DocumentView) => [
 const EDIT_FIELDS = ['category', 'doc_date', 'description'] as const;
 
 /** Corrects a document's category, date and description (the file stays). */
-function EditDocumentDialog(p: { doc: DocumentView; onSaved: (docs: DocumentView[]) => void; onReload: () => Promise<void>; onClose: () => void }) {
+function EditDocumentDialog(p: { doc: DocumentView; onSaved: (doc: DocumentView) => void; onReload: () => Promise<void>; onClose: () => void }) {
   const d = p.doc;
   const [category, setCategory] = useState(d.category);
   const [date, setDate] = useState(formatDate(d.doc_date));

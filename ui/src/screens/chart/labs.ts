@@ -128,7 +128,7 @@ function LabDialog(p: { replaces: ObservationView | null; onClose: () => void; o
     form.clear();
     setBusy(true);
     try {
-      const [o] = await api.recordLab(ctx.patientId, { loinc, value, collected_on: date, comment }, r?.id ?? null);
+      const o = await api.recordLab(ctx.patientId, { loinc, value, collected_on: date, comment }, r?.id ?? null);
       toast(o && o.flag && LAB_FLAG_BADGE[o.flag] ? `Result saved: ${LAB_FLAG_LABEL[o.flag].toLowerCase()}` : 'Result saved', o && isCritical(o.flag) ? 'error' : 'success');
       p.onSaved();
     } catch (err) {

@@ -178,7 +178,7 @@ function VitalsInErrorDialog(p: { set: VitalSet; keys: Map<string, string>; onCl
     onClose=${p.onClose}
     onConfirm=${async (reason: string) => {
       const ids = choice === 'all' ? all : groups.find((g) => g.value === choice)?.ids ?? [];
-      for (const id of ids) await api.markObservationInError(id, reason);
+      await api.markObservationsInError(ids, reason);
       p.onDone();
     }}
   >

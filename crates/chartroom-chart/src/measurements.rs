@@ -1,0 +1,441 @@
+//! Vital signs and lab results: recording (validated, converted to SI,
+//! flagged against the reference range), listing, trends and corrections.
+
+use chartroom_codes::LabFlag;
+use chartroom_store::model::{AuditAction, ObservationKind};
+use chartroom_store::observations::{self as store, NewObservation, ObservationRow};
+use chartroom_store::search::parse_typed_date;
+use chartroom_store::settings;
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::protocol::{LabInput, ObservationView, TrendPoint, TrendSeries, VitalsInput};
+use crate::vitals::{self, Units};
+use chartroom_core::age::age;
+use chartroom_core::{validate, Ctx, Error, FieldErrors, Result};
+
+use crate::reference;
+
+pub const UNITS_KEY: &str = "units";
+
+/// The practice's display units (US by default).
+pub fn units(ctx: &Ctx<'_>) -> Result<Units> {
+    let v = settings::get(ctx.read(), UNITS_KEY)?;
+    Ok(v.as_deref().and_then(Units::parse).unwrap_or(Units::Us))
+}
+
+fn record_id(id: i64) -> String {
+    format!("observation/{id}")
+}
+
+fn flag_of(s: &str) -> Option<LabFlag> {
+    if s.is_empty() {
+        None
+    } else {
+        serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+    }
+}
+
+fn flag_text(f: LabFlag) -> String {
+    match serde_json::to_value(f) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+fn num(v: f64, decimals: usize) -> String {
+    format!("{v:.decimals$}")
+}
+
+/// An observation in the practice's units.
+pub fn view(o: ObservationRow, units: Units) -> Result<ObservationView> {
+    let (name, display_value, display_unit, range) = match o.kind {
+        ObservationKind::Vital => {
+            let (name, unit) = vitals::describe(&o.code, units);
+            let shown = vitals::format(&o.code, vitals::to_display(&o.code, o.value, units));
+            let range = vitals::target(&o.code, units)
+                .map(|(l, h)| format!("{l}–{h} {unit}"))
+                .unwrap_or_default();
+            (name, shown, unit, range)
+        }
+        ObservationKind::Lab => {
+            let refs = reference::get()?;
+            match refs.labs.get(&o.code) {
+                Some(t) => (
+                    t.name.clone(),
+                    num(o.value, t.decimals as usize),
+                    t.unit.clone(),
+                    t.range_text.clone(),
+                ),
+                None => (
+                    o.code.clone(),
+                    o.value.to_string(),
+                    o.unit.clone(),
+                    String::new(),
+                ),
+            }
+        }
+    };
+    Ok(ObservationView {
+        id: o.id,
+        kind: o.kind,
+        flag: flag_of(&o.flag),
+        code: o.code,
+        name,
+        value: o.value,
+        unit: o.unit,
+        display_value,
+        display_unit,
+        reference_range: range,
+        effective_at: o.effective_at,
+        group_id: o.group_id,
+        replaces_id: o.replaces_id,
+        comment: o.comment,
+        status: o.status,
+        error_reason: o.error_reason,
+        error_at: o.error_at.map(|t| t.to_rfc3339()),
+        error_by: o.error_by_name,
+        recorded_by: o.recorded_by_name,
+    })
+}
+
+pub fn birth_of(ctx: &mut Ctx<'_>, patient_id: i64) -> Result<NaiveDate> {
+    Ok(chartroom_store::patients::get(ctx.read(), patient_id)?
+        .fields
+        .birth_date)
+}
+
+/// Records a set of vital signs.
+pub fn record_vitals(
+    ctx: &mut Ctx<'_>,
+    patient_id: i64,
+    input: &VitalsInput,
+) -> Result<Vec<ObservationView>> {
+    let actor = ctx.actor();
+    let today = ctx.today();
+    let birth = birth_of(ctx, patient_id)?;
+    let units = units(ctx)?;
+    let mut errs = FieldErrors::default();
+    let taken = input.taken_at.trim();
+    let at = match NaiveDateTime::parse_from_str(taken, "%Y-%m-%dT%H:%M") {
+        Ok(t) if t.date() > today => {
+            errs.add("taken_at", "The time taken is in the future");
+            None
+        }
+        Ok(t) if t.date() < birth => {
+            errs.add("taken_at", "The time taken is before the patient's birth");
+            None
+        }
+        Ok(t) => Some(t),
+        Err(_) => {
+            errs.add("taken_at", format!("\"{taken}\" is not a date and time"));
+            None
+        }
+    };
+    let child = age(birth, today).0 < 3;
+    let effective = at
+        .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default();
+    let values = vitals::parse(input, &effective, child, &mut errs);
+    if values.is_empty() && errs.is_empty() {
+        errs.add("vitals", "Enter at least one vital sign");
+    }
+    errs.finish()?;
+    let user = actor.user()?;
+    ctx.write(|tx, now| {
+        let ids = store::insert(tx, patient_id, None, None, &values, now, user)?;
+        actor.audit_clinical(
+            tx,
+            now,
+            AuditAction::Create,
+            patient_id,
+            record_id(ids[0]),
+            format!("vital signs recorded ({} values)", ids.len()),
+        )?;
+        ids.iter()
+            .map(|id| view(store::get(tx, *id)?, units))
+            .collect()
+    })
+}
+
+/// Records (or corrects) a lab result, flagged against its range.
+pub fn record_lab(
+    ctx: &mut Ctx<'_>,
+    patient_id: i64,
+    input: &LabInput,
+    replaces: Option<i64>,
+) -> Result<ObservationView> {
+    let actor = ctx.actor();
+    let today = ctx.today();
+    let birth = birth_of(ctx, patient_id)?;
+    let units = units(ctx)?;
+    let refs = reference::get()?;
+    let mut errs = FieldErrors::default();
+    let test = refs.labs.get(input.loinc.trim());
+    if test.is_none() {
+        errs.add("loinc", "Choose a test from the list");
+    }
+    let v = input.value.trim();
+    let value = match v.parse::<f64>() {
+        Ok(n) if n.is_finite() && n >= 0.0 => Some(n),
+        _ => {
+            errs.add("value", format!("Result \"{v}\" is not a number"));
+            None
+        }
+    };
+    let collected = match validate::date_not_after(
+        &mut errs,
+        "collected_on",
+        &input.collected_on,
+        today,
+        "Collection date is in the future",
+    ) {
+        None => None,
+        Some(d) if d < birth => {
+            errs.add(
+                "collected_on",
+                "Collection date is before the patient's birth",
+            );
+            None
+        }
+        Some(d) => Some(d),
+    };
+    let comment: String = input.comment.trim().chars().take(500).collect();
+    errs.finish()?;
+    let (Some(test), Some(value), Some(collected)) = (test, value, collected) else {
+        return Err(Error::Internal("validated lab input incomplete".into()));
+    };
+    // Stored and flagged as shown: rounded to the test's decimals.
+    let scale = 10f64.powi(i32::from(test.decimals));
+    let value = (value * scale).round() / scale;
+    let flag = test.flag(value);
+    let obs = NewObservation {
+        kind: ObservationKind::Lab,
+        code: test.loinc.clone(),
+        value,
+        unit: test.unit.clone(),
+        flag: flag_text(flag),
+        effective_at: collected.to_string(),
+        comment,
+    };
+    let user = actor.user()?;
+    ctx.write(|tx, now| {
+        if let Some(old) = replaces {
+            let o = store::get(tx, old)?;
+            if o.patient_id != patient_id || o.kind != ObservationKind::Lab {
+                return Err(Error::field(
+                    "replaces",
+                    "The result being corrected belongs to another chart",
+                ));
+            }
+        }
+        let ids = store::insert(
+            tx,
+            patient_id,
+            None,
+            replaces,
+            std::slice::from_ref(&obs),
+            now,
+            user,
+        )?;
+        actor.audit_clinical(
+            tx,
+            now,
+            AuditAction::Create,
+            patient_id,
+            record_id(ids[0]),
+            match replaces {
+                Some(old) => format!("lab result {} corrects observation/{old}", test.short_name),
+                None => format!("lab result {}", test.short_name),
+            },
+        )?;
+        view(store::get(tx, ids[0])?, units)
+    })
+}
+
+/// A patient's vitals or labs, newest first.
+pub fn list(
+    ctx: &mut Ctx<'_>,
+    patient_id: i64,
+    kind: ObservationKind,
+) -> Result<Vec<ObservationView>> {
+    let units = units(ctx)?;
+    let (record, detail) = (
+        format!("{}s", kind.as_str()),
+        format!("listed {}s", kind.as_str()),
+    );
+    ctx.read_audited(patient_id, (&record, &detail), |tx| {
+        store::list(tx, patient_id, kind, 2000)?
+            .into_iter()
+            .map(|o| view(o, units))
+            .collect()
+    })
+}
+
+/// Values over time, one query for all the codes asked.
+pub fn trend(
+    ctx: &mut Ctx<'_>,
+    patient_id: i64,
+    codes: &[String],
+    from: &str,
+    to: &str,
+) -> Result<Vec<TrendSeries>> {
+    let actor = ctx.actor();
+    if codes.is_empty() || codes.len() > 4 {
+        return Err(Error::field("codes", "Choose one to four values to plot"));
+    }
+    let mut errs = FieldErrors::default();
+    let bound = |errs: &mut FieldErrors, field: &str, v: &str| -> Option<NaiveDate> {
+        let v = v.trim();
+        if v.is_empty() {
+            return None;
+        }
+        let d = parse_typed_date(v);
+        if d.is_none() {
+            errs.add(field, format!("\"{v}\" is not a date"));
+        }
+        d
+    };
+    let from_d = bound(&mut errs, "from", from);
+    let to_d = bound(&mut errs, "to", to);
+    if let (Some(a), Some(b)) = (from_d, to_d) {
+        if b < a {
+            errs.add("to", "The end of the range is before its start");
+        }
+    }
+    errs.finish()?;
+    let units = units(ctx)?;
+    let refs = reference::get()?;
+    let from_s = from_d
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "0000".into());
+    let to_s = to_d
+        .map(|d| format!("{d}T99"))
+        .unwrap_or_else(|| "9999".into());
+    let code_refs: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let rows = ctx.write(|tx, now| {
+        let rows = store::trend(tx, patient_id, &code_refs, &from_s, &to_s)?;
+        actor.audit_clinical(
+            tx,
+            now,
+            AuditAction::Read,
+            patient_id,
+            "trend",
+            format!("trend of {}", codes.join(", ")),
+        )?;
+        Ok(rows)
+    })?;
+    let mut out = Vec::new();
+    for code in codes {
+        let (name, unit, range, decimals) = if vitals::is_vital(code) {
+            let (n, u) = vitals::describe(code, units);
+            let t = vitals::target(code, units);
+            (n, u, (t.map(|r| r.0), t.map(|r| r.1)), None)
+        } else if let Some(t) = refs.labs.get(code) {
+            (
+                t.name.clone(),
+                t.unit.clone(),
+                (t.low, t.high),
+                Some(t.decimals),
+            )
+        } else {
+            return Err(Error::field(
+                "codes",
+                format!("{code} is not a vital sign or a lab test Chartroom knows"),
+            ));
+        };
+        let points = rows
+            .iter()
+            .filter(|o| &o.code == code)
+            .map(|o| TrendPoint {
+                at: o.effective_at.clone(),
+                value: match decimals {
+                    None => vitals::format(code, vitals::to_display(code, o.value, units))
+                        .parse()
+                        .unwrap_or(o.value),
+                    Some(_) => o.value,
+                },
+                flag: flag_of(&o.flag),
+            })
+            .collect();
+        out.push(TrendSeries {
+            code: code.clone(),
+            name,
+            unit,
+            range_low: range.0,
+            range_high: range.1,
+            points,
+        });
+    }
+    Ok(out)
+}
+
+/// Retracts one value with a reason.
+pub fn mark_in_error(ctx: &mut Ctx<'_>, id: i64, reason: &str) -> Result<ObservationView> {
+    let mut v = mark_all_in_error(ctx, &[id], reason)?;
+    v.pop()
+        .ok_or_else(|| Error::Internal("nothing was retracted".into()))
+}
+
+/// Retracts several values (a vitals set, or some of it) with one reason,
+/// in one transaction: all of them or none. Retracting a height or weight
+/// also retracts the BMI computed from it.
+pub fn mark_all_in_error(
+    ctx: &mut Ctx<'_>,
+    ids: &[i64],
+    reason: &str,
+) -> Result<Vec<ObservationView>> {
+    if ids.is_empty() {
+        return Err(Error::field("observation_ids", "Choose at least one value"));
+    }
+    let actor = ctx.actor();
+    let units = units(ctx)?;
+    let user = actor.user()?;
+    ctx.write(|tx, now| {
+        let mut out = Vec::with_capacity(ids.len());
+        let mut patient = None;
+        for &id in ids {
+            let o = store::mark_in_error(tx, id, reason, now, user)?;
+            if *patient.get_or_insert(o.patient_id) != o.patient_id {
+                return Err(Error::field(
+                    "observation_ids",
+                    "The values belong to different patients",
+                ));
+            }
+            actor.audit_clinical(
+                tx,
+                now,
+                AuditAction::MarkInError,
+                o.patient_id,
+                record_id(id),
+                format!("{} {}; reason: {reason}", o.kind.as_str(), o.code),
+            )?;
+            if matches!(o.code.as_str(), vitals::HEIGHT | vitals::WEIGHT) {
+                let group = o.group_id.unwrap_or(o.id);
+                for b in store::group(tx, group)? {
+                    if b.code == vitals::BMI
+                        && b.status == chartroom_store::model::RecordStatus::Final
+                        && !ids.contains(&b.id)
+                    {
+                        store::mark_in_error(
+                            tx,
+                            b.id,
+                            "computed from a value entered in error",
+                            now,
+                            user,
+                        )?;
+                        actor.audit_clinical(
+                            tx,
+                            now,
+                            AuditAction::MarkInError,
+                            o.patient_id,
+                            record_id(b.id),
+                            format!("vital {}: computed from observation/{id}", vitals::BMI),
+                        )?;
+                    }
+                }
+            }
+            out.push(view(o, units)?);
+        }
+        Ok(out)
+    })
+}

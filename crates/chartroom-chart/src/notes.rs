@@ -1,0 +1,485 @@
+//! Encounters and notes: start a visit from a template, autosave drafts,
+//! sign with the password asked again (the note is then sealed by a hash
+//! and locked), signed addenda, templates, entered in error.
+
+use chartroom_store::model::{AuditAction, NoteKind, NoteStatus};
+use chartroom_store::notes::{self as store, NoteRow};
+use chartroom_store::Connection;
+
+use crate::protocol::{NoteBody, NoteSummary, NoteTemplate, NoteView};
+use chartroom_core::{validate, Ctx, Error, FieldErrors, Result};
+use chartroom_types::{EncounterKind, ValueSet};
+
+const MAX_SECTION: usize = 20_000;
+
+fn record_id(id: i64) -> String {
+    format!("note/{id}")
+}
+
+fn body_of(json: &str) -> Result<NoteBody> {
+    serde_json::from_str(json)
+        .map_err(|e| Error::Internal(format!("a stored note could not be read: {e}")))
+}
+
+fn to_json(b: &NoteBody) -> Result<String> {
+    serde_json::to_string(b).map_err(|e| Error::Internal(e.to_string()))
+}
+
+fn check_body(b: &NoteBody) -> Result<()> {
+    let mut errs = FieldErrors::default();
+    for (field, v) in [
+        ("subjective", &b.subjective),
+        ("objective", &b.objective),
+        ("assessment", &b.assessment),
+        ("plan", &b.plan),
+        ("text", &b.text),
+    ] {
+        if v.chars().count() > MAX_SECTION {
+            errs.add(
+                field,
+                format!("This section is longer than {MAX_SECTION} characters"),
+            );
+        }
+    }
+    errs.finish()
+}
+
+/// A note with its encounter and addenda.
+fn view(conn: &Connection, n: NoteRow) -> Result<NoteView> {
+    let e = store::get_encounter(conn, n.encounter_id)?;
+    let addenda = if n.parent_id.is_none() {
+        store::addenda(conn, n.id)?
+            .into_iter()
+            .map(|a| view(conn, a))
+            .collect::<Result<Vec<_>>>()?
+    } else {
+        Vec::new()
+    };
+    Ok(NoteView {
+        hash_ok: n.hash_ok(),
+        content_hash: n
+            .content_hash
+            .as_deref()
+            .map(hex::encode)
+            .unwrap_or_default(),
+        id: n.id,
+        patient_id: n.patient_id,
+        encounter_id: n.encounter_id,
+        encounter_date: e.encounter_date.to_string(),
+        encounter_kind: e.kind,
+        reason: e.reason,
+        encounter_version: e.version,
+        provider: e.provider_name,
+        kind: n.kind,
+        status: n.status,
+        body: body_of(&n.body)?,
+        version: n.version,
+        signed_at: n.signed_at.map(|t| t.to_rfc3339()),
+        signed_by: n.signed_by_name,
+        error_reason: n.error_reason,
+        created_by: n.created_by_name,
+        updated_at: n.updated_at.to_rfc3339(),
+        addenda,
+    })
+}
+
+/// A patient's most recent notes as a list shows them (one query).
+pub fn summaries(conn: &Connection, patient_id: i64, limit: usize) -> Result<Vec<NoteSummary>> {
+    store::note_list(conn, patient_id, limit)?
+        .into_iter()
+        .map(|n| {
+            let b = body_of(&n.body)?;
+            let source = [&b.assessment, &b.subjective, &b.plan, &b.text]
+                .into_iter()
+                .find(|s| !s.trim().is_empty())
+                .cloned()
+                .unwrap_or_default();
+            let preview: String = source
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(120)
+                .collect();
+            Ok(NoteSummary {
+                id: n.id,
+                encounter_date: n.encounter_date.to_string(),
+                encounter_kind: n.encounter_kind,
+                reason: n.reason,
+                provider: n.provider_name,
+                status: n.status,
+                preview,
+                addenda: n.addenda as u32,
+            })
+        })
+        .collect()
+}
+
+/// A visit's date, type and reason as typed: checked, or every field error.
+fn visit_fields(
+    date: &str,
+    kind: &str,
+    reason: &str,
+    today: chrono::NaiveDate,
+) -> Result<(chrono::NaiveDate, String)> {
+    let mut errs = FieldErrors::default();
+    let d = validate::date_not_after(
+        &mut errs,
+        "date",
+        date,
+        today,
+        "A visit cannot be dated in the future",
+    );
+    if EncounterKind::parse(kind).is_none() {
+        errs.add(
+            "kind",
+            format!("Visit type must be one of {}", EncounterKind::codes_text()),
+        );
+    }
+    let reason = validate::clean(reason);
+    if reason.is_empty() {
+        errs.add("reason", "Reason for visit is required");
+    } else if reason.chars().count() > 200 {
+        errs.add("reason", "Reason for visit is longer than 200 characters");
+    }
+    errs.finish()?;
+    let d = d.ok_or_else(|| Error::Internal("validated date missing".into()))?;
+    Ok((d, reason))
+}
+
+/// Corrects the visit of a draft note (author only), keeping what it
+/// replaces.
+pub fn update_visit(
+    ctx: &mut Ctx<'_>,
+    note_id: i64,
+    expected_version: i64,
+    (date, kind, reason): (&str, &str, &str),
+) -> Result<NoteView> {
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    let (d, reason) = visit_fields(date, kind, reason, ctx.today())?;
+    ctx.write(|tx, now| {
+        let n = author_only(tx, note_id, user)?;
+        let before = store::get_encounter(tx, n.encounter_id)?;
+        let e = store::update_encounter(
+            tx,
+            n.encounter_id,
+            expected_version,
+            (d, kind, &reason),
+            now,
+            user,
+        )?;
+        actor.audit_clinical(
+            tx,
+            now,
+            AuditAction::Update,
+            n.patient_id,
+            format!("encounter/{}", e.id),
+            format!(
+                "visit corrected: {} {} -> {} {}",
+                before.encounter_date, before.kind, e.encounter_date, e.kind
+            ),
+        )?;
+        view(tx, store::get_note(tx, note_id)?)
+    })
+}
+
+/// The replaced states of a note's visit, audited as a read.
+pub fn visit_history(
+    ctx: &mut Ctx<'_>,
+    note_id: i64,
+) -> Result<Vec<chartroom_store::history::HistoryRow>> {
+    let actor = ctx.actor();
+    ctx.write(|tx, now| {
+        let n = store::get_note(tx, note_id)?;
+        let rows = chartroom_store::history::list(tx, "encounter", n.encounter_id)?;
+        actor.audit_clinical(
+            tx,
+            now,
+            AuditAction::Read,
+            n.patient_id,
+            format!("encounter/{}", n.encounter_id),
+            "viewed visit history",
+        )?;
+        Ok(rows)
+    })
+}
+
+/// Opens a visit with a draft note.
+pub fn start_encounter(
+    ctx: &mut Ctx<'_>,
+    patient_id: i64,
+    date: &str,
+    kind: &str,
+    reason: &str,
+    template_id: Option<i64>,
+) -> Result<NoteView> {
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    let (d, reason) = visit_fields(date, kind, reason, ctx.today())?;
+    ctx.write(|tx, now| {
+        let body = match template_id {
+            None => NoteBody::default(),
+            Some(t) => {
+                let tpl = store::templates(tx)?
+                    .into_iter()
+                    .find(|x| x.id == t)
+                    .ok_or_else(|| Error::field("template_id", "That template does not exist"))?;
+                body_of(&tpl.body)?
+            }
+        };
+        let enc = store::insert_encounter(tx, patient_id, d, user, kind, &reason, now, user)?;
+        let id = store::insert_note(
+            tx,
+            patient_id,
+            enc,
+            None,
+            NoteKind::Soap,
+            &to_json(&body)?,
+            now,
+            user,
+        )?;
+        actor.audit_clinical(
+            tx,
+            now,
+            AuditAction::Create,
+            patient_id,
+            record_id(id),
+            format!("encounter/{enc} started: {kind}"),
+        )?;
+        view(tx, store::get_note(tx, id)?)
+    })
+}
+
+/// A patient's notes.
+pub fn list(ctx: &mut Ctx<'_>, patient_id: i64) -> Result<Vec<NoteSummary>> {
+    ctx.read_audited(patient_id, ("notes", "listed notes"), |tx| {
+        summaries(tx, patient_id, 5000)
+    })
+}
+
+/// One note, audited.
+pub fn get(ctx: &mut Ctx<'_>, note_id: i64) -> Result<NoteView> {
+    let actor = ctx.actor();
+    ctx.write(|tx, now| {
+        let n = store::get_note(tx, note_id)?;
+        let p = n.patient_id;
+        let v = view(tx, n)?;
+        actor.audit_clinical(
+            tx,
+            now,
+            AuditAction::Read,
+            p,
+            record_id(note_id),
+            "read note",
+        )?;
+        Ok(v)
+    })
+}
+
+/// Autosave. Drafts are not audited per keystroke: the draft's creation and
+/// its signing are.
+pub fn save_draft(
+    ctx: &mut Ctx<'_>,
+    note_id: i64,
+    expected_version: i64,
+    body: &NoteBody,
+) -> Result<NoteView> {
+    let actor = ctx.actor();
+    check_body(body)?;
+    let user = actor.user()?;
+    let json = to_json(body)?;
+    ctx.write(|tx, now| {
+        let before = author_only(tx, note_id, user)?;
+        let n = store::save_draft(tx, note_id, expected_version, &json, now, user)?;
+        // Autosave writes often; the log gets one record per editing
+        // session (a pause of ten minutes starts a new one).
+        if (now - before.updated_at).num_minutes() >= 10 || before.version == 1 {
+            actor.audit_clinical(
+                tx,
+                now,
+                AuditAction::Update,
+                n.patient_id,
+                record_id(note_id),
+                "draft edited",
+            )?;
+        }
+        view(tx, n)
+    })
+}
+
+/// A draft is changed and signed by its author only.
+fn author_only(conn: &Connection, note_id: i64, user: i64) -> Result<NoteRow> {
+    let n = store::get_note(conn, note_id)?;
+    if n.status == NoteStatus::Draft && n.created_by != user {
+        return Err(Error::PermissionDenied(format!(
+            "this draft is {}'s; only its author can change or sign it",
+            n.created_by_name
+        )));
+    }
+    Ok(n)
+}
+
+/// Signs a draft after the password is given again.
+pub fn sign(
+    ctx: &mut Ctx<'_>,
+    note_id: i64,
+    expected_version: i64,
+    password: &str,
+) -> Result<NoteView> {
+    let actor = ctx.actor();
+    chartroom_core::password::confirm_password(ctx, password, "sign note")?;
+    let user = actor.user()?;
+    ctx.write(|tx, now| {
+        let before = author_only(tx, note_id, user)?;
+        let b = body_of(&before.body)?;
+        if [&b.subjective, &b.objective, &b.assessment, &b.plan, &b.text]
+            .iter()
+            .all(|s| s.trim().is_empty())
+        {
+            return Err(Error::field("note", "An empty note cannot be signed"));
+        }
+        let n = store::sign(tx, note_id, expected_version, now, user)?;
+        actor.audit_clinical(
+            tx,
+            now,
+            AuditAction::Update,
+            n.patient_id,
+            record_id(note_id),
+            format!(
+                "note signed; sha256 {}",
+                n.content_hash
+                    .as_deref()
+                    .map(hex::encode)
+                    .unwrap_or_default()
+            ),
+        )?;
+        view(tx, n)
+    })
+}
+
+/// Adds a signed addendum to a signed note.
+pub fn addendum(ctx: &mut Ctx<'_>, note_id: i64, text: &str, password: &str) -> Result<NoteView> {
+    let actor = ctx.actor();
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Error::field("text", "The addendum is empty"));
+    }
+    check_body(&NoteBody {
+        text: text.to_string(),
+        ..Default::default()
+    })?;
+    chartroom_core::password::confirm_password(ctx, password, "sign addendum")?;
+    let user = actor.user()?;
+    let body = to_json(&NoteBody {
+        text: text.to_string(),
+        ..Default::default()
+    })?;
+    ctx.write(|tx, now| {
+        let parent = store::get_note(tx, note_id)?;
+        if parent.status != NoteStatus::Signed || parent.parent_id.is_some() {
+            return Err(Error::field(
+                "note_id",
+                "Addenda are added to signed notes; edit the draft instead",
+            ));
+        }
+        let id = store::insert_note(
+            tx,
+            parent.patient_id,
+            parent.encounter_id,
+            Some(note_id),
+            NoteKind::Addendum,
+            &body,
+            now,
+            user,
+        )?;
+        store::sign(tx, id, 1, now, user)?;
+        actor.audit_clinical(
+            tx,
+            now,
+            AuditAction::Create,
+            parent.patient_id,
+            record_id(id),
+            format!("signed addendum to note/{note_id}"),
+        )?;
+        view(tx, store::get_note(tx, note_id)?)
+    })
+}
+
+/// Retracts a note (draft or signed); it stays readable.
+pub fn mark_in_error(ctx: &mut Ctx<'_>, note_id: i64, reason: &str) -> Result<NoteView> {
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    ctx.write(|tx, now| {
+        let n = store::mark_note_in_error(tx, note_id, reason, now, user)?;
+        actor.audit_clinical(
+            tx,
+            now,
+            AuditAction::MarkInError,
+            n.patient_id,
+            record_id(note_id),
+            format!("note marked entered in error; reason: {reason}"),
+        )?;
+        view(tx, n)
+    })
+}
+
+/// The practice's templates.
+pub fn templates(ctx: &mut Ctx<'_>) -> Result<Vec<NoteTemplate>> {
+    store::templates(ctx.read())?
+        .into_iter()
+        .map(|t| {
+            Ok(NoteTemplate {
+                id: t.id,
+                name: t.name,
+                body: body_of(&t.body)?,
+                active: t.active,
+                version: t.version,
+            })
+        })
+        .collect()
+}
+
+/// Adds or edits a template.
+pub fn save_template(
+    ctx: &mut Ctx<'_>,
+    id: Option<i64>,
+    expected_version: i64,
+    name: &str,
+    body: &NoteBody,
+    active: bool,
+) -> Result<Vec<NoteTemplate>> {
+    let actor = ctx.actor();
+    let name = validate::clean(name);
+    if name.is_empty() || name.chars().count() > 80 {
+        return Err(Error::field(
+            "name",
+            "Template name is required (up to 80 characters)",
+        ));
+    }
+    check_body(body)?;
+    let json = to_json(body)?;
+    ctx.write(|tx, now| {
+        let id = store::save_template(
+            tx,
+            id,
+            expected_version,
+            (&name, &json, active),
+            now,
+            actor.user_id,
+        )?;
+        chartroom_store::audit::append(
+            tx,
+            now,
+            &actor.event(
+                AuditAction::SettingsChange,
+                chartroom_store::model::DataCategory::Administration,
+                None,
+                format!("template/{id}"),
+                format!("note template \"{name}\" saved"),
+            ),
+        )?;
+        Ok(())
+    })?;
+    templates(ctx)
+}

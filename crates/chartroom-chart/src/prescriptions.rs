@@ -1,0 +1,209 @@
+//! Printing a prescription: a PDF (drawn by `chartroom-pdf`) written to the
+//! practice's export folder, and the print recorded in the disclosure log
+//! and the audit log in one transaction.
+
+use std::io::Write;
+use std::path::Path;
+
+use chartroom_pdf::{PatientBlock, PracticeHeader, Prescriber, PrescriptionDoc};
+use chartroom_store::chart::{self as store, NewDisclosure};
+use chartroom_store::model::{AuditAction, EntryStatus, Section};
+use chartroom_store::{create_private_file, patients, settings};
+use sha2::{Digest, Sha256};
+
+use crate::protocol::{EntryDetails, PrintedFile};
+use chartroom_core::{Ctx, Error, Result};
+
+pub const EXPORT_DIR_KEY: &str = "export_dir";
+pub const ADDRESS_KEY: &str = "practice_address";
+pub const PHONE_KEY: &str = "practice_phone";
+
+/// The folder printed PDFs go to.
+pub fn export_dir(ctx: &mut Ctx<'_>) -> Result<std::path::PathBuf> {
+    let set = settings::get(ctx.read(), EXPORT_DIR_KEY)?;
+    Ok(match set.filter(|s| !s.trim().is_empty()) {
+        Some(s) => s.into(),
+        None => ctx.env().default_export_dir.clone(),
+    })
+}
+
+/// Prints a prescription to a new PDF and records the disclosure.
+pub fn print(ctx: &mut Ctx<'_>, entry_id: i64) -> Result<PrintedFile> {
+    let actor = ctx.actor();
+    let today = ctx.today();
+    let dir = export_dir(ctx)?;
+    let practice_name = ctx.env().practice_name.clone();
+    let conn = ctx.read();
+    let e = store::get_entry(conn, entry_id)?;
+    if e.section != Section::Prescription {
+        return Err(Error::field(
+            "entry_id",
+            "Only prescriptions are printed here",
+        ));
+    }
+    if e.data.status == EntryStatus::EnteredInError {
+        return Err(Error::field(
+            "entry_id",
+            "This prescription was marked entered in error and cannot be printed",
+        ));
+    }
+    let EntryDetails::Prescription {
+        strength,
+        form,
+        directions,
+        quantity,
+        quantity_unit,
+        refills,
+        substitution_allowed,
+        prescriber_name,
+        prescriber_credentials,
+    } = serde_json::from_str(&e.data.body).map_err(|err| Error::Internal(err.to_string()))?
+    else {
+        return Err(Error::Internal("prescription details missing".into()));
+    };
+    let p = patients::get(conn, e.patient_id)?.fields;
+    let address = settings::get(conn, ADDRESS_KEY)?.unwrap_or_default();
+    let phone = settings::get(conn, PHONE_KEY)?.unwrap_or_default();
+    let written = e.data.effective_date.unwrap_or(today);
+    let doc = PrescriptionDoc {
+        practice: PracticeHeader {
+            name: practice_name,
+            address_lines: address
+                .lines()
+                .map(str::to_string)
+                .filter(|l| !l.trim().is_empty())
+                .collect(),
+            phone: readable_phone(&phone),
+        },
+        prescriber: Prescriber {
+            full_name: prescriber_name.clone(),
+            credentials: prescriber_credentials,
+            npi: String::new(),
+            dea: String::new(),
+        },
+        patient: PatientBlock {
+            full_name: [
+                p.given_name.as_str(),
+                p.middle_name.as_str(),
+                p.family_name.as_str(),
+            ]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" "),
+            birth_date: p.birth_date.format("%m/%d/%Y").to_string(),
+            address_lines: [
+                p.address_line1.clone(),
+                p.address_line2.clone(),
+                format!("{} {} {}", p.city, p.region, p.postal_code)
+                    .trim()
+                    .to_string(),
+            ]
+            .into_iter()
+            .filter(|l| !l.trim().is_empty())
+            .collect(),
+        },
+        date: written.format("%m/%d/%Y").to_string(),
+        rx_number: format!("RX-{entry_id:06}"),
+        drug: e.data.label.clone(),
+        strength: strength.clone(),
+        form,
+        directions,
+        quantity: quantity.to_string(),
+        quantity_unit,
+        refills,
+        substitution_allowed,
+    };
+    let pdf = chartroom_pdf::prescription(&doc)
+        .map_err(|err| Error::Internal(format!("the prescription could not be drawn: {err}")))?;
+    let hash: [u8; 32] = Sha256::digest(&pdf).into();
+    std::fs::create_dir_all(&dir).map_err(|err| io_err(&dir, err))?;
+    // A new file each time: never overwrite an earlier print.
+    let stem = format!(
+        "rx-{}-{}-{}",
+        patients::get(conn, e.patient_id)?.mrn,
+        written.format("%Y%m%d"),
+        entry_id
+    );
+    let mut n = 1;
+    let path = loop {
+        let name = if n == 1 {
+            format!("{stem}.pdf")
+        } else {
+            format!("{stem}-{n}.pdf")
+        };
+        let candidate = dir.join(name);
+        if !candidate.exists() {
+            break candidate;
+        }
+        n += 1;
+    };
+    let file_name = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let description = format!("Prescription {} {}", e.data.label, strength)
+        .trim()
+        .to_string();
+    let patient_id = e.patient_id;
+    let user = actor.user()?;
+    // Record first, then write: if the write fails the transaction rolls back.
+    ctx.write(|tx, now| {
+        store::insert_disclosure(
+            tx,
+            &NewDisclosure {
+                patient_id,
+                kind: "prescription",
+                record_id: &format!("entry/{entry_id}"),
+                recipient: "patient / pharmacy (printed)",
+                description: &description,
+                file_name: &file_name,
+                sha256: &hash,
+            },
+            now,
+            user,
+        )?;
+        actor.audit_clinical(
+            tx,
+            now,
+            AuditAction::Print,
+            patient_id,
+            format!("entry/{entry_id}"),
+            format!(
+                "prescription printed to {file_name} (sha256 {})",
+                hex::encode(hash)
+            ),
+        )?;
+        write_new(&path, &pdf)?;
+        Ok(())
+    })?;
+    Ok(PrintedFile {
+        path: path.display().to_string(),
+        file_name,
+        bytes: pdf.len() as u64,
+    })
+}
+
+/// A stored phone (digits, `+` for international) as printed:
+/// "(503) 555-0142" for North American numbers.
+fn readable_phone(digits: &str) -> String {
+    let d: Vec<char> = digits.chars().collect();
+    if d.len() == 10 && d.iter().all(char::is_ascii_digit) {
+        let s: String = d.iter().collect();
+        format!("({}) {}-{}", &s[..3], &s[3..6], &s[6..])
+    } else {
+        digits.to_string()
+    }
+}
+
+fn io_err(path: &Path, err: std::io::Error) -> Error {
+    Error::Internal(format!("cannot write {}: {err}", path.display()))
+}
+
+fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = create_private_file(path)?;
+    f.write_all(bytes).map_err(|e| io_err(path, e))?;
+    f.sync_all().map_err(|e| io_err(path, e))?;
+    Ok(())
+}

@@ -1,0 +1,81 @@
+//! Who may do what. Roles grant permissions; each command declares the
+//! [`Guard`] it needs and the [`Subject`] (patient or record) it concerns.
+//! The backend checks every command, so a UI that shows a button by mistake
+//! still cannot do harm.
+
+use chartroom_store::model::Role;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A capability a command needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Permission {
+    /// Find patients and read demographics.
+    PatientRead,
+    /// Register patients and edit demographics.
+    PatientWrite,
+    /// Read clinical content (problems, notes, results).
+    ClinicalRead,
+    /// Write clinical content.
+    ClinicalWrite,
+    /// Read the audit log and verify its chain.
+    AuditRead,
+    /// Manage user accounts and roles.
+    UserAdmin,
+    /// Change practice settings.
+    SettingsAdmin,
+}
+
+/// The permissions a role grants.
+pub fn granted_by(role: Role) -> &'static [Permission] {
+    use Permission::*;
+    match role {
+        Role::FrontDesk => &[PatientRead, PatientWrite],
+        Role::Clinician => &[PatientRead, PatientWrite, ClinicalRead, ClinicalWrite],
+        Role::Billing => &[PatientRead],
+        Role::PracticeManager => &[PatientRead, PatientWrite, AuditRead],
+        // Administrators run the system; they do not read charts (least
+        // privilege) unless pre-authorised for emergency access.
+        Role::Administrator => &[UserAdmin, SettingsAdmin, AuditRead],
+    }
+}
+
+/// Every permission any of `roles` grants, sorted.
+pub fn permissions_of(roles: &[Role]) -> Vec<Permission> {
+    let mut v: Vec<Permission> = roles.iter().flat_map(|r| granted_by(*r)).copied().collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// How a command is guarded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guard {
+    /// Open to anyone at the keyboard (status, setup, unlock, login).
+    Public,
+    /// Needs a logged-in session, even a locked one (resume, logout).
+    AnySession,
+    /// Needs an active (unlocked) session and no particular permission.
+    Active,
+    /// Needs an active session holding this permission (or emergency access
+    /// for the patient concerned, for patient and clinical reads).
+    Needs(Permission),
+    /// Needs an active session whose account is pre-authorised for
+    /// emergency access.
+    EmergencyAuthorised,
+}
+
+/// What a request concerns, for emergency-access scoping: a patient, or a
+/// record whose patient the dispatcher looks up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// Concerns no one patient (lists of users, settings, reference data).
+    None,
+    Patient(i64),
+    Entry(i64),
+    Observation(i64),
+    Note(i64),
+    Document(i64),
+}

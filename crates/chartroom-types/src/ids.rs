@@ -1,0 +1,71 @@
+//! Typed ids: one newtype per kind of record. On the wire and in the
+//! database an id is a plain integer; in Rust it says what it names.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+macro_rules! ids {
+    ($($(#[$m:meta])* $name:ident),+ $(,)?) => {$(
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+        #[serde(transparent)]
+        #[ts(export)]
+        pub struct $name(#[ts(type = "number")] pub i64);
+
+        impl $name {
+            /// The integer stored in the database.
+            pub fn get(self) -> i64 {
+                self.0
+            }
+        }
+
+        impl From<i64> for $name {
+            fn from(v: i64) -> Self {
+                $name(v)
+            }
+        }
+
+        impl From<$name> for i64 {
+            fn from(v: $name) -> i64 {
+                v.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl rusqlite::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.0.into())
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                i64::column_result(v).map($name)
+            }
+        }
+    )+};
+}
+
+ids! {
+    /// A registered patient.
+    PatientId,
+    /// A user account.
+    UserId,
+    /// A chart entry (problem, medication, allergy, immunization, prescription).
+    EntryId,
+    /// A vital sign or lab value.
+    ObservationId,
+    /// A visit.
+    EncounterId,
+    /// A note or an addendum.
+    NoteId,
+    /// A note template.
+    TemplateId,
+    /// An attached document.
+    DocumentId,
+}
