@@ -2,6 +2,12 @@
 //! only add the next one. All pending migrations run in one transaction and
 //! `PRAGMA user_version` records how far a file has come, so an older binary
 //! refuses a newer file (see [`crate::StoreError::NewerSchema`]).
+//!
+//! Each migration is one file, `src/migrations/NNNN_what.sql`, compiled in
+//! and listed once in [`MIGRATIONS`]. The tests pin every shipped file's
+//! SHA-256 and compare the whole resulting schema with
+//! `src/migrations/schema.snapshot` (after a new migration:
+//! `UPDATE_EXPECT=1 cargo test -p chartroom-store schema_snapshot`).
 
 use rusqlite::Connection;
 
