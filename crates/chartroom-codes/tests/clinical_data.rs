@@ -9,7 +9,7 @@
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
 use std::collections::{HashMap, HashSet};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chartroom_codes::{
     loinc_check_digit_ok, DrugKnowledge, FindingKind, LabCatalog, LabFlag, SafetyFinding, Severity,
@@ -712,6 +712,10 @@ fn every_cvx_row_parses_and_codes_are_unique() {
 
 #[test]
 fn load_times() {
+    // Generous for an unoptimised build on a busy machine: each takes a few
+    // milliseconds today, so this catches a slower parse by two orders of
+    // magnitude, not noise.
+    const BOUND: Duration = Duration::from_secs(2);
     let start = Instant::now();
     let d = DrugKnowledge::load().unwrap();
     let drugs_time = start.elapsed();
@@ -727,6 +731,26 @@ fn load_times() {
         v.all().len(),
         l.all().len(),
     );
+    // Today's sizes, rounded down: a file cut short or a parser that skips
+    // rows shows here.
+    for (what, n, at_least) in [
+        ("drugs.json picker names", d.names().len(), 430),
+        ("cvx.tsv codes", v.all().len(), 90),
+        ("cvx.tsv active codes", v.active().count(), 55),
+        ("labs.tsv tests", l.all().len(), 50),
+    ] {
+        assert!(n >= at_least, "{what}: {n}, expected at least {at_least}");
+    }
+    for (what, took) in [
+        ("drugs.json", drugs_time),
+        ("cvx.tsv", cvx_time),
+        ("labs.tsv", labs_time),
+    ] {
+        assert!(
+            took < BOUND,
+            "{what} took {took:?} to load (bound {BOUND:?})"
+        );
+    }
 }
 
 #[test]

@@ -94,11 +94,40 @@ fn common_abbreviations() {
         show(&hits)
     );
     check_in_top("stroke", 3, "I63.9");
-    // The typed abbreviation still works as a prefix, ranked after it.
-    assert!(index()
-        .search("mi", 500)
-        .iter()
-        .any(|h| h.code.starts_with("G43")));
+}
+
+/// "mi" is read as myocardial infarction first, but the typed letters still
+/// work as a prefix, ranked after the expansion's best codes: typing "mi" on
+/// the way to "migraine" is not a dead end.
+#[test]
+fn an_abbreviation_is_still_a_prefix_ranked_after_its_expansion() {
+    let hits = index().search("mi", 100); // the API's largest page
+    let is_mi = |h: &CodeHit| {
+        h.description
+            .to_lowercase()
+            .contains("myocardial infarction")
+    };
+    assert!(
+        hits.len() == 100 && hits[..10].iter().all(is_mi),
+        "mi: expected the first 10 hits to be myocardial infarction codes, got:\n{}",
+        show(&hits[..hits.len().min(25)])
+    );
+    // The picker's page (25) already shows the literal reading.
+    let first_literal = hits.iter().position(|h| !is_mi(h)).unwrap();
+    assert!(
+        first_literal < 25,
+        "mi: expected a literal prefix match (miosis, microtia...) in the top 25, got:\n{}",
+        show(&hits[..25])
+    );
+    // Migraine itself comes up within the first 50, after the expansion.
+    let migraine = hits.iter().position(|h| h.code.starts_with("G43"));
+    assert!(
+        migraine.is_some_and(|i| (10..50).contains(&i)),
+        "mi: expected migraine (G43) after the top 10 and within the top 50, got it at {migraine:?}:\n{}",
+        show(&hits[..50])
+    );
+    // One more letter and migraine is first.
+    check("mig", &["G43", "G43.9"]);
 }
 
 #[test]

@@ -1,6 +1,11 @@
 //! A writer killed mid-stream (SIGKILL, no chance to close or checkpoint)
 //! loses none of the writes it acknowledged: the next open recovers them
 //! from the encrypted WAL.
+//!
+//! The writer is this test binary run again by the parent test with
+//! `--ignored --exact writer_process` and the database's path in
+//! [`DB_VAR`]: `writer_process` is `#[ignore]`d so it never runs (or passes)
+//! on its own, and it refuses to run without that variable.
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
@@ -12,6 +17,12 @@ use chartroom_store::{patients, users, Store};
 use chrono::{NaiveDate, TimeZone, Utc};
 
 const KEY: [u8; 32] = [3u8; 32];
+
+/// The database the writer process writes to; set only by the parent.
+const DB_VAR: &str = "CHARTROOM_CRASH_DB";
+
+/// Acknowledged commits after which the parent kills the writer.
+const KILL_AFTER: usize = 150;
 
 fn fields(i: usize) -> PatientFields {
     PatientFields {
@@ -38,21 +49,30 @@ fn fields(i: usize) -> PatientFields {
     }
 }
 
-/// The child: writes patients one transaction at a time and acknowledges
-/// each commit on stdout, until it is killed.
+/// The writer process: registers patients one transaction at a time and
+/// acknowledges each commit on stdout (`ack <n> <patient id>`) once
+/// `Store::write` has returned, until it is killed. Not a test by itself:
+/// `acknowledged_writes_survive_a_killed_process` starts it.
 #[test]
-fn crash_writer_child() {
-    let Ok(path) = std::env::var("CHARTROOM_CRASH_DB") else {
-        return; // only runs when the parent test starts it
-    };
+#[ignore = "the writer half of acknowledged_writes_survive_a_killed_process, which runs it in a child process"]
+fn writer_process() {
+    let path = std::env::var(DB_VAR).unwrap_or_else(|_| {
+        panic!(
+            "writer_process is the child of acknowledged_writes_survive_a_killed_process \
+             and runs only when that test sets {DB_VAR}; run that test instead"
+        )
+    });
     let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     let mut store = Store::open(std::path::Path::new(&path), &KEY).unwrap();
-    let mut out = std::io::stdout();
+    let mut out = std::io::stdout().lock();
+    // The harness may have printed "test writer_process ... " without a
+    // line break: start the acknowledgements on a line of their own.
+    writeln!(out).unwrap();
     for i in 0.. {
-        store
+        let p = store
             .write(|tx| patients::insert(tx, &fields(i), 1, at))
             .unwrap();
-        writeln!(out, "ack {i}").unwrap();
+        writeln!(out, "ack {i} {}", p.id).unwrap();
         out.flush().unwrap();
     }
 }
@@ -84,40 +104,69 @@ fn acknowledged_writes_survive_a_killed_process() {
     }
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
+            "--ignored",
             "--exact",
-            "crash_writer_child",
+            "writer_process",
             "--nocapture",
             "--test-threads=1",
         ])
-        .env("CHARTROOM_CRASH_DB", &path)
+        .env(DB_VAR, &path)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut acked = None;
+    // (sequence number, patient id) of every acknowledged commit, in order.
+    let mut acked: Vec<(usize, i64)> = Vec::new();
+    let mut killed = false;
     for line in BufReader::new(child.stdout.take().unwrap()).lines() {
         let line = line.unwrap();
-        if let Some(n) = line.strip_prefix("ack ") {
-            let n: usize = n.parse().unwrap();
-            acked = Some(n);
-            if n >= 150 {
-                child.kill().unwrap(); // SIGKILL on Unix
-                break;
-            }
+        let Some(ack) = line.strip_prefix("ack ") else {
+            continue;
+        };
+        let (n, id) = ack.split_once(' ').unwrap();
+        let (n, id): (usize, i64) = (n.parse().unwrap(), id.parse().unwrap());
+        assert_eq!(n, acked.len(), "acknowledgements out of order: {line:?}");
+        acked.push((n, id));
+        if acked.len() >= KILL_AFTER {
+            // SIGKILL on Unix, while the writer is still writing.
+            child.kill().unwrap();
+            killed = true;
+            break;
         }
     }
-    child.wait().unwrap();
-    let acked = acked.expect("the writer acknowledged nothing");
+    let status = child.wait().unwrap();
+    if !killed {
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+        panic!(
+            "the writer stopped by itself ({status}) after {} acknowledgements:\n{err}",
+            acked.len()
+        );
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(
+            status.signal(),
+            Some(9),
+            "the writer was not SIGKILLed: {status}"
+        );
+    }
     assert!(
         dir.path().join("chartroom.db-wal").exists(),
         "the WAL holds the unflushed commits"
     );
     let store = Store::open(&path, &KEY).unwrap();
+    for &(n, id) in &acked {
+        let p = patients::get(store.read(), id)
+            .unwrap_or_else(|e| panic!("acknowledged write {n} (patient {id}) is lost: {e}"));
+        assert_eq!(p.fields.given_name, format!("Number{n}"), "patient {id}");
+    }
     let count = patients::count(store.read()).unwrap() as usize;
     assert!(
-        count > acked,
+        count >= acked.len(),
         "acknowledged {} writes, found {count}",
-        acked + 1
+        acked.len()
     );
     assert_eq!(store.integrity_check().unwrap(), None);
 }
