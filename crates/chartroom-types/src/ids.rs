@@ -1,5 +1,6 @@
 //! Typed ids: one newtype per kind of record. On the wire and in the
-//! database an id is a plain integer; in Rust it says what it names.
+//! database an id is a plain integer (the store binds and reads it with
+//! `get()` and `From<i64>`); in Rust it says what it names.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -34,18 +35,6 @@ macro_rules! ids {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 self.0.fmt(f)
-            }
-        }
-
-        impl rusqlite::ToSql for $name {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(self.0.into())
-            }
-        }
-
-        impl rusqlite::types::FromSql for $name {
-            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-                i64::column_result(v).map($name)
             }
         }
     )+};

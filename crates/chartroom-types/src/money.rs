@@ -140,18 +140,6 @@ impl std::iter::Sum for Money {
     }
 }
 
-impl rusqlite::ToSql for Money {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        Ok(self.0.into())
-    }
-}
-
-impl rusqlite::types::FromSql for Money {
-    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-        i64::column_result(v).map(Money)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
