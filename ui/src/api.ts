@@ -18,7 +18,7 @@ import type { WireError } from './bindings/WireError';
 import type { PatientInput } from './bindings/PatientInput';
 import type { Role } from './bindings/Role';
 import type { Settings } from './bindings/Settings';
-import type { AuditFilter } from './bindings/AuditFilter';
+import type { AuditQuery } from './bindings/AuditQuery';
 import type { EntryInput } from './bindings/EntryInput';
 import type { Section } from './bindings/Section';
 import type { VitalsInput } from './bindings/VitalsInput';
@@ -175,7 +175,7 @@ export const updateSettings = (settings: Settings) =>
 
 export const verifyAudit = () => call({ cmd: 'verify_audit' });
 
-export const auditReport = (filter: AuditFilter) =>
+export const auditReport = (filter: AuditQuery) =>
   call({ cmd: 'audit_report', filter });
 
 // --- the clinical chart ---------------------------------------------------------

@@ -11,16 +11,6 @@ import type { EntryStatus } from './bindings/EntryStatus';
 import type { LabFlag } from './bindings/LabFlag';
 import { VALUE_SETS, type Option, type ValueSetName } from './bindings/valueSets';
 
-/** Stored phones are digits (with `+` for international): `5035550134` → `(503) 555-0134`. */
-export function formatPhone(phone: string): string {
-  if (!phone) return '';
-  if (phone.startsWith('+')) return phone;
-  const d = phone.replace(/\D/g, '');
-  if (d.length === 10) return `(${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6)}`;
-  if (d.length === 11 && d.startsWith('1')) return `(${d.slice(1, 4)}) ${d.slice(4, 7)}-${d.slice(7)}`;
-  return phone;
-}
-
 /** `YYYY-MM-DD` → `MM/DD/YYYY` (US clinic convention). */
 export function formatDate(iso: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);

@@ -6,7 +6,9 @@ use chartroom_store::audit::{self, AuditFilter, ChainReport};
 use chartroom_store::model::{AuditAction, AuditRecord, DataCategory, Role, UserAccount};
 use chartroom_store::{settings, users, Store};
 
-use crate::protocol::{Settings, UserName};
+use chartroom_store::search::parse_typed_date;
+
+use crate::protocol::{AuditQuery, Settings, UserName};
 use crate::session::{hash_password, verify_password};
 use chartroom_chart::{measurements, prescriptions};
 
@@ -417,11 +419,58 @@ pub(crate) fn verify_audit(app: &mut Chartroom, actor: &Actor) -> Result<ChainRe
     Ok(report)
 }
 
+/// The store's filter for a typed audit query, or every field's problem.
+fn audit_filter(q: &AuditQuery, clock: &dyn crate::Clock) -> Result<AuditFilter> {
+    let mut errs = FieldErrors::default();
+    let mut day = |field: &str, typed: &str| -> Option<chrono::NaiveDate> {
+        let t = typed.trim();
+        if t.is_empty() {
+            return None;
+        }
+        let d = parse_typed_date(t);
+        if d.is_none() {
+            errs.add(field, format!("“{t}” is not a date: type it as MM/DD/YYYY"));
+        }
+        d
+    };
+    let from = day("from", &q.from);
+    let to = day("to", &q.to);
+    if let (Some(f), Some(t)) = (from, to) {
+        if t < f {
+            errs.add("to", "The end date is before the start date");
+        }
+    }
+    let pid = q.patient_id.trim();
+    let patient_id = if pid.is_empty() {
+        None
+    } else {
+        match pid.parse::<i64>() {
+            Ok(id) if id > 0 => Some(id),
+            _ => {
+                errs.add("patient_id", "A patient id is a number");
+                None
+            }
+        }
+    };
+    errs.finish()?;
+    Ok(AuditFilter {
+        from: from.map(|d| clock.day_start(d)),
+        // The whole of the last day: up to the start of the next one.
+        to: to.and_then(|d| d.succ_opt()).map(|d| clock.day_start(d)),
+        user_id: q.user_id,
+        patient_id,
+        action: q.action,
+        oldest_first: q.oldest_first,
+        limit: i64::from(q.limit.clamp(1, 5000)),
+    })
+}
+
 pub(crate) fn audit_report(
     app: &mut Chartroom,
     actor: &Actor,
-    filter: &AuditFilter,
+    query: &AuditQuery,
 ) -> Result<Vec<AuditRecord>> {
+    let filter = &audit_filter(query, &**app.clock())?;
     let open = app.open_mut()?;
     let mut rows = audit::query(open.store.read(), filter)?;
     // The log says who touched which chart and how; what the chart says

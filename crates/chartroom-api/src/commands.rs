@@ -4,7 +4,7 @@
 //! next to the handler it runs. Area commands live in their crates.
 
 use chartroom_core::{Actor, Command, Guard, Permission, Secret, Subject};
-use chartroom_store::audit::{AuditFilter, ChainReport};
+use chartroom_store::audit::ChainReport;
 use chartroom_store::model::{AuditRecord, PatientSummary, Role, UserAccount};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -605,7 +605,7 @@ impl AppHandler for VerifyAudit {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct AuditReport {
-    pub filter: AuditFilter,
+    pub filter: AuditQuery,
 }
 
 impl Command for AuditReport {

@@ -7,16 +7,31 @@ use chartroom_store::model::{AuditAction, DataCategory, Patient, PatientSummary}
 use chartroom_store::{patients as store, users};
 use chrono::{Duration, NaiveDate};
 
-use crate::protocol::{PatientChart, PatientInput, PatientVersion, RegisterOutcome};
+use chartroom_core::validate::phone_display;
+
+use crate::protocol::{PatientChart, PatientInput, PatientPhones, PatientVersion, RegisterOutcome};
 use crate::session::Emergency;
 use crate::{validate, Actor, ApiError, Chartroom, Result};
 
 fn chart(app: &Chartroom, patient: Patient) -> PatientChart {
     let (age_years, age_text) = age(patient.fields.birth_date, app.clock.today());
+    let phones = phones_of(&patient);
     PatientChart {
         patient,
         age_years,
         age_text,
+        phones,
+    }
+}
+
+/// A patient's phones as people read them.
+fn phones_of(patient: &Patient) -> PatientPhones {
+    let f = &patient.fields;
+    PatientPhones {
+        mobile: phone_display(&f.phone_mobile),
+        home: phone_display(&f.phone_home),
+        work: phone_display(&f.phone_work),
+        emergency: phone_display(&f.emergency_phone),
     }
 }
 
@@ -33,9 +48,12 @@ pub(crate) fn search(app: &mut Chartroom, query: &str, limit: u32) -> Result<Vec
     Ok(rows)
 }
 
+/// Fills what the store leaves to the API: the age at the clinic's today and
+/// the phone as people read it.
 fn with_ages(today: NaiveDate, rows: &mut [PatientSummary]) {
     for r in rows {
         r.age_text = age(r.birth_date, today).1;
+        r.phone_display = phone_display(&r.phone);
     }
 }
 
@@ -238,6 +256,7 @@ pub(crate) fn history(
                 .map(|u| u.username)
                 .unwrap_or_else(|_| format!("user {by}"));
             out.push(PatientVersion {
+                phones: phones_of(&patient),
                 patient,
                 replaced_at: at.to_rfc3339(),
                 replaced_by: by,

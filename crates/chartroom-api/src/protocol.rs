@@ -3,7 +3,7 @@
 //! chart's commands this is the API boundary, serialised to JSON with
 //! TypeScript twins generated into `ui/src/bindings/`.
 
-use chartroom_store::model::{Patient, PatientSummary, UserAccount};
+use chartroom_store::model::{AuditAction, Patient, PatientSummary, UserAccount};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -37,6 +37,25 @@ pub struct PatientInput {
     pub emergency_name: String,
     pub emergency_relationship: String,
     pub emergency_phone: String,
+}
+
+/// The audit report's filters as typed in the audit screen. Dates are the
+/// clinic's days (`MM/DD/YYYY` or `YYYY-MM-DD`), both included; a blank
+/// field is no bound. The backend turns them into instants.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AuditQuery {
+    pub from: String,
+    pub to: String,
+    #[ts(type = "number | null")]
+    pub user_id: Option<i64>,
+    /// A patient's id, typed; blank for every patient.
+    pub patient_id: String,
+    pub action: Option<AuditAction>,
+    /// Newest first unless set.
+    pub oldest_first: bool,
+    #[ts(type = "number")]
+    pub limit: u32,
 }
 
 /// Practice-wide settings an administrator changes.
@@ -134,6 +153,18 @@ pub struct PatientChart {
     pub age_years: i64,
     /// "3 mo" style age for infants, "42 y" for others.
     pub age_text: String,
+    /// The patient's phones as people read them.
+    pub phones: PatientPhones,
+}
+
+/// A patient's phones as shown and printed ("(503) 555-0134").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PatientPhones {
+    pub mobile: String,
+    pub home: String,
+    pub work: String,
+    pub emergency: String,
 }
 
 /// A previous version of a patient's details.
@@ -141,6 +172,8 @@ pub struct PatientChart {
 #[ts(export)]
 pub struct PatientVersion {
     pub patient: Patient,
+    /// Its phones as people read them.
+    pub phones: PatientPhones,
     pub replaced_at: String,
     pub replaced_by: String,
 }

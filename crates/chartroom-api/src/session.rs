@@ -40,6 +40,7 @@ impl Session {
             user_id: Some(self.user.id),
             username: self.user.username.clone(),
             emergency,
+            permissions: self.permissions.clone(),
         }
     }
 
@@ -86,6 +87,7 @@ pub(crate) fn login(app: &mut Chartroom, username: &str, password: &str) -> Resu
         user_id: Some(user.id),
         username: user.username.clone(),
         emergency: false,
+        permissions: Vec::new(),
     };
     if user.disabled {
         app.audit(actor.event(

@@ -13,9 +13,10 @@ use chartroom_api::protocol::{
 use chartroom_api::{Chartroom, CommandName, ErrorCode, Request};
 use chartroom_chart::commands::*;
 use chartroom_keys::{KeyStore, MemoryKeyStore};
-use chartroom_store::audit::AuditFilter;
 use chartroom_store::model::{AuditAction, ObservationKind, Role, Section};
 use chrono::Duration;
+
+use chartroom_api::protocol::AuditQuery;
 
 mod common;
 use common::*;
@@ -28,8 +29,8 @@ fn audit_actions(app: &mut Chartroom, patient: Option<i64>) -> Vec<String> {
     let rows = ok(
         app,
         AuditReport {
-            filter: AuditFilter {
-                patient_id: patient,
+            filter: AuditQuery {
+                patient_id: patient.map(|p| p.to_string()).unwrap_or_default(),
                 oldest_first: true,
                 limit: 1000,
                 ..Default::default()
@@ -457,7 +458,7 @@ fn sample(name: CommandName, patient: i64, user: i64) -> Option<Request> {
         .into(),
         N::VerifyAudit => VerifyAudit {}.into(),
         N::AuditReport => AuditReport {
-            filter: AuditFilter {
+            filter: AuditQuery {
                 limit: 5,
                 ..Default::default()
             },
@@ -1004,7 +1005,7 @@ fn permission_changes_are_audited_with_before_and_after() {
     let rows = ok(
         &mut fx.app,
         AuditReport {
-            filter: AuditFilter {
+            filter: AuditQuery {
                 action: Some(AuditAction::PermissionChange),
                 limit: 10,
                 ..Default::default()
@@ -1085,4 +1086,50 @@ fn backup_and_restore_round_trip_with_the_recovery_code() {
         &mut |_| {},
     );
     assert!(again.is_err());
+}
+
+#[test]
+fn the_audit_report_reads_typed_days_in_the_clinics_time_zone() {
+    let mut fx = practice(true);
+    let report = |fx: &mut Fx, from: &str, to: &str, patient: &str| {
+        fx.app.run(AuditReport {
+            filter: AuditQuery {
+                from: from.into(),
+                to: to.into(),
+                patient_id: patient.into(),
+                limit: 1000,
+                ..Default::default()
+            },
+        })
+    };
+    // Bad input: every field named, nothing queried.
+    let e = report(&mut fx, "02/30/2025", "tomorrow", "abc").unwrap_err();
+    let mut f: Vec<String> = e.to_wire().fields.into_iter().map(|f| f.field).collect();
+    f.sort();
+    assert_eq!(f, ["from", "patient_id", "to"]);
+    let e = report(&mut fx, "03/05/2026", "03/01/2026", "").unwrap_err();
+    assert_eq!(e.to_wire().fields[0].field, "to");
+    // The clock stands at 17:00 UTC on 2 March: 09:00 in the clinic (UTC-8).
+    // Everything so far happened on the clinic's 2 March, a day that runs
+    // from 08:00 UTC on 2 March to 08:00 UTC on 3 March.
+    let today = report(&mut fx, "03/02/2026", "03/02/2026", "").unwrap();
+    assert!(!today.is_empty());
+    assert!(report(&mut fx, "03/01/2026", "03/01/2026", "")
+        .unwrap()
+        .is_empty());
+    assert!(report(&mut fx, "2026-03-03", "", "").unwrap().is_empty());
+    // 23:30 in the clinic is 07:30 UTC the next day: still the clinic's day.
+    fx.clock
+        .advance(Duration::hours(14) + Duration::minutes(30));
+    // (The session has locked by then: log out and in again, both audited.)
+    ok(&mut fx.app, Logout {});
+    login(&mut fx.app, "admin");
+    let late = report(&mut fx, "03/02/2026", "03/02/2026", "").unwrap();
+    assert!(
+        late.len() > today.len(),
+        "a late-evening record is on its clinic day"
+    );
+    assert!(report(&mut fx, "03/03/2026", "03/03/2026", "")
+        .unwrap()
+        .is_empty());
 }

@@ -5,16 +5,18 @@
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
+use chartroom_api::protocol::AuditQuery;
+
 mod common;
 
 use base64::Engine;
 use chartroom_api::commands::*;
 use chartroom_api::protocol::{
-    ChartEntry, EntryDetails, EntryInput, LabInput, NoteBody, SaveOutcome, VitalsInput,
+    ChartEntry, EntryActions, EntryDetails, EntryInput, LabInput, NoteBody, SaveOutcome,
+    VitalsInput,
 };
 use chartroom_api::ErrorCode;
 use chartroom_chart::commands::*;
-use chartroom_store::audit::AuditFilter;
 use chartroom_store::model::{EntryStatus, NoteStatus, ObservationKind, Role, Section};
 use common::*;
 
@@ -102,8 +104,8 @@ fn audit_details(fx: &mut Fx, p: i64) -> Vec<String> {
     let rows = ok(
         &mut fx.app,
         AuditReport {
-            filter: AuditFilter {
-                patient_id: Some(p),
+            filter: AuditQuery {
+                patient_id: p.to_string(),
                 oldest_first: true,
                 limit: 1000,
                 ..Default::default()
@@ -632,6 +634,22 @@ fn a_printed_prescription_is_a_pdf_and_a_logged_disclosure() {
     let bytes = std::fs::read(&f.path).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
     assert_eq!(bytes.len() as u64, f.bytes);
+    // What is printed, read back from the PDF.
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", &f.path, "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for needle in [
+        "Amoxicillin",
+        "500 mg",
+        "Nguyễn",
+        "Riverside Clinic",
+        "doc user",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
     // A second print is a new file, never an overwrite.
     let f2 = ok(&mut fx.app, PrintPrescription { entry_id: e.id });
     assert_ne!(f.path, f2.path);
@@ -1017,8 +1035,8 @@ fn managers_see_who_opened_a_chart_but_not_what_it_says() {
     let rows = ok(
         &mut fx.app,
         AuditReport {
-            filter: AuditFilter {
-                patient_id: Some(p),
+            filter: AuditQuery {
+                patient_id: p.to_string(),
                 limit: 100,
                 ..Default::default()
             },
@@ -1209,4 +1227,173 @@ fn visits_and_documents_are_corrected_with_their_history_kept() {
         description: "y".into(),
     });
     assert_eq!(code(after), ErrorCode::RecordLocked);
+}
+
+#[test]
+fn the_backend_says_what_each_entry_allows() {
+    let (mut fx, p) = clinic();
+    let rx = saved(save(&mut fx, p, amoxicillin_rx(), None));
+    assert_eq!(
+        rx.actions,
+        EntryActions {
+            edit: false,
+            retract: true,
+            reconcile: false,
+            print: true
+        },
+        "a prescription is retracted and written again, never edited"
+    );
+    let nka = saved(save(&mut fx, p, EntryInput::NoKnownAllergies, None));
+    assert!(
+        !nka.actions.edit && nka.actions.retract,
+        "{:?}",
+        nka.actions
+    );
+    let med = saved(save(
+        &mut fx,
+        p,
+        EntryInput::Medication {
+            name: "Lisinopril".into(),
+            strength: "10 mg".into(),
+            form: "tablet".into(),
+            dose: "1 tablet".into(),
+            route: "oral".into(),
+            frequency: "daily".into(),
+            start: "01/15/2026".into(),
+            stop: String::new(),
+            prescriber: String::new(),
+            status: "active".into(),
+        },
+        None,
+    ));
+    assert!(med.actions.edit && med.actions.reconcile && !med.actions.print);
+    let stopped = ok(
+        &mut fx.app,
+        ReconcileMedication {
+            entry_id: med.id,
+            expected_version: med.version,
+            still_taking: false,
+            note: String::new(),
+        },
+    );
+    assert!(
+        !stopped.actions.reconcile,
+        "a stopped medication is not reconciled"
+    );
+    let gone = ok(
+        &mut fx.app,
+        MarkEntryInError {
+            entry_id: rx.id,
+            expected_version: rx.version,
+            reason: "wrong drug".into(),
+        },
+    );
+    assert_eq!(
+        gone.actions,
+        EntryActions::default(),
+        "nothing is done with a retracted entry"
+    );
+    // Emergency access reads the chart but may do nothing with it.
+    ok(&mut fx.app, Logout {});
+    login(&mut fx.app, "admin");
+    add_user(&mut fx.app, "nurse-er", &[Role::FrontDesk], true);
+    ok(&mut fx.app, Logout {});
+    login(&mut fx.app, "nurse-er");
+    let mrn = ok(
+        &mut fx.app,
+        OpenPatient {
+            patient_id: p,
+            from_search: None,
+        },
+    )
+    .patient
+    .mrn;
+    ok(
+        &mut fx.app,
+        EmergencyAccess {
+            mrn,
+            reason: "unconscious in the waiting room".into(),
+        },
+    );
+    let seen = entries(&mut fx, p, Section::Medication);
+    assert!(!seen.is_empty());
+    assert!(
+        seen.iter().all(|e| e.actions == EntryActions::default()),
+        "{:?}",
+        seen.iter().map(|e| e.actions).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn only_a_drafts_author_may_edit_it() {
+    let (mut fx, p) = clinic();
+    let n = ok(
+        &mut fx.app,
+        StartEncounter {
+            patient_id: p,
+            date: "03/02/2026".into(),
+            kind: "acute".into(),
+            reason: "Cough".into(),
+            template_id: None,
+        },
+    );
+    assert!(n.can_edit, "its author edits a draft");
+    ok(&mut fx.app, Logout {});
+    login(&mut fx.app, "director");
+    let other = ok(&mut fx.app, GetNote { note_id: n.id });
+    assert!(
+        !other.can_edit,
+        "another clinician reads the draft, read-only"
+    );
+    assert_eq!(
+        code(fx.app.run(SaveNoteDraft {
+            note_id: n.id,
+            expected_version: n.version,
+            body: n.body.clone(),
+        })),
+        ErrorCode::PermissionDenied,
+        "and the backend refuses the edit it does not offer"
+    );
+    ok(&mut fx.app, Logout {});
+    login(&mut fx.app, "doc");
+    let mut body = n.body.clone();
+    body.assessment = "Acute bronchitis".into();
+    let n = ok(
+        &mut fx.app,
+        SaveNoteDraft {
+            note_id: n.id,
+            expected_version: n.version,
+            body,
+        },
+    );
+    let signed = ok(
+        &mut fx.app,
+        SignNote {
+            note_id: n.id,
+            expected_version: n.version,
+            password: PW.into(),
+        },
+    );
+    assert!(!signed.can_edit, "a signed note is not edited");
+}
+
+#[test]
+fn head_circumference_is_offered_for_children_under_3_only() {
+    let (mut fx, p) = clinic();
+    let s = ok(&mut fx.app, GetChartSummary { patient_id: p });
+    assert!(!s.measures_head_circumference, "an adult");
+    let baby = register(
+        &mut fx.app,
+        chartroom_api::protocol::PatientInput {
+            family_name: "Okafor".into(),
+            given_name: "Ada".into(),
+            birth_date: "2025-01-10".into(),
+            sex: "female".into(),
+            phone_mobile: "(503) 555-0177".into(),
+            preferred_contact: "phone".into(),
+            ..Default::default()
+        },
+    );
+    let s = ok(&mut fx.app, GetChartSummary { patient_id: baby });
+    assert!(s.measures_head_circumference, "a 13-month-old");
 }

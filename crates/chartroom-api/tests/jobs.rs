@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
+use chartroom_api::protocol::AuditQuery;
+
 mod common;
 
 use std::time::{Duration, Instant};
@@ -12,7 +14,6 @@ use chartroom_api::commands::*;
 use chartroom_api::jobs::{JobPhase, JobView};
 use chartroom_api::practice::{restore, RestoreKey};
 use chartroom_api::ErrorCode;
-use chartroom_store::audit::AuditFilter;
 use chartroom_store::model::{AuditAction, Role};
 use common::*;
 
@@ -116,7 +117,7 @@ fn patient_search_answers_while_a_backup_runs() {
     let audit = ok(
         &mut fx.app,
         AuditReport {
-            filter: AuditFilter {
+            filter: AuditQuery {
                 limit: 50,
                 ..Default::default()
             },

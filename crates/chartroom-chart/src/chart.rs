@@ -15,9 +15,10 @@ use chartroom_store::{observations as obs_store, Connection};
 use chrono::NaiveDate;
 
 use crate::protocol::{
-    ChartEntry, ChartSummary, DrugCheck, EntryDetails, EntryInput, EntryVersionView, SaveOutcome,
+    ChartEntry, ChartSummary, DrugCheck, EntryActions, EntryDetails, EntryInput, EntryVersionView,
+    SaveOutcome,
 };
-use chartroom_core::{validate, Ctx, Error, FieldErrors, Result};
+use chartroom_core::{validate, Actor, Ctx, Error, FieldErrors, Permission, Result};
 use chartroom_types::{
     AllergyCategory, AllergyStatus, ImmunizationKind, MedicationStatus, ProblemStatus,
     ReactionSeverity, ValueSet,
@@ -34,11 +35,26 @@ fn details_of(row_body: &str) -> Result<EntryDetails> {
         .map_err(|e| Error::Internal(format!("a stored chart entry could not be read: {e}")))
 }
 
-pub fn view(conn: &Connection, r: EntryRow) -> Result<ChartEntry> {
+/// What `actor` may do with the entry `r`.
+fn actions_of(r: &EntryRow, actor: &Actor) -> EntryActions {
+    let live = r.data.status != EntryStatus::EnteredInError;
+    let write = live && actor.may(Permission::ClinicalWrite);
+    EntryActions {
+        edit: write && r.section != Section::Prescription && !is_nka(r),
+        retract: write,
+        reconcile: write
+            && r.section == Section::Medication
+            && r.data.status == EntryStatus::Active,
+        print: write && r.section == Section::Prescription,
+    }
+}
+
+pub fn view(conn: &Connection, r: EntryRow, actor: &Actor) -> Result<ChartEntry> {
     let overrides = store::overrides_for(conn, r.id)?
         .into_iter()
         .map(|(reason, _)| reason)
         .collect();
+    let actions = actions_of(&r, actor);
     Ok(ChartEntry {
         id: r.id,
         patient_id: r.patient_id,
@@ -53,6 +69,7 @@ pub fn view(conn: &Connection, r: EntryRow) -> Result<ChartEntry> {
         updated_at: r.updated_at.to_rfc3339(),
         updated_by: r.updated_by_name,
         override_reasons: overrides,
+        actions,
     })
 }
 
@@ -675,7 +692,7 @@ pub fn save(
         }
         let row = store::get_entry(tx, id)?;
         Ok(SaveOutcome::Saved {
-            entry: Box::new(view(tx, row)?),
+            entry: Box::new(view(tx, row, actor)?),
         })
     })
 }
@@ -771,12 +788,13 @@ pub fn reconcile(
             record_id(entry_id),
             format!("medication reconciled: {said}"),
         )?;
-        view(tx, row)
+        view(tx, row, actor)
     })
 }
 
 /// Every entry of a section.
 pub fn list(ctx: &mut Ctx<'_>, patient_id: i64, section: Section) -> Result<Vec<ChartEntry>> {
+    let actor = ctx.actor();
     let (record, detail) = (
         format!("{}s", section.as_str()),
         format!("listed {}s", section.as_str()),
@@ -784,7 +802,7 @@ pub fn list(ctx: &mut Ctx<'_>, patient_id: i64, section: Section) -> Result<Vec<
     ctx.read_audited(patient_id, (&record, &detail), |tx| {
         store::list_entries(tx, patient_id, Some(section))?
             .into_iter()
-            .map(|r| view(tx, r))
+            .map(|r| view(tx, r, actor))
             .collect()
     })
 }
@@ -847,7 +865,7 @@ pub fn mark_in_error(
                 clip(reason)
             ),
         )?;
-        view(tx, row)
+        view(tx, row, actor)
     })
 }
 
@@ -855,8 +873,13 @@ pub fn mark_in_error(
 pub fn summary(ctx: &mut Ctx<'_>, patient_id: i64) -> Result<ChartSummary> {
     let actor = ctx.actor();
     let units = measurements::units(ctx)?;
+    let today = ctx.today();
     ctx.write(|tx, now| {
+        let birth = chartroom_store::patients::get(tx, patient_id)?
+            .fields
+            .birth_date;
         let mut s = ChartSummary {
+            measures_head_circumference: crate::vitals::measures_head_circumference(birth, today),
             allergy_status: "not_asked".into(),
             allergies: Vec::new(),
             problems: Vec::new(),
@@ -876,20 +899,20 @@ pub fn summary(ctx: &mut Ctx<'_>, patient_id: i64) -> Result<ChartSummary> {
                     if is_nka(&r) {
                         nka = true;
                     } else {
-                        s.allergies.push(view(tx, r)?);
+                        s.allergies.push(view(tx, r, actor)?);
                     }
                 }
                 Section::Problem if r.data.status == EntryStatus::Active => {
-                    s.problems.push(view(tx, r)?)
+                    s.problems.push(view(tx, r, actor)?)
                 }
                 Section::Medication if r.data.status == EntryStatus::Active => {
-                    s.medications.push(view(tx, r)?)
+                    s.medications.push(view(tx, r, actor)?)
                 }
                 Section::Immunization if live && s.immunizations.len() < 10 => {
-                    s.immunizations.push(view(tx, r)?)
+                    s.immunizations.push(view(tx, r, actor)?)
                 }
                 Section::Prescription if live && s.prescriptions.len() < 5 => {
-                    s.prescriptions.push(view(tx, r)?)
+                    s.prescriptions.push(view(tx, r, actor)?)
                 }
                 _ => {}
             }

@@ -10,7 +10,6 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::protocol::{LabInput, ObservationView, TrendPoint, TrendSeries, VitalsInput};
 use crate::vitals::{self, Units};
-use chartroom_core::age::age;
 use chartroom_core::{validate, Ctx, Error, FieldErrors, Result};
 
 use crate::reference;
@@ -131,7 +130,7 @@ pub fn record_vitals(
             None
         }
     };
-    let child = age(birth, today).0 < 3;
+    let child = vitals::measures_head_circumference(birth, today);
     let effective = at
         .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
         .unwrap_or_default();

@@ -7,7 +7,7 @@ use chartroom_store::notes::{self as store, NoteRow};
 use chartroom_store::Connection;
 
 use crate::protocol::{NoteBody, NoteSummary, NoteTemplate, NoteView};
-use chartroom_core::{validate, Ctx, Error, FieldErrors, Result};
+use chartroom_core::{validate, Actor, Ctx, Error, FieldErrors, Permission, Result};
 use chartroom_types::{EncounterKind, ValueSet};
 
 const MAX_SECTION: usize = 20_000;
@@ -44,18 +44,23 @@ fn check_body(b: &NoteBody) -> Result<()> {
     errs.finish()
 }
 
-/// A note with its encounter and addenda.
-fn view(conn: &Connection, n: NoteRow) -> Result<NoteView> {
+/// A note with its encounter and addenda, as `actor` sees it.
+fn view(conn: &Connection, n: NoteRow, actor: &Actor) -> Result<NoteView> {
     let e = store::get_encounter(conn, n.encounter_id)?;
     let addenda = if n.parent_id.is_none() {
         store::addenda(conn, n.id)?
             .into_iter()
-            .map(|a| view(conn, a))
+            .map(|a| view(conn, a, actor))
             .collect::<Result<Vec<_>>>()?
     } else {
         Vec::new()
     };
+    // Only a draft's author edits and signs it.
+    let can_edit = n.status == NoteStatus::Draft
+        && actor.user_id == Some(n.created_by)
+        && actor.may(Permission::ClinicalWrite);
     Ok(NoteView {
+        can_edit,
         hash_ok: n.hash_ok(),
         content_hash: n
             .content_hash
@@ -180,7 +185,7 @@ pub fn update_visit(
                 before.encounter_date, before.kind, e.encounter_date, e.kind
             ),
         )?;
-        view(tx, store::get_note(tx, note_id)?)
+        view(tx, store::get_note(tx, note_id)?, actor)
     })
 }
 
@@ -247,7 +252,7 @@ pub fn start_encounter(
             record_id(id),
             format!("encounter/{enc} started: {kind}"),
         )?;
-        view(tx, store::get_note(tx, id)?)
+        view(tx, store::get_note(tx, id)?, actor)
     })
 }
 
@@ -264,7 +269,7 @@ pub fn get(ctx: &mut Ctx<'_>, note_id: i64) -> Result<NoteView> {
     ctx.write(|tx, now| {
         let n = store::get_note(tx, note_id)?;
         let p = n.patient_id;
-        let v = view(tx, n)?;
+        let v = view(tx, n, actor)?;
         actor.audit_clinical(
             tx,
             now,
@@ -304,7 +309,7 @@ pub fn save_draft(
                 "draft edited",
             )?;
         }
-        view(tx, n)
+        view(tx, n, actor)
     })
 }
 
@@ -354,7 +359,7 @@ pub fn sign(
                     .unwrap_or_default()
             ),
         )?;
-        view(tx, n)
+        view(tx, n, actor)
     })
 }
 
@@ -402,7 +407,7 @@ pub fn addendum(ctx: &mut Ctx<'_>, note_id: i64, text: &str, password: &str) -> 
             record_id(id),
             format!("signed addendum to note/{note_id}"),
         )?;
-        view(tx, store::get_note(tx, note_id)?)
+        view(tx, store::get_note(tx, note_id)?, actor)
     })
 }
 
@@ -420,7 +425,7 @@ pub fn mark_in_error(ctx: &mut Ctx<'_>, note_id: i64, reason: &str) -> Result<No
             record_id(note_id),
             format!("note marked entered in error; reason: {reason}"),
         )?;
-        view(tx, n)
+        view(tx, n, actor)
     })
 }
 

@@ -73,7 +73,7 @@ pub fn print(ctx: &mut Ctx<'_>, entry_id: i64) -> Result<PrintedFile> {
                 .map(str::to_string)
                 .filter(|l| !l.trim().is_empty())
                 .collect(),
-            phone: readable_phone(&phone),
+            phone: chartroom_core::validate::phone_display(&phone),
         },
         prescriber: Prescriber {
             full_name: prescriber_name.clone(),
@@ -183,18 +183,6 @@ pub fn print(ctx: &mut Ctx<'_>, entry_id: i64) -> Result<PrintedFile> {
         file_name,
         bytes: pdf.len() as u64,
     })
-}
-
-/// A stored phone (digits, `+` for international) as printed:
-/// "(503) 555-0142" for North American numbers.
-fn readable_phone(digits: &str) -> String {
-    let d: Vec<char> = digits.chars().collect();
-    if d.len() == 10 && d.iter().all(char::is_ascii_digit) {
-        let s: String = d.iter().collect();
-        format!("({}) {}-{}", &s[..3], &s[3..6], &s[6..])
-    } else {
-        digits.to_string()
-    }
 }
 
 fn io_err(path: &Path, err: std::io::Error) -> Error {

@@ -146,6 +146,24 @@ pub struct ChartEntry {
     pub updated_by: String,
     /// Reasons given for going ahead despite safety warnings.
     pub override_reasons: Vec<String>,
+    /// What the user looking at it may do with it.
+    pub actions: EntryActions,
+}
+
+/// What the current user may do with a chart entry, decided by the
+/// backend (the UI shows the buttons these allow, and nothing else).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EntryActions {
+    /// Edit it in place (not a prescription, which is retracted and written
+    /// again; not "no known allergies", which a real allergy replaces).
+    pub edit: bool,
+    /// Mark it entered in error.
+    pub retract: bool,
+    /// Answer "still taking?" (an active medication).
+    pub reconcile: bool,
+    /// Print it (a prescription not in error).
+    pub print: bool,
 }
 
 /// One saved state of an entry.
@@ -364,6 +382,9 @@ pub struct NoteView {
     pub created_by: String,
     pub updated_at: String,
     pub addenda: Vec<NoteView>,
+    /// Whether the current user may edit and sign this draft (its author,
+    /// holding the clinical write permission).
+    pub can_edit: bool,
 }
 
 /// A note in a list.
@@ -479,6 +500,8 @@ pub struct ChartSummary {
     pub last_vitals: Vec<ObservationView>,
     pub recent_labs: Vec<ObservationView>,
     pub recent_notes: Vec<NoteSummary>,
+    /// Whether the vitals form offers head circumference (children under 3).
+    pub measures_head_circumference: bool,
     /// Preventive care that is due (filled by a later release).
     pub care_due: Vec<String>,
 }

@@ -294,6 +294,12 @@ fn trim_num(v: f64) -> String {
     s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
 }
 
+/// Whether head circumference is measured at this age (children under 3):
+/// the one rule the form and the validation both follow.
+pub fn measures_head_circumference(birth: chrono::NaiveDate, today: chrono::NaiveDate) -> bool {
+    chartroom_core::age::age(birth, today).0 < 3
+}
+
 /// Validates a set of vitals and returns what to store (SI units), BMI
 /// included when height and weight are both given. `child` allows head
 /// circumference. Every problem is reported at once.

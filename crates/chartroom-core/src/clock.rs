@@ -11,6 +11,9 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
     /// The calendar day at the clinic (the workstation's local time zone).
     fn today(&self) -> NaiveDate;
+    /// The instant the clinic's day `day` begins (for filters by typed
+    /// dates: a day runs from its start to the next day's).
+    fn day_start(&self, day: NaiveDate) -> DateTime<Utc>;
 }
 
 /// The workstation's clock and time zone.
@@ -25,6 +28,24 @@ impl Clock for SystemClock {
     #[allow(clippy::disallowed_methods)]
     fn today(&self) -> NaiveDate {
         chrono::Local::now().date_naive()
+    }
+    fn day_start(&self, day: NaiveDate) -> DateTime<Utc> {
+        use chrono::TimeZone;
+        let midnight = day.and_time(chrono::NaiveTime::MIN);
+        // A day that starts in a DST gap starts at the first instant it has.
+        match chrono::Local.from_local_datetime(&midnight) {
+            chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
+                t.with_timezone(&Utc)
+            }
+            chrono::LocalResult::None => (0..24)
+                .find_map(|h| {
+                    chrono::Local
+                        .from_local_datetime(&(midnight + chrono::Duration::hours(h)))
+                        .earliest()
+                })
+                .map(|t| t.with_timezone(&Utc))
+                .unwrap_or_else(|| midnight.and_utc()),
+        }
     }
 }
 
@@ -58,6 +79,9 @@ impl Clock for FixedClock {
     fn today(&self) -> NaiveDate {
         self.now().with_timezone(&self.offset).date_naive()
     }
+    fn day_start(&self, day: NaiveDate) -> DateTime<Utc> {
+        (day.and_time(chrono::NaiveTime::MIN) - self.offset).and_utc()
+    }
 }
 
 #[cfg(test)]
@@ -72,5 +96,19 @@ mod tests {
         assert_eq!(c.today(), NaiveDate::from_ymd_opt(2026, 3, 1).unwrap());
         c.advance(chrono::Duration::hours(8));
         assert_eq!(c.today(), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
+    }
+
+    #[test]
+    fn a_clinic_day_starts_at_its_local_midnight() {
+        let c = FixedClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 2, 30, 0).unwrap(), -8);
+        let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        assert_eq!(
+            c.day_start(d),
+            Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap()
+        );
+        // The workstation's zone: its day starts at most a day off UTC midnight.
+        let s = SystemClock.day_start(d);
+        let utc_midnight = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+        assert!((s - utc_midnight).num_hours().abs() <= 14, "{s}");
     }
 }

@@ -12,15 +12,17 @@ use chartroom_store::model::{AuditAction, DataCategory};
 use chartroom_store::{Connection, Store, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::{Clock, Error, Result};
+use crate::{Clock, Error, Permission, Result};
 
 /// Who is acting, for audit records.
 #[derive(Debug, Clone, Default)]
 pub struct Actor {
     pub user_id: Option<i64>,
     pub username: String,
-    /// Acting under emergency access.
+    /// Acting under emergency access (reads of one patient only).
     pub emergency: bool,
+    /// What the session may do (empty for the system).
+    pub permissions: Vec<Permission>,
 }
 
 impl Actor {
@@ -30,7 +32,14 @@ impl Actor {
             user_id: None,
             username: name.to_string(),
             emergency: false,
+            permissions: Vec::new(),
         }
+    }
+
+    /// Whether the actor holds `p` in its own right (emergency access reads
+    /// one chart but never writes).
+    pub fn may(&self, p: Permission) -> bool {
+        self.permissions.contains(&p) && !(self.emergency && p == Permission::ClinicalWrite)
     }
 
     /// The logged-in user's id, or [`Error::NotLoggedIn`].

@@ -61,6 +61,7 @@ pub fn check_password(
                 user_id: Some(user.id),
                 username: user.username.clone(),
                 emergency: false,
+                permissions: Vec::new(),
             };
             ctx.audit(actor.event(
                 AuditAction::FailedLogin,
@@ -79,6 +80,7 @@ pub fn check_password(
         user_id: Some(user.id),
         username: user.username.clone(),
         emergency: false,
+        permissions: Vec::new(),
     };
     let what = what.to_string();
     let user_id = user.id;

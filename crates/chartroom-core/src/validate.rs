@@ -101,6 +101,17 @@ pub fn date_not_after(
     }
 }
 
+/// A stored phone (digits, `+` for international) as people read it,
+/// on screen and on paper: "(503) 555-0142" for North American numbers.
+pub fn phone_display(stored: &str) -> String {
+    let d = stored.trim();
+    if d.len() == 10 && d.chars().all(|c| c.is_ascii_digit()) {
+        format!("({}) {}-{}", &d[..3], &d[3..6], &d[6..])
+    } else {
+        d.to_string()
+    }
+}
+
 /// A phone number. North American numbers need ten digits (an eleventh
 /// leading `1` is dropped) with an area code and exchange that do not start
 /// with 0 or 1; international numbers start with `+` and have 8 to 15 digits.

@@ -248,21 +248,15 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
 }
 
 /// Filters for the audit report.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
-    #[ts(type = "string | null")]
     pub from: Option<DateTime<Utc>>,
-    #[ts(type = "string | null")]
     pub to: Option<DateTime<Utc>>,
-    #[ts(type = "number | null")]
     pub user_id: Option<i64>,
-    #[ts(type = "number | null")]
     pub patient_id: Option<i64>,
     pub action: Option<AuditAction>,
     /// Newest first unless set.
     pub oldest_first: bool,
-    #[ts(type = "number")]
     pub limit: i64,
 }
 

@@ -76,6 +76,8 @@ pub struct PatientSummary {
     /// Age at the clinic's today ("42 y"); the store leaves it empty and the
     /// API fills it in.
     pub age_text: String,
+    /// The phone as people read it (filled by the API).
+    pub phone_display: String,
 }
 
 /// A user account as administrators see it (never the password hash).

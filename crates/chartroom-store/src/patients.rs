@@ -85,6 +85,7 @@ fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<PatientSummary> {
             .find(|p| !p.is_empty())
             .unwrap_or_default(),
         age_text: String::new(),
+        phone_display: String::new(),
     })
 }
 

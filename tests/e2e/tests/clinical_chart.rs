@@ -341,7 +341,7 @@ fn clinician_charts_prescribes_signs_and_attaches() {
         return (async () => {
           for (let i = 0; i < 30; i++) {
             const t = performance.now();
-            await invoke('api', { request: { cmd: 'chart_summary', patient_id: 1 } });
+            await invoke('api', { request: { cmd: 'get_chart_summary', patient_id: 1 } });
             times.push(performance.now() - t);
           }
           times.sort((a, b) => a - b);

@@ -12,6 +12,10 @@ export type ChartSummary = {
  */
 allergy_status: string, allergies: Array<ChartEntry>, problems: Array<ChartEntry>, medications: Array<ChartEntry>, immunizations: Array<ChartEntry>, prescriptions: Array<ChartEntry>, last_vitals: Array<ObservationView>, recent_labs: Array<ObservationView>, recent_notes: Array<NoteSummary>, 
 /**
+ * Whether the vitals form offers head circumference (children under 3).
+ */
+measures_head_circumference: boolean, 
+/**
  * Preventive care that is due (filled by a later release).
  */
 care_due: Array<string>, };

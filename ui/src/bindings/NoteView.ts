@@ -19,4 +19,9 @@ hash_ok: boolean,
 /**
  * Hex SHA-256 sealed at signing.
  */
-content_hash: string, error_reason: string, created_by: string, updated_at: string, addenda: Array<NoteView>, };
+content_hash: string, error_reason: string, created_by: string, updated_at: string, addenda: Array<NoteView>, 
+/**
+ * Whether the current user may edit and sign this draft (its author,
+ * holding the clinical write permission).
+ */
+can_edit: boolean, };

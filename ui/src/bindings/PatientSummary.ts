@@ -9,4 +9,8 @@ export type PatientSummary = { id: number, mrn: string, family_name: string, giv
  * Age at the clinic's today ("42 y"); the store leaves it empty and the
  * API fills it in.
  */
-age_text: string, };
+age_text: string, 
+/**
+ * The phone as people read it (filled by the API).
+ */
+phone_display: string, };

@@ -30,11 +30,9 @@ export function EntryList(p: {
   noun: string;
   entries: ChartEntry[] | null;
   columns: Column[];
-  canWrite: boolean;
-  /** Edits a row; rows it is missing for (or `editable` refuses) have no Edit button. */
+  /** Edits a row. A row has an Edit button only where the backend allows
+   *  it (`actions.edit`), and "In error…" only where `actions.retract`. */
   onEdit?: (e: ChartEntry) => void;
-  /** Whether a row may be edited (a written prescription may not). */
-  editable?: (e: ChartEntry) => boolean;
   /** After a row was marked entered in error. */
   onChanged: (e: ChartEntry) => void;
   /** Buttons before Edit/History on a row. */
@@ -93,11 +91,11 @@ export function EntryList(p: {
                   )}
                   <td class="row-actions">
                     ${!retracted && p.rowActions ? p.rowActions(e) : null}
-                    ${p.canWrite && !retracted && p.onEdit && (p.editable ?? (() => true))(e)
+                    ${e.actions.edit && p.onEdit
                       ? html`<button type="button" class="btn btn-ghost btn-xs" data-testid="entry-edit" onClick=${() => p.onEdit?.(e)}>Edit</button>`
                       : null}
                     <button type="button" class="btn btn-ghost btn-xs" data-testid="entry-history" onClick=${() => setHistory(e)}>History</button>
-                    ${p.canWrite && !retracted
+                    ${e.actions.retract
                       ? html`<button type="button" class="btn btn-ghost btn-xs btn-danger-text" data-testid="entry-in-error" title="Mark entered in error" onClick=${() => setRetracting(e)}>In error…</button>`
                       : null}
                   </td>

@@ -8,8 +8,8 @@
 import type { ComponentChildren } from 'preact';
 import { html } from '../html';
 import type { PatientInput } from '../bindings/PatientInput';
-import type { Patient } from '../bindings/Patient';
-import { CONTACTS, CONTACT_LABEL, formatDate, formatPhone, SEXES, SEX_LABEL } from '../format';
+import type { PatientChart } from '../bindings/PatientChart';
+import { CONTACTS, CONTACT_LABEL, formatDate, SEXES, SEX_LABEL } from '../format';
 import { SelectField, TextField } from './form';
 
 export type Field = keyof PatientInput;
@@ -30,7 +30,8 @@ export function emptyPatientInput(): PatientInput {
 }
 
 /** The form's values for an existing patient. */
-export function inputFromPatient(p: Patient): PatientInput {
+export function inputFromChart(c: PatientChart): PatientInput {
+  const p = c.patient;
   return {
     family_name: p.family_name,
     given_name: p.given_name,
@@ -45,14 +46,15 @@ export function inputFromPatient(p: Patient): PatientInput {
     city: p.city,
     region: p.region,
     postal_code: p.postal_code,
-    phone_mobile: formatPhone(p.phone_mobile),
-    phone_home: formatPhone(p.phone_home),
-    phone_work: formatPhone(p.phone_work),
+    // Phones as the backend shows them; it reads any common way of typing one.
+    phone_mobile: c.phones.mobile,
+    phone_home: c.phones.home,
+    phone_work: c.phones.work,
     email: p.email,
     preferred_contact: p.preferred_contact,
     emergency_name: p.emergency_name,
     emergency_relationship: p.emergency_relationship,
-    emergency_phone: formatPhone(p.emergency_phone),
+    emergency_phone: c.phones.emergency,
   };
 }
 
@@ -70,14 +72,10 @@ export function PatientForm(p: {
     p.onChange((prev) => ({ ...prev, [f]: x }));
     p.onFieldEdited?.(f);
   };
-  const phoneBlur = (f: Field) => () => {
-    const formatted = formatPhone(v[f].replace(/[^\d+]/g, ''));
-    if (formatted !== v[f] && /^\(\d{3}\) \d{3}-\d{4}$/.test(formatted)) p.onChange((prev) => ({ ...prev, [f]: formatted }));
-  };
   const text = (f: Field, label: string, extra: Record<string, unknown> = {}) =>
     html`<${TextField} name=${f} label=${label} testid=${`reg-${f}`} value=${v[f]} onValue=${set(f)} error=${p.errors[f]} ...${extra} />`;
   const phone = (f: Field, label: string) =>
-    text(f, label, { type: 'tel', inputMode: 'tel', placeholder: '(503) 555-0134', onBlur: phoneBlur(f) });
+    text(f, label, { type: 'tel', inputMode: 'tel', placeholder: '(503) 555-0134' });
 
   return html`<div class="patient-form">
     <section class="form-section">

@@ -14,22 +14,6 @@ import { ACTION_LABEL, ACTIONS, formatInstant } from '../format';
 type SortKey = 'id' | 'at' | 'username' | 'action' | 'category' | 'patient_id' | 'record_id' | 'detail';
 const LIMIT = 1000;
 
-/** The start of a typed day (`MM/DD/YYYY` or `YYYY-MM-DD`) in local time,
- *  plus `days`, as an RFC 3339 instant; `null` when it is not a real date.
- *  (The filter needs an instant; this is input parsing, not a rule.) */
-function localDayStart(typed: string, days = 0): string | null {
-  const t = typed.trim();
-  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t);
-  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
-  const [y, m, d] = us ? [us[3], us[1], us[2]] : iso ? [iso[1], iso[2], iso[3]] : [];
-  if (y === undefined || m === undefined || d === undefined) return null;
-  const day = new Date(Number(y), Number(m) - 1, Number(d));
-  // `new Date` rolls 02/30 over into March: only a real calendar day counts.
-  if (day.getFullYear() !== Number(y) || day.getMonth() !== Number(m) - 1 || day.getDate() !== Number(d)) return null;
-  day.setDate(day.getDate() + days);
-  return day.toISOString();
-}
-
 export function AuditScreen() {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -47,26 +31,15 @@ export function AuditScreen() {
   const apply = async (e?: Event) => {
     e?.preventDefault();
     form.clear();
-    const pid = patientId.trim();
-    // The dates are typed; an instant is sent: the start of that local day
-    // ("to" includes the whole day, so it is the start of the next one).
-    const fromAt = from.trim() ? localDayStart(from) : null;
-    const toAt = to.trim() ? localDayStart(to, 1) : null;
-    const bad: Record<string, string> = {};
-    if (from.trim() && !fromAt) bad.from = `“${from.trim()}” is not a date: type it as MM/DD/YYYY`;
-    if (to.trim() && !toAt) bad.to = `“${to.trim()}” is not a date: type it as MM/DD/YYYY`;
-    if (pid && !/^\d+$/.test(pid)) bad.patient_id = 'A patient id is a number';
-    if (Object.keys(bad).length) {
-      form.setErrors({ fields: bad, general: null });
-      return;
-    }
     setBusy(true);
     try {
+      // Dates and the patient id go as typed: the backend checks them and
+      // turns the clinic's days into instants.
       const list = await api.auditReport({
-        from: fromAt,
-        to: toAt,
+        from,
+        to,
         user_id: userId ? Number(userId) : null,
-        patient_id: pid ? Number(pid) : null,
+        patient_id: patientId,
         action: action ? (action as AuditAction) : null,
         oldest_first: false,
         limit: LIMIT,

@@ -12,17 +12,17 @@ import type { PatientChart } from '../bindings/PatientChart';
 import type { PatientInput } from '../bindings/PatientInput';
 import type { PatientVersion } from '../bindings/PatientVersion';
 import type { Patient } from '../bindings/Patient';
+import type { PatientPhones } from '../bindings/PatientPhones';
 import type { ChartSummary } from '../bindings/ChartSummary';
 import type { WireError } from '../bindings/WireError';
 import { Button, FormError, Spinner, useFormErrors } from '../components/form';
-import { inputFromPatient, PATIENT_FIELDS, PatientForm } from '../components/patientForm';
+import { inputFromChart, PATIENT_FIELDS, PatientForm } from '../components/patientForm';
 import { capitalize, reportError, toast } from '../components/toast';
 import { IconAlert } from '../components/icons';
 import {
   CONTACT_LABEL,
   formatDate,
   formatInstant,
-  formatPhone,
   patientBannerName,
   SEX_LABEL,
 } from '../format';
@@ -106,7 +106,7 @@ export function PatientScreen(p: { id: number; tab: PatientTab; noteId: number |
           ? html`<${PatientHistory} chart=${chart} />`
           : isClinicalTab(tab)
             ? html`<${ClinicalTabBody} tab=${tab} noteId=${p.noteId} />`
-            : html`<${Demographics} patient=${chart.patient} />`}
+            : html`<${Demographics} patient=${chart.patient} phones=${chart.phones} />`}
     </div>
   </${ChartCtx.Provider}>`;
 }
@@ -148,7 +148,7 @@ export function PatientBanner(p: { chart: PatientChart; emergency?: boolean; sum
 
 const dash = (s: string) => (s ? s : html`<span class="none">—</span>`);
 
-function Demographics(p: { patient: Patient }) {
+function Demographics(p: { patient: Patient; phones: PatientPhones }) {
   const pt = p.patient;
   const fullName = [pt.given_name, pt.middle_name, pt.family_name].filter(Boolean).join(' ');
   const address = [pt.address_line1, pt.address_line2, [pt.city, [pt.region, pt.postal_code].filter(Boolean).join(' ')].filter(Boolean).join(', ')].filter(Boolean);
@@ -169,9 +169,9 @@ function Demographics(p: { patient: Patient }) {
     <section class="card info-card">
       <h2>Contact</h2>
       <dl>
-        ${item('Mobile', dash(formatPhone(pt.phone_mobile)))}
-        ${item('Home', dash(formatPhone(pt.phone_home)))}
-        ${item('Work', dash(formatPhone(pt.phone_work)))}
+        ${item('Mobile', dash(p.phones.mobile))}
+        ${item('Home', dash(p.phones.home))}
+        ${item('Work', dash(p.phones.work))}
         ${item('Email', dash(pt.email))}
         ${item('Preferred contact', html`<span class="chip">${CONTACT_LABEL[pt.preferred_contact] ?? pt.preferred_contact}</span>`)}
       </dl>
@@ -186,7 +186,7 @@ function Demographics(p: { patient: Patient }) {
         ? html`<dl>
             ${item('Name', pt.emergency_name)}
             ${item('Relationship', dash(pt.emergency_relationship))}
-            ${item('Phone', dash(formatPhone(pt.emergency_phone)))}
+            ${item('Phone', dash(p.phones.emergency))}
           </dl>`
         : html`<p class="none">No emergency contact on file</p>`}
     </section>
@@ -202,7 +202,7 @@ function Demographics(p: { patient: Patient }) {
 }
 
 function EditPatient(p: { chart: PatientChart; onSaved: (c: PatientChart) => void; onReload: () => Promise<void> }) {
-  const [value, setValue] = useState<PatientInput>(() => inputFromPatient(p.chart.patient));
+  const [value, setValue] = useState<PatientInput>(() => inputFromChart(p.chart));
   const [busy, setBusy] = useState(false);
   const [conflict, setConflict] = useState<string | null>(null);
   const form = useFormErrors(PATIENT_FIELDS);
@@ -233,7 +233,7 @@ function EditPatient(p: { chart: PatientChart; onSaved: (c: PatientChart) => voi
 
   // After a reload the chart is newer: start the form from it.
   useEffect(() => {
-    setValue(inputFromPatient(p.chart.patient));
+    setValue(inputFromChart(p.chart));
   }, [p.chart.patient.version]);
 
   return html`<form class="panel" onSubmit=${submit} novalidate>
@@ -266,10 +266,19 @@ const FIELD_LABEL: Partial<Record<keyof Patient, string>> = {
   emergency_name: 'Emergency contact', emergency_relationship: 'Relationship', emergency_phone: 'Emergency phone',
 };
 
-function show(field: keyof Patient, v: unknown): string {
-  const s = String(v ?? '');
+/** The phone fields and where a version's display text for each is. */
+const PHONE_OF: Partial<Record<keyof Patient, keyof PatientPhones>> = {
+  phone_mobile: 'mobile',
+  phone_home: 'home',
+  phone_work: 'work',
+  emergency_phone: 'emergency',
+};
+
+/** A field of a version as shown; phones as the backend displays them. */
+function show(field: keyof Patient, patient: Patient, phones: PatientPhones): string {
+  const phone = PHONE_OF[field];
+  const s = phone ? phones[phone] : String(patient[field] ?? '');
   if (!s) return '(empty)';
-  if (field.startsWith('phone') || field === 'emergency_phone') return formatPhone(s);
   if (field === 'birth_date') return formatDate(s);
   return s;
 }
@@ -297,6 +306,7 @@ function PatientHistory(p: { chart: PatientChart }) {
       ${versions.length === 0 ? html`<li class="timeline-item"><span class="muted">No earlier versions: the details have not been changed since registration (${formatInstant(current.created_at)}).</span></li>` : null}
       ${versions.map((v, i) => {
         const newer = i === 0 ? current : versions[i - 1]!.patient;
+        const newerPhones = i === 0 ? p.chart.phones : versions[i - 1]!.phones;
         const changed = (Object.keys(FIELD_LABEL) as (keyof Patient)[]).filter((f) => String(v.patient[f]) !== String(newer[f]));
         return html`<li class="timeline-item" key=${v.patient.version} data-testid="history-version">
           <div class="timeline-head">
@@ -306,7 +316,7 @@ function PatientHistory(p: { chart: PatientChart }) {
             ? html`<table class="diff-table">
                 <thead><tr><th>Field</th><th>Before</th><th>After</th></tr></thead>
                 <tbody>
-                  ${changed.map((f) => html`<tr key=${f}><td>${FIELD_LABEL[f]}</td><td class="diff-old">${show(f, v.patient[f])}</td><td class="diff-new">${show(f, newer[f])}</td></tr>`)}
+                  ${changed.map((f) => html`<tr key=${f}><td>${FIELD_LABEL[f]}</td><td class="diff-old">${show(f, v.patient, v.phones)}</td><td class="diff-new">${show(f, newer, newerPhones)}</td></tr>`)}
                 </tbody>
               </table>`
             : html`<div class="muted small">No visible differences.</div>`}

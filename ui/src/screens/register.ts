@@ -9,7 +9,7 @@ import type { PatientSummary } from '../bindings/PatientSummary';
 import { Button, FormError, Modal, useFormErrors } from '../components/form';
 import { emptyPatientInput, PATIENT_FIELDS, PatientForm } from '../components/patientForm';
 import { toast } from '../components/toast';
-import { formatDate, formatPhone, patientListName, SEX_LABEL } from '../format';
+import { formatDate, patientListName, SEX_LABEL } from '../format';
 import { handOffChart } from '../handoff';
 import { navigate, patientHref } from '../router';
 
@@ -97,7 +97,7 @@ function DuplicateDialog(p: {
               <td>${formatDate(c.birth_date)}</td>
               <td>${SEX_LABEL[c.sex] ?? c.sex}</td>
               <td class="mono">${c.mrn}</td>
-              <td class="nowrap">${formatPhone(c.phone)}</td>
+              <td class="nowrap">${c.phone_display}</td>
               <td class="right"><button type="button" class="btn btn-primary btn-small" data-testid="duplicate-open" data-patient-id=${c.id} onClick=${() => p.onOpen(c.id)}>Open this chart</button></td>
             </tr>`,
           )}

@@ -8,7 +8,7 @@ import { html } from '../html';
 import * as api from '../api';
 import type { PatientSummary } from '../bindings/PatientSummary';
 import { useApp } from '../app';
-import { formatDate, formatPhone, patientListName, SEX_LABEL } from '../format';
+import { formatDate, patientListName, SEX_LABEL } from '../format';
 import { handOffSearch, lastSearch } from '../handoff';
 import { navigate, patientHref } from '../router';
 import { capitalize } from '../components/toast';
@@ -172,7 +172,7 @@ export function PatientSearch() {
                       <td class="nowrap">${p.age_text}</td>
                       <td>${SEX_LABEL[p.sex] ?? p.sex}</td>
                       <td class="mono">${p.mrn}</td>
-                      <td class="nowrap">${formatPhone(p.phone)}</td>
+                      <td class="nowrap">${p.phone_display}</td>
                     </tr>`,
                   )}
                 </tbody>

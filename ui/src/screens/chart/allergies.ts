@@ -61,9 +61,7 @@ export function AllergiesTab() {
       noun="allergy"
       testid="allergy-list"
       entries=${entries}
-      canWrite=${ctx.canWrite}
       onEdit=${(e: ChartEntry) => setEditing(e)}
-      editable=${(e: ChartEntry) => !(e.details.section === 'allergy' && e.details.no_known_allergies)}
       onChanged=${(e: ChartEntry) => { put(e); void ctx.reloadSummary(); }}
       empty="No allergies recorded."
       sort=${(a: ChartEntry, b: ChartEntry) => Number(b.status === 'active') - Number(a.status === 'active') || a.label.localeCompare(b.label)}

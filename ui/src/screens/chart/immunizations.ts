@@ -31,7 +31,6 @@ export function ImmunizationsTab() {
       noun="immunization"
       testid="immunization-list"
       entries=${entries}
-      canWrite=${ctx.canWrite}
       onEdit=${(e: ChartEntry) => setEditing(e)}
       onChanged=${put}
       empty="No immunizations recorded."

@@ -47,7 +47,6 @@ export function MedicationsTab() {
       noun="medication"
       testid="medication-list"
       entries=${entries}
-      canWrite=${ctx.canWrite}
       onEdit=${(e: ChartEntry) => setEditing(e)}
       onChanged=${put}
       empty="No medications recorded."
@@ -88,7 +87,7 @@ export function MedicationsTab() {
             ${e.details.section === 'medication' && e.details.last_reconciled
               ? html`<div class="small" data-testid="med-last-reconciled">${e.details.last_reconciled}</div>`
               : html`<div class="none small">not reconciled</div>`}
-            ${ctx.canWrite && e.status === 'active'
+            ${e.actions.reconcile
               ? html`<div class="reconcile" role="group" aria-label="Still taking?">
                   <button type="button" class="btn btn-secondary btn-xs" data-testid="med-still-taking" disabled=${busy === e.id} onClick=${() => reconcile(e, true)} title="Reconciled today: the patient still takes it">Still taking</button>
                   <button type="button" class="btn btn-secondary btn-xs" data-testid="med-stopped" disabled=${busy === e.id} onClick=${() => reconcile(e, false)} title="Reconciled today: the patient no longer takes it (stops it today)">Stopped</button>

@@ -65,7 +65,7 @@ export function NoteScreen(p: { noteId: number }) {
   if (error) return html`<div class="panel"><${FormError} error=${error} /><a class="btn btn-secondary" href=${patientHref(ctx.patientId, 'notes')}>Back to notes</a></div>`;
   if (!note) return html`<${Spinner} label="Opening note…" />`;
   if (note.patient_id !== ctx.patientId) return html`<div class="panel"><${FormError} error="This note belongs to another patient's chart." /></div>`;
-  if (note.status === 'draft' && ctx.canWrite) {
+  if (note.can_edit) {
     return html`<${NoteEditor} key=${`${note.id}:${note.version}`} note=${note} onSigned=${(n: NoteView) => { setNote(n); ctx.reloadSummary(); }} onRetracted=${setNote} onReload=${load}
       onVisitChanged=${(n: NoteView) => setNote((old) => (old ? withVisit(old, n) : n))} />`;
   }

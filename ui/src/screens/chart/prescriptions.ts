@@ -50,14 +50,12 @@ export function PrescriptionsTab() {
       noun="prescription"
       testid="prescription-list"
       entries=${entries}
-      canWrite=${ctx.canWrite}
-      editable=${() => false}
       onChanged=${put}
       empty="No prescriptions written."
       sort=${(a: ChartEntry, b: ChartEntry) => (b.effective_date ?? '').localeCompare(a.effective_date ?? '') || b.id - a.id}
       toolbar=${ctx.canWrite ? html`<button type="button" class="btn btn-primary btn-small" data-testid="rx-new" onClick=${() => setEditing('new')}>New prescription</button>` : null}
       rowActions=${(e: ChartEntry) =>
-        ctx.canWrite
+        e.actions.print
           ? html`<button type="button" class="btn btn-secondary btn-xs" data-testid="rx-print" disabled=${printing === e.id} onClick=${() => print(e)}>
               ${printing === e.id ? html`<span class="spinner" aria-hidden="true"></span>` : null}Print
             </button>`

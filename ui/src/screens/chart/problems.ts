@@ -27,7 +27,6 @@ export function ProblemsTab() {
       noun="problem"
       testid="problem-list"
       entries=${entries}
-      canWrite=${ctx.canWrite}
       onEdit=${(e: ChartEntry) => setEditing(e)}
       onChanged=${put}
       empty="No problems recorded."

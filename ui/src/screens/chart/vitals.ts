@@ -215,7 +215,8 @@ function VitalsDialog(p: { ref_: ReferenceData; onClose: () => void; onSaved: ()
   const [busy, setBusy] = useState(false);
   const form = useFormErrors(FIELDS);
   const f = form.errors.fields;
-  const child = ctx.chart.age_years < 3;
+  // The backend says whether head circumference is measured at this age.
+  const child = ctx.summary?.measures_head_circumference ?? false;
   const set = (k: keyof VitalsInput) => (x: string) => {
     setV((old) => ({ ...old, [k]: x }));
     form.clearField(k);
