@@ -304,7 +304,7 @@ pub(crate) fn get_settings(app: &mut Chartroom) -> Result<Settings> {
         // Empty: the default folder (`Config::export_dir`).
         export_dir: get(prescriptions::EXPORT_DIR_KEY)?,
         practice_address: get(prescriptions::ADDRESS_KEY)?,
-        practice_phone: get(prescriptions::PHONE_KEY)?,
+        practice_phone: chartroom_core::validate::phone_display(&get(prescriptions::PHONE_KEY)?),
         idle_lock_minutes: idle_lock_minutes(&open.store),
     })
 }
