@@ -14,7 +14,7 @@ step "set-up (system packages, tauri-driver, npm packages)"
 bash scripts/setup-debian.sh
 
 step "ui: typecheck and build"
-(cd ui && npm run build)
+(cd ui && npm run build && npm test)
 
 step "rust: format"
 cargo fmt --all -- --check

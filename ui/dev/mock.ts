@@ -38,7 +38,7 @@ const patients = names.map(([f, g, p], i) => ({
 }));
 const summary = (p: (typeof patients)[number]) => ({
   id: p.id, mrn: p.mrn, family_name: p.family_name, given_name: p.given_name, preferred_name: p.preferred_name,
-  birth_date: p.birth_date, sex: p.sex, phone: p.phone_mobile,
+  birth_date: p.birth_date, sex: p.sex, phone: p.phone_mobile, age_text: `${2026 - Number(p.birth_date.slice(0, 4))} y`,
 });
 const chart = (p: (typeof patients)[number]) => ({ patient: p, age_years: 40, age_text: `${2026 - Number(p.birth_date.slice(0, 4))} y` });
 

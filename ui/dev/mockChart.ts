@@ -12,7 +12,8 @@ const now = () => new Date().toISOString();
 const today = () => new Date().toISOString().slice(0, 10);
 let nextId = 500;
 
-const vitalsDefs = [
+type VitalRow = [code: string, key: string, name: string, si_unit: string, display_unit: string, target_low: number | null, target_high: number | null];
+const vitalsDefs = ([
   ['8480-6', 'systolic', 'Systolic blood pressure', 'mm[Hg]', 'mmHg', 90, 130],
   ['8462-4', 'diastolic', 'Diastolic blood pressure', 'mm[Hg]', 'mmHg', 60, 80],
   ['8867-4', 'pulse', 'Pulse', '/min', '/min', 60, 100],
@@ -24,7 +25,7 @@ const vitalsDefs = [
   ['39156-5', 'bmi', 'Body mass index', 'kg/m2', 'kg/m2', 18.5, 25],
   ['9843-4', 'head_circumference', 'Head circumference', 'cm', 'in', null, null],
   ['72514-3', 'pain', 'Pain score', '{score}', '/10', null, null],
-].map(([code, key, name, si_unit, display_unit, target_low, target_high]) => ({ code, key, name, si_unit, display_unit, target_low, target_high }));
+] as VitalRow[]).map(([code, key, name, si_unit, display_unit, target_low, target_high]) => ({ code, key, name, si_unit, display_unit, target_low, target_high }));
 
 const labs = [
   ['4548-4', 'Hemoglobin A1c', 'HbA1c', '%', 1, 4.0, 5.6, null, null, 'Diabetes'],
@@ -36,15 +37,17 @@ const labs = [
   ['718-7', 'Hemoglobin', 'Hgb', 'g/dL', 1, 12.0, 17.5, 7.0, 20.0, 'CBC'],
 ].map(([loinc, name, short_name, unit, decimals, low, high, critical_low, critical_high, panel]) => ({
   loinc, loinc_name: name, name, short_name, unit, decimals, low, high, critical_low, critical_high, panel, source: 'typical adult range',
+  range_text: low !== null && high !== null ? `${low}–${high} ${unit}` : high !== null ? `≤ ${high} ${unit}` : '',
 }));
 
-const drugs = [
+type DrugRow = [name: string, generic: string, classes: string[], brand: boolean];
+const drugs = ([
   ['amoxicillin', 'amoxicillin', ['penicillins'], false], ['Amoxil', 'amoxicillin', ['penicillins'], true],
   ['lisinopril', 'lisinopril', ['ACE inhibitors'], false], ['Zestril', 'lisinopril', ['ACE inhibitors'], true],
   ['metformin', 'metformin', ['biguanides'], false], ['atorvastatin', 'atorvastatin', ['statins'], false],
   ['warfarin', 'warfarin', ['vitamin K antagonists'], false], ['ibuprofen', 'ibuprofen', ['NSAIDs'], false],
   ['penicillin V', 'penicillin V', ['penicillins'], false], ['sulfamethoxazole-trimethoprim', 'sulfamethoxazole-trimethoprim', ['sulfonamide antibiotics'], false],
-].map(([name, generic, classes, brand]) => ({ name, generic, classes, brand }));
+] as DrugRow[]).map(([name, generic, classes, brand]) => ({ name, generic, classes, brand }));
 
 const vaccines = [
   ['140', 'Influenza, seasonal, injectable, preservative free', true], ['115', 'Tdap', true], ['187', 'zoster recombinant', true],

@@ -729,6 +729,14 @@ impl App {
         }
     }
 
+    /// Types `keys` into an element found earlier, without clearing it
+    /// (WebDriver keys such as Escape, `"\u{E00C}"`, work too).
+    pub fn send_keys_to(&self, el: &Element, keys: &str, what: &str) {
+        if let Err(e) = self.rt.block_on(el.send_keys(keys)) {
+            self.fail(&format!("typing {keys:?} into {what} failed: {}", why(&e)));
+        }
+    }
+
     /// Chooses a file in the `<input type=file>` `testid`, as the file
     /// dialog would (WebDriver types the path into the control).
     pub fn choose_file(&self, testid: &str, path: &Path) {
@@ -933,6 +941,26 @@ impl App {
         match self.rt.block_on(self.client().execute(script, args)) {
             Ok(v) => v,
             Err(e) => self.fail(&format!("script failed: {}", why(&e))),
+        }
+    }
+
+    /// Runs `script` in the page every few milliseconds until it returns
+    /// something other than `null` or `false`, and returns that (fails after
+    /// `limit`, naming `what`).
+    pub fn wait_js(&self, script: &str, args: Vec<Value>, what: &str, limit: Duration) -> Value {
+        let deadline = Instant::now() + limit;
+        loop {
+            let v = self.execute(script, args.clone());
+            if !matches!(v, Value::Null | Value::Bool(false)) {
+                return v;
+            }
+            if Instant::now() >= deadline {
+                self.fail(&format!(
+                    "timed out after {:.1} s waiting for {what}",
+                    limit.as_secs_f64()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(10));
         }
     }
 

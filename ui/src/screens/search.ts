@@ -1,7 +1,13 @@
-// Patient search, the front desk's home: results as you type (debounced,
-// out-of-order answers ignored), arrow keys to move, Enter to open. Each
-// row's name is a real link to the chart (`search-result-open`); a click
-// anywhere on the row opens it too.
+// Patient search, the front desk's home: results as you type, arrow keys to
+// move, Enter to open. Each row's name is a real link to the chart
+// (`search-result-open`); a click anywhere on the row opens it too.
+//
+// Every keystroke asks at once (no fixed debounce): the round trip is a few
+// milliseconds. Answers are numbered and only the answer to the latest query
+// is shown. While an answer is still on its way, newer keystrokes are held
+// and only the last of them is asked when it arrives, so a fast typist never
+// queues a backlog of stale searches. The search itself is audited by the
+// backend when a result is opened (`open_patient` with `from_search`), not here.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html';
@@ -14,7 +20,11 @@ import { navigate, patientHref } from '../router';
 import { capitalize } from '../components/toast';
 import { IconSearch, IconUserPlus } from '../components/icons';
 
-const DEBOUNCE_MS = 120;
+/** Rows asked for per search (the table's page). */
+const LIMIT = 50;
+/** The spinner shows only when an answer takes longer than this, so that
+ *  fast answers do not make it flicker at every keystroke. */
+const SPINNER_DELAY_MS = 150;
 
 export function PatientSearch() {
   const app = useApp();
@@ -23,46 +33,82 @@ export function PatientSearch() {
   const [active, setActive] = useState(0);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // The number of the latest query; an answer to an older one is dropped.
   const seq = useRef(0);
+  // Whether an answer is on its way, and the newest query held meanwhile.
+  const inFlight = useRef(false);
+  const held = useRef<{ q: string; n: number } | null>(null);
+  // The query whose answer is on screen: what opening a row is audited with.
+  const shown = useRef('');
+  const spinnerTimer = useRef<number | undefined>(undefined);
   const input = useRef<HTMLInputElement>(null);
   const table = useRef<HTMLTableSectionElement>(null);
+
+  const stopSpinner = () => {
+    window.clearTimeout(spinnerTimer.current);
+    spinnerTimer.current = undefined;
+    setLoading(false);
+  };
+
+  const send = (q: string, n: number) => {
+    inFlight.current = true;
+    api.searchPatients(q, LIMIT).then(
+      (rows) => {
+        if (n !== seq.current) return; // a newer search is under way
+        shown.current = q;
+        setResults(rows);
+        setActive(0);
+        setError(null);
+        stopSpinner();
+      },
+      (e: unknown) => {
+        if (n !== seq.current) return;
+        const err = api.toWireError(e);
+        if (!api.isSessionTrouble(err)) setError(capitalize(err.message));
+        stopSpinner();
+      },
+    ).finally(() => {
+      inFlight.current = false;
+      const next = held.current;
+      held.current = null;
+      if (next && next.n === seq.current) send(next.q, next.n);
+    });
+  };
+
+  /** Shows `raw` in the box and asks for its results (or clears them). */
+  const search = (raw: string) => {
+    setQuery(raw);
+    lastSearch.query = raw;
+    const q = raw.trim();
+    const n = ++seq.current;
+    held.current = null;
+    if (!q) {
+      stopSpinner();
+      setResults(null);
+      setError(null);
+      return;
+    }
+    if (spinnerTimer.current === undefined) {
+      spinnerTimer.current = window.setTimeout(() => setLoading(true), SPINNER_DELAY_MS);
+    }
+    if (inFlight.current) held.current = { q, n };
+    else send(q, n);
+  };
 
   useEffect(() => {
     input.current?.focus();
     input.current?.select();
+    // Back on the search screen: show the last search's results again.
+    if (lastSearch.query.trim()) search(lastSearch.query);
+    return () => {
+      seq.current++; // drop any answer still on its way
+      held.current = null;
+      window.clearTimeout(spinnerTimer.current);
+    };
   }, []);
 
-  useEffect(() => {
-    lastSearch.query = query;
-    const q = query.trim();
-    const mine = ++seq.current;
-    if (!q) {
-      setResults(null);
-      setLoading(false);
-      setError(null);
-      return undefined;
-    }
-    setLoading(true);
-    const t = window.setTimeout(async () => {
-      try {
-        const rows = await api.searchPatients(q, 50);
-        if (mine !== seq.current) return; // a newer search is under way
-        setResults(rows);
-        setActive(0);
-        setError(null);
-      } catch (e) {
-        if (mine !== seq.current) return;
-        const err = api.toWireError(e);
-        if (!api.isSessionTrouble(err)) setError(capitalize(err.message));
-      } finally {
-        if (mine === seq.current) setLoading(false);
-      }
-    }, DEBOUNCE_MS);
-    return () => window.clearTimeout(t);
-  }, [query]);
-
   const open = (p: PatientSummary) => {
-    handOffSearch(p.id, query.trim());
+    handOffSearch(p.id, shown.current || query.trim());
     navigate(patientHref(p.id));
   };
 
@@ -85,7 +131,7 @@ export function PatientSearch() {
       const p = results[active];
       if (p) open(p);
     } else if (e.key === 'Escape') {
-      setQuery('');
+      search('');
     }
   };
 
@@ -112,7 +158,7 @@ export function PatientSearch() {
         autocomplete="off"
         spellcheck=${false}
         value=${query}
-        onInput=${(e: Event) => setQuery((e.currentTarget as HTMLInputElement).value)}
+        onInput=${(e: Event) => search((e.currentTarget as HTMLInputElement).value)}
         onKeyDown=${onKey}
       />
       ${loading ? html`<span class="spinner search-spinner" aria-label="Searching"></span>` : null}
@@ -177,7 +223,7 @@ export function PatientSearch() {
                   )}
                 </tbody>
               </table>
-              <div class="table-foot muted">${results.length === 50 ? 'Showing the first 50 matches: add more to the search to narrow it.' : `${results.length} ${results.length === 1 ? 'match' : 'matches'}`}</div>
+              <div class="table-foot muted">${results.length === LIMIT ? 'Showing the first 50 matches: add more to the search to narrow it.' : `${results.length} ${results.length === 1 ? 'match' : 'matches'}`}</div>
             </div>`}
     </div>
   </div>`;
