@@ -55,12 +55,19 @@ const fail = (code: string, message: string, fields: { field: string; message: s
   throw { code, message, fields };
 };
 
+// The backend answers each command with its answer alone (its type is
+// `Answers[cmd]`); the cases below say which kind they mean for reading.
 mockIPC((cmd, args) => {
   if (cmd !== 'api') return undefined;
   const req = (args as { request: Record<string, unknown> }).request;
-  const chartAnswer = mockChart(req);
+  const a = answer(req);
   // Through JSON, as from the real backend: fresh objects every time.
-  if (chartAnswer) return JSON.parse(JSON.stringify(chartAnswer));
+  return a && 'data' in a ? JSON.parse(JSON.stringify(a.data)) : null;
+});
+
+function answer(req: Record<string, unknown>): { kind: string; data?: unknown } | undefined {
+  const chartAnswer = mockChart(req);
+  if (chartAnswer) return chartAnswer;
   switch (req.cmd) {
     case 'status':
       return { kind: 'status', data: status() };
@@ -135,6 +142,6 @@ mockIPC((cmd, args) => {
       fail('internal', `the mock does not know ${String(req.cmd)}`);
   }
   return undefined;
-});
+}
 
 await import('../src/main');

@@ -205,7 +205,7 @@ export function mockChart(req: Req): Answer {
   switch (req.cmd) {
     case 'get_reference_data':
       return { kind: 'reference', data: { vaccines, labs, drugs, vitals: vitalsDefs, units: 'us' } };
-    case 'chart_summary':
+    case 'get_chart_summary':
       return { kind: 'chart_summary', data: summary(req.patient_id as number) };
     case 'list_entries':
       return { kind: 'entries', data: forPatient(entries, req.patient_id).filter((e) => e.section === req.section) };

@@ -8,7 +8,6 @@ import {
   formatDate,
   formatInstant,
   formatLocal,
-  formatPhone,
   formatSize,
   inErrorText,
   isCritical,
@@ -21,18 +20,6 @@ import {
   sexShort,
   todayText,
 } from './format';
-
-describe('formatPhone', () => {
-  it.each([
-    ['5035550134', '(503) 555-0134'],
-    ['15035550134', '(503) 555-0134'],
-    ['+442071838750', '+442071838750'],
-    ['5550134', '5550134'],
-    ['', ''],
-  ])('%s → %s', (stored, shown) => {
-    expect(formatPhone(stored)).toBe(shown);
-  });
-});
 
 describe('dates', () => {
   it('shows stored dates as MM/DD/YYYY and leaves anything else alone', () => {

@@ -214,3 +214,22 @@ pub fn short_text(
     }
     v
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_are_displayed_one_way_on_screen_and_on_paper() {
+        assert_eq!(phone_display("5035550134"), "(503) 555-0134");
+        assert_eq!(phone_display("+442071838750"), "+442071838750");
+        assert_eq!(phone_display("5550134"), "5550134");
+        assert_eq!(phone_display(""), "");
+    }
+
+    #[test]
+    fn clean_folds_whitespace() {
+        assert_eq!(clean("  a \t b\n c "), "a b c");
+        assert_eq!(clean(" \n "), "");
+    }
+}
