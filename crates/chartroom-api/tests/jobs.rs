@@ -41,7 +41,9 @@ fn patient_search_answers_while_a_backup_runs() {
         &[Role::Administrator, Role::FrontDesk],
         false,
     );
-    fx.app.add_demo_patients(patients(), 7, &mut |_| {}).unwrap();
+    fx.app
+        .add_demo_patients(patients(), 7, &mut |_| {})
+        .unwrap();
     ok(&mut fx.app, Logout {});
     login(&mut fx.app, "office");
     let out = tempfile::tempdir().unwrap();
