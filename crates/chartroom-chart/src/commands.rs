@@ -169,12 +169,7 @@ impl Command for MarkEntryInError {
 
 impl Handler for MarkEntryInError {
     fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
-        chart::mark_in_error(
-            ctx,
-            self.entry_id,
-            self.expected_version,
-            &self.reason,
-        )
+        chart::mark_in_error(ctx, self.entry_id, self.expected_version, &self.reason)
     }
 }
 

@@ -394,7 +394,11 @@ pub fn mark_all_in_error(
         let mut patient = None;
         for &id in ids {
             let o = r.mark(&store::OBSERVATION, (id, None), store::get, |o| {
-                Retracted::of(o.patient_id, record_id(id), format!("{} {}", o.kind.as_str(), o.code))
+                Retracted::of(
+                    o.patient_id,
+                    record_id(id),
+                    format!("{} {}", o.kind.as_str(), o.code),
+                )
             })?;
             if *patient.get_or_insert(o.patient_id) != o.patient_id {
                 return Err(Error::field(

@@ -2,8 +2,8 @@
 //! sign with the password asked again (the note is then sealed by a hash
 //! and locked), signed addenda, templates, entered in error.
 
-use chartroom_store::model::{AuditAction, NoteKind, NoteStatus};
 use chartroom_store::corrections::{history, Fields, Replaced};
+use chartroom_store::model::{AuditAction, NoteKind, NoteStatus};
 use chartroom_store::notes::{self as store, NoteRow};
 use chartroom_store::Connection;
 

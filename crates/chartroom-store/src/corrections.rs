@@ -14,7 +14,10 @@
 //!   id, reason, who and when. Its primary key makes the mark final in the
 //!   database itself; the record's own status column says
 //!   `entered_in_error` too, so indexes and queries that filter on status
-//!   stay as they are, and the record stays readable.
+//!   stay as they are, and the record stays readable. Owners read the
+//!   reason, who and when into their rows with `in_error!`; the older
+//!   per-table `error_reason`, `error_at` and `error_by` columns are kept
+//!   as they were and no longer written.
 //!
 //! A table plugs in with a [`Table`] descriptor, declared by the module
 //! that owns it: its name (= the kind), its version column, and for tables
@@ -34,8 +37,12 @@
 //! so a helper over them would have been three code paths under one name,
 //! and every new area would have needed a fourth. Migration 5 copies their
 //! rows here (and the reason, who and when of every record already entered
-//! in error, from the per-table columns) and leaves them in place, frozen:
-//! nothing writes them any more, nothing was deleted.
+//! in error, from the per-table columns) and leaves them in place: nothing
+//! writes them any more (`tests/owners.rs` lists them as retired and fails
+//! on any write), nothing was deleted. Replaced states rather than "every
+//! saved state" (what `chart_entry_version` kept) because that is what an
+//! in-place correction has to keep, and the current state is the record's
+//! own row: [`timeline`] gives back every saved state with who saved it.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -45,9 +52,9 @@ use serde::{Deserialize, Serialize};
 use crate::{Result, StoreError};
 
 /// The statement with which a table's owner marks one of its rows entered
-/// in error: sets the status column (and, for versioned tables, bumps the
-/// version and the last-saved stamp). Arguments: the transaction, the id,
-/// when and by whom. Called only by [`mark_in_error`].
+/// in error: sets the status column (and, where the owner keeps them, the
+/// next version and its last-saved stamp). Arguments: the transaction, the
+/// id, when and by whom. Called only by [`mark_in_error`].
 pub type SetInError = fn(&Transaction<'_>, i64, DateTime<Utc>, i64) -> Result<()>;
 
 /// How a table plugs into corrections. Declared as a `const` by the module
@@ -79,7 +86,11 @@ pub const ENTERED_IN_ERROR: &str = "entered_in_error";
 
 impl Table {
     /// A table named `name`; `version` is its version column, if any.
-    pub const fn new(name: &'static str, what: &'static str, version: Option<&'static str>) -> Self {
+    pub const fn new(
+        name: &'static str,
+        what: &'static str,
+        version: Option<&'static str>,
+    ) -> Self {
         Table {
             name,
             what,
@@ -250,17 +261,19 @@ pub fn history<T: DeserializeOwned>(
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
-        .map(|(version, json, change, replaced_at, replaced_by, replaced_by_name)| {
-            Ok(Replaced {
-                version,
-                fields: serde_json::from_str(&json)
-                    .map_err(|e| StoreError::Decode(format!("a replaced {}: {e}", t.what)))?,
-                change,
-                replaced_at,
-                replaced_by,
-                replaced_by_name,
-            })
-        })
+        .map(
+            |(version, json, change, replaced_at, replaced_by, replaced_by_name)| {
+                Ok(Replaced {
+                    version,
+                    fields: serde_json::from_str(&json)
+                        .map_err(|e| StoreError::Decode(format!("a replaced {}: {e}", t.what)))?,
+                    change,
+                    replaced_at,
+                    replaced_by,
+                    replaced_by_name,
+                })
+            },
+        )
         .collect()
 }
 

@@ -502,7 +502,15 @@ fn documents_are_stored_once_and_checked_on_read() {
     let d = f
         .store
         .write(|tx| {
-            corrections::mark_in_error(tx, &documents::DOCUMENT, id, None, "wrong patient", at(2), u)?;
+            corrections::mark_in_error(
+                tx,
+                &documents::DOCUMENT,
+                id,
+                None,
+                "wrong patient",
+                at(2),
+                u,
+            )?;
             documents::get(tx, id)
         })
         .unwrap();

@@ -187,12 +187,16 @@ fn entered_in_error_is_final_for_every_clinical_table_through_the_one_helper() {
         if let Some(v) = version {
             let err = f
                 .store
-                .write(|tx| corrections::mark_in_error(tx, &table, id, Some(v + 1), "why", at(2), doc))
+                .write(|tx| {
+                    corrections::mark_in_error(tx, &table, id, Some(v + 1), "why", at(2), doc)
+                })
                 .unwrap_err();
             assert!(matches!(err, StoreError::Conflict { .. }), "{kind}: {err}");
         }
         f.store
-            .write(|tx| corrections::mark_in_error(tx, &table, id, version, "wrong chart", at(2), doc))
+            .write(|tx| {
+                corrections::mark_in_error(tx, &table, id, version, "wrong chart", at(2), doc)
+            })
             .unwrap();
         let read = f.store.read();
         assert_eq!(reason_of(read, &table, id), "wrong chart", "{kind}");
@@ -227,10 +231,7 @@ fn entered_in_error_is_final_for_every_clinical_table_through_the_one_helper() {
         ] {
             let err = f
                 .store
-                .write(|tx| {
-                    tx.execute(sql, params![kind, id])
-                        .map_err(StoreError::from)
-                })
+                .write(|tx| tx.execute(sql, params![kind, id]).map_err(StoreError::from))
                 .unwrap_err();
             assert!(matches!(err, StoreError::Sqlite(_)), "{kind}: {sql}: {err}");
         }
@@ -248,7 +249,11 @@ fn entered_in_error_is_final_for_every_clinical_table_through_the_one_helper() {
             .store
             .write(|tx| corrections::mark_in_error(tx, &table, id, None, "x", at(4), doc))
             .unwrap_err();
-        assert!(matches!(err, StoreError::Locked(_)), "{}: {err}", table.name());
+        assert!(
+            matches!(err, StoreError::Locked(_)),
+            "{}: {err}",
+            table.name()
+        );
     }
     // A reason is required in the database too.
     let e = f
@@ -290,12 +295,42 @@ fn replaced_states_come_back_in_order_with_who_and_when_for_every_kind() {
             patients::update(tx, p, 1, &person(tx, p, "Ng", "Salem"), nurse, at(1))?;
             patients::update(tx, p, 2, &person(tx, p, "Nguyen", "Salem"), doc, at(2))?;
             let entry = chart::insert_entry(tx, p, Section::Problem, &problem("HTN"), at(1), doc)?;
-            chart::update_entry(tx, entry, 1, &problem("Hypertension"), at(2), nurse, "edited")?;
+            chart::update_entry(
+                tx,
+                entry,
+                1,
+                &problem("Hypertension"),
+                at(2),
+                nurse,
+                "edited",
+            )?;
             corrections::mark_in_error(tx, &chart::ENTRY, entry, Some(2), "dup", at(3), doc)?;
-            let enc =
-                notes::insert_encounter(tx, p, day(2026, 3, 1), doc, "office_visit", "BP", at(1), doc)?;
-            notes::update_encounter(tx, enc, 1, (day(2026, 3, 2), "follow_up", "BP"), at(2), nurse)?;
-            notes::update_encounter(tx, enc, 2, (day(2026, 3, 2), "follow_up", "HTN"), at(3), doc)?;
+            let enc = notes::insert_encounter(
+                tx,
+                p,
+                day(2026, 3, 1),
+                doc,
+                "office_visit",
+                "BP",
+                at(1),
+                doc,
+            )?;
+            notes::update_encounter(
+                tx,
+                enc,
+                1,
+                (day(2026, 3, 2), "follow_up", "BP"),
+                at(2),
+                nurse,
+            )?;
+            notes::update_encounter(
+                tx,
+                enc,
+                2,
+                (day(2026, 3, 2), "follow_up", "HTN"),
+                at(3),
+                doc,
+            )?;
             let d = documents::insert(tx, p, &letter(), b"%PDF-1.4", at(1), doc)?;
             documents::update_meta(tx, d, 1, ("lab", day(2026, 2, 2), "Labs"), at(4), nurse)?;
             Ok::<_, StoreError>((entry, enc, d))
@@ -314,12 +349,19 @@ fn replaced_states_come_back_in_order_with_who_and_when_for_every_kind() {
     );
     let cities: Vec<(&str, &str)> = h
         .iter()
-        .map(|r| (r.fields.fields.family_name.as_str(), r.fields.fields.city.as_str()))
+        .map(|r| {
+            (
+                r.fields.fields.family_name.as_str(),
+                r.fields.fields.city.as_str(),
+            )
+        })
         .collect();
     assert_eq!(cities, [("Ng", "Portland"), ("Ng", "Salem")]);
     let old = patients::history(read, p).unwrap();
     assert_eq!(
-        old.iter().map(|(p, at, by)| (p.version, *at, *by)).collect::<Vec<_>>(),
+        old.iter()
+            .map(|(p, at, by)| (p.version, *at, *by))
+            .collect::<Vec<_>>(),
         [(1, at(1), nurse), (2, at(2), doc)]
     );
 
@@ -352,8 +394,24 @@ fn replaced_states_come_back_in_order_with_who_and_when_for_every_kind() {
     assert_eq!(
         versions,
         [
-            (1, s("HTN"), EntryStatus::Active, s("created"), at(1), s("Dana Doc"), s("")),
-            (2, s("Hypertension"), EntryStatus::Active, s("edited"), at(2), s("Nick Nurse"), s("")),
+            (
+                1,
+                s("HTN"),
+                EntryStatus::Active,
+                s("created"),
+                at(1),
+                s("Dana Doc"),
+                s("")
+            ),
+            (
+                2,
+                s("Hypertension"),
+                EntryStatus::Active,
+                s("edited"),
+                at(2),
+                s("Nick Nurse"),
+                s("")
+            ),
             (
                 3,
                 s("Hypertension"),
@@ -391,7 +449,10 @@ fn replaced_states_come_back_in_order_with_who_and_when_for_every_kind() {
         ]
     );
     let h = corrections::history::<Fields>(read, &documents::DOCUMENT, document).unwrap();
-    assert_eq!(stamps(&h), [(1, "description corrected", at(4), "Nick Nurse")]);
+    assert_eq!(
+        stamps(&h),
+        [(1, "description corrected", at(4), "Nick Nurse")]
+    );
     assert_eq!(
         h[0].fields,
         Fields::of([
@@ -461,7 +522,15 @@ fn version_4_file() -> Version4 {
     )
     .unwrap();
     // Entries with every saved state in chart_entry_version.
-    type State<'a> = (&'a str, &'a str, Option<&'a str>, &'a str, &'a str, DateTime<Utc>, i64);
+    type State<'a> = (
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        &'a str,
+        &'a str,
+        DateTime<Utc>,
+        i64,
+    );
     let entry = |states: &[State<'_>]| -> i64 {
         let (status, label, date, reason, _, _, _) = *states.last().unwrap();
         let (first, last) = (states[0], states[states.len() - 1]);
@@ -489,7 +558,17 @@ fn version_4_file() -> Version4 {
                 "INSERT INTO chart_entry_version (entry_id, version, status, label, code, \
                  effective_date, body, error_reason, change, saved_at, saved_by) \
                  VALUES (?1, ?2, ?3, ?4, 'I10', ?5, '{}', ?6, ?7, ?8, ?9)",
-                params![id, i as i64 + 1, status, label, date, reason, change, when, by],
+                params![
+                    id,
+                    i as i64 + 1,
+                    status,
+                    label,
+                    date,
+                    reason,
+                    change,
+                    when,
+                    by
+                ],
             )
             .unwrap();
         }
@@ -498,18 +577,58 @@ fn version_4_file() -> Version4 {
     let once = entry(&[("active", "HTN", None, "", "created", at(1), doc)]);
     let twice = entry(&[
         ("active", "HTN", None, "", "created", at(1), doc),
-        ("active", "Hypertension", Some("2020-05-01"), "", "edited", at(2), nurse),
-        ("resolved", "Hypertension", Some("2020-05-01"), "", "edited", at(3), doc),
+        (
+            "active",
+            "Hypertension",
+            Some("2020-05-01"),
+            "",
+            "edited",
+            at(2),
+            nurse,
+        ),
+        (
+            "resolved",
+            "Hypertension",
+            Some("2020-05-01"),
+            "",
+            "edited",
+            at(3),
+            doc,
+        ),
     ]);
     let marked = entry(&[
         ("active", "Asthma", None, "", "created", at(1), nurse),
-        ("active", "Asthma, mild", None, "", "reconciled: still taking", at(2), doc),
-        ("entered_in_error", "Asthma, mild", None, "wrong patient", "marked entered in error", at(4), nurse),
+        (
+            "active",
+            "Asthma, mild",
+            None,
+            "",
+            "reconciled: still taking",
+            at(2),
+            doc,
+        ),
+        (
+            "entered_in_error",
+            "Asthma, mild",
+            None,
+            "wrong patient",
+            "marked entered in error",
+            at(4),
+            nurse,
+        ),
     ]);
     // A visit corrected twice and a document once, as record_history kept them.
-    let encounter =
-        notes::insert_encounter(&tx, patient, day(2026, 3, 3), doc, "follow_up", "HTN", at(1), doc)
-            .unwrap();
+    let encounter = notes::insert_encounter(
+        &tx,
+        patient,
+        day(2026, 3, 3),
+        doc,
+        "follow_up",
+        "HTN",
+        at(1),
+        doc,
+    )
+    .unwrap();
     let document = documents::insert(&tx, patient, &letter(), b"%PDF-1.4", at(1), doc).unwrap();
     let kept = |kind: &str, id: i64, version: i64, fields: &[(&str, &str)], when, by: i64| {
         tx.execute(
@@ -520,15 +639,36 @@ fn version_4_file() -> Version4 {
         .unwrap();
     };
     let visit = |date, kind, reason| [("date", date), ("type", kind), ("reason", reason)];
-    kept("encounter", encounter, 1, &visit("2026-03-01", "office_visit", "BP"), at(2), nurse);
-    kept("encounter", encounter, 2, &visit("2026-03-02", "office_visit", "BP"), at(3), doc);
-    tx.execute("UPDATE encounter SET version = 3 WHERE id = ?1", [encounter])
-        .unwrap();
+    kept(
+        "encounter",
+        encounter,
+        1,
+        &visit("2026-03-01", "office_visit", "BP"),
+        at(2),
+        nurse,
+    );
+    kept(
+        "encounter",
+        encounter,
+        2,
+        &visit("2026-03-02", "office_visit", "BP"),
+        at(3),
+        doc,
+    );
+    tx.execute(
+        "UPDATE encounter SET version = 3 WHERE id = ?1",
+        [encounter],
+    )
+    .unwrap();
     kept(
         "document",
         document,
         1,
-        &[("category", "other"), ("date", "2026-01-31"), ("description", "Letter")],
+        &[
+            ("category", "other"),
+            ("date", "2026-01-31"),
+            ("description", "Letter"),
+        ],
         at(2),
         nurse,
     );
@@ -539,8 +679,16 @@ fn version_4_file() -> Version4 {
     )
     .unwrap();
     // Values and a note entered in error the way schema 4 recorded it.
-    let obs = observations::insert(&tx, patient, None, None, &[vital(120.0), vital(80.0)], at(1), doc)
-        .unwrap();
+    let obs = observations::insert(
+        &tx,
+        patient,
+        None,
+        None,
+        &[vital(120.0), vital(80.0)],
+        at(1),
+        doc,
+    )
+    .unwrap();
     tx.execute(
         "UPDATE observation SET status = 'entered_in_error', error_reason = 'cuff too small', \
          error_at = ?2, error_by = ?3 WHERE id = ?1",
@@ -552,8 +700,17 @@ fn version_4_file() -> Version4 {
         [obs[1]],
     )
     .unwrap();
-    let note = notes::insert_note(&tx, patient, encounter, None, NoteKind::Soap, "{}", at(1), doc)
-        .unwrap();
+    let note = notes::insert_note(
+        &tx,
+        patient,
+        encounter,
+        None,
+        NoteKind::Soap,
+        "{}",
+        at(1),
+        doc,
+    )
+    .unwrap();
     tx.execute(
         "UPDATE note SET status = 'entered_in_error', error_reason = 'wrong visit', \
          version = version + 1, updated_at = ?2, updated_by = ?3 WHERE id = ?1",
@@ -582,7 +739,16 @@ fn count(conn: &Connection, table: &str) -> i64 {
 
 /// What the old tables said of an entry's versions: `(version, status,
 /// label, effective date, error reason, change, saved at, saved by name)`.
-type OldVersion = (i64, String, String, Option<NaiveDate>, String, String, DateTime<Utc>, String);
+type OldVersion = (
+    i64,
+    String,
+    String,
+    Option<NaiveDate>,
+    String,
+    String,
+    DateTime<Utc>,
+    String,
+);
 
 fn old_entry_versions(conn: &Connection, id: i64) -> Vec<OldVersion> {
     let mut stmt = conn
@@ -627,8 +793,10 @@ fn migration_5_copies_every_history_row_and_mark_of_a_version_4_file() {
     } = version_4_file();
     let old_tables = ["patient_history", "chart_entry_version", "record_history"];
     let before: Vec<i64> = old_tables.iter().map(|t| count(&conn, t)).collect();
-    let old_versions: Vec<Vec<OldVersion>> =
-        entries.iter().map(|&e| old_entry_versions(&conn, e)).collect();
+    let old_versions: Vec<Vec<OldVersion>> = entries
+        .iter()
+        .map(|&e| old_entry_versions(&conn, e))
+        .collect();
 
     migrations::migrate(&mut conn).unwrap();
     assert_eq!(
@@ -679,26 +847,38 @@ fn migration_5_copies_every_history_row_and_mark_of_a_version_4_file() {
     }
 
     // Visits and documents: the same fields, in the same order.
-    let fields = |table: &Table, id| -> Vec<(Vec<(String, String)>, DateTime<Utc>, i64)> {
+    let fields = |table: &Table, id| -> Vec<(Fields, DateTime<Utc>, i64)> {
         corrections::history::<Fields>(&conn, table, id)
             .unwrap()
             .into_iter()
-            .map(|r| (r.fields.0, r.replaced_at, r.replaced_by))
+            .map(|r| (r.fields, r.replaced_at, r.replaced_by))
             .collect()
     };
-    let pairs = |p: &[(&str, &str)]| -> Vec<(String, String)> {
-        p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    let pairs = |p: &[(&str, &str)]| {
+        Fields(
+            p.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
     };
     assert_eq!(
         fields(&notes::ENCOUNTER, encounter),
         [
             (
-                pairs(&[("date", "2026-03-01"), ("type", "office_visit"), ("reason", "BP")]),
+                pairs(&[
+                    ("date", "2026-03-01"),
+                    ("type", "office_visit"),
+                    ("reason", "BP")
+                ]),
                 at(2),
                 nurse
             ),
             (
-                pairs(&[("date", "2026-03-02"), ("type", "office_visit"), ("reason", "BP")]),
+                pairs(&[
+                    ("date", "2026-03-02"),
+                    ("type", "office_visit"),
+                    ("reason", "BP")
+                ]),
                 at(3),
                 doc
             ),
@@ -707,7 +887,11 @@ fn migration_5_copies_every_history_row_and_mark_of_a_version_4_file() {
     assert_eq!(
         fields(&documents::DOCUMENT, document),
         [(
-            pairs(&[("category", "other"), ("date", "2026-01-31"), ("description", "Letter")]),
+            pairs(&[
+                ("category", "other"),
+                ("date", "2026-01-31"),
+                ("description", "Letter")
+            ]),
             at(2),
             nurse
         )]
@@ -749,8 +933,16 @@ fn migration_5_copies_every_history_row_and_mark_of_a_version_4_file() {
         corrections::mark_in_error(&tx, &notes::NOTE, note, None, "again", at(8), doc).unwrap_err();
     assert!(matches!(err, StoreError::Locked(_)), "{err}");
     // And the next correction of a migrated record follows on from its history.
-    chart::update_entry(&tx, entries[1], 3, &problem("HTN, resolved"), at(9), nurse, "edited")
-        .unwrap();
+    chart::update_entry(
+        &tx,
+        entries[1],
+        3,
+        &problem("HTN, resolved"),
+        at(9),
+        nurse,
+        "edited",
+    )
+    .unwrap();
     let v = chart::entry_versions(&tx, entries[1]).unwrap();
     assert_eq!(
         v.iter()

@@ -46,7 +46,10 @@ const OWNERS: &[(&str, &str)] = &[
 /// migration whose table took their place. Sorted by table. Nothing in
 /// `src/` may write them.
 const RETIRED: &[(&str, &str)] = &[
-    ("chart_entry_version", "0005_corrections.sql: replaced_state"),
+    (
+        "chart_entry_version",
+        "0005_corrections.sql: replaced_state",
+    ),
     ("patient_history", "0005_corrections.sql: replaced_state"),
     ("record_history", "0005_corrections.sql: replaced_state"),
 ];
@@ -245,21 +248,20 @@ fn every_table_is_written_only_by_its_owner() {
     );
 }
 
+/// The tables of a list, which must be sorted by table, each once.
+fn tables_of(list: &[(&'static str, &str)], name: &str) -> Vec<&'static str> {
+    let tables: Vec<&str> = list.iter().map(|(t, _)| *t).collect();
+    let mut sorted = tables.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(tables, sorted, "{name} must be sorted by table, each once");
+    tables
+}
+
 #[test]
 fn owners_match_the_schema() {
-    let declared: Vec<&str> = OWNERS.iter().map(|(t, _)| *t).collect();
-    let mut sorted = declared.clone();
-    sorted.sort_unstable();
-    sorted.dedup();
-    assert_eq!(
-        declared, sorted,
-        "OWNERS must be sorted by table, each once"
-    );
-    let retired: Vec<&str> = RETIRED.iter().map(|(t, _)| *t).collect();
-    let mut sorted = retired.clone();
-    sorted.sort_unstable();
-    sorted.dedup();
-    assert_eq!(retired, sorted, "RETIRED must be sorted by table, each once");
+    let declared = tables_of(OWNERS, "OWNERS");
+    let retired = tables_of(RETIRED, "RETIRED");
     for t in &retired {
         assert!(
             !declared.contains(t),
