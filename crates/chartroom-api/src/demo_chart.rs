@@ -130,7 +130,6 @@ impl Chartroom {
                     },
                     now,
                     doc,
-                    "created",
                 )?;
             }
             for (name, strength, form, freq) in MEDS.iter().skip(rng.gen_range(0..3)).take(n_meds) {
@@ -156,7 +155,6 @@ impl Chartroom {
                     },
                     now,
                     doc,
-                    "created",
                 )?;
             }
             if rng.gen_bool(0.35) {
@@ -179,7 +177,6 @@ impl Chartroom {
                     },
                     now,
                     doc,
-                    "created",
                 )?;
             } else {
                 chart::insert_entry(
@@ -200,7 +197,6 @@ impl Chartroom {
                     },
                     now,
                     doc,
-                    "created",
                 )?;
             }
             // Vitals at visits (sets of 5 values, up to 3/5 of the values),

@@ -24,6 +24,7 @@ use chartroom_types::{
     ReactionSeverity, ValueSet,
 };
 
+use crate::corrections::{self, Retracted};
 use crate::{measurements, notes, reference};
 
 pub fn record_id(id: i64) -> String {
@@ -665,7 +666,7 @@ pub fn save(
             }
         }
         let id = match &existing {
-            None => store::insert_entry(tx, patient_id, v.section, &v.data, now, user_id, "created")?,
+            None => store::insert_entry(tx, patient_id, v.section, &v.data, now, user_id)?,
             Some(e) => store::update_entry(tx, e.id, expected_version, &v.data, now, user_id, "edited")?.id,
         };
         let what = v.section.as_str();
@@ -848,24 +849,13 @@ pub fn mark_in_error(
     expected_version: i64,
     reason: &str,
 ) -> Result<ChartEntry> {
-    let actor = ctx.actor();
-    let user_id = actor.user()?;
-    ctx.write(|tx, now| {
-        let row = store::mark_entry_in_error(tx, entry_id, expected_version, reason, now, user_id)?;
-        actor.audit_clinical(
-            tx,
-            now,
-            AuditAction::MarkInError,
-            row.patient_id,
-            record_id(entry_id),
-            format!(
-                "{}: {}; reason: {}",
-                row.section.as_str(),
-                clip(&row.data.label),
-                clip(reason)
-            ),
-        )?;
-        view(tx, row, actor)
+    corrections::retract(ctx, reason, |r| {
+        let id = (entry_id, Some(expected_version));
+        let row = r.mark(&store::ENTRY, id, store::get_entry, |e| {
+            let what = format!("{}: {}", e.section.as_str(), e.data.label);
+            Retracted::of(e.patient_id, record_id(entry_id), what)
+        })?;
+        view(r.tx, row, r.actor())
     })
 }
 

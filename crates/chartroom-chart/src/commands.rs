@@ -3,7 +3,7 @@
 //! handler it runs. The API crate lists them in its registry.
 
 use chartroom_codes::CodeHit;
-use chartroom_core::{Command, Ctx, Error, Guard, Handler, Permission, Result, Secret, Subject};
+use chartroom_core::{Command, Ctx, Guard, Handler, Permission, Result, Secret, Subject};
 use chartroom_store::chart::Disclosure;
 use chartroom_store::model::{ObservationKind, Section};
 use serde::{Deserialize, Serialize};
@@ -11,15 +11,6 @@ use ts_rs::TS;
 
 use crate::protocol::*;
 use crate::{chart, documents, measurements, notes, prescriptions, reference};
-
-/// The reason given for "entered in error", tidied; it may not be blank.
-fn in_error_reason(reason: &str) -> Result<String> {
-    let reason = chartroom_core::validate::clean(reason);
-    if reason.is_empty() {
-        return Err(Error::field("reason", "Say why this is entered in error"));
-    }
-    Ok(reason)
-}
 
 /// The chart's first screen.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -178,12 +169,7 @@ impl Command for MarkEntryInError {
 
 impl Handler for MarkEntryInError {
     fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
-        chart::mark_in_error(
-            ctx,
-            self.entry_id,
-            self.expected_version,
-            &in_error_reason(&self.reason)?,
-        )
+        chart::mark_in_error(ctx, self.entry_id, self.expected_version, &self.reason)
     }
 }
 
@@ -206,7 +192,7 @@ impl Command for MarkObservationInError {
 
 impl Handler for MarkObservationInError {
     fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
-        measurements::mark_in_error(ctx, self.observation_id, &in_error_reason(&self.reason)?)
+        measurements::mark_in_error(ctx, self.observation_id, &self.reason)
     }
 }
 
@@ -233,7 +219,7 @@ impl Command for MarkObservationsInError {
 
 impl Handler for MarkObservationsInError {
     fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
-        measurements::mark_all_in_error(ctx, &self.observation_ids, &in_error_reason(&self.reason)?)
+        measurements::mark_all_in_error(ctx, &self.observation_ids, &self.reason)
     }
 }
 
@@ -256,7 +242,7 @@ impl Command for MarkNoteInError {
 
 impl Handler for MarkNoteInError {
     fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
-        notes::mark_in_error(ctx, self.note_id, &in_error_reason(&self.reason)?)
+        notes::mark_in_error(ctx, self.note_id, &self.reason)
     }
 }
 
@@ -279,7 +265,7 @@ impl Command for MarkDocumentInError {
 
 impl Handler for MarkDocumentInError {
     fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
-        documents::mark_in_error(ctx, self.document_id, &in_error_reason(&self.reason)?)
+        documents::mark_in_error(ctx, self.document_id, &self.reason)
     }
 }
 

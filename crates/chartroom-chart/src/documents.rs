@@ -3,9 +3,11 @@
 //! check that the bytes are the type they claim to be.
 
 use base64::Engine;
+use chartroom_store::corrections::{self, Fields, Replaced};
 use chartroom_store::documents::{self as store, DocumentMeta, DocumentRow};
 use chartroom_store::model::AuditAction;
 
+use crate::corrections::{retract, Retracted};
 use crate::protocol::{DocumentContent, DocumentView};
 use chartroom_core::{validate, Ctx, Error, FieldErrors, Result};
 use chartroom_types::{DocumentCategory, ValueSet};
@@ -118,11 +120,11 @@ pub fn update(
 }
 
 /// The replaced descriptions of a document, audited as a read.
-pub fn history(ctx: &mut Ctx<'_>, id: i64) -> Result<Vec<chartroom_store::history::HistoryRow>> {
+pub fn history(ctx: &mut Ctx<'_>, id: i64) -> Result<Vec<Replaced<Fields>>> {
     let actor = ctx.actor();
     ctx.write(|tx, now| {
         let d = store::get(tx, id)?;
-        let rows = chartroom_store::history::list(tx, "document", id)?;
+        let rows = corrections::history(tx, &store::DOCUMENT, id)?;
         actor.audit_clinical(
             tx,
             now,
@@ -259,18 +261,10 @@ pub fn get(ctx: &mut Ctx<'_>, id: i64) -> Result<DocumentContent> {
 
 /// Retracts a document (filed to the wrong chart, ...).
 pub fn mark_in_error(ctx: &mut Ctx<'_>, id: i64, reason: &str) -> Result<DocumentView> {
-    let actor = ctx.actor();
-    let user = actor.user()?;
-    ctx.write(|tx, now| {
-        let d = store::mark_in_error(tx, id, reason, now, user)?;
-        actor.audit_clinical(
-            tx,
-            now,
-            AuditAction::MarkInError,
-            d.patient_id,
-            record_id(id),
-            format!("document marked entered in error; reason: {reason}"),
-        )?;
+    retract(ctx, reason, |r| {
+        let d = r.mark(&store::DOCUMENT, (id, None), store::get, |d| {
+            Retracted::of(d.patient_id, record_id(id), "document")
+        })?;
         Ok(view(d))
     })
 }

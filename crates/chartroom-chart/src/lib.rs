@@ -12,6 +12,8 @@
 //!   again, addenda, templates.
 //! - [`documents`]: attachments kept inside the encrypted database.
 //! - [`prescriptions`]: printed prescriptions, each a disclosure.
+//! - [`corrections`]: "entered in error", one path for every kind of record
+//!   (the reason checked, the store's one helper, the audit record).
 //! - [`reference`]: the offline code sets, loaded once per process.
 //! - [`protocol`]: the chart's request and answer types (exported to
 //!   TypeScript at the API boundary).
@@ -24,6 +26,7 @@
 
 pub mod chart;
 pub mod commands;
+pub mod corrections;
 pub mod documents;
 pub mod measurements;
 pub mod notes;

@@ -8,6 +8,7 @@ use chartroom_store::search::parse_typed_date;
 use chartroom_store::settings;
 use chrono::{NaiveDate, NaiveDateTime};
 
+use crate::corrections::{self, Retracted};
 use crate::protocol::{LabInput, ObservationView, TrendPoint, TrendSeries, VitalsInput};
 use crate::vitals::{self, Units};
 use chartroom_core::{validate, Ctx, Error, FieldErrors, Result};
@@ -383,52 +384,41 @@ pub fn mark_all_in_error(
     ids: &[i64],
     reason: &str,
 ) -> Result<Vec<ObservationView>> {
-    if ids.is_empty() {
-        return Err(Error::field("observation_ids", "Choose at least one value"));
-    }
-    let actor = ctx.actor();
     let units = units(ctx)?;
-    let user = actor.user()?;
-    ctx.write(|tx, now| {
+    corrections::retract(ctx, reason, |r| {
+        if ids.is_empty() {
+            return Err(Error::field("observation_ids", "Choose at least one value"));
+        }
         let mut out = Vec::with_capacity(ids.len());
         let mut patient = None;
         for &id in ids {
-            let o = store::mark_in_error(tx, id, reason, now, user)?;
+            let o = r.mark(&store::OBSERVATION, (id, None), store::get, |o| {
+                Retracted::of(
+                    o.patient_id,
+                    record_id(id),
+                    format!("{} {}", o.kind.as_str(), o.code),
+                )
+            })?;
             if *patient.get_or_insert(o.patient_id) != o.patient_id {
                 return Err(Error::field(
                     "observation_ids",
                     "The values belong to different patients",
                 ));
             }
-            actor.audit_clinical(
-                tx,
-                now,
-                AuditAction::MarkInError,
-                o.patient_id,
-                record_id(id),
-                format!("{} {}; reason: {reason}", o.kind.as_str(), o.code),
-            )?;
             if matches!(o.code.as_str(), vitals::HEIGHT | vitals::WEIGHT) {
                 let group = o.group_id.unwrap_or(o.id);
-                for b in store::group(tx, group)? {
+                for b in store::group(r.tx, group)? {
                     if b.code == vitals::BMI
                         && b.status == chartroom_store::model::RecordStatus::Final
                         && !ids.contains(&b.id)
                     {
-                        store::mark_in_error(
-                            tx,
-                            b.id,
+                        let because = format!("vital {}: computed from observation/{id}", b.code);
+                        r.mark_because(
                             "computed from a value entered in error",
-                            now,
-                            user,
-                        )?;
-                        actor.audit_clinical(
-                            tx,
-                            now,
-                            AuditAction::MarkInError,
-                            o.patient_id,
-                            record_id(b.id),
-                            format!("vital {}: computed from observation/{id}", vitals::BMI),
+                            &store::OBSERVATION,
+                            (b.id, None),
+                            store::get,
+                            |b| Retracted::of(b.patient_id, record_id(b.id), because),
                         )?;
                     }
                 }

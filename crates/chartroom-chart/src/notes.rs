@@ -2,10 +2,12 @@
 //! sign with the password asked again (the note is then sealed by a hash
 //! and locked), signed addenda, templates, entered in error.
 
+use chartroom_store::corrections::{history, Fields, Replaced};
 use chartroom_store::model::{AuditAction, NoteKind, NoteStatus};
 use chartroom_store::notes::{self as store, NoteRow};
 use chartroom_store::Connection;
 
+use crate::corrections::{self, Retracted};
 use crate::protocol::{NoteBody, NoteSummary, NoteTemplate, NoteView};
 use chartroom_core::{validate, Actor, Ctx, Error, FieldErrors, Permission, Result};
 use chartroom_types::{EncounterKind, ValueSet};
@@ -190,14 +192,11 @@ pub fn update_visit(
 }
 
 /// The replaced states of a note's visit, audited as a read.
-pub fn visit_history(
-    ctx: &mut Ctx<'_>,
-    note_id: i64,
-) -> Result<Vec<chartroom_store::history::HistoryRow>> {
+pub fn visit_history(ctx: &mut Ctx<'_>, note_id: i64) -> Result<Vec<Replaced<Fields>>> {
     let actor = ctx.actor();
     ctx.write(|tx, now| {
         let n = store::get_note(tx, note_id)?;
-        let rows = chartroom_store::history::list(tx, "encounter", n.encounter_id)?;
+        let rows = history(tx, &store::ENCOUNTER, n.encounter_id)?;
         actor.audit_clinical(
             tx,
             now,
@@ -413,19 +412,11 @@ pub fn addendum(ctx: &mut Ctx<'_>, note_id: i64, text: &str, password: &str) -> 
 
 /// Retracts a note (draft or signed); it stays readable.
 pub fn mark_in_error(ctx: &mut Ctx<'_>, note_id: i64, reason: &str) -> Result<NoteView> {
-    let actor = ctx.actor();
-    let user = actor.user()?;
-    ctx.write(|tx, now| {
-        let n = store::mark_note_in_error(tx, note_id, reason, now, user)?;
-        actor.audit_clinical(
-            tx,
-            now,
-            AuditAction::MarkInError,
-            n.patient_id,
-            record_id(note_id),
-            format!("note marked entered in error; reason: {reason}"),
-        )?;
-        view(tx, n, actor)
+    corrections::retract(ctx, reason, |r| {
+        let n = r.mark(&store::NOTE, (note_id, None), store::get_note, |n| {
+            Retracted::of(n.patient_id, record_id(note_id), "note")
+        })?;
+        view(r.tx, n, r.actor())
     })
 }
 

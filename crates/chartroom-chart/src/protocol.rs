@@ -535,7 +535,9 @@ pub struct PrintedFile {
 pub type Disclosures = Vec<Disclosure>;
 
 /// The replaced states of a record, as the history dialog shows them.
-pub fn record_versions(rows: Vec<chartroom_store::history::HistoryRow>) -> Vec<RecordVersion> {
+pub fn record_versions(
+    rows: Vec<chartroom_store::corrections::Replaced<chartroom_store::corrections::Fields>>,
+) -> Vec<RecordVersion> {
     rows.into_iter()
         .map(|h| RecordVersion {
             version: h.version,

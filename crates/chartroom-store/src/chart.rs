@@ -1,9 +1,11 @@
 //! Versioned chart entries: problems, medications, allergies, immunizations
 //! and prescriptions, plus the safety-override and disclosure logs.
 //!
-//! Invariants: an entry is never deleted (a trigger refuses it); every saved
-//! state, the first one included, is a row of `chart_entry_version`, so the
-//! history of an entry is exactly its versions; `entered_in_error` is final.
+//! Invariants: an entry is never deleted (a trigger refuses it); every
+//! change keeps the state it replaces, with the change's name, through
+//! [`crate::corrections`] ([`ENTRY`]), so the history of an entry is its
+//! replaced states and its current row ([`entry_versions`]); entered in
+//! error goes through the same module and is final.
 //! The store keeps each entry's section-specific details as a JSON `body`
 //! it does not interpret: the API owns those types and their validation.
 
@@ -12,12 +14,21 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::corrections::{self, in_error, Table};
 use crate::model::{EntryStatus, Section};
 use crate::patients::decode;
 use crate::{Result, StoreError};
 
+/// How chart entries plug into [`crate::corrections`].
+pub const ENTRY: Table = Table::new("chart_entry", "chart entry", Some("version")).in_error(
+    "status",
+    "this entry was marked entered in error and can no longer change",
+    set_in_error,
+);
+
 /// What a save writes: the columns every section shares, and its body.
-#[derive(Debug, Clone, PartialEq)]
+/// Also what a replaced state of an entry keeps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EntryData {
     pub status: EntryStatus,
     /// The headline shown in lists: a problem's text, a drug, a substance.
@@ -75,9 +86,12 @@ pub struct Disclosure {
     pub by_name: String,
 }
 
-const ENTRY_COLUMNS: &str = "e.id, e.patient_id, e.section, e.status, e.label, e.code, \
-    e.effective_date, e.body, e.error_reason, e.version, e.created_at, e.updated_at, \
-    (SELECT full_name FROM user_account u WHERE u.id = e.updated_by)";
+const ENTRY_COLUMNS: &str = concat!(
+    "e.id, e.patient_id, e.section, e.status, e.label, e.code, e.effective_date, e.body, ",
+    in_error!(reason, "chart_entry", "e"),
+    ", e.version, e.created_at, e.updated_at, \
+     (SELECT full_name FROM user_account u WHERE u.id = e.updated_by)"
+);
 
 fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<EntryRow> {
     let section: String = r.get(2)?;
@@ -101,37 +115,7 @@ fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<EntryRow> {
     })
 }
 
-fn save_version(
-    tx: &Transaction<'_>,
-    id: i64,
-    version: i64,
-    d: &EntryData,
-    error_reason: &str,
-    change: &str,
-    (at, by): (DateTime<Utc>, i64),
-) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO chart_entry_version (entry_id, version, status, label, code, effective_date, \
-         body, error_reason, change, saved_at, saved_by) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?
-    .execute(params![
-        id,
-        version,
-        d.status.as_str(),
-        d.label,
-        d.code,
-        d.effective_date,
-        d.body,
-        error_reason,
-        change,
-        at,
-        by
-    ])?;
-    Ok(())
-}
-
-/// Adds an entry and its first version; returns its id.
+/// Adds an entry at version 1 ("created"); returns its id.
 pub fn insert_entry(
     tx: &Transaction<'_>,
     patient_id: i64,
@@ -139,7 +123,6 @@ pub fn insert_entry(
     d: &EntryData,
     at: DateTime<Utc>,
     by: i64,
-    change: &str,
 ) -> Result<i64> {
     tx.prepare_cached(
         "INSERT INTO chart_entry (patient_id, section, status, label, code, effective_date, body, \
@@ -157,13 +140,12 @@ pub fn insert_entry(
         at,
         by
     ])?;
-    let id = tx.last_insert_rowid();
-    save_version(tx, id, 1, d, "", change, (at, by))?;
-    Ok(id)
+    Ok(tx.last_insert_rowid())
 }
 
-/// Replaces an entry's data if nobody saved it since `expected_version`.
-/// Entries marked entered in error are final.
+/// Replaces an entry's data if nobody saved it since `expected_version`,
+/// keeping the replaced state with `change` ("edited"). Entries marked
+/// entered in error are final.
 pub fn update_entry(
     tx: &Transaction<'_>,
     id: i64,
@@ -173,14 +155,39 @@ pub fn update_entry(
     by: i64,
     change: &str,
 ) -> Result<EntryRow> {
-    let current = get_entry(tx, id)?;
-    check_changeable(&current, expected_version)?;
+    corrections::check_current(tx, &ENTRY, id, Some(expected_version))?;
     if d.status == EntryStatus::EnteredInError {
         return Err(StoreError::Locked(
             "use 'entered in error' with a reason to retract an entry",
         ));
     }
-    let version = current.version + 1;
+    let current = get_entry(tx, id)?;
+    save_next(tx, &current, d, change, (at, by))?;
+    get_entry(tx, id)
+}
+
+/// Marks an entry entered in error for [`corrections::mark_in_error`]: its
+/// next version is its current one, entered in error.
+fn set_in_error(tx: &Transaction<'_>, id: i64, at: DateTime<Utc>, by: i64) -> Result<()> {
+    let current = get_entry(tx, id)?;
+    let d = EntryData {
+        status: EntryStatus::EnteredInError,
+        ..current.data.clone()
+    };
+    save_next(tx, &current, &d, "marked entered in error", (at, by))
+}
+
+/// Keeps an entry's current state, replaced by `change`, and saves `d` as
+/// its next version.
+fn save_next(
+    tx: &Transaction<'_>,
+    current: &EntryRow,
+    d: &EntryData,
+    change: &str,
+    (at, by): (DateTime<Utc>, i64),
+) -> Result<()> {
+    let (id, version) = (current.id, current.version);
+    corrections::keep(tx, &ENTRY, id, version, &current.data, change, at, by)?;
     tx.prepare_cached(
         "UPDATE chart_entry SET status = ?2, label = ?3, code = ?4, effective_date = ?5, \
          body = ?6, version = ?7, updated_at = ?8, updated_by = ?9 WHERE id = ?1",
@@ -192,60 +199,10 @@ pub fn update_entry(
         d.code,
         d.effective_date,
         d.body,
-        version,
+        version + 1,
         at,
         by
     ])?;
-    save_version(tx, id, version, d, "", change, (at, by))?;
-    get_entry(tx, id)
-}
-
-/// Marks an entry entered in error with a reason. It stays readable.
-pub fn mark_entry_in_error(
-    tx: &Transaction<'_>,
-    id: i64,
-    expected_version: i64,
-    reason: &str,
-    at: DateTime<Utc>,
-    by: i64,
-) -> Result<EntryRow> {
-    let current = get_entry(tx, id)?;
-    check_changeable(&current, expected_version)?;
-    let version = current.version + 1;
-    tx.prepare_cached(
-        "UPDATE chart_entry SET status = 'entered_in_error', error_reason = ?2, version = ?3, \
-         updated_at = ?4, updated_by = ?5 WHERE id = ?1",
-    )?
-    .execute(params![id, reason, version, at, by])?;
-    let data = EntryData {
-        status: EntryStatus::EnteredInError,
-        ..current.data
-    };
-    save_version(
-        tx,
-        id,
-        version,
-        &data,
-        reason,
-        "marked entered in error",
-        (at, by),
-    )?;
-    get_entry(tx, id)
-}
-
-fn check_changeable(current: &EntryRow, expected_version: i64) -> Result<()> {
-    if current.data.status == EntryStatus::EnteredInError {
-        return Err(StoreError::Locked(
-            "this entry was marked entered in error and can no longer change",
-        ));
-    }
-    if current.version != expected_version {
-        return Err(StoreError::Conflict {
-            what: "chart entry",
-            expected: expected_version,
-            found: current.version,
-        });
-    }
     Ok(())
 }
 
@@ -283,39 +240,36 @@ pub fn list_entries(
     Ok(rows)
 }
 
-/// Every saved state of an entry, oldest first.
+/// Every saved state of an entry, oldest first: its replaced states, then
+/// its current row, each with the change that saved it and who saved it.
 pub fn entry_versions(conn: &Connection, id: i64) -> Result<Vec<EntryVersion>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT v.version, v.status, v.label, v.code, v.effective_date, v.body, v.error_reason, \
-         v.change, v.saved_at, (SELECT full_name FROM user_account u WHERE u.id = v.saved_by) \
-         FROM chart_entry_version v WHERE v.entry_id = ?1 ORDER BY v.version",
-    )?;
-    let rows = stmt
-        .query_map([id], |r| {
-            let status: String = r.get(1)?;
-            Ok(EntryVersion {
-                version: r.get(0)?,
-                data: EntryData {
-                    status: decode(EntryStatus::parse(&status), "entry status")?,
-                    label: r.get(2)?,
-                    code: r.get(3)?,
-                    effective_date: r.get(4)?,
-                    body: r.get(5)?,
-                },
-                error_reason: r.get(6)?,
-                change: r.get(7)?,
-                saved_at: r.get(8)?,
-                saved_by_name: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    if rows.is_empty() {
-        return Err(StoreError::NotFound {
-            what: "chart entry",
-            id,
-        });
-    }
-    Ok(rows)
+    let current = get_entry(conn, id)?;
+    let created_by: String = conn
+        .prepare_cached(
+            "SELECT coalesce((SELECT full_name FROM user_account u WHERE u.id = e.created_by), '') \
+             FROM chart_entry e WHERE e.id = ?1",
+        )?
+        .query_row([id], |r| r.get(0))?;
+    let replaced = corrections::history::<EntryData>(conn, &ENTRY, id)?;
+    Ok(corrections::timeline(
+        (current.created_at, created_by),
+        replaced,
+        (current.version, current.data),
+    )
+    .into_iter()
+    .map(|v| EntryVersion {
+        version: v.version,
+        error_reason: if v.version == current.version {
+            current.error_reason.clone()
+        } else {
+            String::new()
+        },
+        data: v.fields,
+        change: v.change,
+        saved_at: v.saved_at,
+        saved_by_name: v.saved_by_name,
+    })
+    .collect())
 }
 
 /// Records that a user went ahead despite safety warnings.

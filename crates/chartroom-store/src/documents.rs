@@ -2,15 +2,28 @@
 //! `document`, bytes in `document_content`, both inside the encrypted file.
 //!
 //! Invariants: content is written once and never changed or deleted
-//! (triggers); its SHA-256 is kept beside it and checked on every read.
+//! (triggers); its SHA-256 is kept beside it and checked on every read. A
+//! document's category, date and description are corrected with their
+//! replaced states kept, and a document is marked entered in error, through
+//! [`crate::corrections`] ([`DOCUMENT`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use sha2::{Digest, Sha256};
 
+use crate::corrections::{self, in_error, Fields, Table};
 use crate::model::RecordStatus;
 use crate::patients::decode;
 use crate::{Result, StoreError};
+
+/// How documents plug into [`crate::corrections`]: the description is
+/// versioned with its replaced states kept; marking a document entered in
+/// error leaves its version as it is.
+pub const DOCUMENT: Table = Table::new("document", "document", Some("version")).in_error(
+    "status",
+    "this document was marked entered in error and can no longer change",
+    set_in_error,
+);
 
 /// What describes a document.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,10 +52,16 @@ pub struct DocumentRow {
     pub version: i64,
 }
 
-const COLUMNS: &str = "d.id, d.patient_id, d.category, d.doc_date, d.description, d.file_name, \
-    d.mime, d.size, d.status, d.error_reason, d.created_at, \
-    (SELECT full_name FROM user_account u WHERE u.id = d.created_by), d.error_at, \
-    (SELECT full_name FROM user_account u WHERE u.id = d.error_by), d.version";
+const COLUMNS: &str = concat!(
+    "d.id, d.patient_id, d.category, d.doc_date, d.description, d.file_name, d.mime, d.size, \
+     d.status, ",
+    in_error!(reason, "document", "d"),
+    ", d.created_at, (SELECT full_name FROM user_account u WHERE u.id = d.created_by), ",
+    in_error!(marked_at, "document", "d"),
+    ", ",
+    in_error!(marked_by_name, "document", "d"),
+    ", d.version"
+);
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<DocumentRow> {
     let status: String = r.get(8)?;
@@ -144,30 +163,16 @@ pub fn list(conn: &Connection, patient_id: i64) -> Result<Vec<DocumentRow>> {
     Ok(rows)
 }
 
-/// Marks a document entered in error (filed to the wrong patient, ...).
-pub fn mark_in_error(
-    tx: &Transaction<'_>,
-    id: i64,
-    reason: &str,
-    at: DateTime<Utc>,
-    by: i64,
-) -> Result<DocumentRow> {
-    let d = get(tx, id)?;
-    if d.status == RecordStatus::EnteredInError {
-        return Err(StoreError::Locked(
-            "this document was already marked entered in error",
-        ));
-    }
-    tx.execute(
-        "UPDATE document SET status = 'entered_in_error', error_reason = ?2, error_at = ?3, \
-         error_by = ?4 WHERE id = ?1",
-        params![id, reason, at, by],
-    )?;
-    get(tx, id)
+/// Marks a document entered in error (filed to the wrong patient, ...) for
+/// [`corrections::mark_in_error`]. Its bytes stay readable.
+fn set_in_error(tx: &Transaction<'_>, id: i64, _at: DateTime<Utc>, _by: i64) -> Result<()> {
+    tx.prepare_cached("UPDATE document SET status = 'entered_in_error' WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
 }
 
 /// Corrects a document's category, date and description, keeping the
-/// replaced ones in [`crate::history`].
+/// replaced ones ([`corrections::history`]).
 pub fn update_meta(
     tx: &Transaction<'_>,
     id: i64,
@@ -176,27 +181,19 @@ pub fn update_meta(
     at: DateTime<Utc>,
     by: i64,
 ) -> Result<DocumentRow> {
+    corrections::check_current(tx, &DOCUMENT, id, Some(expected_version))?;
     let d = get(tx, id)?;
-    if d.status == RecordStatus::EnteredInError {
-        return Err(StoreError::Locked(
-            "this document was marked entered in error and can no longer change",
-        ));
-    }
-    if d.version != expected_version {
-        return Err(StoreError::Conflict {
-            what: "document",
-            expected: expected_version,
-            found: d.version,
-        });
-    }
-    crate::history::save(
+    corrections::keep(
         tx,
-        ("document", id, d.version),
-        &[
+        &DOCUMENT,
+        id,
+        d.version,
+        &Fields::of([
             ("category", d.meta.category.clone()),
             ("date", d.meta.doc_date.to_string()),
             ("description", d.meta.description.clone()),
-        ],
+        ]),
+        "description corrected",
         at,
         by,
     )?;

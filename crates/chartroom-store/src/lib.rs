@@ -10,19 +10,22 @@
 //! Per-area modules own their tables: [`patients`], [`users`], [`audit`],
 //! [`settings`], and for the clinical chart [`chart`] (versioned entries,
 //! overrides, disclosures), [`observations`] (vitals and labs), [`notes`]
-//! (encounters, signed notes, templates), [`documents`] and [`history`]
-//! (replaced states of visits and document descriptions). [`migrations`] holds the append-only schema history and
-//! [`search`] the text folding shared by indexing and querying. Domain types
-//! that cross the API boundary live in [`model`].
+//! (encounters, signed notes, templates) and [`documents`]. [`corrections`]
+//! is the one mechanism every clinical table uses for its replaced states
+//! and for "entered in error"; each table plugs in with a
+//! [`corrections::Table`] declared by its owner. [`migrations`] holds the
+//! append-only schema history and [`search`] the text folding shared by
+//! indexing and querying. Domain types that cross the API boundary live in
+//! [`model`].
 
 #![forbid(unsafe_code)]
 
 pub mod audit;
 pub mod chart;
+pub mod corrections;
 mod db;
 pub mod documents;
 mod error;
-pub mod history;
 pub mod migrations;
 pub mod model;
 pub mod notes;

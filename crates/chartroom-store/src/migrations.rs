@@ -50,6 +50,11 @@ pub const MIGRATIONS: &[Migration] = &[
     // 4: visits and documents keep every replaced description; retracted
     // observations and documents say who retracted them and when.
     migration!("0004_record_history.sql"),
+    // 5: one mechanism for corrections (`crate::corrections`): every
+    // replaced state in `replaced_state`, every mark of entered in error in
+    // `entered_in_error`; the rows of the three older history tables and the
+    // marks already made are copied there, and those tables stay, unwritten.
+    migration!("0005_corrections.sql"),
 ];
 
 /// The schema version this build writes.
@@ -92,6 +97,10 @@ mod tests {
         (
             "0004_record_history.sql",
             "c4411a1c79b6b240014b519030bfd2333fbe3ecfc96d0353211033569c5686bd",
+        ),
+        (
+            "0005_corrections.sql",
+            "b952523c7e233732b3fce021f1fdb2ecf7659dd3872ffc5faccc201144a5fda2",
         ),
     ];
 

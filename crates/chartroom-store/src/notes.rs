@@ -5,15 +5,31 @@
 //! note's content and signer ([`content_hash`]); after that the content
 //! columns cannot change (the `note_signed_is_locked` trigger enforces it
 //! below this code too). An addendum is a note whose `parent_id` names a
-//! signed note. Entered in error is final and keeps the note readable.
+//! signed note. Entered in error ([`NOTE`], through [`crate::corrections`])
+//! is final and keeps the note readable. A visit's date, type and reason
+//! are corrected with their replaced states kept ([`ENCOUNTER`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use sha2::{Digest, Sha256};
 
+use crate::corrections::{self, in_error, Fields, Table};
 use crate::model::{NoteKind, NoteStatus, RecordStatus};
 use crate::patients::decode;
 use crate::{Result, StoreError};
+
+/// How visits plug into [`crate::corrections`]: their replaced date, type
+/// and reason are kept ([`Fields`]). Visits are not marked entered in error.
+pub const ENCOUNTER: Table = Table::new("encounter", "visit", Some("version"));
+
+/// How notes plug into [`crate::corrections`]: a draft or a signed note can
+/// be marked entered in error; a draft changes in place (autosave) and a
+/// signed note never changes, so no replaced states are kept.
+pub const NOTE: Table = Table::new("note", "note", Some("version")).in_error(
+    "status",
+    "this note was marked entered in error and can no longer change",
+    set_in_error,
+);
 
 /// A visit.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,9 +114,13 @@ pub struct TemplateRow {
     pub version: i64,
 }
 
-const ENCOUNTER_COLUMNS: &str = "e.id, e.patient_id, e.encounter_date, e.provider_id, \
-    (SELECT full_name FROM user_account u WHERE u.id = e.provider_id), e.kind, e.reason, \
-    e.status, e.error_reason, e.created_at, e.version";
+const ENCOUNTER_COLUMNS: &str = concat!(
+    "e.id, e.patient_id, e.encounter_date, e.provider_id, \
+     (SELECT full_name FROM user_account u WHERE u.id = e.provider_id), e.kind, e.reason, \
+     e.status, ",
+    in_error!(reason, "encounter", "e"),
+    ", e.created_at, e.version"
+);
 
 fn encounter_from_row(r: &Row<'_>) -> rusqlite::Result<EncounterRow> {
     let status: String = r.get(7)?;
@@ -140,7 +160,7 @@ pub fn insert_encounter(
 }
 
 /// Corrects a visit's date, type and reason while none of its notes is
-/// signed, keeping the replaced ones in [`crate::history`].
+/// signed, keeping the replaced ones ([`corrections::history`]).
 pub fn update_encounter(
     tx: &Transaction<'_>,
     id: i64,
@@ -160,21 +180,18 @@ pub fn update_encounter(
             "the visit's note is signed; say what was wrong in an addendum",
         ));
     }
-    if e.version != expected_version {
-        return Err(StoreError::Conflict {
-            what: "visit",
-            expected: expected_version,
-            found: e.version,
-        });
-    }
-    crate::history::save(
+    corrections::check_current(tx, &ENCOUNTER, id, Some(expected_version))?;
+    corrections::keep(
         tx,
-        ("encounter", id, e.version),
-        &[
+        &ENCOUNTER,
+        id,
+        e.version,
+        &Fields::of([
             ("date", e.encounter_date.to_string()),
             ("type", e.kind.clone()),
             ("reason", e.reason.clone()),
-        ],
+        ]),
+        "visit corrected",
         at,
         by,
     )?;
@@ -211,11 +228,14 @@ pub fn encounters(conn: &Connection, patient_id: i64, limit: usize) -> Result<Ve
     Ok(rows)
 }
 
-const NOTE_COLUMNS: &str = "n.id, n.patient_id, n.encounter_id, n.parent_id, n.kind, n.status, \
-    n.body, n.version, n.signed_at, n.signed_by, \
-    (SELECT full_name FROM user_account u WHERE u.id = n.signed_by), n.content_hash, \
-    n.error_reason, n.created_at, (SELECT full_name FROM user_account u WHERE u.id = n.created_by), \
-    n.updated_at, n.created_by, n.updated_by";
+const NOTE_COLUMNS: &str = concat!(
+    "n.id, n.patient_id, n.encounter_id, n.parent_id, n.kind, n.status, n.body, n.version, \
+     n.signed_at, n.signed_by, (SELECT full_name FROM user_account u WHERE u.id = n.signed_by), \
+     n.content_hash, ",
+    in_error!(reason, "note", "n"),
+    ", n.created_at, (SELECT full_name FROM user_account u WHERE u.id = n.created_by), \
+     n.updated_at, n.created_by, n.updated_by"
+);
 
 fn note_from_row(r: &Row<'_>) -> rusqlite::Result<NoteRow> {
     let kind: String = r.get(4)?;
@@ -273,26 +293,12 @@ pub fn insert_note(
 
 fn draft_for_change(tx: &Transaction<'_>, id: i64, expected_version: i64) -> Result<NoteRow> {
     let n = get_note(tx, id)?;
-    match n.status {
-        NoteStatus::Draft => {}
-        NoteStatus::Signed => {
-            return Err(StoreError::Locked(
-                "this note is signed and can no longer change; add an addendum instead",
-            ))
-        }
-        NoteStatus::EnteredInError => {
-            return Err(StoreError::Locked(
-                "this note was marked entered in error and can no longer change",
-            ))
-        }
+    if n.status == NoteStatus::Signed {
+        return Err(StoreError::Locked(
+            "this note is signed and can no longer change; add an addendum instead",
+        ));
     }
-    if n.version != expected_version {
-        return Err(StoreError::Conflict {
-            what: "note",
-            expected: expected_version,
-            found: n.version,
-        });
-    }
+    corrections::check_current(tx, &NOTE, id, Some(expected_version))?;
     Ok(n)
 }
 
@@ -332,26 +338,16 @@ pub fn sign(
     get_note(tx, id)
 }
 
-/// Marks a note entered in error. Drafts and signed notes alike stay readable.
-pub fn mark_note_in_error(
-    tx: &Transaction<'_>,
-    id: i64,
-    reason: &str,
-    at: DateTime<Utc>,
-    by: i64,
-) -> Result<NoteRow> {
-    let n = get_note(tx, id)?;
-    if n.status == NoteStatus::EnteredInError {
-        return Err(StoreError::Locked(
-            "this note was already marked entered in error",
-        ));
-    }
+/// Marks a note entered in error for [`corrections::mark_in_error`].
+/// Drafts and signed notes alike stay readable (the triggers let a signed
+/// note move only to entered in error).
+fn set_in_error(tx: &Transaction<'_>, id: i64, at: DateTime<Utc>, by: i64) -> Result<()> {
     tx.prepare_cached(
-        "UPDATE note SET status = 'entered_in_error', error_reason = ?2, version = version + 1, \
-         updated_at = ?3, updated_by = ?4 WHERE id = ?1",
+        "UPDATE note SET status = 'entered_in_error', version = version + 1, updated_at = ?2, \
+         updated_by = ?3 WHERE id = ?1",
     )?
-    .execute(params![id, reason, at, by])?;
-    get_note(tx, id)
+    .execute(params![id, at, by])?;
+    Ok(())
 }
 
 /// One note.

@@ -2,17 +2,27 @@
 //! LOINC, stored in the catalogue's unit (SI for vitals).
 //!
 //! Invariants: observations are written once. A wrong one is marked entered
-//! in error with a reason; a correction is a new row whose `replaces_id`
-//! names the one it corrects. Values taken together (one set of vitals)
+//! in error with a reason through [`crate::corrections`] ([`OBSERVATION`]);
+//! a correction is a new row whose `replaces_id` names the one it corrects
+//! (and marks that one entered in error). Values taken together (one set of vitals)
 //! share a `group_id`. A trend is one indexed query
 //! (`observation_trend`: patient, code, time), never one per point.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
+use crate::corrections::{self, in_error, Table};
 use crate::model::{ObservationKind, RecordStatus};
 use crate::patients::decode;
 use crate::{Result, StoreError};
+
+/// How observations plug into [`crate::corrections`]: written once (no
+/// version, no replaced states), marked entered in error with a reason.
+pub const OBSERVATION: Table = Table::new("observation", "observation", None).in_error(
+    "status",
+    "this value was already marked entered in error",
+    set_in_error,
+);
 
 /// A value to record.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,10 +61,15 @@ pub struct ObservationRow {
     pub error_by_name: String,
 }
 
-const COLUMNS: &str = "o.id, o.patient_id, o.kind, o.code, o.value, o.unit, o.flag, \
-    o.effective_at, o.group_id, o.encounter_id, o.replaces_id, o.comment, o.status, \
-    o.error_reason, o.recorded_at, (SELECT full_name FROM user_account u WHERE u.id = o.recorded_by), \
-    o.error_at, (SELECT full_name FROM user_account u WHERE u.id = o.error_by)";
+const COLUMNS: &str = concat!(
+    "o.id, o.patient_id, o.kind, o.code, o.value, o.unit, o.flag, o.effective_at, o.group_id, \
+     o.encounter_id, o.replaces_id, o.comment, o.status, ",
+    in_error!(reason, "observation", "o"),
+    ", o.recorded_at, (SELECT full_name FROM user_account u WHERE u.id = o.recorded_by), ",
+    in_error!(marked_at, "observation", "o"),
+    ", ",
+    in_error!(marked_by_name, "observation", "o")
+);
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<ObservationRow> {
     let kind: String = r.get(2)?;
@@ -95,7 +110,15 @@ pub fn insert(
     by: i64,
 ) -> Result<Vec<i64>> {
     if let Some(old) = replaces {
-        mark_in_error(tx, old, "corrected by a new entry", at, by)?;
+        corrections::mark_in_error(
+            tx,
+            &OBSERVATION,
+            old,
+            None,
+            "corrected by a new entry",
+            at,
+            by,
+        )?;
     }
     let mut ids = Vec::with_capacity(values.len());
     let mut stmt = tx.prepare_cached(
@@ -128,27 +151,13 @@ pub fn insert(
     Ok(ids)
 }
 
-/// Marks an observation entered in error. It stays in history and leaves
-/// trends and summaries.
-pub fn mark_in_error(
-    tx: &Transaction<'_>,
-    id: i64,
-    reason: &str,
-    at: DateTime<Utc>,
-    by: i64,
-) -> Result<ObservationRow> {
-    let current = get(tx, id)?;
-    if current.status == RecordStatus::EnteredInError {
-        return Err(StoreError::Locked(
-            "this value was already marked entered in error",
-        ));
-    }
-    tx.prepare_cached(
-        "UPDATE observation SET status = 'entered_in_error', error_reason = ?2, error_at = ?3, \
-         error_by = ?4 WHERE id = ?1",
-    )?
-    .execute(params![id, reason, at, by])?;
-    get(tx, id)
+/// Marks an observation entered in error for
+/// [`corrections::mark_in_error`]. It stays in history and leaves trends
+/// and summaries.
+fn set_in_error(tx: &Transaction<'_>, id: i64, _at: DateTime<Utc>, _by: i64) -> Result<()> {
+    tx.prepare_cached("UPDATE observation SET status = 'entered_in_error' WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
 }
 
 /// The values recorded together with `group_id` (one set of vitals).

@@ -1,7 +1,8 @@
 //! The `patient` table, its history and its search index.
 //!
-//! Invariants: a patient is never deleted; every update stores the replaced
-//! version in `patient_history` and bumps `version`; `patient_search` always
+//! Invariants: a patient is never deleted; every update keeps the replaced
+//! version through [`crate::corrections`] ([`PATIENT`]) and bumps `version`;
+//! `patient_search` always
 //! holds exactly the tokens of the current version (rewritten in the same
 //! transaction as the row).
 
@@ -10,9 +11,15 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
+use crate::corrections::{self, Table};
 use crate::model::{Patient, PatientFields, PatientSummary, PreferredContact, Sex};
 use crate::search::{self, Term};
 use crate::{Result, StoreError};
+
+/// How patients plug into [`crate::corrections`]: their replaced details
+/// are kept (the whole [`Patient`] as it was); a patient is never marked
+/// entered in error.
+pub const PATIENT: Table = Table::new("patient", "patient", Some("version"));
 
 /// MRNs are `MRN_BASE + row id`: six digits from 100001.
 const MRN_BASE: i64 = 100_000;
@@ -196,7 +203,7 @@ pub fn insert(
 }
 
 /// Saves new details for a patient that was read at `expected_version`.
-/// The replaced version is kept in `patient_history`.
+/// The replaced version is kept ([`history`]).
 pub fn update(
     tx: &Transaction<'_>,
     id: i64,
@@ -205,20 +212,9 @@ pub fn update(
     by_user: i64,
     at: DateTime<Utc>,
 ) -> Result<Patient> {
+    corrections::check_current(tx, &PATIENT, id, Some(expected_version))?;
     let old = get(tx, id)?;
-    if old.version != expected_version {
-        return Err(StoreError::Conflict {
-            what: "patient",
-            expected: expected_version,
-            found: old.version,
-        });
-    }
-    let snapshot = serde_json::to_string(&old).map_err(|e| StoreError::Decode(e.to_string()))?;
-    tx.execute(
-        "INSERT INTO patient_history (patient_id, version, snapshot, replaced_at, replaced_by) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, old.version, snapshot, at, by_user],
-    )?;
+    corrections::keep(tx, &PATIENT, id, old.version, &old, "edited", at, by_user)?;
     tx.execute(
         "UPDATE patient SET version = version + 1 WHERE id = ?1",
         [id],
@@ -245,25 +241,10 @@ pub fn get(conn: &Connection, id: i64) -> Result<Patient> {
 /// Earlier versions of a patient's details, oldest first, with who replaced
 /// each and when.
 pub fn history(conn: &Connection, id: i64) -> Result<Vec<(Patient, DateTime<Utc>, i64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT snapshot, replaced_at, replaced_by FROM patient_history \
-         WHERE patient_id = ?1 ORDER BY version",
-    )?;
-    let rows = stmt.query_map([id], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, DateTime<Utc>>(1)?,
-            r.get::<_, i64>(2)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (snap, at, by) = row?;
-        let p: Patient =
-            serde_json::from_str(&snap).map_err(|e| StoreError::Decode(e.to_string()))?;
-        out.push((p, at, by));
-    }
-    Ok(out)
+    Ok(corrections::history::<Patient>(conn, &PATIENT, id)?
+        .into_iter()
+        .map(|h| (h.fields, h.replaced_at, h.replaced_by))
+        .collect())
 }
 
 /// Number of registered patients.

@@ -11,7 +11,7 @@ use chartroom_store::model::{
     RecordStatus, Role, Section, Sex,
 };
 use chartroom_store::observations::{self, NewObservation};
-use chartroom_store::{notes, patients, users, Store, StoreError};
+use chartroom_store::{corrections, notes, patients, users, Store, StoreError};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
 fn at(min: i64) -> DateTime<Utc> {
@@ -104,7 +104,6 @@ fn entries_keep_every_version_and_entered_in_error_is_final() {
                 &problem("Hypertension", EntryStatus::Active),
                 at(1),
                 u,
-                "created",
             )
         })
         .unwrap();
@@ -146,7 +145,10 @@ fn entries_keep_every_version_and_entered_in_error_is_final() {
     ));
     let e = f
         .store
-        .write(|tx| chart::mark_entry_in_error(tx, id, 2, "wrong patient", at(4), u))
+        .write(|tx| {
+            corrections::mark_in_error(tx, &chart::ENTRY, id, Some(2), "wrong patient", at(4), u)?;
+            chart::get_entry(tx, id)
+        })
         .unwrap();
     assert_eq!(e.data.status, EntryStatus::EnteredInError);
     assert_eq!(e.data.label, "Essential hypertension");
@@ -199,14 +201,31 @@ fn clinical_rows_cannot_be_deleted_even_with_sql() {
     let (p, u) = (f.patient, f.user);
     f.store
         .write(|tx| {
-            chart::insert_entry(
+            let id = chart::insert_entry(
                 tx,
                 p,
                 Section::Allergy,
                 &problem("Penicillin", EntryStatus::Active),
                 at(1),
                 u,
-                "created",
+            )?;
+            // A replaced state and a mark, and a row of the retired
+            // per-entry history table as a version-4 file holds it.
+            chart::update_entry(
+                tx,
+                id,
+                1,
+                &problem("Penicillin V", EntryStatus::Active),
+                at(1),
+                u,
+                "edited",
+            )?;
+            corrections::mark_in_error(tx, &chart::ENTRY, id, Some(2), "wrong chart", at(1), u)?;
+            tx.execute(
+                "INSERT INTO chart_entry_version (entry_id, version, status, label, code, \
+                 effective_date, body, error_reason, change, saved_at, saved_by) \
+                 VALUES (?1, 1, 'active', 'Penicillin', '', NULL, '{}', '', 'created', ?2, ?3)",
+                rusqlite::params![id, at(1), u],
             )?;
             observations::insert(
                 tx,
@@ -227,7 +246,13 @@ fn clinical_rows_cannot_be_deleted_even_with_sql() {
             )
         })
         .unwrap();
-    for table in ["chart_entry", "chart_entry_version", "observation"] {
+    for table in [
+        "chart_entry",
+        "chart_entry_version",
+        "observation",
+        "replaced_state",
+        "entered_in_error",
+    ] {
         let err = f
             .store
             .write(|tx| {
@@ -419,7 +444,10 @@ fn signed_notes_are_locked_below_the_api_too() {
     // Entered in error keeps the note readable; it is then final.
     let n = f
         .store
-        .write(|tx| notes::mark_note_in_error(tx, note, "wrong chart", at(6), u))
+        .write(|tx| {
+            corrections::mark_in_error(tx, &notes::NOTE, note, None, "wrong chart", at(6), u)?;
+            notes::get_note(tx, note)
+        })
         .unwrap();
     assert_eq!(n.status, NoteStatus::EnteredInError);
     assert_eq!(n.body, "{\"s\":\"ab\"}");
@@ -473,7 +501,18 @@ fn documents_are_stored_once_and_checked_on_read() {
     assert!(err.to_string().contains("cannot be changed"), "{err}");
     let d = f
         .store
-        .write(|tx| documents::mark_in_error(tx, id, "wrong patient", at(2), u))
+        .write(|tx| {
+            corrections::mark_in_error(
+                tx,
+                &documents::DOCUMENT,
+                id,
+                None,
+                "wrong patient",
+                at(2),
+                u,
+            )?;
+            documents::get(tx, id)
+        })
         .unwrap();
     assert_eq!(d.status, RecordStatus::EnteredInError);
     assert_eq!(documents::content(f.store.read(), id).unwrap(), bytes);
