@@ -5,6 +5,7 @@
 use chartroom_store::audit::{self, AuditFilter, ChainReport};
 use chartroom_store::model::{AuditAction, AuditRecord, DataCategory, Role, UserAccount};
 use chartroom_store::{settings, users, Store};
+use chartroom_types::{PatientId, UserId};
 
 use chartroom_store::search::parse_typed_date;
 
@@ -122,7 +123,7 @@ pub(crate) fn create_user(
     })
 }
 
-fn ensure_admin_remains(app: &mut Chartroom, user_id: i64, still_admin: bool) -> Result<()> {
+fn ensure_admin_remains(app: &mut Chartroom, user_id: UserId, still_admin: bool) -> Result<()> {
     let store = &app.open_mut()?.store;
     let target = users::get(store.read(), user_id)?;
     if target.roles.contains(&Role::Administrator)
@@ -141,7 +142,7 @@ fn ensure_admin_remains(app: &mut Chartroom, user_id: i64, still_admin: bool) ->
 pub(crate) fn update_user(
     app: &mut Chartroom,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     form: &UserForm<'_>,
 ) -> Result<UserAccount> {
     let mut errs = FieldErrors::default();
@@ -199,7 +200,7 @@ pub(crate) fn update_user(
 pub(crate) fn set_disabled(
     app: &mut Chartroom,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     disabled: bool,
 ) -> Result<UserAccount> {
     if disabled && actor.user_id == Some(user_id) {
@@ -236,7 +237,7 @@ pub(crate) fn set_disabled(
 pub(crate) fn reset_password(
     app: &mut Chartroom,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     new_password: &str,
 ) -> Result<()> {
     let mut errs = FieldErrors::default();
@@ -445,7 +446,7 @@ fn audit_filter(q: &AuditQuery, clock: &dyn crate::Clock) -> Result<AuditFilter>
         None
     } else {
         match pid.parse::<i64>() {
-            Ok(id) if id > 0 => Some(id),
+            Ok(id) if id > 0 => Some(PatientId(id)),
             _ => {
                 errs.add("patient_id", "A patient id is a number");
                 None

@@ -6,6 +6,7 @@
 use chartroom_core::{Actor, Command, Guard, Permission, Secret, Subject};
 use chartroom_store::audit::ChainReport;
 use chartroom_store::model::{AuditRecord, PatientSummary, Role, UserAccount};
+use chartroom_types::{PatientId, UserId};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -258,8 +259,7 @@ impl AppHandler for SearchPatients {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct OpenPatient {
-    #[ts(type = "number")]
-    pub patient_id: i64,
+    pub patient_id: PatientId,
     pub from_search: Option<String>,
 }
 
@@ -323,8 +323,7 @@ impl AppHandler for RegisterPatient {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct UpdatePatient {
-    #[ts(type = "number")]
-    pub patient_id: i64,
+    pub patient_id: PatientId,
     #[ts(type = "number")]
     pub expected_version: i64,
     pub patient: PatientInput,
@@ -353,8 +352,7 @@ impl AppHandler for UpdatePatient {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct PatientHistory {
-    #[ts(type = "number")]
-    pub patient_id: i64,
+    pub patient_id: PatientId,
 }
 
 impl Command for PatientHistory {
@@ -469,8 +467,7 @@ impl AppHandler for CreateUser {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct UpdateUser {
-    #[ts(type = "number")]
-    pub user_id: i64,
+    pub user_id: UserId,
     pub full_name: String,
     pub credentials: String,
     pub roles: Vec<Role>,
@@ -505,8 +502,7 @@ impl AppHandler for UpdateUser {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SetUserDisabled {
-    #[ts(type = "number")]
-    pub user_id: i64,
+    pub user_id: UserId,
     pub disabled: bool,
 }
 
@@ -527,8 +523,7 @@ impl AppHandler for SetUserDisabled {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ResetPassword {
-    #[ts(type = "number")]
-    pub user_id: i64,
+    pub user_id: UserId,
     pub new_password: Secret,
 }
 

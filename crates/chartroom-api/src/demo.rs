@@ -7,6 +7,7 @@ use chartroom_store::model::{
     AuditAction, DataCategory, PatientFields, PreferredContact, Role, Sex,
 };
 use chartroom_store::patients;
+use chartroom_types::{PatientId, UserId};
 use chrono::NaiveDate;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -356,7 +357,7 @@ impl Chartroom {
             let people: Vec<PatientFields> = (0..batch).map(|_| patient(&mut rng)).collect();
             self.write(|tx, now| {
                 let mut first = None;
-                let mut last = 0;
+                let mut last = PatientId(0);
                 for f in &people {
                     let p = patients::insert(tx, f, creator, now)?;
                     first.get_or_insert(p.mrn.clone());
@@ -385,7 +386,7 @@ impl Chartroom {
         Ok(())
     }
 
-    fn demo_creator(&mut self) -> Result<i64> {
+    fn demo_creator(&mut self) -> Result<UserId> {
         let users = chartroom_store::users::list(self.open_mut()?.store.read())?;
         users
             .iter()

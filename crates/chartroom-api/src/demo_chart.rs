@@ -10,6 +10,7 @@ use chartroom_store::model::{
 };
 use chartroom_store::notes;
 use chartroom_store::observations::{self, NewObservation};
+use chartroom_types::PatientId;
 use chrono::{Duration, NaiveDate};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -88,8 +89,14 @@ fn body(d: &EntryDetails) -> Result<String> {
 impl Chartroom {
     /// Gives `patient_id` a clinical history of the given size, ending at
     /// the clinic's today. Needs the practice unlocked and a clinician.
-    pub fn add_demo_chart(&mut self, patient_id: i64, size: ChartSize, seed: u64) -> Result<()> {
-        let mut rng = StdRng::seed_from_u64(seed ^ (patient_id as u64).wrapping_mul(0x9e37_79b9));
+    pub fn add_demo_chart(
+        &mut self,
+        patient_id: PatientId,
+        size: ChartSize,
+        seed: u64,
+    ) -> Result<()> {
+        let mut rng =
+            StdRng::seed_from_u64(seed ^ (patient_id.get() as u64).wrapping_mul(0x9e37_79b9));
         let today = self.clock.today();
         let users = chartroom_store::users::list(self.open_mut()?.store.read())?;
         let doc = users

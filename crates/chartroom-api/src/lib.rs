@@ -32,6 +32,7 @@ pub mod registry;
 mod session;
 pub mod validate;
 
+use chartroom_types::PatientId;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -192,7 +193,7 @@ impl Chartroom {
     }
 
     /// The patient a request's subject belongs to (for emergency scoping).
-    fn patient_of(&mut self, subject: Subject) -> Result<Option<i64>> {
+    fn patient_of(&mut self, subject: Subject) -> Result<Option<PatientId>> {
         use Subject as S;
         let Some(open) = self.open.as_ref() else {
             return Ok(None);
@@ -312,7 +313,7 @@ impl Chartroom {
     }
 
     /// Checks the session and permission for a guarded request.
-    fn authorize(&mut self, guard: Guard, patient: Option<i64>) -> Result<Actor> {
+    fn authorize(&mut self, guard: Guard, patient: Option<PatientId>) -> Result<Actor> {
         let idle = self.idle_lock_secs();
         let now = self.clock.now();
         let open = self.open_mut()?;

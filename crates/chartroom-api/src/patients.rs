@@ -5,6 +5,7 @@ use chartroom_core::age::age;
 use chartroom_store::audit;
 use chartroom_store::model::{AuditAction, DataCategory, Patient, PatientSummary};
 use chartroom_store::{patients as store, users};
+use chartroom_types::PatientId;
 use chrono::{Duration, NaiveDate};
 
 use chartroom_core::validate::phone_display;
@@ -35,7 +36,7 @@ fn phones_of(patient: &Patient) -> PatientPhones {
     }
 }
 
-fn record_id(id: i64) -> String {
+fn record_id(id: PatientId) -> String {
     format!("patient/{id}")
 }
 
@@ -61,7 +62,7 @@ fn with_ages(today: NaiveDate, rows: &mut [PatientSummary]) {
 pub(crate) fn open(
     app: &mut Chartroom,
     actor: &Actor,
-    patient_id: i64,
+    patient_id: PatientId,
     from_search: Option<&str>,
 ) -> Result<PatientChart> {
     let p = app.write(|tx, now| {
@@ -185,7 +186,7 @@ pub(crate) fn register(
 pub(crate) fn update(
     app: &mut Chartroom,
     actor: &Actor,
-    patient_id: i64,
+    patient_id: PatientId,
     expected_version: i64,
     input: &PatientInput,
 ) -> Result<PatientChart> {
@@ -235,7 +236,7 @@ fn changed_fields(a: &Patient, b: &Patient) -> String {
 pub(crate) fn history(
     app: &mut Chartroom,
     actor: &Actor,
-    patient_id: i64,
+    patient_id: PatientId,
 ) -> Result<Vec<PatientVersion>> {
     app.write(|tx, now| {
         let versions = store::history(tx, patient_id)?;

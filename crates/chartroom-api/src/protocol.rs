@@ -4,6 +4,7 @@
 //! TypeScript twins generated into `ui/src/bindings/`.
 
 use chartroom_store::model::{AuditAction, Patient, PatientSummary, UserAccount};
+use chartroom_types::UserId;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -47,8 +48,7 @@ pub struct PatientInput {
 pub struct AuditQuery {
     pub from: String,
     pub to: String,
-    #[ts(type = "number | null")]
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     /// A patient's id, typed; blank for every patient.
     pub patient_id: String,
     pub action: Option<AuditAction>,
@@ -197,8 +197,7 @@ pub enum RegisterOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct UserName {
-    #[ts(type = "number")]
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub full_name: String,
 }

@@ -8,6 +8,7 @@ use chartroom_core::password::{check_password, Outcome};
 use chartroom_core::Error;
 use chartroom_store::model::{AuditAction, DataCategory, UserAccount};
 use chartroom_store::users;
+use chartroom_types::PatientId;
 use chrono::{DateTime, Utc};
 
 use crate::permissions::{permissions_of, Permission};
@@ -19,7 +20,7 @@ pub use chartroom_core::password::{hash_password, verify_password};
 /// Emergency access to one patient.
 #[derive(Debug, Clone)]
 pub(crate) struct Emergency {
-    pub patient_id: i64,
+    pub patient_id: PatientId,
     pub mrn: String,
     pub until: DateTime<Utc>,
 }

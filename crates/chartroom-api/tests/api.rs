@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
+use chartroom_types::{DocumentId, EntryId, NoteId, ObservationId, PatientId, UserId};
 use std::sync::Arc;
 
 use chartroom_api::commands::*;
@@ -25,7 +26,7 @@ fn settings(fx: &mut Fx) -> Settings {
     ok(&mut fx.app, GetSettings {})
 }
 
-fn audit_actions(app: &mut Chartroom, patient: Option<i64>) -> Vec<String> {
+fn audit_actions(app: &mut Chartroom, patient: Option<PatientId>) -> Vec<String> {
     let rows = ok(
         app,
         AuditReport {
@@ -366,7 +367,7 @@ fn an_idle_session_locks_and_resumes_with_the_password() {
 /// One request of every guarded command. The exhaustive `match` over
 /// every registered command makes adding a command without a sample here
 /// (and so without a row in the matrix) a compile error.
-fn sample(name: CommandName, patient: i64, user: i64) -> Option<Request> {
+fn sample(name: CommandName, patient: PatientId, user: UserId) -> Option<Request> {
     use CommandName as N;
     Some(match name {
         // Open to anyone, or to any session: not in the matrix.
@@ -436,12 +437,12 @@ fn sample(name: CommandName, patient: i64, user: i64) -> Option<Request> {
         }
         .into(),
         N::SetUserDisabled => SetUserDisabled {
-            user_id: 999,
+            user_id: UserId(999),
             disabled: false,
         }
         .into(),
         N::ResetPassword => ResetPassword {
-            user_id: 999,
+            user_id: UserId(999),
             new_password: "short".into(),
         }
         .into(),
@@ -487,36 +488,39 @@ fn sample(name: CommandName, patient: i64, user: i64) -> Option<Request> {
         }
         .into(),
         N::ReconcileMedication => ReconcileMedication {
-            entry_id: 999,
+            entry_id: EntryId(999),
             expected_version: 1,
             still_taking: true,
             note: String::new(),
         }
         .into(),
-        N::EntryHistory => EntryHistory { entry_id: 999 }.into(),
+        N::EntryHistory => EntryHistory {
+            entry_id: EntryId(999),
+        }
+        .into(),
         N::MarkEntryInError => MarkEntryInError {
-            entry_id: 999,
+            entry_id: EntryId(999),
             expected_version: 1,
             reason: "typo".into(),
         }
         .into(),
         N::MarkObservationInError => MarkObservationInError {
-            observation_id: 999,
+            observation_id: ObservationId(999),
             reason: "typo".into(),
         }
         .into(),
         N::MarkObservationsInError => MarkObservationsInError {
-            observation_ids: vec![999],
+            observation_ids: vec![ObservationId(999)],
             reason: "typo".into(),
         }
         .into(),
         N::MarkNoteInError => MarkNoteInError {
-            note_id: 999,
+            note_id: NoteId(999),
             reason: "typo".into(),
         }
         .into(),
         N::MarkDocumentInError => MarkDocumentInError {
-            document_id: 999,
+            document_id: DocumentId(999),
             reason: "typo".into(),
         }
         .into(),
@@ -566,21 +570,24 @@ fn sample(name: CommandName, patient: i64, user: i64) -> Option<Request> {
             patient_id: patient,
         }
         .into(),
-        N::GetNote => GetNote { note_id: 999 }.into(),
+        N::GetNote => GetNote {
+            note_id: NoteId(999),
+        }
+        .into(),
         N::SaveNoteDraft => SaveNoteDraft {
-            note_id: 999,
+            note_id: NoteId(999),
             expected_version: 1,
             body: NoteBody::default(),
         }
         .into(),
         N::SignNote => SignNote {
-            note_id: 999,
+            note_id: NoteId(999),
             expected_version: 1,
             password: "x".into(),
         }
         .into(),
         N::AddAddendum => AddAddendum {
-            note_id: 999,
+            note_id: NoteId(999),
             text: String::new(),
             password: "x".into(),
         }
@@ -608,14 +615,20 @@ fn sample(name: CommandName, patient: i64, user: i64) -> Option<Request> {
             patient_id: patient,
         }
         .into(),
-        N::GetDocument => GetDocument { document_id: 999 }.into(),
-        N::PrintPrescription => PrintPrescription { entry_id: 999 }.into(),
+        N::GetDocument => GetDocument {
+            document_id: DocumentId(999),
+        }
+        .into(),
+        N::PrintPrescription => PrintPrescription {
+            entry_id: EntryId(999),
+        }
+        .into(),
         N::ListDisclosures => ListDisclosures {
             patient_id: patient,
         }
         .into(),
         N::UpdateVisit => UpdateVisit {
-            note_id: 999,
+            note_id: NoteId(999),
             expected_version: 1,
             date: String::new(),
             kind: String::new(),
@@ -623,15 +636,21 @@ fn sample(name: CommandName, patient: i64, user: i64) -> Option<Request> {
         }
         .into(),
         N::UpdateDocument => UpdateDocument {
-            document_id: 999,
+            document_id: DocumentId(999),
             expected_version: 1,
             category: String::new(),
             doc_date: String::new(),
             description: String::new(),
         }
         .into(),
-        N::VisitHistory => VisitHistory { note_id: 999 }.into(),
-        N::DocumentHistory => DocumentHistory { document_id: 999 }.into(),
+        N::VisitHistory => VisitHistory {
+            note_id: NoteId(999),
+        }
+        .into(),
+        N::DocumentHistory => DocumentHistory {
+            document_id: DocumentId(999),
+        }
+        .into(),
     })
 }
 
@@ -643,7 +662,7 @@ fn wire_name(r: &Request) -> String {
         .to_string()
 }
 
-fn every_guarded_request(patient: i64, user: i64) -> Vec<(String, Request)> {
+fn every_guarded_request(patient: PatientId, user: UserId) -> Vec<(String, Request)> {
     CommandName::ALL
         .iter()
         .filter_map(|n| sample(*n, patient, user))
@@ -744,7 +763,7 @@ fn every_role_against_every_command() {
             (name, parts.map(|p| p == "Y").collect())
         })
         .collect();
-    let requests = every_guarded_request(patient, 1);
+    let requests = every_guarded_request(patient, UserId(1));
     assert_eq!(
         requests.len(),
         expected.len(),
@@ -753,7 +772,7 @@ fn every_role_against_every_command() {
     let mut failures = Vec::new();
     for (col, role) in roles.iter().enumerate() {
         let user = format!("u-{}", role.as_str().replace('_', "-"));
-        for (name, req) in every_guarded_request(patient, 1) {
+        for (name, req) in every_guarded_request(patient, UserId(1)) {
             login(&mut fx.app, &user);
             let allowed = expected
                 .iter()
@@ -779,7 +798,7 @@ fn every_role_against_every_command() {
 fn nothing_but_public_commands_work_before_login() {
     let mut fx = practice(true);
     ok(&mut fx.app, Logout {});
-    for (name, req) in every_guarded_request(1, 1) {
+    for (name, req) in every_guarded_request(PatientId(1), UserId(1)) {
         let e = fx.app.handle(req).unwrap_err();
         assert_eq!(e.code(), ErrorCode::NotLoggedIn, "{name}");
     }

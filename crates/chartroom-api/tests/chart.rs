@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
 use chartroom_api::protocol::AuditQuery;
+use chartroom_types::PatientId;
 
 mod common;
 
@@ -21,7 +22,7 @@ use chartroom_store::model::{EntryStatus, NoteStatus, ObservationKind, Role, Sec
 use common::*;
 
 /// A practice with a clinician "doc" logged in and one patient.
-fn clinic() -> (Fx, i64) {
+fn clinic() -> (Fx, PatientId) {
     let mut fx = practice(true);
     add_user(&mut fx.app, "doc", &[Role::Clinician], false);
     add_user(&mut fx.app, "desk", &[Role::FrontDesk], false);
@@ -38,7 +39,7 @@ fn clinic() -> (Fx, i64) {
     (fx, p)
 }
 
-fn save(fx: &mut Fx, p: i64, entry: EntryInput, reason: Option<&str>) -> SaveOutcome {
+fn save(fx: &mut Fx, p: PatientId, entry: EntryInput, reason: Option<&str>) -> SaveOutcome {
     ok(
         &mut fx.app,
         SaveEntry {
@@ -88,7 +89,7 @@ fn amoxicillin_rx() -> EntryInput {
     }
 }
 
-fn entries(fx: &mut Fx, p: i64, section: Section) -> Vec<ChartEntry> {
+fn entries(fx: &mut Fx, p: PatientId, section: Section) -> Vec<ChartEntry> {
     ok(
         &mut fx.app,
         ListEntries {
@@ -98,7 +99,7 @@ fn entries(fx: &mut Fx, p: i64, section: Section) -> Vec<ChartEntry> {
     )
 }
 
-fn audit_details(fx: &mut Fx, p: i64) -> Vec<String> {
+fn audit_details(fx: &mut Fx, p: PatientId) -> Vec<String> {
     ok(&mut fx.app, Logout {});
     login(&mut fx.app, "director");
     let rows = ok(
@@ -709,7 +710,7 @@ fn emergency_access_reads_one_patients_chart_by_any_of_its_records() {
         },
     );
     saved(save(&mut fx, p, penicillin(), None));
-    let note_of = |fx: &mut Fx, patient: i64| {
+    let note_of = |fx: &mut Fx, patient: PatientId| {
         ok(
             &mut fx.app,
             StartEncounter {
@@ -736,7 +737,7 @@ fn emergency_access_reads_one_patients_chart_by_any_of_its_records() {
     ok(
         &mut fx.app,
         EmergencyAccess {
-            mrn: format!("{}", 100_000 + p),
+            mrn: format!("{}", 100_000 + p.get()),
             reason: "collapsed in the waiting room, allergy list needed".into(),
         },
     );

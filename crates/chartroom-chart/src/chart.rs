@@ -20,14 +20,14 @@ use crate::protocol::{
 };
 use chartroom_core::{validate, Actor, Ctx, Error, FieldErrors, Permission, Result};
 use chartroom_types::{
-    AllergyCategory, AllergyStatus, ImmunizationKind, MedicationStatus, ProblemStatus,
-    ReactionSeverity, ValueSet,
+    AllergyCategory, AllergyStatus, EntryId, ImmunizationKind, MedicationStatus, PatientId,
+    ProblemStatus, ReactionSeverity, UserId, ValueSet,
 };
 
 use crate::corrections::{self, Retracted};
 use crate::{measurements, notes, reference};
 
-pub fn record_id(id: i64) -> String {
+pub fn record_id(id: EntryId) -> String {
     format!("entry/{id}")
 }
 
@@ -490,8 +490,8 @@ fn json(d: &EntryDetails) -> Result<String> {
 /// leaving out one entry (the one being edited).
 fn allergies_and_meds(
     conn: &Connection,
-    patient_id: i64,
-    except: Option<i64>,
+    patient_id: PatientId,
+    except: Option<EntryId>,
 ) -> Result<(Vec<String>, Vec<String>)> {
     let rows = store::list_entries(conn, patient_id, None)?;
     let mut allergies = Vec::new();
@@ -517,7 +517,7 @@ fn run_checks(drug: &str, allergies: &[String], meds: &[String]) -> Result<Vec<S
 }
 
 /// The checks for a drug, for the form to show before saving.
-pub fn check_drug(ctx: &mut Ctx<'_>, patient_id: i64, drug: &str) -> Result<DrugCheck> {
+pub fn check_drug(ctx: &mut Ctx<'_>, patient_id: PatientId, drug: &str) -> Result<DrugCheck> {
     let actor = ctx.actor();
     let refs = reference::get()?;
     ctx.write(|tx, now| {
@@ -551,8 +551,8 @@ fn clip(s: &str) -> String {
 /// Adds or edits an entry, running the safety checks first.
 pub fn save(
     ctx: &mut Ctx<'_>,
-    patient_id: i64,
-    entry_id: Option<i64>,
+    patient_id: PatientId,
+    entry_id: Option<EntryId>,
     expected_version: i64,
     input: &EntryInput,
     override_reason: Option<&str>,
@@ -711,7 +711,7 @@ fn is_nka(r: &EntryRow) -> bool {
 /// "Still taking?" for a medication.
 pub fn reconcile(
     ctx: &mut Ctx<'_>,
-    entry_id: i64,
+    entry_id: EntryId,
     expected_version: i64,
     still_taking: bool,
     note: &str,
@@ -794,7 +794,7 @@ pub fn reconcile(
 }
 
 /// Every entry of a section.
-pub fn list(ctx: &mut Ctx<'_>, patient_id: i64, section: Section) -> Result<Vec<ChartEntry>> {
+pub fn list(ctx: &mut Ctx<'_>, patient_id: PatientId, section: Section) -> Result<Vec<ChartEntry>> {
     let actor = ctx.actor();
     let (record, detail) = (
         format!("{}s", section.as_str()),
@@ -809,7 +809,7 @@ pub fn list(ctx: &mut Ctx<'_>, patient_id: i64, section: Section) -> Result<Vec<
 }
 
 /// Every saved state of an entry.
-pub fn history(ctx: &mut Ctx<'_>, entry_id: i64) -> Result<Vec<EntryVersionView>> {
+pub fn history(ctx: &mut Ctx<'_>, entry_id: EntryId) -> Result<Vec<EntryVersionView>> {
     let actor = ctx.actor();
     ctx.write(|tx, now| {
         let e = store::get_entry(tx, entry_id)?;
@@ -845,7 +845,7 @@ pub fn history(ctx: &mut Ctx<'_>, entry_id: i64) -> Result<Vec<EntryVersionView>
 /// Retracts an entry.
 pub fn mark_in_error(
     ctx: &mut Ctx<'_>,
-    entry_id: i64,
+    entry_id: EntryId,
     expected_version: i64,
     reason: &str,
 ) -> Result<ChartEntry> {
@@ -860,7 +860,7 @@ pub fn mark_in_error(
 }
 
 /// What the chart shows first: one read transaction, one audit record.
-pub fn summary(ctx: &mut Ctx<'_>, patient_id: i64) -> Result<ChartSummary> {
+pub fn summary(ctx: &mut Ctx<'_>, patient_id: PatientId) -> Result<ChartSummary> {
     let actor = ctx.actor();
     let units = measurements::units(ctx)?;
     let today = ctx.today();
@@ -944,7 +944,7 @@ pub fn summary(ctx: &mut Ctx<'_>, patient_id: i64) -> Result<ChartSummary> {
 }
 
 /// A user's name and credentials, as a prescription prints them.
-pub fn prescriber_of(ctx: &mut Ctx<'_>, user_id: i64) -> Result<(String, String)> {
+pub fn prescriber_of(ctx: &mut Ctx<'_>, user_id: UserId) -> Result<(String, String)> {
     let u = chartroom_store::users::get(ctx.read(), user_id)?;
     Ok((u.full_name, u.credentials))
 }
@@ -952,7 +952,7 @@ pub fn prescriber_of(ctx: &mut Ctx<'_>, user_id: i64) -> Result<(String, String)
 /// A patient's disclosure log (prints and exports), audited.
 pub fn disclosures(
     ctx: &mut Ctx<'_>,
-    patient_id: i64,
+    patient_id: PatientId,
 ) -> Result<Vec<chartroom_store::chart::Disclosure>> {
     ctx.read_audited(patient_id, ("disclosures", "viewed disclosure log"), |tx| {
         Ok(store::disclosures(tx, patient_id)?)

@@ -6,6 +6,7 @@ use chartroom_codes::CodeHit;
 use chartroom_core::{Command, Ctx, Guard, Handler, Permission, Result, Secret, Subject};
 use chartroom_store::chart::Disclosure;
 use chartroom_store::model::{ObservationKind, Section};
+use chartroom_types::{DocumentId, EntryId, NoteId, ObservationId, PatientId, TemplateId};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -16,8 +17,7 @@ use crate::{chart, documents, measurements, notes, prescriptions, reference};
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct GetChartSummary {
-    #[ts(type = "number")]
-    pub patient_id: i64,
+    pub patient_id: PatientId,
 }
 
 impl Command for GetChartSummary {
@@ -38,8 +38,7 @@ impl Handler for GetChartSummary {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ListEntries {
-    #[ts(type = "number")]
-    pub patient_id: i64,
+    pub patient_id: PatientId,
     pub section: Section,
 }
 
@@ -63,10 +62,8 @@ impl Handler for ListEntries {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SaveEntry {
-    #[ts(type = "number")]
-    pub patient_id: i64,
-    #[ts(type = "number | null")]
-    pub entry_id: Option<i64>,
+    pub patient_id: PatientId,
+    pub entry_id: Option<EntryId>,
     #[ts(type = "number")]
     pub expected_version: i64,
     pub entry: EntryInput,
@@ -98,8 +95,7 @@ impl Handler for SaveEntry {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ReconcileMedication {
-    #[ts(type = "number")]
-    pub entry_id: i64,
+    pub entry_id: EntryId,
     #[ts(type = "number")]
     pub expected_version: i64,
     pub still_taking: bool,
@@ -130,8 +126,7 @@ impl Handler for ReconcileMedication {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct EntryHistory {
-    #[ts(type = "number")]
-    pub entry_id: i64,
+    pub entry_id: EntryId,
 }
 
 impl Command for EntryHistory {
@@ -152,8 +147,7 @@ impl Handler for EntryHistory {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct MarkEntryInError {
-    #[ts(type = "number")]
-    pub entry_id: i64,
+    pub entry_id: EntryId,
     #[ts(type = "number")]
     pub expected_version: i64,
     pub reason: String,
@@ -177,8 +171,7 @@ impl Handler for MarkEntryInError {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct MarkObservationInError {
-    #[ts(type = "number")]
-    pub observation_id: i64,
+    pub observation_id: ObservationId,
     pub reason: String,
 }
 
@@ -201,8 +194,7 @@ impl Handler for MarkObservationInError {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct MarkObservationsInError {
-    #[ts(type = "Array<number>")]
-    pub observation_ids: Vec<i64>,
+    pub observation_ids: Vec<ObservationId>,
     pub reason: String,
 }
 
@@ -227,8 +219,7 @@ impl Handler for MarkObservationsInError {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct MarkNoteInError {
-    #[ts(type = "number")]
-    pub note_id: i64,
+    pub note_id: NoteId,
     pub reason: String,
 }
 
@@ -250,8 +241,7 @@ impl Handler for MarkNoteInError {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct MarkDocumentInError {
-    #[ts(type = "number")]
-    pub document_id: i64,
+    pub document_id: DocumentId,
     pub reason: String,
 }
 
@@ -317,8 +307,7 @@ impl Handler for GetReferenceData {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct CheckDrug {
-    #[ts(type = "number")]
-    pub patient_id: i64,
+    pub patient_id: PatientId,
     pub drug: String,
 }
 
@@ -339,8 +328,7 @@ impl Handler for CheckDrug {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct RecordVitals {
-    #[ts(type = "number")]
-    pub patient_id: i64,
+    pub patient_id: PatientId,
     pub vitals: VitalsInput,
 }
 
@@ -362,11 +350,9 @@ impl Handler for RecordVitals {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct RecordLab {
-    #[ts(type = "number")]
-    pub patient_id: i64,
+    pub patient_id: PatientId,
     pub lab: LabInput,
-    #[ts(type = "number | null")]
-    pub replaces: Option<i64>,
+    pub replaces: Option<ObservationId>,
 }
 
 impl Command for RecordLab {
@@ -386,8 +372,7 @@ impl Handler for RecordLab {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ListObservations {
-    #[ts(type = "number")]
-    pub patient_id: i64,
+    pub patient_id: PatientId,
     pub kind: ObservationKind,
 }
 
@@ -409,8 +394,7 @@ impl Handler for ListObservations {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Trend {
-    #[ts(type = "number")]
-    pub patient_id: i64,
+    pub patient_id: PatientId,
     pub codes: Vec<String>,
     /// `YYYY-MM-DD`; empty for no bound.
     pub from: String,
@@ -435,13 +419,11 @@ impl Handler for Trend {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct StartEncounter {
-    #[ts(type = "number")]
-    pub patient_id: i64,
+    pub patient_id: PatientId,
     pub date: String,
     pub kind: String,
     pub reason: String,
-    #[ts(type = "number | null")]
-    pub template_id: Option<i64>,
+    pub template_id: Option<TemplateId>,
 }
 
 impl Command for StartEncounter {
@@ -468,8 +450,7 @@ impl Handler for StartEncounter {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ListNotes {
-    #[ts(type = "number")]
-    pub patient_id: i64,
+    pub patient_id: PatientId,
 }
 
 impl Command for ListNotes {
@@ -489,8 +470,7 @@ impl Handler for ListNotes {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct GetNote {
-    #[ts(type = "number")]
-    pub note_id: i64,
+    pub note_id: NoteId,
 }
 
 impl Command for GetNote {
@@ -511,8 +491,7 @@ impl Handler for GetNote {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SaveNoteDraft {
-    #[ts(type = "number")]
-    pub note_id: i64,
+    pub note_id: NoteId,
     #[ts(type = "number")]
     pub expected_version: i64,
     pub body: NoteBody,
@@ -536,8 +515,7 @@ impl Handler for SaveNoteDraft {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SignNote {
-    #[ts(type = "number")]
-    pub note_id: i64,
+    pub note_id: NoteId,
     #[ts(type = "number")]
     pub expected_version: i64,
     pub password: Secret,
@@ -561,8 +539,7 @@ impl Handler for SignNote {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct AddAddendum {
-    #[ts(type = "number")]
-    pub note_id: i64,
+    pub note_id: NoteId,
     pub text: String,
     pub password: Secret,
 }
@@ -602,8 +579,7 @@ impl Handler for ListTemplates {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SaveTemplate {
-    #[ts(type = "number | null")]
-    pub template_id: Option<i64>,
+    pub template_id: Option<TemplateId>,
     #[ts(type = "number")]
     pub expected_version: i64,
     pub name: String,
@@ -635,8 +611,7 @@ impl Handler for SaveTemplate {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct AttachDocument {
-    #[ts(type = "number")]
-    pub patient_id: i64,
+    pub patient_id: PatientId,
     pub file_name: String,
     pub mime: String,
     pub data_base64: String,
@@ -672,8 +647,7 @@ impl Handler for AttachDocument {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ListDocuments {
-    #[ts(type = "number")]
-    pub patient_id: i64,
+    pub patient_id: PatientId,
 }
 
 impl Command for ListDocuments {
@@ -693,8 +667,7 @@ impl Handler for ListDocuments {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct GetDocument {
-    #[ts(type = "number")]
-    pub document_id: i64,
+    pub document_id: DocumentId,
 }
 
 impl Command for GetDocument {
@@ -716,8 +689,7 @@ impl Handler for GetDocument {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct PrintPrescription {
-    #[ts(type = "number")]
-    pub entry_id: i64,
+    pub entry_id: EntryId,
 }
 
 impl Command for PrintPrescription {
@@ -737,8 +709,7 @@ impl Handler for PrintPrescription {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ListDisclosures {
-    #[ts(type = "number")]
-    pub patient_id: i64,
+    pub patient_id: PatientId,
 }
 
 impl Command for ListDisclosures {
@@ -760,8 +731,7 @@ impl Handler for ListDisclosures {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct UpdateVisit {
-    #[ts(type = "number")]
-    pub note_id: i64,
+    pub note_id: NoteId,
     /// The visit's version (`NoteView.encounter_version`).
     #[ts(type = "number")]
     pub expected_version: i64,
@@ -793,8 +763,7 @@ impl Handler for UpdateVisit {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct UpdateDocument {
-    #[ts(type = "number")]
-    pub document_id: i64,
+    pub document_id: DocumentId,
     #[ts(type = "number")]
     pub expected_version: i64,
     pub category: String,
@@ -825,8 +794,7 @@ impl Handler for UpdateDocument {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct VisitHistory {
-    #[ts(type = "number")]
-    pub note_id: i64,
+    pub note_id: NoteId,
 }
 
 impl Command for VisitHistory {
@@ -847,8 +815,7 @@ impl Handler for VisitHistory {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct DocumentHistory {
-    #[ts(type = "number")]
-    pub document_id: i64,
+    pub document_id: DocumentId,
 }
 
 impl Command for DocumentHistory {

@@ -8,6 +8,7 @@ use chartroom_core::{validate, Actor, Ctx, Error, Result};
 use chartroom_store::corrections::{self, Table};
 use chartroom_store::model::AuditAction;
 use chartroom_store::{Connection, Tx};
+use chartroom_types::{PatientId, UserId};
 use chrono::{DateTime, Utc};
 
 /// The reason given for "entered in error", tidied; it may not be blank.
@@ -27,7 +28,7 @@ fn clip(s: &str) -> String {
 /// What an audit record says of a retracted record.
 #[derive(Debug, Clone)]
 pub struct Retracted {
-    pub patient_id: i64,
+    pub patient_id: PatientId,
     /// The audit record's `record_id` (`entry/7`).
     pub record: String,
     /// What it was ("problem: Hypertension", "vital 8480-6", "note").
@@ -40,14 +41,14 @@ pub struct Retraction<'t, 'c> {
     pub tx: &'t Tx<'c>,
     pub now: DateTime<Utc>,
     actor: &'t Actor,
-    user: i64,
+    user: UserId,
     reason: &'t str,
 }
 
 impl Retracted {
     /// What the audit record of a retraction says: the record's patient,
     /// its audit id, and what it was.
-    pub fn of(patient_id: i64, record: String, what: impl Into<String>) -> Retracted {
+    pub fn of(patient_id: PatientId, record: String, what: impl Into<String>) -> Retracted {
         Retracted {
             patient_id,
             record,
@@ -65,11 +66,11 @@ impl<'t> Retraction<'t, '_> {
     /// Marks record `id` of `table` entered in error with the reason (when
     /// `expected_version`, if given, is still its version), reads it back
     /// with `read` (its owner's getter) and audits it as `about` says.
-    pub fn mark<R>(
+    pub fn mark<I: Into<i64> + Copy, R>(
         &self,
         table: &Table,
-        (id, expected_version): (i64, Option<i64>),
-        read: fn(&Connection, i64) -> chartroom_store::Result<R>,
+        (id, expected_version): (I, Option<i64>),
+        read: fn(&Connection, I) -> chartroom_store::Result<R>,
         about: impl FnOnce(&R) -> Retracted,
     ) -> Result<R> {
         self.mark_because(self.reason, table, (id, expected_version), read, about)
@@ -77,12 +78,12 @@ impl<'t> Retraction<'t, '_> {
 
     /// [`Retraction::mark`] with a reason of its own (a value computed from
     /// one entered in error).
-    pub fn mark_because<R>(
+    pub fn mark_because<I: Into<i64> + Copy, R>(
         &self,
         reason: &str,
         table: &Table,
-        (id, expected_version): (i64, Option<i64>),
-        read: fn(&Connection, i64) -> chartroom_store::Result<R>,
+        (id, expected_version): (I, Option<i64>),
+        read: fn(&Connection, I) -> chartroom_store::Result<R>,
         about: impl FnOnce(&R) -> Retracted,
     ) -> Result<R> {
         corrections::mark_in_error(

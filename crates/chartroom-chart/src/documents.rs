@@ -10,12 +10,12 @@ use chartroom_store::model::AuditAction;
 use crate::corrections::{retract, Retracted};
 use crate::protocol::{DocumentContent, DocumentView};
 use chartroom_core::{validate, Ctx, Error, FieldErrors, Result};
-use chartroom_types::{DocumentCategory, ValueSet};
+use chartroom_types::{DocumentCategory, DocumentId, PatientId, ValueSet};
 
 /// The largest document Chartroom stores.
 pub const MAX_BYTES: usize = 15 * 1024 * 1024;
 
-fn record_id(id: i64) -> String {
+fn record_id(id: DocumentId) -> String {
     format!("document/{id}")
 }
 
@@ -88,7 +88,7 @@ fn meta_fields(
 /// Corrects a document's category, date and description.
 pub fn update(
     ctx: &mut Ctx<'_>,
-    id: i64,
+    id: DocumentId,
     expected_version: i64,
     (category, doc_date, description): (&str, &str, &str),
 ) -> Result<DocumentView> {
@@ -120,7 +120,7 @@ pub fn update(
 }
 
 /// The replaced descriptions of a document, audited as a read.
-pub fn history(ctx: &mut Ctx<'_>, id: i64) -> Result<Vec<Replaced<Fields>>> {
+pub fn history(ctx: &mut Ctx<'_>, id: DocumentId) -> Result<Vec<Replaced<Fields>>> {
     let actor = ctx.actor();
     ctx.write(|tx, now| {
         let d = store::get(tx, id)?;
@@ -147,7 +147,11 @@ pub struct AttachForm<'a> {
 }
 
 /// Stores a document.
-pub fn attach(ctx: &mut Ctx<'_>, patient_id: i64, f: &AttachForm<'_>) -> Result<DocumentView> {
+pub fn attach(
+    ctx: &mut Ctx<'_>,
+    patient_id: PatientId,
+    f: &AttachForm<'_>,
+) -> Result<DocumentView> {
     let actor = ctx.actor();
     let today = ctx.today();
     let mut errs = FieldErrors::default();
@@ -232,14 +236,14 @@ pub fn attach(ctx: &mut Ctx<'_>, patient_id: i64, f: &AttachForm<'_>) -> Result<
 }
 
 /// A patient's documents.
-pub fn list(ctx: &mut Ctx<'_>, patient_id: i64) -> Result<Vec<DocumentView>> {
+pub fn list(ctx: &mut Ctx<'_>, patient_id: PatientId) -> Result<Vec<DocumentView>> {
     ctx.read_audited(patient_id, ("documents", "listed documents"), |tx| {
         Ok(store::list(tx, patient_id)?.into_iter().map(view).collect())
     })
 }
 
 /// A document's content, for the viewer.
-pub fn get(ctx: &mut Ctx<'_>, id: i64) -> Result<DocumentContent> {
+pub fn get(ctx: &mut Ctx<'_>, id: DocumentId) -> Result<DocumentContent> {
     let actor = ctx.actor();
     ctx.write(|tx, now| {
         let d = store::get(tx, id)?;
@@ -260,7 +264,7 @@ pub fn get(ctx: &mut Ctx<'_>, id: i64) -> Result<DocumentContent> {
 }
 
 /// Retracts a document (filed to the wrong chart, ...).
-pub fn mark_in_error(ctx: &mut Ctx<'_>, id: i64, reason: &str) -> Result<DocumentView> {
+pub fn mark_in_error(ctx: &mut Ctx<'_>, id: DocumentId, reason: &str) -> Result<DocumentView> {
     retract(ctx, reason, |r| {
         let d = r.mark(&store::DOCUMENT, (id, None), store::get, |d| {
             Retracted::of(d.patient_id, record_id(id), "document")

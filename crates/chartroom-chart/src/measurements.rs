@@ -6,6 +6,7 @@ use chartroom_store::model::{AuditAction, ObservationKind};
 use chartroom_store::observations::{self as store, NewObservation, ObservationRow};
 use chartroom_store::search::parse_typed_date;
 use chartroom_store::settings;
+use chartroom_types::{ObservationId, PatientId};
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::corrections::{self, Retracted};
@@ -23,7 +24,7 @@ pub fn units(ctx: &Ctx<'_>) -> Result<Units> {
     Ok(v.as_deref().and_then(Units::parse).unwrap_or(Units::Us))
 }
 
-fn record_id(id: i64) -> String {
+fn record_id(id: ObservationId) -> String {
     format!("observation/{id}")
 }
 
@@ -98,7 +99,7 @@ pub fn view(o: ObservationRow, units: Units) -> Result<ObservationView> {
     })
 }
 
-pub fn birth_of(ctx: &mut Ctx<'_>, patient_id: i64) -> Result<NaiveDate> {
+pub fn birth_of(ctx: &mut Ctx<'_>, patient_id: PatientId) -> Result<NaiveDate> {
     Ok(chartroom_store::patients::get(ctx.read(), patient_id)?
         .fields
         .birth_date)
@@ -107,7 +108,7 @@ pub fn birth_of(ctx: &mut Ctx<'_>, patient_id: i64) -> Result<NaiveDate> {
 /// Records a set of vital signs.
 pub fn record_vitals(
     ctx: &mut Ctx<'_>,
-    patient_id: i64,
+    patient_id: PatientId,
     input: &VitalsInput,
 ) -> Result<Vec<ObservationView>> {
     let actor = ctx.actor();
@@ -160,9 +161,9 @@ pub fn record_vitals(
 /// Records (or corrects) a lab result, flagged against its range.
 pub fn record_lab(
     ctx: &mut Ctx<'_>,
-    patient_id: i64,
+    patient_id: PatientId,
     input: &LabInput,
-    replaces: Option<i64>,
+    replaces: Option<ObservationId>,
 ) -> Result<ObservationView> {
     let actor = ctx.actor();
     let today = ctx.today();
@@ -255,7 +256,7 @@ pub fn record_lab(
 /// A patient's vitals or labs, newest first.
 pub fn list(
     ctx: &mut Ctx<'_>,
-    patient_id: i64,
+    patient_id: PatientId,
     kind: ObservationKind,
 ) -> Result<Vec<ObservationView>> {
     let units = units(ctx)?;
@@ -274,7 +275,7 @@ pub fn list(
 /// Values over time, one query for all the codes asked.
 pub fn trend(
     ctx: &mut Ctx<'_>,
-    patient_id: i64,
+    patient_id: PatientId,
     codes: &[String],
     from: &str,
     to: &str,
@@ -370,7 +371,11 @@ pub fn trend(
 }
 
 /// Retracts one value with a reason.
-pub fn mark_in_error(ctx: &mut Ctx<'_>, id: i64, reason: &str) -> Result<ObservationView> {
+pub fn mark_in_error(
+    ctx: &mut Ctx<'_>,
+    id: ObservationId,
+    reason: &str,
+) -> Result<ObservationView> {
     let mut v = mark_all_in_error(ctx, &[id], reason)?;
     v.pop()
         .ok_or_else(|| Error::Internal("nothing was retracted".into()))
@@ -381,7 +386,7 @@ pub fn mark_in_error(ctx: &mut Ctx<'_>, id: i64, reason: &str) -> Result<Observa
 /// also retracts the BMI computed from it.
 pub fn mark_all_in_error(
     ctx: &mut Ctx<'_>,
-    ids: &[i64],
+    ids: &[ObservationId],
     reason: &str,
 ) -> Result<Vec<ObservationView>> {
     let units = units(ctx)?;

@@ -10,11 +10,11 @@ use chartroom_store::Connection;
 use crate::corrections::{self, Retracted};
 use crate::protocol::{NoteBody, NoteSummary, NoteTemplate, NoteView};
 use chartroom_core::{validate, Actor, Ctx, Error, FieldErrors, Permission, Result};
-use chartroom_types::{EncounterKind, ValueSet};
+use chartroom_types::{EncounterKind, NoteId, PatientId, TemplateId, UserId, ValueSet};
 
 const MAX_SECTION: usize = 20_000;
 
-fn record_id(id: i64) -> String {
+fn record_id(id: NoteId) -> String {
     format!("note/{id}")
 }
 
@@ -91,7 +91,11 @@ fn view(conn: &Connection, n: NoteRow, actor: &Actor) -> Result<NoteView> {
 }
 
 /// A patient's most recent notes as a list shows them (one query).
-pub fn summaries(conn: &Connection, patient_id: i64, limit: usize) -> Result<Vec<NoteSummary>> {
+pub fn summaries(
+    conn: &Connection,
+    patient_id: PatientId,
+    limit: usize,
+) -> Result<Vec<NoteSummary>> {
     store::note_list(conn, patient_id, limit)?
         .into_iter()
         .map(|n| {
@@ -158,7 +162,7 @@ fn visit_fields(
 /// replaces.
 pub fn update_visit(
     ctx: &mut Ctx<'_>,
-    note_id: i64,
+    note_id: NoteId,
     expected_version: i64,
     (date, kind, reason): (&str, &str, &str),
 ) -> Result<NoteView> {
@@ -192,7 +196,7 @@ pub fn update_visit(
 }
 
 /// The replaced states of a note's visit, audited as a read.
-pub fn visit_history(ctx: &mut Ctx<'_>, note_id: i64) -> Result<Vec<Replaced<Fields>>> {
+pub fn visit_history(ctx: &mut Ctx<'_>, note_id: NoteId) -> Result<Vec<Replaced<Fields>>> {
     let actor = ctx.actor();
     ctx.write(|tx, now| {
         let n = store::get_note(tx, note_id)?;
@@ -212,11 +216,11 @@ pub fn visit_history(ctx: &mut Ctx<'_>, note_id: i64) -> Result<Vec<Replaced<Fie
 /// Opens a visit with a draft note.
 pub fn start_encounter(
     ctx: &mut Ctx<'_>,
-    patient_id: i64,
+    patient_id: PatientId,
     date: &str,
     kind: &str,
     reason: &str,
-    template_id: Option<i64>,
+    template_id: Option<TemplateId>,
 ) -> Result<NoteView> {
     let actor = ctx.actor();
     let user = actor.user()?;
@@ -256,14 +260,14 @@ pub fn start_encounter(
 }
 
 /// A patient's notes.
-pub fn list(ctx: &mut Ctx<'_>, patient_id: i64) -> Result<Vec<NoteSummary>> {
+pub fn list(ctx: &mut Ctx<'_>, patient_id: PatientId) -> Result<Vec<NoteSummary>> {
     ctx.read_audited(patient_id, ("notes", "listed notes"), |tx| {
         summaries(tx, patient_id, 5000)
     })
 }
 
 /// One note, audited.
-pub fn get(ctx: &mut Ctx<'_>, note_id: i64) -> Result<NoteView> {
+pub fn get(ctx: &mut Ctx<'_>, note_id: NoteId) -> Result<NoteView> {
     let actor = ctx.actor();
     ctx.write(|tx, now| {
         let n = store::get_note(tx, note_id)?;
@@ -285,7 +289,7 @@ pub fn get(ctx: &mut Ctx<'_>, note_id: i64) -> Result<NoteView> {
 /// its signing are.
 pub fn save_draft(
     ctx: &mut Ctx<'_>,
-    note_id: i64,
+    note_id: NoteId,
     expected_version: i64,
     body: &NoteBody,
 ) -> Result<NoteView> {
@@ -313,7 +317,7 @@ pub fn save_draft(
 }
 
 /// A draft is changed and signed by its author only.
-fn author_only(conn: &Connection, note_id: i64, user: i64) -> Result<NoteRow> {
+fn author_only(conn: &Connection, note_id: NoteId, user: UserId) -> Result<NoteRow> {
     let n = store::get_note(conn, note_id)?;
     if n.status == NoteStatus::Draft && n.created_by != user {
         return Err(Error::PermissionDenied(format!(
@@ -327,7 +331,7 @@ fn author_only(conn: &Connection, note_id: i64, user: i64) -> Result<NoteRow> {
 /// Signs a draft after the password is given again.
 pub fn sign(
     ctx: &mut Ctx<'_>,
-    note_id: i64,
+    note_id: NoteId,
     expected_version: i64,
     password: &str,
 ) -> Result<NoteView> {
@@ -363,7 +367,12 @@ pub fn sign(
 }
 
 /// Adds a signed addendum to a signed note.
-pub fn addendum(ctx: &mut Ctx<'_>, note_id: i64, text: &str, password: &str) -> Result<NoteView> {
+pub fn addendum(
+    ctx: &mut Ctx<'_>,
+    note_id: NoteId,
+    text: &str,
+    password: &str,
+) -> Result<NoteView> {
     let actor = ctx.actor();
     let text = text.trim();
     if text.is_empty() {
@@ -411,7 +420,7 @@ pub fn addendum(ctx: &mut Ctx<'_>, note_id: i64, text: &str, password: &str) -> 
 }
 
 /// Retracts a note (draft or signed); it stays readable.
-pub fn mark_in_error(ctx: &mut Ctx<'_>, note_id: i64, reason: &str) -> Result<NoteView> {
+pub fn mark_in_error(ctx: &mut Ctx<'_>, note_id: NoteId, reason: &str) -> Result<NoteView> {
     corrections::retract(ctx, reason, |r| {
         let n = r.mark(&store::NOTE, (note_id, None), store::get_note, |n| {
             Retracted::of(n.patient_id, record_id(note_id), "note")
@@ -439,7 +448,7 @@ pub fn templates(ctx: &mut Ctx<'_>) -> Result<Vec<NoteTemplate>> {
 /// Adds or edits a template.
 pub fn save_template(
     ctx: &mut Ctx<'_>,
-    id: Option<i64>,
+    id: Option<TemplateId>,
     expected_version: i64,
     name: &str,
     body: &NoteBody,

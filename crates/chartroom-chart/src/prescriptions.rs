@@ -2,6 +2,7 @@
 //! practice's export folder, and the print recorded in the disclosure log
 //! and the audit log in one transaction.
 
+use chartroom_types::EntryId;
 use std::io::Write;
 use std::path::Path;
 
@@ -28,7 +29,7 @@ pub fn export_dir(ctx: &mut Ctx<'_>) -> Result<std::path::PathBuf> {
 }
 
 /// Prints a prescription to a new PDF and records the disclosure.
-pub fn print(ctx: &mut Ctx<'_>, entry_id: i64) -> Result<PrintedFile> {
+pub fn print(ctx: &mut Ctx<'_>, entry_id: EntryId) -> Result<PrintedFile> {
     let actor = ctx.actor();
     let today = ctx.today();
     let dir = export_dir(ctx)?;

@@ -8,6 +8,9 @@
 use chartroom_codes::{CodeHit, DrugName, LabFlag, LabTest, SafetyFinding, Vaccine};
 use chartroom_store::chart::Disclosure;
 use chartroom_store::model::{EntryStatus, NoteKind, NoteStatus, RecordStatus, Section};
+use chartroom_types::{
+    DocumentId, EncounterId, EntryId, NoteId, ObservationId, PatientId, TemplateId,
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -129,10 +132,8 @@ pub enum EntryDetails {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ChartEntry {
-    #[ts(type = "number")]
-    pub id: i64,
-    #[ts(type = "number")]
-    pub patient_id: i64,
+    pub id: EntryId,
+    pub patient_id: PatientId,
     pub section: Section,
     pub status: EntryStatus,
     pub label: String,
@@ -214,22 +215,18 @@ pub struct DrugCheck {
 #[ts(export)]
 pub enum RecordRef {
     Entry {
-        #[ts(type = "number")]
-        id: i64,
+        id: EntryId,
         #[ts(type = "number")]
         expected_version: i64,
     },
     Observation {
-        #[ts(type = "number")]
-        id: i64,
+        id: ObservationId,
     },
     Note {
-        #[ts(type = "number")]
-        id: i64,
+        id: NoteId,
     },
     Document {
-        #[ts(type = "number")]
-        id: i64,
+        id: DocumentId,
     },
 }
 
@@ -289,8 +286,7 @@ pub struct VitalDef {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ObservationView {
-    #[ts(type = "number")]
-    pub id: i64,
+    pub id: ObservationId,
     pub kind: chartroom_store::model::ObservationKind,
     pub code: String,
     pub name: String,
@@ -303,10 +299,8 @@ pub struct ObservationView {
     pub flag: Option<LabFlag>,
     pub reference_range: String,
     pub effective_at: String,
-    #[ts(type = "number | null")]
-    pub group_id: Option<i64>,
-    #[ts(type = "number | null")]
-    pub replaces_id: Option<i64>,
+    pub group_id: Option<ObservationId>,
+    pub replaces_id: Option<ObservationId>,
     pub comment: String,
     pub status: RecordStatus,
     pub error_reason: String,
@@ -353,12 +347,9 @@ pub struct NoteBody {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct NoteView {
-    #[ts(type = "number")]
-    pub id: i64,
-    #[ts(type = "number")]
-    pub patient_id: i64,
-    #[ts(type = "number")]
-    pub encounter_id: i64,
+    pub id: NoteId,
+    pub patient_id: PatientId,
+    pub encounter_id: EncounterId,
     pub encounter_date: String,
     pub encounter_kind: String,
     pub reason: String,
@@ -391,8 +382,7 @@ pub struct NoteView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct NoteSummary {
-    #[ts(type = "number")]
-    pub id: i64,
+    pub id: NoteId,
     pub encounter_date: String,
     pub encounter_kind: String,
     pub reason: String,
@@ -408,8 +398,7 @@ pub struct NoteSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct NoteTemplate {
-    #[ts(type = "number")]
-    pub id: i64,
+    pub id: TemplateId,
     pub name: String,
     pub body: NoteBody,
     pub active: bool,
@@ -421,8 +410,7 @@ pub struct NoteTemplate {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct DocumentView {
-    #[ts(type = "number")]
-    pub id: i64,
+    pub id: DocumentId,
     pub category: String,
     pub doc_date: String,
     pub description: String,
@@ -469,12 +457,10 @@ pub struct FieldValue {
 pub enum HistoryRef {
     /// The visit a note belongs to.
     Visit {
-        #[ts(type = "number")]
-        note_id: i64,
+        note_id: NoteId,
     },
     Document {
-        #[ts(type = "number")]
-        id: i64,
+        id: DocumentId,
     },
 }
 

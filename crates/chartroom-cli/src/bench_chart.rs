@@ -7,6 +7,7 @@
 //! the notes list, a blood-pressure trend, and ICD-10-CM searches as typed.
 //! Prints a Markdown table for `BENCHMARKS.md`.
 
+use chartroom_types::PatientId;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -141,7 +142,7 @@ pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
     app.add_demo_patients(patients.max(1), 2026, &mut |_| {})
         .map_err(|e| e.to_string())?;
     app.add_demo_chart(
-        1,
+        PatientId(1),
         ChartSize {
             encounters: 1000,
             observations: 5000,
@@ -151,7 +152,7 @@ pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     for id in 2..=(patients.min(300) as i64) {
         app.add_demo_chart(
-            id,
+            PatientId(id),
             ChartSize {
                 encounters: 8,
                 observations: 60,
@@ -189,7 +190,12 @@ pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
 
     let summary_first = {
         let t = Instant::now();
-        let r = ok(&mut app, GetChartSummary { patient_id: 1 })?;
+        let r = ok(
+            &mut app,
+            GetChartSummary {
+                patient_id: PatientId(1),
+            },
+        )?;
         let d = t.elapsed();
         {
             let s = r;
@@ -200,16 +206,20 @@ pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
         }
         d
     };
-    let summary = time(&mut app, rounds, |_| GetChartSummary { patient_id: 1 })?;
-    let notes = time(&mut app, rounds.min(50), |_| ListNotes { patient_id: 1 })?;
+    let summary = time(&mut app, rounds, |_| GetChartSummary {
+        patient_id: PatientId(1),
+    })?;
+    let notes = time(&mut app, rounds.min(50), |_| ListNotes {
+        patient_id: PatientId(1),
+    })?;
     let trend = time(&mut app, rounds, |_| Trend {
-        patient_id: 1,
+        patient_id: PatientId(1),
         codes: vec!["8480-6".into(), "8462-4".into()],
         from: String::new(),
         to: String::new(),
     })?;
     let small = time(&mut app, rounds, |i| GetChartSummary {
-        patient_id: 2 + (i as i64 % 250),
+        patient_id: PatientId(2 + (i as i64 % 250)),
     })?;
     let queries = icd_queries();
     let mut icd = Vec::new();

@@ -11,6 +11,7 @@
 mod bench;
 mod bench_chart;
 
+use chartroom_types::PatientId;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -403,7 +404,7 @@ fn demo_practice(cli: &Cli, patients: usize, seed: u64, charts: usize) -> CliRes
                 observations: 30 + (id as usize % 40),
             }
         };
-        app.add_demo_chart(id, size, seed).map_err(err)?;
+        app.add_demo_chart(PatientId(id), size, seed).map_err(err)?;
     }
     if charts > 0 {
         eprintln!(

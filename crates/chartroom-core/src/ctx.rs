@@ -5,6 +5,7 @@
 //! holds the command's audit record, so a change and its record commit or
 //! fail together. [`Actor::event`] builds that record.
 
+use chartroom_types::{PatientId, UserId};
 use std::path::PathBuf;
 
 use chartroom_store::audit::{self, AuditEvent};
@@ -17,7 +18,7 @@ use crate::{Clock, Error, Permission, Result};
 /// Who is acting, for audit records.
 #[derive(Debug, Clone, Default)]
 pub struct Actor {
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub username: String,
     /// Acting under emergency access (reads of one patient only).
     pub emergency: bool,
@@ -43,7 +44,7 @@ impl Actor {
     }
 
     /// The logged-in user's id, or [`Error::NotLoggedIn`].
-    pub fn user(&self) -> Result<i64> {
+    pub fn user(&self) -> Result<UserId> {
         self.user_id.ok_or(Error::NotLoggedIn)
     }
 
@@ -52,7 +53,7 @@ impl Actor {
         &self,
         action: AuditAction,
         category: DataCategory,
-        patient_id: Option<i64>,
+        patient_id: Option<PatientId>,
         record_id: impl Into<String>,
         detail: impl Into<String>,
     ) -> AuditEvent {
@@ -74,7 +75,7 @@ impl Actor {
         tx: &Tx<'_>,
         now: DateTime<Utc>,
         action: AuditAction,
-        patient_id: i64,
+        patient_id: PatientId,
         record: impl Into<String>,
         detail: impl Into<String>,
     ) -> Result<()> {
@@ -164,7 +165,7 @@ impl<'a> Ctx<'a> {
     /// transaction: the shape of every list command.
     pub fn read_audited<T>(
         &mut self,
-        patient_id: i64,
+        patient_id: PatientId,
         (record, detail): (&str, &str),
         f: impl FnOnce(&Tx<'_>) -> Result<T>,
     ) -> Result<T> {

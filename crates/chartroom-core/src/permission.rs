@@ -4,6 +4,7 @@
 //! still cannot do harm.
 
 use chartroom_store::model::Role;
+use chartroom_types::{DocumentId, EntryId, NoteId, ObservationId, PatientId};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -73,9 +74,9 @@ pub enum Guard {
 pub enum Subject {
     /// Concerns no one patient (lists of users, settings, reference data).
     None,
-    Patient(i64),
-    Entry(i64),
-    Observation(i64),
-    Note(i64),
-    Document(i64),
+    Patient(PatientId),
+    Entry(EntryId),
+    Observation(ObservationId),
+    Note(NoteId),
+    Document(DocumentId),
 }

@@ -7,6 +7,7 @@
 //! the first record that does not fit: an edited, deleted, inserted or
 //! reordered record breaks it.
 
+use chartroom_types::{PatientId, UserId};
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, ToSql, Transaction};
 use serde::{Deserialize, Serialize};
@@ -19,9 +20,9 @@ use crate::{Result, StoreError};
 /// What a caller records; the store adds id, time and the chain.
 #[derive(Debug, Clone, Default)]
 pub struct AuditEvent {
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub username: String,
-    pub patient_id: Option<i64>,
+    pub patient_id: Option<PatientId>,
     pub action: Option<AuditAction>,
     pub category: Option<DataCategory>,
     pub record_id: String,
@@ -33,13 +34,14 @@ const GENESIS: [u8; 32] = [0u8; 32];
 
 fn canonical(r: &AuditRecord) -> String {
     let opt = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
+    let (user_id, patient_id) = (r.user_id.map(i64::from), r.patient_id.map(i64::from));
     // Unit separators keep fields from running into each other.
     [
         r.id.to_string(),
         r.at.to_rfc3339_opts(SecondsFormat::Micros, true),
-        opt(r.user_id),
+        opt(user_id),
         r.username.clone(),
-        opt(r.patient_id),
+        opt(patient_id),
         r.action.as_str().to_string(),
         r.category.as_str().to_string(),
         r.record_id.clone(),
@@ -252,8 +254,8 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
 pub struct AuditFilter {
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
-    pub user_id: Option<i64>,
-    pub patient_id: Option<i64>,
+    pub user_id: Option<UserId>,
+    pub patient_id: Option<PatientId>,
     pub action: Option<AuditAction>,
     /// Newest first unless set.
     pub oldest_first: bool,

@@ -9,6 +9,7 @@
 //! The store keeps each entry's section-specific details as a JSON `body`
 //! it does not interpret: the API owns those types and their validation.
 
+use chartroom_types::{EntryId, PatientId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
@@ -44,8 +45,8 @@ pub struct EntryData {
 /// A chart entry as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EntryRow {
-    pub id: i64,
-    pub patient_id: i64,
+    pub id: EntryId,
+    pub patient_id: PatientId,
     pub section: Section,
     pub data: EntryData,
     pub error_reason: String,
@@ -73,8 +74,7 @@ pub struct EntryVersion {
 pub struct Disclosure {
     #[ts(type = "number")]
     pub id: i64,
-    #[ts(type = "number")]
-    pub patient_id: i64,
+    pub patient_id: PatientId,
     /// What was disclosed: `prescription`, ...
     pub kind: String,
     pub record_id: String,
@@ -118,12 +118,12 @@ fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<EntryRow> {
 /// Adds an entry at version 1 ("created"); returns its id.
 pub fn insert_entry(
     tx: &Transaction<'_>,
-    patient_id: i64,
+    patient_id: PatientId,
     section: Section,
     d: &EntryData,
     at: DateTime<Utc>,
-    by: i64,
-) -> Result<i64> {
+    by: UserId,
+) -> Result<EntryId> {
     tx.prepare_cached(
         "INSERT INTO chart_entry (patient_id, section, status, label, code, effective_date, body, \
          version, created_at, created_by, updated_at, updated_by) \
@@ -140,7 +140,7 @@ pub fn insert_entry(
         at,
         by
     ])?;
-    Ok(tx.last_insert_rowid())
+    Ok(EntryId(tx.last_insert_rowid()))
 }
 
 /// Replaces an entry's data if nobody saved it since `expected_version`,
@@ -148,11 +148,11 @@ pub fn insert_entry(
 /// entered in error are final.
 pub fn update_entry(
     tx: &Transaction<'_>,
-    id: i64,
+    id: EntryId,
     expected_version: i64,
     d: &EntryData,
     at: DateTime<Utc>,
-    by: i64,
+    by: UserId,
     change: &str,
 ) -> Result<EntryRow> {
     corrections::check_current(tx, &ENTRY, id, Some(expected_version))?;
@@ -168,8 +168,8 @@ pub fn update_entry(
 
 /// Marks an entry entered in error for [`corrections::mark_in_error`]: its
 /// next version is its current one, entered in error.
-fn set_in_error(tx: &Transaction<'_>, id: i64, at: DateTime<Utc>, by: i64) -> Result<()> {
-    let current = get_entry(tx, id)?;
+fn set_in_error(tx: &Transaction<'_>, id: i64, at: DateTime<Utc>, by: UserId) -> Result<()> {
+    let current = get_entry(tx, EntryId(id))?;
     let d = EntryData {
         status: EntryStatus::EnteredInError,
         ..current.data.clone()
@@ -184,7 +184,7 @@ fn save_next(
     current: &EntryRow,
     d: &EntryData,
     change: &str,
-    (at, by): (DateTime<Utc>, i64),
+    (at, by): (DateTime<Utc>, UserId),
 ) -> Result<()> {
     let (id, version) = (current.id, current.version);
     corrections::keep(tx, &ENTRY, id, version, &current.data, change, at, by)?;
@@ -207,7 +207,7 @@ fn save_next(
 }
 
 /// One entry.
-pub fn get_entry(conn: &Connection, id: i64) -> Result<EntryRow> {
+pub fn get_entry(conn: &Connection, id: EntryId) -> Result<EntryRow> {
     conn.prepare_cached(&format!(
         "SELECT {ENTRY_COLUMNS} FROM chart_entry e WHERE e.id = ?1"
     ))?
@@ -215,7 +215,7 @@ pub fn get_entry(conn: &Connection, id: i64) -> Result<EntryRow> {
     .optional()?
     .ok_or(StoreError::NotFound {
         what: "chart entry",
-        id,
+        id: id.into(),
     })
 }
 
@@ -223,7 +223,7 @@ pub fn get_entry(conn: &Connection, id: i64) -> Result<EntryRow> {
 /// within a section.
 pub fn list_entries(
     conn: &Connection,
-    patient_id: i64,
+    patient_id: PatientId,
     section: Option<Section>,
 ) -> Result<Vec<EntryRow>> {
     let mut stmt = conn.prepare_cached(&format!(
@@ -242,7 +242,7 @@ pub fn list_entries(
 
 /// Every saved state of an entry, oldest first: its replaced states, then
 /// its current row, each with the change that saved it and who saved it.
-pub fn entry_versions(conn: &Connection, id: i64) -> Result<Vec<EntryVersion>> {
+pub fn entry_versions(conn: &Connection, id: EntryId) -> Result<Vec<EntryVersion>> {
     let current = get_entry(conn, id)?;
     let created_by: String = conn
         .prepare_cached(
@@ -275,12 +275,12 @@ pub fn entry_versions(conn: &Connection, id: i64) -> Result<Vec<EntryVersion>> {
 /// Records that a user went ahead despite safety warnings.
 pub fn record_override(
     tx: &Transaction<'_>,
-    patient_id: i64,
-    entry_id: i64,
+    patient_id: PatientId,
+    entry_id: EntryId,
     findings_json: &str,
     reason: &str,
     at: DateTime<Utc>,
-    by: i64,
+    by: UserId,
 ) -> Result<i64> {
     tx.prepare_cached(
         "INSERT INTO safety_override (patient_id, entry_id, findings, reason, at, by_user) \
@@ -291,7 +291,7 @@ pub fn record_override(
 }
 
 /// The override reasons recorded for an entry: `(reason, findings JSON)`.
-pub fn overrides_for(conn: &Connection, entry_id: i64) -> Result<Vec<(String, String)>> {
+pub fn overrides_for(conn: &Connection, entry_id: EntryId) -> Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT reason, findings FROM safety_override WHERE entry_id = ?1 ORDER BY id",
     )?;
@@ -304,7 +304,7 @@ pub fn overrides_for(conn: &Connection, entry_id: i64) -> Result<Vec<(String, St
 /// What a disclosure records, apart from who and when.
 #[derive(Debug, Clone)]
 pub struct NewDisclosure<'a> {
-    pub patient_id: i64,
+    pub patient_id: PatientId,
     pub kind: &'a str,
     pub record_id: &'a str,
     pub recipient: &'a str,
@@ -318,7 +318,7 @@ pub fn insert_disclosure(
     tx: &Transaction<'_>,
     d: &NewDisclosure<'_>,
     at: DateTime<Utc>,
-    by: i64,
+    by: UserId,
 ) -> Result<i64> {
     tx.prepare_cached(
         "INSERT INTO disclosure (patient_id, kind, record_id, recipient, description, file_name, \
@@ -339,7 +339,7 @@ pub fn insert_disclosure(
 }
 
 /// A patient's disclosures, newest first.
-pub fn disclosures(conn: &Connection, patient_id: i64) -> Result<Vec<Disclosure>> {
+pub fn disclosures(conn: &Connection, patient_id: PatientId) -> Result<Vec<Disclosure>> {
     let mut stmt = conn.prepare_cached(
         "SELECT d.id, d.patient_id, d.kind, d.record_id, d.recipient, d.description, d.file_name, \
          d.at, (SELECT full_name FROM user_account u WHERE u.id = d.by_user) \

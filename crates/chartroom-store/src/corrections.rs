@@ -44,6 +44,7 @@
 //! in-place correction has to keep, and the current state is the record's
 //! own row: [`timeline`] gives back every saved state with who saved it.
 
+use chartroom_types::UserId;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::de::DeserializeOwned;
@@ -55,7 +56,7 @@ use crate::{Result, StoreError};
 /// in error: sets the status column (and, where the owner keeps them, the
 /// next version and its last-saved stamp). Arguments: the transaction, the
 /// id, when and by whom. Called only by [`mark_in_error`].
-pub type SetInError = fn(&Transaction<'_>, i64, DateTime<Utc>, i64) -> Result<()>;
+pub type SetInError = fn(&Transaction<'_>, i64, DateTime<Utc>, UserId) -> Result<()>;
 
 /// How a table plugs into corrections. Declared as a `const` by the module
 /// that owns the table.
@@ -172,9 +173,10 @@ pub struct Current {
 pub fn check_current(
     conn: &Connection,
     t: &Table,
-    id: i64,
+    id: impl Into<i64>,
     expected_version: Option<i64>,
 ) -> Result<Current> {
+    let id: i64 = id.into();
     // Reads only; the names come from the owner's descriptor, never from input.
     let sql = format!(
         "SELECT {}, {} FROM {} WHERE id = ?1",
@@ -208,13 +210,14 @@ pub fn check_current(
 pub(crate) fn keep(
     tx: &Transaction<'_>,
     t: &Table,
-    id: i64,
+    id: impl Into<i64>,
     version: i64,
     fields: &impl Serialize,
     change: &str,
     at: DateTime<Utc>,
-    by: i64,
+    by: UserId,
 ) -> Result<()> {
+    let id: i64 = id.into();
     let json = serde_json::to_string(fields).map_err(|e| StoreError::Decode(e.to_string()))?;
     tx.prepare_cached(
         "INSERT INTO replaced_state (kind, record_id, version, fields, change, replaced_at, \
@@ -233,7 +236,7 @@ pub struct Replaced<T> {
     /// What replaced them ("edited", "marked entered in error").
     pub change: String,
     pub replaced_at: DateTime<Utc>,
-    pub replaced_by: i64,
+    pub replaced_by: UserId,
     pub replaced_by_name: String,
 }
 
@@ -241,8 +244,9 @@ pub struct Replaced<T> {
 pub fn history<T: DeserializeOwned>(
     conn: &Connection,
     t: &Table,
-    id: i64,
+    id: impl Into<i64>,
 ) -> Result<Vec<Replaced<T>>> {
+    let id: i64 = id.into();
     let mut stmt = conn.prepare_cached(
         "SELECT h.version, h.fields, h.change, h.replaced_at, h.replaced_by, \
          (SELECT full_name FROM user_account u WHERE u.id = h.replaced_by) \
@@ -255,7 +259,7 @@ pub fn history<T: DeserializeOwned>(
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, DateTime<Utc>>(3)?,
-                r.get::<_, i64>(4)?,
+                r.get::<_, UserId>(4)?,
                 r.get::<_, Option<String>>(5)?.unwrap_or_default(),
             ))
         })?
@@ -326,12 +330,13 @@ pub fn timeline<T>(
 pub fn mark_in_error(
     tx: &Transaction<'_>,
     t: &Table,
-    id: i64,
+    id: impl Into<i64>,
     expected_version: Option<i64>,
     reason: &str,
     at: DateTime<Utc>,
-    by: i64,
+    by: UserId,
 ) -> Result<()> {
+    let id: i64 = id.into();
     let Some(e) = t.in_error else {
         return Err(StoreError::Locked(
             "this kind of record cannot be marked entered in error",
@@ -354,12 +359,13 @@ pub struct Mark {
     /// `None` only for a value or document retracted before schema 4,
     /// which did not record who or when.
     pub marked_at: Option<DateTime<Utc>>,
-    pub marked_by: Option<i64>,
+    pub marked_by: Option<UserId>,
     pub marked_by_name: String,
 }
 
 /// The mark of record `id` of `t`, if it is entered in error.
-pub fn mark(conn: &Connection, t: &Table, id: i64) -> Result<Option<Mark>> {
+pub fn mark(conn: &Connection, t: &Table, id: impl Into<i64>) -> Result<Option<Mark>> {
+    let id: i64 = id.into();
     Ok(conn
         .prepare_cached(
             "SELECT m.reason, m.marked_at, m.marked_by, \

@@ -7,6 +7,7 @@
 //! replaced states kept, and a document is marked entered in error, through
 //! [`crate::corrections`] ([`DOCUMENT`]).
 
+use chartroom_types::{DocumentId, PatientId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use sha2::{Digest, Sha256};
@@ -38,8 +39,8 @@ pub struct DocumentMeta {
 /// A document as listed (without its bytes).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocumentRow {
-    pub id: i64,
-    pub patient_id: i64,
+    pub id: DocumentId,
+    pub patient_id: PatientId,
     pub meta: DocumentMeta,
     pub size: i64,
     pub status: RecordStatus,
@@ -89,12 +90,12 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<DocumentRow> {
 /// Stores a document; returns its id.
 pub fn insert(
     tx: &Transaction<'_>,
-    patient_id: i64,
+    patient_id: PatientId,
     meta: &DocumentMeta,
     content: &[u8],
     at: DateTime<Utc>,
-    by: i64,
-) -> Result<i64> {
+    by: UserId,
+) -> Result<DocumentId> {
     let hash: [u8; 32] = Sha256::digest(content).into();
     tx.prepare_cached(
         "INSERT INTO document (patient_id, category, doc_date, description, file_name, mime, size, \
@@ -113,25 +114,25 @@ pub fn insert(
         at,
         by
     ])?;
-    let id = tx.last_insert_rowid();
+    let id = DocumentId(tx.last_insert_rowid());
     tx.prepare_cached("INSERT INTO document_content (document_id, content) VALUES (?1, ?2)")?
         .execute(params![id, content])?;
     Ok(id)
 }
 
 /// One document's description.
-pub fn get(conn: &Connection, id: i64) -> Result<DocumentRow> {
+pub fn get(conn: &Connection, id: DocumentId) -> Result<DocumentRow> {
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM document d WHERE d.id = ?1"))?
         .query_row([id], from_row)
         .optional()?
         .ok_or(StoreError::NotFound {
             what: "document",
-            id,
+            id: id.into(),
         })
 }
 
 /// A document's bytes, checked against the hash stored with them.
-pub fn content(conn: &Connection, id: i64) -> Result<Vec<u8>> {
+pub fn content(conn: &Connection, id: DocumentId) -> Result<Vec<u8>> {
     let (bytes, hash): (Vec<u8>, Vec<u8>) = conn
         .prepare_cached(
             "SELECT c.content, d.sha256 FROM document_content c JOIN document d \
@@ -141,7 +142,7 @@ pub fn content(conn: &Connection, id: i64) -> Result<Vec<u8>> {
         .optional()?
         .ok_or(StoreError::NotFound {
             what: "document",
-            id,
+            id: id.into(),
         })?;
     if Sha256::digest(&bytes).as_slice() != hash.as_slice() {
         return Err(StoreError::Decode(format!(
@@ -152,7 +153,7 @@ pub fn content(conn: &Connection, id: i64) -> Result<Vec<u8>> {
 }
 
 /// A patient's documents, newest first.
-pub fn list(conn: &Connection, patient_id: i64) -> Result<Vec<DocumentRow>> {
+pub fn list(conn: &Connection, patient_id: PatientId) -> Result<Vec<DocumentRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM document d WHERE d.patient_id = ?1 \
          ORDER BY d.doc_date DESC, d.id DESC"
@@ -165,7 +166,7 @@ pub fn list(conn: &Connection, patient_id: i64) -> Result<Vec<DocumentRow>> {
 
 /// Marks a document entered in error (filed to the wrong patient, ...) for
 /// [`corrections::mark_in_error`]. Its bytes stay readable.
-fn set_in_error(tx: &Transaction<'_>, id: i64, _at: DateTime<Utc>, _by: i64) -> Result<()> {
+fn set_in_error(tx: &Transaction<'_>, id: i64, _at: DateTime<Utc>, _by: UserId) -> Result<()> {
     tx.prepare_cached("UPDATE document SET status = 'entered_in_error' WHERE id = ?1")?
         .execute([id])?;
     Ok(())
@@ -175,11 +176,11 @@ fn set_in_error(tx: &Transaction<'_>, id: i64, _at: DateTime<Utc>, _by: i64) -> 
 /// replaced ones ([`corrections::history`]).
 pub fn update_meta(
     tx: &Transaction<'_>,
-    id: i64,
+    id: DocumentId,
     expected_version: i64,
     (category, doc_date, description): (&str, NaiveDate, &str),
     at: DateTime<Utc>,
-    by: i64,
+    by: UserId,
 ) -> Result<DocumentRow> {
     corrections::check_current(tx, &DOCUMENT, id, Some(expected_version))?;
     let d = get(tx, id)?;

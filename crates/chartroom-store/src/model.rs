@@ -2,6 +2,7 @@
 //! fields; those that cross the API boundary derive `Serialize` and `TS` so
 //! the UI's TypeScript types are generated from them (see `ui/src/bindings`).
 
+use chartroom_types::{PatientId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -44,8 +45,7 @@ pub struct PatientFields {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Patient {
-    #[ts(type = "number")]
-    pub id: i64,
+    pub id: PatientId,
     pub mrn: String,
     /// Increments on every change; updates name the version they started from.
     #[ts(type = "number")]
@@ -63,8 +63,7 @@ pub struct Patient {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct PatientSummary {
-    #[ts(type = "number")]
-    pub id: i64,
+    pub id: PatientId,
     pub mrn: String,
     pub family_name: String,
     pub given_name: String,
@@ -84,8 +83,7 @@ pub struct PatientSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct UserAccount {
-    #[ts(type = "number")]
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub full_name: String,
     /// Letters after the name on a prescription ("MD", "NP").
@@ -107,11 +105,9 @@ pub struct AuditRecord {
     pub id: i64,
     #[ts(type = "string")]
     pub at: DateTime<Utc>,
-    #[ts(type = "number | null")]
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub username: String,
-    #[ts(type = "number | null")]
-    pub patient_id: Option<i64>,
+    pub patient_id: Option<PatientId>,
     pub action: AuditAction,
     pub category: DataCategory,
     pub record_id: String,

@@ -9,6 +9,7 @@
 //! is final and keeps the note readable. A visit's date, type and reason
 //! are corrected with their replaced states kept ([`ENCOUNTER`]).
 
+use chartroom_types::{EncounterId, NoteId, PatientId, TemplateId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use sha2::{Digest, Sha256};
@@ -34,10 +35,10 @@ pub const NOTE: Table = Table::new("note", "note", Some("version")).in_error(
 /// A visit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EncounterRow {
-    pub id: i64,
-    pub patient_id: i64,
+    pub id: EncounterId,
+    pub patient_id: PatientId,
     pub encounter_date: NaiveDate,
-    pub provider_id: i64,
+    pub provider_id: UserId,
     pub provider_name: String,
     pub kind: String,
     pub reason: String,
@@ -51,17 +52,17 @@ pub struct EncounterRow {
 /// A note as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoteRow {
-    pub id: i64,
-    pub patient_id: i64,
-    pub encounter_id: i64,
-    pub parent_id: Option<i64>,
+    pub id: NoteId,
+    pub patient_id: PatientId,
+    pub encounter_id: EncounterId,
+    pub parent_id: Option<NoteId>,
     pub kind: NoteKind,
     pub status: NoteStatus,
     /// The note's sections as JSON (the API owns the shape).
     pub body: String,
     pub version: i64,
     pub signed_at: Option<DateTime<Utc>>,
-    pub signed_by: Option<i64>,
+    pub signed_by: Option<UserId>,
     pub signed_by_name: String,
     pub content_hash: Option<Vec<u8>>,
     pub error_reason: String,
@@ -69,8 +70,8 @@ pub struct NoteRow {
     pub created_by_name: String,
     pub updated_at: DateTime<Utc>,
     /// The author: the only user who may change or sign the draft.
-    pub created_by: i64,
-    pub updated_by: i64,
+    pub created_by: UserId,
+    pub updated_by: UserId,
 }
 
 impl NoteRow {
@@ -87,7 +88,7 @@ impl NoteRow {
 
 /// The hash a signature seals: who the note is about, where it belongs,
 /// what it says, who signed it and when.
-pub fn content_hash(n: &NoteRow, signed_by: i64, signed_at: DateTime<Utc>) -> [u8; 32] {
+pub fn content_hash(n: &NoteRow, signed_by: UserId, signed_at: DateTime<Utc>) -> [u8; 32] {
     let mut h = Sha256::new();
     for part in [
         n.patient_id.to_string(),
@@ -107,7 +108,7 @@ pub fn content_hash(n: &NoteRow, signed_by: i64, signed_at: DateTime<Utc>) -> [u
 /// A note template.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TemplateRow {
-    pub id: i64,
+    pub id: TemplateId,
     pub name: String,
     pub body: String,
     pub active: bool,
@@ -143,31 +144,31 @@ fn encounter_from_row(r: &Row<'_>) -> rusqlite::Result<EncounterRow> {
 #[allow(clippy::too_many_arguments)]
 pub fn insert_encounter(
     tx: &Transaction<'_>,
-    patient_id: i64,
+    patient_id: PatientId,
     date: NaiveDate,
-    provider_id: i64,
+    provider_id: UserId,
     kind: &str,
     reason: &str,
     at: DateTime<Utc>,
-    by: i64,
-) -> Result<i64> {
+    by: UserId,
+) -> Result<EncounterId> {
     tx.prepare_cached(
         "INSERT INTO encounter (patient_id, encounter_date, provider_id, kind, reason, status, \
          created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, 'final', ?6, ?7)",
     )?
     .execute(params![patient_id, date, provider_id, kind, reason, at, by])?;
-    Ok(tx.last_insert_rowid())
+    Ok(EncounterId(tx.last_insert_rowid()))
 }
 
 /// Corrects a visit's date, type and reason while none of its notes is
 /// signed, keeping the replaced ones ([`corrections::history`]).
 pub fn update_encounter(
     tx: &Transaction<'_>,
-    id: i64,
+    id: EncounterId,
     expected_version: i64,
     (date, kind, reason): (NaiveDate, &str, &str),
     at: DateTime<Utc>,
-    by: i64,
+    by: UserId,
 ) -> Result<EncounterRow> {
     let e = get_encounter(tx, id)?;
     let signed: i64 = tx.query_row(
@@ -204,7 +205,7 @@ pub fn update_encounter(
 }
 
 /// One visit.
-pub fn get_encounter(conn: &Connection, id: i64) -> Result<EncounterRow> {
+pub fn get_encounter(conn: &Connection, id: EncounterId) -> Result<EncounterRow> {
     conn.prepare_cached(&format!(
         "SELECT {ENCOUNTER_COLUMNS} FROM encounter e WHERE e.id = ?1"
     ))?
@@ -212,12 +213,16 @@ pub fn get_encounter(conn: &Connection, id: i64) -> Result<EncounterRow> {
     .optional()?
     .ok_or(StoreError::NotFound {
         what: "encounter",
-        id,
+        id: id.into(),
     })
 }
 
 /// A patient's visits, newest first.
-pub fn encounters(conn: &Connection, patient_id: i64, limit: usize) -> Result<Vec<EncounterRow>> {
+pub fn encounters(
+    conn: &Connection,
+    patient_id: PatientId,
+    limit: usize,
+) -> Result<Vec<EncounterRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {ENCOUNTER_COLUMNS} FROM encounter e WHERE e.patient_id = ?1 \
          ORDER BY e.encounter_date DESC, e.id DESC LIMIT ?2"
@@ -266,14 +271,14 @@ fn note_from_row(r: &Row<'_>) -> rusqlite::Result<NoteRow> {
 #[allow(clippy::too_many_arguments)]
 pub fn insert_note(
     tx: &Transaction<'_>,
-    patient_id: i64,
-    encounter_id: i64,
-    parent_id: Option<i64>,
+    patient_id: PatientId,
+    encounter_id: EncounterId,
+    parent_id: Option<NoteId>,
     kind: NoteKind,
     body: &str,
     at: DateTime<Utc>,
-    by: i64,
-) -> Result<i64> {
+    by: UserId,
+) -> Result<NoteId> {
     tx.prepare_cached(
         "INSERT INTO note (patient_id, encounter_id, parent_id, kind, status, body, version, \
          created_at, created_by, updated_at, updated_by) \
@@ -288,10 +293,10 @@ pub fn insert_note(
         at,
         by
     ])?;
-    Ok(tx.last_insert_rowid())
+    Ok(NoteId(tx.last_insert_rowid()))
 }
 
-fn draft_for_change(tx: &Transaction<'_>, id: i64, expected_version: i64) -> Result<NoteRow> {
+fn draft_for_change(tx: &Transaction<'_>, id: NoteId, expected_version: i64) -> Result<NoteRow> {
     let n = get_note(tx, id)?;
     if n.status == NoteStatus::Signed {
         return Err(StoreError::Locked(
@@ -305,11 +310,11 @@ fn draft_for_change(tx: &Transaction<'_>, id: i64, expected_version: i64) -> Res
 /// Saves a draft's text (autosave).
 pub fn save_draft(
     tx: &Transaction<'_>,
-    id: i64,
+    id: NoteId,
     expected_version: i64,
     body: &str,
     at: DateTime<Utc>,
-    by: i64,
+    by: UserId,
 ) -> Result<NoteRow> {
     draft_for_change(tx, id, expected_version)?;
     tx.prepare_cached(
@@ -323,10 +328,10 @@ pub fn save_draft(
 /// Signs a draft: stores the hash and locks it.
 pub fn sign(
     tx: &Transaction<'_>,
-    id: i64,
+    id: NoteId,
     expected_version: i64,
     at: DateTime<Utc>,
-    by: i64,
+    by: UserId,
 ) -> Result<NoteRow> {
     let n = draft_for_change(tx, id, expected_version)?;
     let hash = content_hash(&n, by, at);
@@ -341,7 +346,7 @@ pub fn sign(
 /// Marks a note entered in error for [`corrections::mark_in_error`].
 /// Drafts and signed notes alike stay readable (the triggers let a signed
 /// note move only to entered in error).
-fn set_in_error(tx: &Transaction<'_>, id: i64, at: DateTime<Utc>, by: i64) -> Result<()> {
+fn set_in_error(tx: &Transaction<'_>, id: i64, at: DateTime<Utc>, by: UserId) -> Result<()> {
     tx.prepare_cached(
         "UPDATE note SET status = 'entered_in_error', version = version + 1, updated_at = ?2, \
          updated_by = ?3 WHERE id = ?1",
@@ -351,17 +356,20 @@ fn set_in_error(tx: &Transaction<'_>, id: i64, at: DateTime<Utc>, by: i64) -> Re
 }
 
 /// One note.
-pub fn get_note(conn: &Connection, id: i64) -> Result<NoteRow> {
+pub fn get_note(conn: &Connection, id: NoteId) -> Result<NoteRow> {
     conn.prepare_cached(&format!(
         "SELECT {NOTE_COLUMNS} FROM note n WHERE n.id = ?1"
     ))?
     .query_row([id], note_from_row)
     .optional()?
-    .ok_or(StoreError::NotFound { what: "note", id })
+    .ok_or(StoreError::NotFound {
+        what: "note",
+        id: id.into(),
+    })
 }
 
 /// A patient's notes (not addenda), newest first.
-pub fn notes(conn: &Connection, patient_id: i64, limit: usize) -> Result<Vec<NoteRow>> {
+pub fn notes(conn: &Connection, patient_id: PatientId, limit: usize) -> Result<Vec<NoteRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {NOTE_COLUMNS} FROM note n WHERE n.patient_id = ?1 AND n.parent_id IS NULL \
          ORDER BY n.created_at DESC, n.id DESC LIMIT ?2"
@@ -375,7 +383,7 @@ pub fn notes(conn: &Connection, patient_id: i64, limit: usize) -> Result<Vec<Not
 /// A note as a list shows it: with its visit and the number of addenda.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoteListRow {
-    pub id: i64,
+    pub id: NoteId,
     pub status: NoteStatus,
     pub body: String,
     pub encounter_date: NaiveDate,
@@ -386,7 +394,11 @@ pub struct NoteListRow {
 }
 
 /// A patient's notes (not addenda) for a list, newest first: one query.
-pub fn note_list(conn: &Connection, patient_id: i64, limit: usize) -> Result<Vec<NoteListRow>> {
+pub fn note_list(
+    conn: &Connection,
+    patient_id: PatientId,
+    limit: usize,
+) -> Result<Vec<NoteListRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT n.id, n.status, n.body, e.encounter_date, e.kind, e.reason, \
          (SELECT full_name FROM user_account u WHERE u.id = e.provider_id), \
@@ -414,7 +426,7 @@ pub fn note_list(conn: &Connection, patient_id: i64, limit: usize) -> Result<Vec
 }
 
 /// The addenda of a note, oldest first.
-pub fn addenda(conn: &Connection, note_id: i64) -> Result<Vec<NoteRow>> {
+pub fn addenda(conn: &Connection, note_id: NoteId) -> Result<Vec<NoteRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {NOTE_COLUMNS} FROM note n WHERE n.parent_id = ?1 ORDER BY n.id"
     ))?;
@@ -446,12 +458,12 @@ pub fn templates(conn: &Connection) -> Result<Vec<TemplateRow>> {
 /// Adds a template (`id` None) or replaces one at `expected_version`.
 pub fn save_template(
     tx: &Transaction<'_>,
-    id: Option<i64>,
+    id: Option<TemplateId>,
     expected_version: i64,
     (name, body, active): (&str, &str, bool),
     at: DateTime<Utc>,
-    by: Option<i64>,
-) -> Result<i64> {
+    by: Option<UserId>,
+) -> Result<TemplateId> {
     let taken: Option<i64> = tx
         .query_row(
             "SELECT id FROM note_template WHERE name = ?1 AND (?2 IS NULL OR id <> ?2)",
@@ -471,7 +483,7 @@ pub fn save_template(
                  VALUES (?1, ?2, ?3, 1, ?4, ?5)",
                 params![name, body, active, at, by],
             )?;
-            Ok(tx.last_insert_rowid())
+            Ok(TemplateId(tx.last_insert_rowid()))
         }
         Some(id) => {
             let found: i64 = tx
@@ -483,7 +495,7 @@ pub fn save_template(
                 .optional()?
                 .ok_or(StoreError::NotFound {
                     what: "template",
-                    id,
+                    id: id.into(),
                 })?;
             if found != expected_version {
                 return Err(StoreError::Conflict {

@@ -8,6 +8,7 @@
 //! share a `group_id`. A trend is one indexed query
 //! (`observation_trend`: patient, code, time), never one per point.
 
+use chartroom_types::{EncounterId, ObservationId, PatientId, UserId};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
@@ -41,17 +42,17 @@ pub struct NewObservation {
 /// An observation as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ObservationRow {
-    pub id: i64,
-    pub patient_id: i64,
+    pub id: ObservationId,
+    pub patient_id: PatientId,
     pub kind: ObservationKind,
     pub code: String,
     pub value: f64,
     pub unit: String,
     pub flag: String,
     pub effective_at: String,
-    pub group_id: Option<i64>,
-    pub encounter_id: Option<i64>,
-    pub replaces_id: Option<i64>,
+    pub group_id: Option<ObservationId>,
+    pub encounter_id: Option<EncounterId>,
+    pub replaces_id: Option<ObservationId>,
     pub comment: String,
     pub status: RecordStatus,
     pub error_reason: String,
@@ -102,13 +103,13 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ObservationRow> {
 #[allow(clippy::too_many_arguments)]
 pub fn insert(
     tx: &Transaction<'_>,
-    patient_id: i64,
-    encounter_id: Option<i64>,
-    replaces: Option<i64>,
+    patient_id: PatientId,
+    encounter_id: Option<EncounterId>,
+    replaces: Option<ObservationId>,
     values: &[NewObservation],
     at: DateTime<Utc>,
-    by: i64,
-) -> Result<Vec<i64>> {
+    by: UserId,
+) -> Result<Vec<ObservationId>> {
     if let Some(old) = replaces {
         corrections::mark_in_error(
             tx,
@@ -142,7 +143,7 @@ pub fn insert(
             at,
             by
         ])?;
-        ids.push(tx.last_insert_rowid());
+        ids.push(ObservationId(tx.last_insert_rowid()));
     }
     if ids.len() > 1 {
         tx.prepare_cached("UPDATE observation SET group_id = ?1 WHERE id = ?1")?
@@ -154,14 +155,14 @@ pub fn insert(
 /// Marks an observation entered in error for
 /// [`corrections::mark_in_error`]. It stays in history and leaves trends
 /// and summaries.
-fn set_in_error(tx: &Transaction<'_>, id: i64, _at: DateTime<Utc>, _by: i64) -> Result<()> {
+fn set_in_error(tx: &Transaction<'_>, id: i64, _at: DateTime<Utc>, _by: UserId) -> Result<()> {
     tx.prepare_cached("UPDATE observation SET status = 'entered_in_error' WHERE id = ?1")?
         .execute([id])?;
     Ok(())
 }
 
 /// The values recorded together with `group_id` (one set of vitals).
-pub fn group(conn: &Connection, group_id: i64) -> Result<Vec<ObservationRow>> {
+pub fn group(conn: &Connection, group_id: ObservationId) -> Result<Vec<ObservationRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM observation o WHERE o.group_id = ?1 OR o.id = ?1 ORDER BY o.id"
     ))?;
@@ -172,7 +173,7 @@ pub fn group(conn: &Connection, group_id: i64) -> Result<Vec<ObservationRow>> {
 }
 
 /// One observation.
-pub fn get(conn: &Connection, id: i64) -> Result<ObservationRow> {
+pub fn get(conn: &Connection, id: ObservationId) -> Result<ObservationRow> {
     conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM observation o WHERE o.id = ?1"
     ))?
@@ -180,7 +181,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<ObservationRow> {
     .optional()?
     .ok_or(StoreError::NotFound {
         what: "observation",
-        id,
+        id: id.into(),
     })
 }
 
@@ -188,7 +189,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<ObservationRow> {
 /// entered-in-error ones included (for the full list and history).
 pub fn list(
     conn: &Connection,
-    patient_id: i64,
+    patient_id: PatientId,
     kind: ObservationKind,
     limit: usize,
 ) -> Result<Vec<ObservationRow>> {
@@ -206,7 +207,7 @@ pub fn list(
 /// recent time. Two index seeks, however long the history.
 pub fn latest_set(
     conn: &Connection,
-    patient_id: i64,
+    patient_id: PatientId,
     kind: ObservationKind,
 ) -> Result<Vec<ObservationRow>> {
     let mut stmt = conn.prepare_cached(&format!(
@@ -227,7 +228,7 @@ pub fn latest_set(
 /// not grow with the length of the history.
 pub fn latest_of_codes(
     conn: &Connection,
-    patient_id: i64,
+    patient_id: PatientId,
     codes: &[&str],
 ) -> Result<Vec<ObservationRow>> {
     let mut stmt = conn.prepare_cached(&format!(
@@ -264,7 +265,7 @@ pub struct TrendRow {
 /// stored text), oldest first: one query for a whole plot.
 pub fn trend(
     conn: &Connection,
-    patient_id: i64,
+    patient_id: PatientId,
     codes: &[&str],
     from: &str,
     to: &str,

@@ -6,6 +6,7 @@
 //! holds exactly the tokens of the current version (rewritten in the same
 //! transaction as the row).
 
+use chartroom_types::{PatientId, UserId};
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -117,7 +118,7 @@ fn tokens(mrn: &str, f: &PatientFields) -> Vec<String> {
     out
 }
 
-fn index(tx: &Transaction<'_>, id: i64, mrn: &str, f: &PatientFields) -> Result<()> {
+fn index(tx: &Transaction<'_>, id: PatientId, mrn: &str, f: &PatientFields) -> Result<()> {
     tx.execute("DELETE FROM patient_search WHERE patient_id = ?1", [id])?;
     let toks = tokens(mrn, f);
     let sort = search::sort_name(&f.family_name, &f.given_name);
@@ -138,9 +139,9 @@ fn index(tx: &Transaction<'_>, id: i64, mrn: &str, f: &PatientFields) -> Result<
 /// Writes the registration details of row `id` (shared by insert and update).
 fn write_fields(
     tx: &Transaction<'_>,
-    id: i64,
+    id: PatientId,
     f: &PatientFields,
-    by_user: i64,
+    by_user: UserId,
     at: DateTime<Utc>,
 ) -> Result<()> {
     tx.execute(
@@ -183,14 +184,14 @@ fn write_fields(
 pub fn insert(
     tx: &Transaction<'_>,
     f: &PatientFields,
-    by_user: i64,
+    by_user: UserId,
     at: DateTime<Utc>,
 ) -> Result<Patient> {
     // MRNs follow the row id (an O(log n) lookup, not a scan of MRNs).
-    let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM patient", [], |r| {
+    let id: PatientId = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM patient", [], |r| {
         r.get(0)
     })?;
-    let mrn = (MRN_BASE + id).to_string();
+    let mrn = (MRN_BASE + id.get()).to_string();
     tx.execute(
         "INSERT INTO patient (id, mrn, family_name, given_name, birth_date, sex, sort_name, \
          search_tokens, version, created_at, created_by, updated_at, updated_by) \
@@ -206,10 +207,10 @@ pub fn insert(
 /// The replaced version is kept ([`history`]).
 pub fn update(
     tx: &Transaction<'_>,
-    id: i64,
+    id: PatientId,
     expected_version: i64,
     f: &PatientFields,
-    by_user: i64,
+    by_user: UserId,
     at: DateTime<Utc>,
 ) -> Result<Patient> {
     corrections::check_current(tx, &PATIENT, id, Some(expected_version))?;
@@ -225,7 +226,7 @@ pub fn update(
 }
 
 /// Reads one patient.
-pub fn get(conn: &Connection, id: i64) -> Result<Patient> {
+pub fn get(conn: &Connection, id: PatientId) -> Result<Patient> {
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM patient WHERE id = ?1"),
         [id],
@@ -234,13 +235,13 @@ pub fn get(conn: &Connection, id: i64) -> Result<Patient> {
     .optional()?
     .ok_or(StoreError::NotFound {
         what: "patient",
-        id,
+        id: id.into(),
     })
 }
 
 /// Earlier versions of a patient's details, oldest first, with who replaced
 /// each and when.
-pub fn history(conn: &Connection, id: i64) -> Result<Vec<(Patient, DateTime<Utc>, i64)>> {
+pub fn history(conn: &Connection, id: PatientId) -> Result<Vec<(Patient, DateTime<Utc>, UserId)>> {
     Ok(corrections::history::<Patient>(conn, &PATIENT, id)?
         .into_iter()
         .map(|h| (h.fields, h.replaced_at, h.replaced_by))
@@ -315,10 +316,10 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Patien
 pub fn possible_duplicates(
     conn: &Connection,
     f: &PatientFields,
-    exclude: Option<i64>,
+    exclude: Option<PatientId>,
 ) -> Result<Vec<PatientSummary>> {
     let mut found: Vec<PatientSummary> = Vec::new();
-    let mut seen: HashSet<i64> = exclude.into_iter().collect();
+    let mut seen: HashSet<PatientId> = exclude.into_iter().collect();
     let family = search::fold_words(&f.family_name).join(" ");
     let given = search::fold_words(&f.given_name).join(" ");
     let mut stmt = conn.prepare_cached(&format!(
@@ -367,7 +368,7 @@ fn similar_names(fam_a: &str, giv_a: &str, fam_b: &str, giv_b: &str) -> bool {
 }
 
 /// The id of the patient with this MRN.
-pub fn id_by_mrn(conn: &Connection, mrn: &str) -> Result<Option<i64>> {
+pub fn id_by_mrn(conn: &Connection, mrn: &str) -> Result<Option<PatientId>> {
     Ok(conn
         .query_row("SELECT id FROM patient WHERE mrn = ?1", [mrn], |r| r.get(0))
         .optional()?)

@@ -1,6 +1,7 @@
 //! The `user_account` table: logins, roles, lockout state. Accounts are
 //! disabled, never deleted, so the audit log always names a real account.
 
+use chartroom_types::UserId;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
@@ -63,18 +64,21 @@ pub fn insert(tx: &Transaction<'_>, u: &NewUser<'_>, at: DateTime<Utc>) -> Resul
             at
         ],
     )?;
-    get(tx, tx.last_insert_rowid())
+    get(tx, UserId(tx.last_insert_rowid()))
 }
 
 /// Reads one account.
-pub fn get(conn: &Connection, id: i64) -> Result<UserAccount> {
+pub fn get(conn: &Connection, id: UserId) -> Result<UserAccount> {
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM user_account WHERE id = ?1"),
         [id],
         user_from_row,
     )
     .optional()?
-    .ok_or(StoreError::NotFound { what: "user", id })
+    .ok_or(StoreError::NotFound {
+        what: "user",
+        id: id.into(),
+    })
 }
 
 /// Finds an account by username (any case) with its password hash.
@@ -89,14 +93,17 @@ pub fn find_for_login(conn: &Connection, username: &str) -> Result<Option<(UserA
 }
 
 /// The password hash of an account.
-pub fn password_hash(conn: &Connection, id: i64) -> Result<String> {
+pub fn password_hash(conn: &Connection, id: UserId) -> Result<String> {
     conn.query_row(
         "SELECT password_hash FROM user_account WHERE id = ?1",
         [id],
         |r| r.get(0),
     )
     .optional()?
-    .ok_or(StoreError::NotFound { what: "user", id })
+    .ok_or(StoreError::NotFound {
+        what: "user",
+        id: id.into(),
+    })
 }
 
 /// All accounts, by username.
@@ -108,9 +115,12 @@ pub fn list(conn: &Connection) -> Result<Vec<UserAccount>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn changed(n: usize, id: i64) -> Result<()> {
+fn changed(n: usize, id: UserId) -> Result<()> {
     if n == 0 {
-        Err(StoreError::NotFound { what: "user", id })
+        Err(StoreError::NotFound {
+            what: "user",
+            id: id.into(),
+        })
     } else {
         Ok(())
     }
@@ -119,7 +129,7 @@ fn changed(n: usize, id: i64) -> Result<()> {
 /// Changes name, credentials, roles and emergency-access permission.
 pub fn update_profile(
     tx: &Transaction<'_>,
-    id: i64,
+    id: UserId,
     full_name: &str,
     credentials: &str,
     roles: &[Role],
@@ -145,7 +155,7 @@ pub fn update_profile(
 /// Disables or re-enables an account.
 pub fn set_disabled(
     tx: &Transaction<'_>,
-    id: i64,
+    id: UserId,
     disabled: bool,
     at: DateTime<Utc>,
 ) -> Result<()> {
@@ -157,7 +167,7 @@ pub fn set_disabled(
 }
 
 /// Sets a new password hash and clears any lockout.
-pub fn set_password(tx: &Transaction<'_>, id: i64, hash: &str, at: DateTime<Utc>) -> Result<()> {
+pub fn set_password(tx: &Transaction<'_>, id: UserId, hash: &str, at: DateTime<Utc>) -> Result<()> {
     let n = tx.execute(
         "UPDATE user_account SET password_hash = ?2, failed_attempts = 0, locked_until = NULL, \
          updated_at = ?3 WHERE id = ?1",
@@ -169,7 +179,7 @@ pub fn set_password(tx: &Transaction<'_>, id: i64, hash: &str, at: DateTime<Utc>
 /// Records a failed login; returns the new count of consecutive failures.
 pub fn record_failure(
     tx: &Transaction<'_>,
-    id: i64,
+    id: UserId,
     lock_until: Option<DateTime<Utc>>,
 ) -> Result<i64> {
     tx.execute(
@@ -185,7 +195,7 @@ pub fn record_failure(
 }
 
 /// Clears failures after a successful login.
-pub fn clear_failures(tx: &Transaction<'_>, id: i64) -> Result<()> {
+pub fn clear_failures(tx: &Transaction<'_>, id: UserId) -> Result<()> {
     tx.execute(
         "UPDATE user_account SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
         [id],

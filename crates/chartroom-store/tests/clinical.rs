@@ -12,6 +12,7 @@ use chartroom_store::model::{
 };
 use chartroom_store::observations::{self, NewObservation};
 use chartroom_store::{corrections, notes, patients, users, Store, StoreError};
+use chartroom_types::{PatientId, UserId};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
 fn at(min: i64) -> DateTime<Utc> {
@@ -21,8 +22,8 @@ fn at(min: i64) -> DateTime<Utc> {
 struct Fx {
     _dir: tempfile::TempDir,
     store: Store,
-    user: i64,
-    patient: i64,
+    user: UserId,
+    patient: PatientId,
 }
 
 fn fx() -> Fx {

@@ -13,6 +13,7 @@ use chartroom_store::model::{
 };
 use chartroom_store::observations::{self, NewObservation};
 use chartroom_store::{migrations, notes, patients, users, Connection, Store, StoreError, Tx};
+use chartroom_types::{DocumentId, EncounterId, EntryId, NoteId, ObservationId, PatientId, UserId};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use rusqlite::params;
 
@@ -25,7 +26,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 /// A patient's details as registered, with another family name and city.
-fn person(conn: &Connection, id: i64, family: &str, city: &str) -> PatientFields {
+fn person(conn: &Connection, id: PatientId, family: &str, city: &str) -> PatientFields {
     let mut f = patients::get(conn, id).unwrap().fields;
     f.family_name = family.into();
     f.city = city.into();
@@ -65,7 +66,7 @@ fn vital(value: f64) -> NewObservation {
 }
 
 /// Two users (Dana Doc and Nick Nurse) and a patient.
-fn people(tx: &Tx<'_>) -> (i64, i64, i64) {
+fn people(tx: &Tx<'_>) -> (UserId, UserId, PatientId) {
     let user = |username: &str, full_name: &str| {
         users::insert(
             tx,
@@ -92,15 +93,15 @@ fn people(tx: &Tx<'_>) -> (i64, i64, i64) {
         params![at(0), doc],
     )
     .unwrap();
-    (doc, nurse, tx.last_insert_rowid())
+    (doc, nurse, PatientId(tx.last_insert_rowid()))
 }
 
 struct Fx {
     _dir: tempfile::TempDir,
     store: Store,
-    doc: i64,
-    nurse: i64,
-    patient: i64,
+    doc: UserId,
+    nurse: UserId,
+    patient: PatientId,
 }
 
 fn fx() -> Fx {
@@ -131,11 +132,11 @@ fn markables(f: &mut Fx) -> Vec<(Table, i64, Option<i64>)> {
             notes::sign(tx, signed, 1, at(1), u)?;
             let doc = documents::insert(tx, p, &letter(), b"%PDF-1.4", at(1), u)?;
             Ok::<_, StoreError>(vec![
-                (chart::ENTRY, entry, Some(1)),
-                (observations::OBSERVATION, obs, None),
-                (notes::NOTE, draft, None),
-                (notes::NOTE, signed, None),
-                (documents::DOCUMENT, doc, None),
+                (chart::ENTRY, entry.get(), Some(1)),
+                (observations::OBSERVATION, obs.get(), None),
+                (notes::NOTE, draft.get(), None),
+                (notes::NOTE, signed.get(), None),
+                (documents::DOCUMENT, doc.get(), None),
             ])
         })
         .unwrap()
@@ -144,34 +145,41 @@ fn markables(f: &mut Fx) -> Vec<(Table, i64, Option<i64>)> {
 /// The reason a record's own row reads back, through its owner.
 fn reason_of(conn: &Connection, table: &Table, id: i64) -> String {
     match table.name() {
-        "chart_entry" => chart::get_entry(conn, id).unwrap().error_reason,
-        "observation" => observations::get(conn, id).unwrap().error_reason,
-        "note" => notes::get_note(conn, id).unwrap().error_reason,
-        "document" => documents::get(conn, id).unwrap().error_reason,
+        "chart_entry" => chart::get_entry(conn, EntryId(id)).unwrap().error_reason,
+        "observation" => {
+            observations::get(conn, ObservationId(id))
+                .unwrap()
+                .error_reason
+        }
+        "note" => notes::get_note(conn, NoteId(id)).unwrap().error_reason,
+        "document" => documents::get(conn, DocumentId(id)).unwrap().error_reason,
         other => panic!("no reader for {other}"),
     }
 }
 
 /// Changes a record the way its owner does (an observation: by a new one
 /// replacing it).
-fn change(tx: &Tx<'_>, table: &Table, id: i64, by: i64) -> chartroom_store::Result<()> {
+fn change(tx: &Tx<'_>, table: &Table, id: i64, by: UserId) -> chartroom_store::Result<()> {
     let when = at(3);
     match table.name() {
         "chart_entry" => {
+            let id = EntryId(id);
             let v = chart::get_entry(tx, id)?.version;
             chart::update_entry(tx, id, v, &problem("x"), when, by, "edited").map(drop)
         }
         "observation" => {
+            let id = ObservationId(id);
             let p = observations::get(tx, id)?.patient_id;
             observations::insert(tx, p, None, Some(id), &[vital(1.0)], when, by).map(drop)
         }
         "note" => {
+            let id = NoteId(id);
             let v = notes::get_note(tx, id)?.version;
             notes::save_draft(tx, id, v, "{\"text\":\"x\"}", when, by).map(drop)
         }
         "document" => {
             let d = day(2026, 2, 2);
-            documents::update_meta(tx, id, 1, ("letter", d, "x"), when, by).map(drop)
+            documents::update_meta(tx, DocumentId(id), 1, ("letter", d, "x"), when, by).map(drop)
         }
         other => panic!("no change for {other}"),
     }
@@ -244,7 +252,7 @@ fn entered_in_error_is_final_for_every_clinical_table_through_the_one_helper() {
         );
     }
     // Patients and visits keep replaced states but are never marked.
-    for (table, id) in [(patients::PATIENT, f.patient), (notes::ENCOUNTER, 1)] {
+    for (table, id) in [(patients::PATIENT, f.patient.get()), (notes::ENCOUNTER, 1)] {
         let err = f
             .store
             .write(|tx| corrections::mark_in_error(tx, &table, id, None, "x", at(4), doc))
@@ -480,16 +488,16 @@ fn replaced_states_come_back_in_order_with_who_and_when_for_every_kind() {
 /// entered-in-error columns).
 struct Version4 {
     conn: Connection,
-    doc: i64,
-    nurse: i64,
-    patient: i64,
+    doc: UserId,
+    nurse: UserId,
+    patient: PatientId,
     /// Entries: one never edited, one edited twice, one edited and marked.
-    entries: [i64; 3],
-    encounter: i64,
-    document: i64,
+    entries: [EntryId; 3],
+    encounter: EncounterId,
+    document: DocumentId,
     /// Values: retracted at schema 4, retracted before it (no who/when).
-    observations: [i64; 2],
-    note: i64,
+    observations: [ObservationId; 2],
+    note: NoteId,
     /// The patient as each `patient_history` row kept it.
     patient_was: Vec<Patient>,
 }
@@ -529,9 +537,9 @@ fn version_4_file() -> Version4 {
         &'a str,
         &'a str,
         DateTime<Utc>,
-        i64,
+        UserId,
     );
-    let entry = |states: &[State<'_>]| -> i64 {
+    let entry = |states: &[State<'_>]| -> EntryId {
         let (status, label, date, reason, _, _, _) = *states.last().unwrap();
         let (first, last) = (states[0], states[states.len() - 1]);
         tx.execute(
@@ -552,7 +560,7 @@ fn version_4_file() -> Version4 {
             ],
         )
         .unwrap();
-        let id = tx.last_insert_rowid();
+        let id = EntryId(tx.last_insert_rowid());
         for (i, (status, label, date, reason, change, when, by)) in states.iter().enumerate() {
             tx.execute(
                 "INSERT INTO chart_entry_version (entry_id, version, status, label, code, \
@@ -630,7 +638,7 @@ fn version_4_file() -> Version4 {
     )
     .unwrap();
     let document = documents::insert(&tx, patient, &letter(), b"%PDF-1.4", at(1), doc).unwrap();
-    let kept = |kind: &str, id: i64, version: i64, fields: &[(&str, &str)], when, by: i64| {
+    let kept = |kind: &str, id: i64, version: i64, fields: &[(&str, &str)], when, by: UserId| {
         tx.execute(
             "INSERT INTO record_history (kind, record_id, version, snapshot, replaced_at, replaced_by) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -641,7 +649,7 @@ fn version_4_file() -> Version4 {
     let visit = |date, kind, reason| [("date", date), ("type", kind), ("reason", reason)];
     kept(
         "encounter",
-        encounter,
+        encounter.get(),
         1,
         &visit("2026-03-01", "office_visit", "BP"),
         at(2),
@@ -649,7 +657,7 @@ fn version_4_file() -> Version4 {
     );
     kept(
         "encounter",
-        encounter,
+        encounter.get(),
         2,
         &visit("2026-03-02", "office_visit", "BP"),
         at(3),
@@ -662,7 +670,7 @@ fn version_4_file() -> Version4 {
     .unwrap();
     kept(
         "document",
-        document,
+        document.get(),
         1,
         &[
             ("category", "other"),
@@ -750,7 +758,7 @@ type OldVersion = (
     String,
 );
 
-fn old_entry_versions(conn: &Connection, id: i64) -> Vec<OldVersion> {
+fn old_entry_versions(conn: &Connection, id: EntryId) -> Vec<OldVersion> {
     let mut stmt = conn
         .prepare(
             "SELECT v.version, v.status, v.label, v.effective_date, v.error_reason, v.change, \
@@ -847,7 +855,7 @@ fn migration_5_copies_every_history_row_and_mark_of_a_version_4_file() {
     }
 
     // Visits and documents: the same fields, in the same order.
-    let fields = |table: &Table, id| -> Vec<(Fields, DateTime<Utc>, i64)> {
+    let fields = |table: &Table, id: i64| -> Vec<(Fields, DateTime<Utc>, UserId)> {
         corrections::history::<Fields>(&conn, table, id)
             .unwrap()
             .into_iter()
@@ -862,7 +870,7 @@ fn migration_5_copies_every_history_row_and_mark_of_a_version_4_file() {
         )
     };
     assert_eq!(
-        fields(&notes::ENCOUNTER, encounter),
+        fields(&notes::ENCOUNTER, encounter.get()),
         [
             (
                 pairs(&[
@@ -885,7 +893,7 @@ fn migration_5_copies_every_history_row_and_mark_of_a_version_4_file() {
         ]
     );
     assert_eq!(
-        fields(&documents::DOCUMENT, document),
+        fields(&documents::DOCUMENT, document.get()),
         [(
             pairs(&[
                 ("category", "other"),
@@ -899,12 +907,12 @@ fn migration_5_copies_every_history_row_and_mark_of_a_version_4_file() {
 
     // Every record entered in error keeps its reason, who and when (none
     // recorded for a value retracted before schema 4), and stays final.
-    let marks: Vec<(String, Option<DateTime<Utc>>, Option<i64>)> = [
-        (chart::ENTRY, entries[2]),
-        (documents::DOCUMENT, document),
-        (observations::OBSERVATION, obs[0]),
-        (observations::OBSERVATION, obs[1]),
-        (notes::NOTE, note),
+    let marks: Vec<(String, Option<DateTime<Utc>>, Option<UserId>)> = [
+        (chart::ENTRY, entries[2].get()),
+        (documents::DOCUMENT, document.get()),
+        (observations::OBSERVATION, obs[0].get()),
+        (observations::OBSERVATION, obs[1].get()),
+        (notes::NOTE, note.get()),
     ]
     .iter()
     .map(|(t, id)| {

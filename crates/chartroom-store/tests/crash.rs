@@ -9,6 +9,7 @@
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
+use chartroom_types::{PatientId, UserId};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
@@ -70,7 +71,7 @@ fn writer_process() {
     writeln!(out).unwrap();
     for i in 0.. {
         let p = store
-            .write(|tx| patients::insert(tx, &fields(i), 1, at))
+            .write(|tx| patients::insert(tx, &fields(i), UserId(1), at))
             .unwrap();
         writeln!(out, "ack {i} {}", p.id).unwrap();
         out.flush().unwrap();
@@ -158,7 +159,7 @@ fn acknowledged_writes_survive_a_killed_process() {
     );
     let store = Store::open(&path, &KEY).unwrap();
     for &(n, id) in &acked {
-        let p = patients::get(store.read(), id)
+        let p = patients::get(store.read(), PatientId(id))
             .unwrap_or_else(|e| panic!("acknowledged write {n} (patient {id}) is lost: {e}"));
         assert_eq!(p.fields.given_name, format!("Number{n}"), "patient {id}");
     }

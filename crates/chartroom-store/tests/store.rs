@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
+use chartroom_types::{PatientId, UserId};
 use std::path::{Path, PathBuf};
 
 use chartroom_store::audit::{self, AuditEvent};
@@ -46,7 +47,7 @@ struct Fixture {
     _dir: tempfile::TempDir,
     path: PathBuf,
     store: Store,
-    user: i64,
+    user: UserId,
 }
 
 fn fixture() -> Fixture {
@@ -78,7 +79,7 @@ fn fixture() -> Fixture {
     }
 }
 
-fn register(fx: &mut Fixture, f: PatientFields) -> i64 {
+fn register(fx: &mut Fixture, f: PatientFields) -> PatientId {
     let user = fx.user;
     fx.store
         .write(|tx| patients::insert(tx, &f, user, at(1)))
@@ -370,9 +371,9 @@ fn audit_some(store: &mut Store, n: i64) {
                     tx,
                     at(i),
                     &AuditEvent {
-                        user_id: Some(1),
+                        user_id: Some(UserId(1)),
                         username: "desk".into(),
-                        patient_id: Some(i % 3 + 1),
+                        patient_id: Some(PatientId(i % 3 + 1)),
                         action: Some(AuditAction::Read),
                         category: Some(DataCategory::Demographics),
                         record_id: format!("patient/{}", i % 3 + 1),
@@ -437,7 +438,7 @@ fn audit_chain_survives_reopen_and_filters() {
     let for_patient_2 = audit::query(
         store.read(),
         &audit::AuditFilter {
-            patient_id: Some(2),
+            patient_id: Some(PatientId(2)),
             limit: 100,
             ..Default::default()
         },

@@ -1,9 +1,21 @@
 //! Typed ids: one newtype per kind of record. On the wire and in the
-//! database an id is a plain integer (the store binds and reads it with
-//! `get()` and `From<i64>`); in Rust it says what it names.
+//! database an id is a plain integer (the store binds and reads it
+//! directly: with the store's feature each id is `ToSql` and `FromSql`, see
+//! `sql.rs`);
+//! in Rust it says what it names, so a patient's id cannot be passed where
+//! a note's is wanted.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+#[cfg(feature = "sql")]
+use crate::sql::sql_id;
+
+/// Without the store's feature an id has no SQL side.
+#[cfg(not(feature = "sql"))]
+macro_rules! sql_id {
+    ($name:ident) => {};
+}
 
 macro_rules! ids {
     ($($(#[$m:meta])* $name:ident),+ $(,)?) => {$(
@@ -31,6 +43,8 @@ macro_rules! ids {
                 v.0
             }
         }
+
+        sql_id!($name);
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -13,6 +13,8 @@
 
 pub mod ids;
 pub mod money;
+#[cfg(feature = "sql")]
+mod sql;
 pub mod value_sets;
 
 pub use ids::*;

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, dead_code)] // tests fail loudly by design
 
+use chartroom_types::PatientId;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -120,7 +121,7 @@ pub fn anh() -> PatientInput {
     }
 }
 
-pub fn register(app: &mut Chartroom, p: PatientInput) -> i64 {
+pub fn register(app: &mut Chartroom, p: PatientInput) -> PatientId {
     match ok(
         app,
         RegisterPatient {
