@@ -352,9 +352,13 @@ fn edits_keep_history_and_entered_in_error_is_final() {
     ));
     // Still listed (struck through in the UI), not in the summary.
     assert_eq!(entries(&mut fx, p, Section::Allergy).len(), 1);
-    check_summary(&mut fx.app, p, expect![[r#"
+    check_summary(
+        &mut fx.app,
+        p,
+        expect![[r#"
         allergies: not_asked
-    "#]]);
+    "#]],
+    );
 }
 
 fn vitals() -> VitalsInput {
@@ -401,7 +405,10 @@ fn vitals_are_checked_stored_in_si_and_trended() {
         );
     }
     // The summary shows the latest set in the practice's units (US).
-    check_summary(&mut fx.app, p, expect![[r#"
+    check_summary(
+        &mut fx.app,
+        p,
+        expect![[r#"
         allergies: not_asked
         last vitals:
           Systolic blood pressure: 131 mmHg (range 90–130 mmHg)
@@ -410,7 +417,8 @@ fn vitals_are_checked_stored_in_si_and_trended() {
           Height: 65.0 in
           Weight: 150.0 lb
           Body mass index: 25.0 kg/m2 (range 18.5–25 kg/m2)
-    "#]]);
+    "#]],
+    );
     let series = ok(
         &mut fx.app,
         Trend {
@@ -633,7 +641,8 @@ fn a_printed_prescription_is_a_pdf_and_a_logged_disclosure() {
         Refills: 0 (zero)
         Substitution permitted (a generically equivalent product may be dispensed)
         doc user
-        Prescriber's signature"#]].assert_eq(&pdf_text(&f.path));
+        Prescriber's signature"#]]
+    .assert_eq(&pdf_text(&f.path));
     // A second print is a new file, never an overwrite.
     let f2 = ok(&mut fx.app, PrintPrescription { entry_id: e.id });
     assert_ne!(f.path, f2.path);
@@ -1365,9 +1374,13 @@ fn only_a_drafts_author_may_edit_it() {
 fn head_circumference_is_offered_for_children_under_3_only() {
     let (mut fx, p) = clinic();
     // An adult: no head circumference.
-    check_summary(&mut fx.app, p, expect![[r#"
+    check_summary(
+        &mut fx.app,
+        p,
+        expect![[r#"
         allergies: not_asked
-    "#]]);
+    "#]],
+    );
     let baby = register(
         &mut fx.app,
         chartroom_api::protocol::PatientInput {
@@ -1381,8 +1394,12 @@ fn head_circumference_is_offered_for_children_under_3_only() {
         },
     );
     // A 13-month-old.
-    check_summary(&mut fx.app, baby, expect![[r#"
+    check_summary(
+        &mut fx.app,
+        baby,
+        expect![[r#"
         allergies: not_asked
         head circumference: measured
-    "#]]);
+    "#]],
+    );
 }

@@ -156,7 +156,13 @@ pub fn validate(
             }
             let status = choice::<ProblemStatus>(&mut errs, "status", "Status", status);
             let onset = validate::past_date(&mut errs, "onset", "Onset", onset, today, false);
-            validate::not_before(&mut errs, "onset", onset, Some(birth), "Onset is before the patient's birth date");
+            validate::not_before(
+                &mut errs,
+                "onset",
+                onset,
+                Some(birth),
+                "Onset is before the patient's birth date",
+            );
             let comment = text(&mut errs, "comment", "Comment", comment, 2000, false);
             Validated {
                 section: Section::Problem,
@@ -313,7 +319,13 @@ pub fn validate(
             };
             let kind = choice::<ImmunizationKind>(&mut errs, "kind", "Record type", kind);
             let date = validate::past_date(&mut errs, "date", "Date", date, today, true);
-            validate::not_before(&mut errs, "date", date, Some(birth), "Date is before the patient's birth date");
+            validate::not_before(
+                &mut errs,
+                "date",
+                date,
+                Some(birth),
+                "Date is before the patient's birth date",
+            );
             let lot = text(
                 &mut errs,
                 "lot",
