@@ -26,7 +26,7 @@ impl Range<'_> {
             None => {
                 let s = format!("{v:.1}");
                 match s.strip_suffix(".0") {
-                    Some(whole) if whole == "-0" => "0".to_owned(),
+                    Some("-0") => "0".to_owned(),
                     Some(whole) => whole.to_owned(),
                     None => s,
                 }
