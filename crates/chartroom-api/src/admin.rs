@@ -7,8 +7,6 @@ use chartroom_store::model::{AuditAction, AuditRecord, DataCategory, Role, UserA
 use chartroom_store::{settings, users, Store};
 use chartroom_types::{PatientId, UserId};
 
-use chartroom_store::search::parse_typed_date;
-
 use crate::protocol::{AuditQuery, Settings, UserName};
 use crate::session::{hash_password, verify_password};
 use chartroom_chart::{measurements, prescriptions};
@@ -44,7 +42,7 @@ fn validate_form(errs: &mut FieldErrors, f: &UserForm<'_>) -> (String, String) {
     } else if full_name.chars().count() > 100 {
         errs.add("full_name", "Full name is longer than 100 characters");
     }
-    let credentials = f.credentials.trim().to_string();
+    let credentials = validate::clean(f.credentials);
     if credentials.chars().count() > 30 {
         errs.add("credentials", "Credentials are longer than 30 characters");
     }
@@ -316,11 +314,7 @@ pub(crate) fn update_settings(
     s: &Settings,
 ) -> Result<Settings> {
     let mut errs = FieldErrors::default();
-    let name = s
-        .practice_name
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let name = validate::clean(&s.practice_name);
     if name.is_empty() || name.chars().count() > 120 {
         errs.add(
             "practice_name",
@@ -346,14 +340,9 @@ pub(crate) fn update_settings(
             "Give the full path of the folder for printed PDFs",
         );
     }
-    let address: String = s
-        .practice_address
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .take(3)
-        .collect::<Vec<_>>()
-        .join("\n");
+    let mut address_lines = validate::clean_lines(&s.practice_address);
+    address_lines.truncate(3);
+    let address = address_lines.join("\n");
     if address.chars().count() > 200 {
         errs.add("practice_address", "Address is longer than 200 characters");
     }
@@ -423,24 +412,7 @@ pub(crate) fn verify_audit(app: &mut Chartroom, actor: &Actor) -> Result<ChainRe
 /// The store's filter for a typed audit query, or every field's problem.
 fn audit_filter(q: &AuditQuery, clock: &dyn crate::Clock) -> Result<AuditFilter> {
     let mut errs = FieldErrors::default();
-    let mut day = |field: &str, typed: &str| -> Option<chrono::NaiveDate> {
-        let t = typed.trim();
-        if t.is_empty() {
-            return None;
-        }
-        let d = parse_typed_date(t);
-        if d.is_none() {
-            errs.add(field, format!("“{t}” is not a date: type it as MM/DD/YYYY"));
-        }
-        d
-    };
-    let from = day("from", &q.from);
-    let to = day("to", &q.to);
-    if let (Some(f), Some(t)) = (from, to) {
-        if t < f {
-            errs.add("to", "The end date is before the start date");
-        }
-    }
+    let (from, to) = validate::date_range(&mut errs, ("from", &q.from), ("to", &q.to));
     let pid = q.patient_id.trim();
     let patient_id = if pid.is_empty() {
         None

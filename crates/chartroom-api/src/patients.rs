@@ -278,7 +278,7 @@ pub(crate) fn emergency_access(
     mrn: &str,
     reason: &str,
 ) -> Result<PatientChart> {
-    let reason = reason.trim();
+    let reason = validate::clean(reason);
     let mut errs = crate::FieldErrors::default();
     if reason.chars().count() < 10 {
         errs.add(
@@ -308,7 +308,7 @@ pub(crate) fn emergency_access(
                 DataCategory::Clinical,
                 Some(id),
                 record_id(id),
-                reason,
+                reason.as_str(),
             ),
         )?;
         audit::append(

@@ -104,10 +104,7 @@ pub(crate) fn setup(
         return Err(ApiError::AlreadySetUp);
     }
     let mut errs = FieldErrors::default();
-    let name = practice_name
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let name = validate::clean(practice_name);
     if name.is_empty() {
         errs.add("practice_name", "Practice name is required");
     }

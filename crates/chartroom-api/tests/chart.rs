@@ -20,6 +20,7 @@ use chartroom_api::ErrorCode;
 use chartroom_chart::commands::*;
 use chartroom_store::model::{EntryStatus, NoteStatus, ObservationKind, Role, Section};
 use common::*;
+use expect_test::expect;
 
 /// A practice with a clinician "doc" logged in and one patient.
 fn clinic() -> (Fx, PatientId) {
@@ -352,8 +353,13 @@ fn edits_keep_history_and_entered_in_error_is_final() {
     ));
     // Still listed (struck through in the UI), not in the summary.
     assert_eq!(entries(&mut fx, p, Section::Allergy).len(), 1);
-    let s = ok(&mut fx.app, GetChartSummary { patient_id: p });
-    assert!(s.allergies.is_empty());
+    check_summary(
+        &mut fx.app,
+        p,
+        expect![[r#"
+        allergies: not_asked
+    "#]],
+    );
 }
 
 fn vitals() -> VitalsInput {
@@ -399,32 +405,20 @@ fn vitals_are_checked_stored_in_si_and_trended() {
             },
         );
     }
-    let s = ok(&mut fx.app, GetChartSummary { patient_id: p });
-    let shown: Vec<(String, String)> = s
-        .last_vitals
-        .iter()
-        .map(|o| {
-            (
-                o.name.clone(),
-                format!("{} {}", o.display_value, o.display_unit),
-            )
-        })
-        .collect();
-    assert!(
-        shown.contains(&("Systolic blood pressure".into(), "131 mmHg".into())),
-        "{shown:?}"
-    );
-    assert!(
-        shown.contains(&("Temperature".into(), "98.6 °F".into())),
-        "{shown:?}"
-    );
-    assert!(
-        shown.contains(&("Weight".into(), "150.0 lb".into())),
-        "{shown:?}"
-    );
-    assert!(
-        shown.contains(&("Body mass index".into(), "25.0 kg/m2".into())),
-        "{shown:?}"
+    // The summary shows the latest set in the practice's units (US).
+    check_summary(
+        &mut fx.app,
+        p,
+        expect![[r#"
+        allergies: not_asked
+        last vitals:
+          Systolic blood pressure: 131 mmHg (range 90–130 mmHg)
+          Diastolic blood pressure: 84 mmHg (range 60–80 mmHg)
+          Temperature: 98.6 °F (range 97–100 °F)
+          Height: 65.0 in
+          Weight: 150.0 lb
+          Body mass index: 25.0 kg/m2 (range 18.5–25 kg/m2)
+    "#]],
     );
     let series = ok(
         &mut fx.app,
@@ -442,6 +436,8 @@ fn vitals_are_checked_stored_in_si_and_trended() {
         (series[0].range_low, series[0].range_high),
         (Some(90.0), Some(130.0))
     );
+    // The plot's legend shows the range as the backend writes it.
+    assert_eq!(series[0].range_text, "90–130 mmHg");
     let r = fx.app.run(Trend {
         patient_id: p,
         codes: vec!["8480-6".into()],
@@ -632,25 +628,22 @@ fn a_printed_prescription_is_a_pdf_and_a_logged_disclosure() {
     let (mut fx, p) = clinic();
     let e = saved(save(&mut fx, p, amoxicillin_rx(), None));
     let f = ok(&mut fx.app, PrintPrescription { entry_id: e.id });
-    let bytes = std::fs::read(&f.path).unwrap();
-    assert!(bytes.starts_with(b"%PDF-"));
-    assert_eq!(bytes.len() as u64, f.bytes);
-    // What is printed, read back from the PDF.
-    let out = std::process::Command::new("pdftotext")
-        .args(["-layout", &f.path, "-"])
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
-    for needle in [
-        "Amoxicillin",
-        "500 mg",
-        "Nguyễn",
-        "Riverside Clinic",
-        "doc user",
-    ] {
-        assert!(text.contains(needle), "{needle} missing from:\n{text}");
-    }
+    assert_eq!(std::fs::metadata(&f.path).unwrap().len(), f.bytes);
+    // What is printed, read back from the PDF: practice, patient, drug,
+    // directions, quantity and prescriber.
+    expect![[r#"
+        Riverside Clinic
+        doc user Date 03/02/2026
+        Rx # RX-000001
+        Patient Thị Ánh Nguyễn DOB 03/12/1984
+        ℞ Amoxicillin 500 mg capsule
+        Sig: Take 1 capsule by mouth three times daily for 10 days
+        Dispense: 30 (thirty) capsules
+        Refills: 0 (zero)
+        Substitution permitted (a generically equivalent product may be dispensed)
+        doc user
+        Prescriber's signature"#]]
+    .assert_eq(&pdf_text(&f.path));
     // A second print is a new file, never an overwrite.
     let f2 = ok(&mut fx.app, PrintPrescription { entry_id: e.id });
     assert_ne!(f.path, f2.path);
@@ -1381,8 +1374,14 @@ fn only_a_drafts_author_may_edit_it() {
 #[test]
 fn head_circumference_is_offered_for_children_under_3_only() {
     let (mut fx, p) = clinic();
-    let s = ok(&mut fx.app, GetChartSummary { patient_id: p });
-    assert!(!s.measures_head_circumference, "an adult");
+    // An adult: no head circumference.
+    check_summary(
+        &mut fx.app,
+        p,
+        expect![[r#"
+        allergies: not_asked
+    "#]],
+    );
     let baby = register(
         &mut fx.app,
         chartroom_api::protocol::PatientInput {
@@ -1395,6 +1394,13 @@ fn head_circumference_is_offered_for_children_under_3_only() {
             ..Default::default()
         },
     );
-    let s = ok(&mut fx.app, GetChartSummary { patient_id: baby });
-    assert!(s.measures_head_circumference, "a 13-month-old");
+    // A 13-month-old.
+    check_summary(
+        &mut fx.app,
+        baby,
+        expect![[r#"
+        allergies: not_asked
+        head circumference: measured
+    "#]],
+    );
 }

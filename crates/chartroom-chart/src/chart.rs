@@ -10,7 +10,6 @@
 use chartroom_codes::SafetyFinding;
 use chartroom_store::chart::{self as store, EntryData, EntryRow};
 use chartroom_store::model::{AuditAction, EntryStatus, ObservationKind, Section};
-use chartroom_store::search::parse_typed_date;
 use chartroom_store::{observations as obs_store, Connection};
 use chrono::NaiveDate;
 
@@ -72,41 +71,6 @@ pub fn view(conn: &Connection, r: EntryRow, actor: &Actor) -> Result<ChartEntry>
         override_reasons: overrides,
         actions,
     })
-}
-
-fn date_field(
-    errs: &mut FieldErrors,
-    field: &str,
-    label: &str,
-    v: &str,
-    today: NaiveDate,
-    required: bool,
-) -> Option<NaiveDate> {
-    let v = v.trim();
-    if v.is_empty() {
-        if required {
-            errs.add(field, format!("{label} is required"));
-        }
-        return None;
-    }
-    match parse_typed_date(v) {
-        None => {
-            errs.add(field, format!("\"{v}\" is not a date; use MM/DD/YYYY"));
-            None
-        }
-        Some(d) if d > today => {
-            errs.add(
-                field,
-                format!("{label} {} is in the future", d.format("%m/%d/%Y")),
-            );
-            None
-        }
-        Some(d) if d < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(d) => {
-            errs.add(field, format!("{label} is before 1900; check the year"));
-            None
-        }
-        Some(d) => Some(d),
-    }
 }
 
 fn text(
@@ -191,10 +155,14 @@ pub fn validate(
                 }
             }
             let status = choice::<ProblemStatus>(&mut errs, "status", "Status", status);
-            let onset = date_field(&mut errs, "onset", "Onset", onset, today, false);
-            if onset.is_some_and(|d| d < birth) {
-                errs.add("onset", "Onset is before the patient's birth date");
-            }
+            let onset = validate::past_date(&mut errs, "onset", "Onset", onset, today, false);
+            validate::not_before(
+                &mut errs,
+                "onset",
+                onset,
+                Some(birth),
+                "Onset is before the patient's birth date",
+            );
             let comment = text(&mut errs, "comment", "Comment", comment, 2000, false);
             Validated {
                 section: Section::Problem,
@@ -223,29 +191,22 @@ pub fn validate(
         } => {
             let name = text(&mut errs, "name", "Medication", name, 200, true);
             let status = choice::<MedicationStatus>(&mut errs, "status", "Status", status);
-            let start = date_field(&mut errs, "start", "Start date", start, today, false);
-            if start.is_some_and(|d| d < birth) {
-                errs.add("start", "Start date is before the patient's birth date");
-            }
-            let stop_d = {
-                let v = stop.trim();
-                if v.is_empty() {
-                    None
-                } else {
-                    match parse_typed_date(v) {
-                        None => {
-                            errs.add("stop", format!("\"{v}\" is not a date; use MM/DD/YYYY"));
-                            None
-                        }
-                        Some(d) => Some(d),
-                    }
-                }
-            };
-            if let (Some(a), Some(b)) = (start, stop_d) {
-                if b < a {
-                    errs.add("stop", "Stop date is before the start date");
-                }
-            }
+            let start = validate::past_date(&mut errs, "start", "Start date", start, today, false);
+            validate::not_before(
+                &mut errs,
+                "start",
+                start,
+                Some(birth),
+                "Start date is before the patient's birth date",
+            );
+            let stop_d = validate::typed_date(&mut errs, "stop", "Stop date", stop, false);
+            validate::not_before(
+                &mut errs,
+                "stop",
+                stop_d,
+                start,
+                "Stop date is before the start date",
+            );
             if status == "active" && stop_d.is_some_and(|d| d < today) {
                 errs.add(
                     "status",
@@ -357,10 +318,14 @@ pub fn validate(
                 }
             };
             let kind = choice::<ImmunizationKind>(&mut errs, "kind", "Record type", kind);
-            let date = date_field(&mut errs, "date", "Date", date, today, true);
-            if date.is_some_and(|d| d < birth) {
-                errs.add("date", "Date is before the patient's birth date");
-            }
+            let date = validate::past_date(&mut errs, "date", "Date", date, today, true);
+            validate::not_before(
+                &mut errs,
+                "date",
+                date,
+                Some(birth),
+                "Date is before the patient's birth date",
+            );
             let lot = text(
                 &mut errs,
                 "lot",

@@ -4,7 +4,6 @@
 use chartroom_codes::LabFlag;
 use chartroom_store::model::{AuditAction, ObservationKind};
 use chartroom_store::observations::{self as store, NewObservation, ObservationRow};
-use chartroom_store::search::parse_typed_date;
 use chartroom_store::settings;
 use chartroom_types::{ObservationId, PatientId};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -53,9 +52,7 @@ pub fn view(o: ObservationRow, units: Units) -> Result<ObservationView> {
         ObservationKind::Vital => {
             let (name, unit) = vitals::describe(&o.code, units);
             let shown = vitals::format(&o.code, vitals::to_display(&o.code, o.value, units));
-            let range = vitals::target(&o.code, units)
-                .map(|(l, h)| format!("{l}–{h} {unit}"))
-                .unwrap_or_default();
+            let range = vitals::target_text(vitals::target(&o.code, units), &unit);
             (name, shown, unit, range)
         }
         ObservationKind::Lab => {
@@ -285,24 +282,7 @@ pub fn trend(
         return Err(Error::field("codes", "Choose one to four values to plot"));
     }
     let mut errs = FieldErrors::default();
-    let bound = |errs: &mut FieldErrors, field: &str, v: &str| -> Option<NaiveDate> {
-        let v = v.trim();
-        if v.is_empty() {
-            return None;
-        }
-        let d = parse_typed_date(v);
-        if d.is_none() {
-            errs.add(field, format!("\"{v}\" is not a date"));
-        }
-        d
-    };
-    let from_d = bound(&mut errs, "from", from);
-    let to_d = bound(&mut errs, "to", to);
-    if let (Some(a), Some(b)) = (from_d, to_d) {
-        if b < a {
-            errs.add("to", "The end of the range is before its start");
-        }
-    }
+    let (from_d, to_d) = validate::date_range(&mut errs, ("from", from), ("to", to));
     errs.finish()?;
     let units = units(ctx)?;
     let refs = reference::get()?;
@@ -327,15 +307,17 @@ pub fn trend(
     })?;
     let mut out = Vec::new();
     for code in codes {
-        let (name, unit, range, decimals) = if vitals::is_vital(code) {
+        let (name, unit, range, range_text, decimals) = if vitals::is_vital(code) {
             let (n, u) = vitals::describe(code, units);
             let t = vitals::target(code, units);
-            (n, u, (t.map(|r| r.0), t.map(|r| r.1)), None)
+            let text = vitals::target_text(t, &u);
+            (n, u, (t.map(|r| r.0), t.map(|r| r.1)), text, None)
         } else if let Some(t) = refs.labs.get(code) {
             (
                 t.name.clone(),
                 t.unit.clone(),
                 (t.low, t.high),
+                t.range_text.clone(),
                 Some(t.decimals),
             )
         } else {
@@ -364,6 +346,7 @@ pub fn trend(
             unit,
             range_low: range.0,
             range_high: range.1,
+            range_text,
             points,
         });
     }

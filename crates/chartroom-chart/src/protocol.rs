@@ -320,6 +320,9 @@ pub struct TrendSeries {
     /// Reference (labs) or target (vitals) range, in `unit`.
     pub range_low: Option<f64>,
     pub range_high: Option<f64>,
+    /// The same range as text ("3.5–5.0 mmol/L", "≥ 60 mL/min"), empty
+    /// when there is none: the UI shows it as it is.
+    pub range_text: String,
     pub points: Vec<TrendPoint>,
 }
 

@@ -286,12 +286,23 @@ fn range_text(code: &str, unit: &str) -> String {
         "lb" => (d.min / 0.453_592_37, d.max / 0.453_592_37),
         _ => (d.min, d.max),
     };
-    format!("{} to {} {unit}", trim_num(lo), trim_num(hi))
+    target_text(Some((lo, hi)), unit)
 }
 
-fn trim_num(v: f64) -> String {
-    let s = format!("{v:.1}");
-    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+/// A vital sign's range (target or plausible) as text, in `unit`: the
+/// one range formatter, at most one decimal.
+pub fn target_text(range: Option<(f64, f64)>, unit: &str) -> String {
+    range
+        .map(|(low, high)| {
+            chartroom_codes::Range {
+                low: Some(low),
+                high: Some(high),
+                unit,
+                decimals: None,
+            }
+            .to_string()
+        })
+        .unwrap_or_default()
 }
 
 /// Whether head circumference is measured at this age (children under 3):

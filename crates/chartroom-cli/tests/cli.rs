@@ -104,13 +104,7 @@ fn setup_verify_backup_restore_and_tamper_detection() {
     {
         let store =
             chartroom_store::Store::open(&data.join("chartroom.db"), key.as_bytes()).unwrap();
-        store
-            .read()
-            .execute(
-                "UPDATE audit_log SET detail = 'nothing to see' WHERE id = 2",
-                [],
-            )
-            .unwrap();
+        chartroom_store::audit::tamper_with_detail(store.read(), 2, "nothing to see").unwrap();
         store.close().unwrap();
     }
     let o = chartroom(&data, &["verify"], &pass);

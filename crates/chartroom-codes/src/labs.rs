@@ -90,17 +90,6 @@ pub enum LabFlag {
     NoRange,
 }
 
-/// A reference range in its unit, with the test's decimals.
-fn range_text(low: Option<f64>, high: Option<f64>, decimals: u8, unit: &str) -> String {
-    let d = decimals as usize;
-    match (low, high) {
-        (Some(l), Some(h)) => format!("{l:.d$}–{h:.d$} {unit}"),
-        (Some(l), None) => format!("≥ {l:.d$} {unit}"),
-        (None, Some(h)) => format!("≤ {h:.d$} {unit}"),
-        (None, None) => String::new(),
-    }
-}
-
 impl LabTest {
     /// Flags `value` (in this test's unit). Critical limits are checked
     /// first and are strict (`K 2.8` with a critical low of 2.8 is low, not
@@ -278,7 +267,13 @@ impl LabCatalog {
                 high,
                 critical_low,
                 critical_high,
-                range_text: range_text(low, high, decimals, unit),
+                range_text: crate::Range {
+                    low,
+                    high,
+                    unit,
+                    decimals: Some(decimals),
+                }
+                .to_string(),
                 panel: panel.to_owned(),
                 source: source.to_owned(),
             });

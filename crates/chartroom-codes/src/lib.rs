@@ -21,6 +21,8 @@
 //! - [`LabCatalog`]: common lab tests ([`LabTest`]) with LOINC codes, UCUM
 //!   units and adult reference and critical ranges from
 //!   `assets/clinical/labs.tsv`; [`LabTest::flag`] gives a [`LabFlag`].
+//! - [`Range`]: the one way a reference or target range is written
+//!   ("3.5–5.0 mmol/L", "≥ 60"), for labs, vital signs and plots.
 //! - [`CodesError`]: the only failure, a damaged embedded asset.
 //!
 //! Types that cross to the UI derive `Serialize` and have a generated
@@ -35,6 +37,7 @@ mod drugs;
 mod error;
 mod index;
 mod labs;
+mod range;
 mod search;
 mod synonyms;
 mod text;
@@ -47,5 +50,6 @@ pub use drugs::{
 pub use error::CodesError;
 pub use index::Icd10Index;
 pub use labs::{loinc_check_digit_ok, LabCatalog, LabFlag, LabTest};
+pub use range::Range;
 pub use search::{CodeHit, CodeInfo};
 pub use vaccines::{Vaccine, VaccineCatalog};

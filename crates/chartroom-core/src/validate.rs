@@ -4,14 +4,10 @@
 //! and says why; none is ever re-implemented in the UI.
 
 use chartroom_store::search::parse_typed_date;
+pub use chartroom_store::search::{clean, clean_lines};
 use chrono::NaiveDate;
 
 use crate::FieldErrors;
-
-/// Text with its whitespace runs folded to one space and the ends trimmed.
-pub fn clean(value: &str) -> String {
-    value.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 /// A person's name part: letters (any script), spaces, hyphens, apostrophes, periods.
 pub fn name(
@@ -41,45 +37,82 @@ pub fn name(
     v
 }
 
-/// A birth date: a real date, not in the future, not before 1900.
-pub fn birth_date(
+/// A date as people here read and type it: `MM/DD/YYYY`.
+pub fn date_text(d: NaiveDate) -> String {
+    d.format("%m/%d/%Y").to_string()
+}
+
+/// The one typed-date parser: a date typed as `MM/DD/YYYY` (or
+/// `YYYY-MM-DD`, `MM-DD-YYYY`, `MM.DD.YYYY`). Left empty it is `None`, with
+/// "{label} is required" when `required`; text that is no date records
+/// "\"{text}\" is not a date; use MM/DD/YYYY" against `field`.
+pub fn typed_date(
     errs: &mut FieldErrors,
     field: &str,
+    label: &str,
     value: &str,
-    today: NaiveDate,
+    required: bool,
 ) -> Option<NaiveDate> {
     let v = value.trim();
     if v.is_empty() {
-        errs.add(field, "Birth date is required");
+        if required {
+            errs.add(field, format!("{label} is required"));
+        }
         return None;
     }
-    let Some(d) = parse_typed_date(v) else {
-        errs.add(
-            field,
-            format!("\"{v}\" is not a date; use YYYY-MM-DD or MM/DD/YYYY"),
-        );
-        return None;
-    };
+    let d = parse_typed_date(v);
+    if d.is_none() {
+        errs.add(field, format!("\"{v}\" is not a date; use MM/DD/YYYY"));
+    }
+    d
+}
+
+/// A typed date of something that has happened (a birth, an onset, a
+/// dose given): not after `today`, not before 1900.
+pub fn past_date(
+    errs: &mut FieldErrors,
+    field: &str,
+    label: &str,
+    value: &str,
+    today: NaiveDate,
+    required: bool,
+) -> Option<NaiveDate> {
+    let d = typed_date(errs, field, label, value, required)?;
     if d > today {
         errs.add(
             field,
-            format!("Birth date {d} is in the future (today is {today})"),
+            format!(
+                "{label} {} is in the future (today is {})",
+                date_text(d),
+                date_text(today)
+            ),
         );
         return None;
     }
     if d < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(d) {
         errs.add(
             field,
-            format!("Birth date {d} is before 1900; check the year"),
+            format!("{label} {} is before 1900; check the year", date_text(d)),
         );
         return None;
     }
     Some(d)
 }
 
+/// A birth date: required, a real date, not in the future, not before 1900.
+pub fn birth_date(
+    errs: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    past_date(errs, field, "Birth date", value, today, true)
+}
+
 /// A date typed as `MM/DD/YYYY` (or `YYYY-MM-DD`) that may not be after
-/// `today`; `future` is the message when it is. Records the problem in
-/// `errs` and returns `None` when the date cannot be used.
+/// `today`; `future` is the message when it is. Empty text is no date.
+/// Records the problem in `errs` and returns `None` when the date cannot
+/// be used.
 pub fn date_not_after(
     errs: &mut FieldErrors,
     field: &str,
@@ -87,18 +120,54 @@ pub fn date_not_after(
     today: NaiveDate,
     future: &str,
 ) -> Option<NaiveDate> {
-    let v = value.trim();
-    match parse_typed_date(v) {
-        None => {
-            errs.add(field, format!("\"{v}\" is not a date; use MM/DD/YYYY"));
-            None
-        }
-        Some(d) if d > today => {
-            errs.add(field, future);
-            None
-        }
-        Some(d) => Some(d),
+    if value.trim().is_empty() {
+        errs.add(field, "\"\" is not a date; use MM/DD/YYYY");
+        return None;
     }
+    let d = typed_date(errs, field, "", value, false)?;
+    if d > today {
+        errs.add(field, future);
+        return None;
+    }
+    Some(d)
+}
+
+/// Records `message` against `field` when `date` is before `limit` (both
+/// known); says whether the order is right.
+pub fn not_before(
+    errs: &mut FieldErrors,
+    field: &str,
+    date: Option<NaiveDate>,
+    limit: Option<NaiveDate>,
+    message: &str,
+) -> bool {
+    match (date, limit) {
+        (Some(d), Some(l)) if d < l => {
+            errs.add(field, message);
+            false
+        }
+        _ => true,
+    }
+}
+
+/// An optional range of typed days (`from_field`, `to_field`), either end
+/// open when left empty; "The end date is before the start date" when they
+/// are the wrong way round.
+pub fn date_range(
+    errs: &mut FieldErrors,
+    (from_field, from): (&str, &str),
+    (to_field, to): (&str, &str),
+) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let from = typed_date(errs, from_field, "Start date", from, false);
+    let to = typed_date(errs, to_field, "End date", to, false);
+    not_before(
+        errs,
+        to_field,
+        to,
+        from,
+        "The end date is before the start date",
+    );
+    (from, to)
 }
 
 /// A stored phone (digits, `+` for international) as people read it,
@@ -200,7 +269,7 @@ pub fn email(errs: &mut FieldErrors, field: &str, value: &str) -> String {
     v.to_string()
 }
 
-/// Trimmed text of at most `max` characters.
+/// Cleaned text (see [`clean`]) of at most `max` characters.
 pub fn short_text(
     errs: &mut FieldErrors,
     field: &str,
@@ -208,7 +277,7 @@ pub fn short_text(
     value: &str,
     max: usize,
 ) -> String {
-    let v = value.trim().to_string();
+    let v = clean(value);
     if v.chars().count() > max {
         errs.add(field, format!("{label} is longer than {max} characters"));
     }
@@ -231,5 +300,143 @@ mod tests {
     fn clean_folds_whitespace() {
         assert_eq!(clean("  a \t b\n c "), "a b c");
         assert_eq!(clean(" \n "), "");
+        assert_eq!(
+            clean_lines(" 1 Main  St \n\n  Suite 2 \n"),
+            ["1 Main St", "Suite 2"]
+        );
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    /// Runs a rule on a fresh form and returns its value and its
+    /// "field: message" lines.
+    fn check<T>(rule: impl FnOnce(&mut FieldErrors) -> T) -> (T, String) {
+        let mut errs = FieldErrors::default();
+        let v = rule(&mut errs);
+        let lines = match errs.finish() {
+            Ok(()) => String::new(),
+            Err(crate::Error::Validation(e)) => e
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Err(e) => format!("unexpected {e}"),
+        };
+        (v, lines)
+    }
+
+    #[test]
+    fn typed_dates_are_parsed_once_with_the_field_and_the_reason() {
+        let typed = |v: &str, required| check(|e| typed_date(e, "onset", "Onset", v, required));
+        assert_eq!(
+            typed("03/12/1984", true),
+            (Some(day(1984, 3, 12)), String::new())
+        );
+        assert_eq!(typed(" 1984-03-12 ", true).0, Some(day(1984, 3, 12)));
+        assert_eq!(typed("", false), (None, String::new()));
+        assert_eq!(
+            typed("  ", true),
+            (None, "onset: Onset is required".to_string())
+        );
+        assert_eq!(
+            typed("02/30/2025", false),
+            (
+                None,
+                "onset: \"02/30/2025\" is not a date; use MM/DD/YYYY".to_string()
+            )
+        );
+    }
+
+    #[test]
+    fn past_dates_are_not_in_the_future_nor_before_1900() {
+        let today = day(2026, 3, 2);
+        let past = |v: &str| check(|e| past_date(e, "date", "Date", v, today, true));
+        assert_eq!(past("03/02/2026"), (Some(today), String::new()));
+        assert_eq!(
+            past("03/03/2026"),
+            (
+                None,
+                "date: Date 03/03/2026 is in the future (today is 03/02/2026)".to_string()
+            )
+        );
+        assert_eq!(
+            past("12/31/1899"),
+            (
+                None,
+                "date: Date 12/31/1899 is before 1900; check the year".to_string()
+            )
+        );
+        assert_eq!(
+            check(|e| birth_date(e, "birth_date", "", today)).1,
+            "birth_date: Birth date is required"
+        );
+        assert_eq!(
+            check(|e| date_not_after(e, "collected", "", today, "Later")).1,
+            "collected: \"\" is not a date; use MM/DD/YYYY"
+        );
+        assert_eq!(
+            check(|e| date_not_after(e, "collected", "2026-03-03", today, "Later")).1,
+            "collected: Later"
+        );
+    }
+
+    #[test]
+    fn a_range_of_days_may_be_open_but_not_reversed() {
+        let range = |from: &str, to: &str| check(|e| date_range(e, ("from", from), ("to", to)));
+        assert_eq!(range("", ""), ((None, None), String::new()));
+        assert_eq!(
+            range("01/01/2026", "01/01/2026"),
+            (
+                (Some(day(2026, 1, 1)), Some(day(2026, 1, 1))),
+                String::new()
+            )
+        );
+        assert_eq!(
+            range("01/02/2026", "01/01/2026").1,
+            "to: The end date is before the start date"
+        );
+        assert_eq!(
+            range("x", "13/01/2026").1,
+            "from: \"x\" is not a date; use MM/DD/YYYY\n\
+             to: \"13/01/2026\" is not a date; use MM/DD/YYYY"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn clean_is_idempotent_and_leaves_no_runs(s in "\\PC*|[ \t\n\r a-z]*") {
+            let once = clean(&s);
+            proptest::prop_assert_eq!(&clean(&once), &once);
+            proptest::prop_assert!(!once.starts_with(char::is_whitespace));
+            proptest::prop_assert!(!once.ends_with(char::is_whitespace));
+            proptest::prop_assert!(!once.contains("  "));
+            for line in clean_lines(&s) {
+                proptest::prop_assert_eq!(clean(&line), line.clone());
+                proptest::prop_assert!(!line.is_empty());
+            }
+        }
+
+        #[test]
+        fn the_date_parser_never_panics_and_errs_exactly_when_it_has_no_date(
+            s in "\\PC{0,12}|[0-9]{1,4}[/.-][0-9]{1,2}[/.-][0-9]{1,4}"
+        ) {
+            let (d, lines) = check(|e| typed_date(e, "f", "F", &s, false));
+            proptest::prop_assert_eq!(d.is_none() && !s.trim().is_empty(), !lines.is_empty());
+            if let Some(d) = d {
+                // What was understood reads back as the same day.
+                proptest::prop_assert_eq!(parse_typed_date(&date_text(d)), Some(d));
+            }
+        }
+
+        #[test]
+        fn a_date_range_is_never_reversed(a in 0i64..80_000, b in 0i64..80_000) {
+            let base = day(1900, 1, 1);
+            let (from, to) = (base + chrono::Days::new(a as u64), base + chrono::Days::new(b as u64));
+            let ((f, t), lines) = check(|e| date_range(e, ("from", &date_text(from)), ("to", &to.to_string())));
+            proptest::prop_assert_eq!((f, t), (Some(from), Some(to)));
+            proptest::prop_assert_eq!(lines.is_empty(), from <= to);
+        }
     }
 }

@@ -17,6 +17,21 @@ use ts_rs::TS;
 use crate::model::{AuditAction, AuditRecord, DataCategory};
 use crate::{Result, StoreError};
 
+/// Test support only (the `test-support` feature, never in the app):
+/// overwrites one record's detail behind the chain's back, as someone with
+/// the key and a SQLite shell could, so that a test can show [`verify`]
+/// naming the record. The one raw edit of the log outside this module's
+/// append, kept here so no other crate holds SQL.
+#[cfg(feature = "test-support")]
+#[doc(hidden)]
+pub fn tamper_with_detail(conn: &Connection, id: i64, detail: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE audit_log SET detail = ?1 WHERE id = ?2",
+        params![detail, id],
+    )?;
+    Ok(())
+}
+
 /// What a caller records; the store adds id, time and the chain.
 #[derive(Debug, Clone, Default)]
 pub struct AuditEvent {

@@ -154,10 +154,7 @@ mod tests {
     /// whitespace collapsed, so indentation does not show but every clause
     /// (CHECK, UNIQUE, COLLATE, WITHOUT ROWID, trigger bodies) does.
     fn normalised(sql: &str) -> Vec<String> {
-        sql.lines()
-            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|l| !l.is_empty())
-            .collect()
+        crate::search::clean_lines(sql)
     }
 
     /// The whole schema, readably: every table with its CREATE statement,

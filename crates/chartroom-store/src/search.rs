@@ -82,6 +82,17 @@ impl Term {
     }
 }
 
+/// Text with its whitespace runs folded to one space and the ends trimmed:
+/// the one whitespace clean-up (forms re-export it as `validate::clean`).
+pub fn clean(value: &str) -> String {
+    value.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Each line of `value` cleaned (see [`clean`]), blank lines dropped.
+pub fn clean_lines(value: &str) -> Vec<String> {
+    value.lines().map(clean).filter(|l| !l.is_empty()).collect()
+}
+
 /// Parses a date the way front desks type them: `1984-03-12`, `03/12/1984`,
 /// `3/12/1984`, `03-12-1984`, `03.12.1984` (month first, as in the US).
 pub fn parse_typed_date(s: &str) -> Option<NaiveDate> {

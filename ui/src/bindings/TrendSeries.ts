@@ -8,4 +8,9 @@ export type TrendSeries = { code: string, name: string, unit: string,
 /**
  * Reference (labs) or target (vitals) range, in `unit`.
  */
-range_low: number | null, range_high: number | null, points: Array<TrendPoint>, };
+range_low: number | null, range_high: number | null, 
+/**
+ * The same range as text ("3.5–5.0 mmol/L", "≥ 60 mL/min"), empty
+ * when there is none: the UI shows it as it is.
+ */
+range_text: string, points: Array<TrendPoint>, };

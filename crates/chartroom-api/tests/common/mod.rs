@@ -133,3 +133,98 @@ pub fn register(app: &mut Chartroom, p: PatientInput) -> PatientId {
         other => panic!("not registered: {other:?}"),
     }
 }
+
+/// A chart summary as a clinician reads it: the allergy status, then each
+/// section's entries ("label code date [status]"), the last vitals and
+/// recent labs with their ranges and flags, the recent notes, and what the
+/// vitals form offers. One line an item, for `expect!` snapshots.
+pub fn summary_text(s: &chartroom_api::protocol::ChartSummary) -> String {
+    use chartroom_api::protocol::{ChartEntry, ObservationView};
+    let mut out = format!("allergies: {}\n", s.allergy_status);
+    let entry = |e: &ChartEntry| {
+        let mut line = format!("  {}", e.label);
+        for part in [&e.code, e.effective_date.as_ref().unwrap_or(&String::new())] {
+            if !part.is_empty() {
+                line.push_str(&format!(" {part}"));
+            }
+        }
+        line + &format!(" [{:?}]\n", e.status)
+    };
+    let value = |o: &ObservationView| {
+        let mut line = format!("  {}: {} {}", o.name, o.display_value, o.display_unit);
+        if !o.reference_range.is_empty() {
+            line.push_str(&format!(" (range {})", o.reference_range));
+        }
+        if let Some(f) = o.flag {
+            line.push_str(&format!(" {f:?}"));
+        }
+        line + "\n"
+    };
+    let sections: [(&str, &Vec<ChartEntry>); 5] = [
+        ("allergy list", &s.allergies),
+        ("problems", &s.problems),
+        ("medications", &s.medications),
+        ("immunizations", &s.immunizations),
+        ("prescriptions", &s.prescriptions),
+    ];
+    for (title, list) in sections {
+        if !list.is_empty() {
+            out.push_str(&format!("{title}:\n"));
+            list.iter().for_each(|e| out.push_str(&entry(e)));
+        }
+    }
+    for (title, list) in [
+        ("last vitals", &s.last_vitals),
+        ("recent labs", &s.recent_labs),
+    ] {
+        if !list.is_empty() {
+            out.push_str(&format!("{title}:\n"));
+            list.iter().for_each(|o| out.push_str(&value(o)));
+        }
+    }
+    if !s.recent_notes.is_empty() {
+        out.push_str("recent notes:\n");
+        for n in &s.recent_notes {
+            out.push_str(&format!(
+                "  {} {} by {} [{:?}]: {}\n",
+                n.encounter_date, n.encounter_kind, n.provider, n.status, n.preview
+            ));
+        }
+    }
+    if s.measures_head_circumference {
+        out.push_str("head circumference: measured\n");
+    }
+    out
+}
+
+/// Compares a patient's chart summary, as [`summary_text`] renders it,
+/// with a snapshot (`UPDATE_EXPECT=1 cargo test` rewrites it).
+pub fn check_summary(app: &mut Chartroom, patient_id: i64, expected: expect_test::Expect) {
+    let s = ok(
+        app,
+        chartroom_chart::commands::GetChartSummary { patient_id },
+    );
+    expected.assert_eq(&summary_text(&s));
+}
+
+/// The text of a PDF as `pdftotext -layout` extracts it, each line's
+/// whitespace folded and blank lines dropped: what a reader of the printed
+/// page sees, for `expect!` snapshots.
+pub fn pdf_text(path: impl AsRef<Path>) -> String {
+    let path = path.as_ref();
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(path)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("pdftotext could not run ({e}); install poppler-utils to test printed PDFs")
+        });
+    assert!(
+        out.status.success(),
+        "pdftotext could not read {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    chartroom_core::validate::clean_lines(&String::from_utf8(out.stdout).unwrap()).join("\n")
+}

@@ -132,8 +132,8 @@ export function TrendsTab() {
           : html`
               <div class="trend-legend muted small">
                 ${series.map((s) =>
-                  s.range_low !== null || s.range_high !== null
-                    ? html`<span key=${s.code}>${s.name}: shaded ${s.range_low === null ? `≤ ${s.range_high}` : s.range_high === null ? `≥ ${s.range_low}` : `${s.range_low}–${s.range_high}`} ${s.unit} (${vitals.some((v) => v.code === s.code) ? 'target' : 'reference'} range)</span>`
+                  s.range_text
+                    ? html`<span key=${s.code}>${s.name}: shaded ${s.range_text} (${vitals.some((v) => v.code === s.code) ? 'target' : 'reference'} range)</span>`
                     : null,
                 )}
               </div>
