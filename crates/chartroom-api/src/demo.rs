@@ -440,7 +440,7 @@ mod tests {
                 preferred_contact: f.preferred_contact.as_str().into(),
                 ..Default::default()
             };
-            let v = crate::validate::patient(&input, today)
+            let v = chartroom_patients::validate::patient(&input, today)
                 .unwrap_or_else(|e| panic!("{e:?} for {input:?}"));
             assert_eq!(v, f);
         }

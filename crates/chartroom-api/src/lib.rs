@@ -11,26 +11,23 @@
 //! This crate composes: [`registry`] lists every command once;
 //! [`commands`] declares the practice's own commands; session, practice
 //! set-up and unlocking ([`practice`]), backup and restore, dispatch and the
-//! wire errors live here. Patients and administration still live here
-//! (`patients`, `admin`) until they get crates of their own; the clinical
-//! chart is `chartroom-chart`, and what every area shares is
-//! `chartroom-core`. [`demo`] and [`demo_chart`] make a synthetic practice.
+//! wire errors live here. The areas are crates of their own: the clinical
+//! chart `chartroom-chart`, patients `chartroom-patients`, administration
+//! `chartroom-admin`; what every area shares is `chartroom-core`. [`demo`]
+//! and [`demo_chart`] make a synthetic practice.
 
 #![forbid(unsafe_code)]
 
-mod admin;
 pub mod commands;
 pub mod demo;
 pub mod demo_chart;
 mod error;
 pub mod jobs;
-mod patients;
 pub mod permissions;
 pub mod practice;
 pub mod protocol;
 pub mod registry;
 mod session;
-pub mod validate;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -307,7 +304,7 @@ impl Chartroom {
         }
         self.open
             .as_ref()
-            .map(|o| admin::idle_lock_minutes(&o.store) as u64 * 60)
+            .map(|o| chartroom_admin::admin::idle_lock_minutes(o.store.read()) as u64 * 60)
             .unwrap_or(600)
     }
 

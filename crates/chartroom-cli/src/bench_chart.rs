@@ -10,7 +10,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chartroom_api::commands::{CreateUser, Login, Logout, SetupPractice};
+use chartroom_admin::commands::CreateUser;
+use chartroom_api::commands::{Login, Logout, SetupPractice};
 use chartroom_api::demo_chart::ChartSize;
 use chartroom_api::practice::config_for;
 use chartroom_api::{Chartroom, Routed, SystemClock};

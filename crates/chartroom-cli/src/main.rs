@@ -16,9 +16,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use chartroom_admin::commands::{CreateUser, GetSettings, UpdateSettings};
 use chartroom_api::commands::{
-    CreateUser, GetSettings, Login, Logout, SetupPractice, Status, UnlockWithPassphrase,
-    UnlockWithRecovery, UpdateSettings,
+    Login, Logout, SetupPractice, Status, UnlockWithPassphrase, UnlockWithRecovery,
 };
 use chartroom_api::practice::{config_for, restore, RestoreKey};
 use chartroom_api::protocol::{AppStatus, Phase};

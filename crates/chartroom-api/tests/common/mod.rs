@@ -6,10 +6,12 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use chartroom_admin::commands::*;
 use chartroom_api::commands::*;
 use chartroom_api::protocol::{PatientInput, RegisterOutcome};
 use chartroom_api::{ApiError, Chartroom, Config, ErrorCode, FixedClock, Routed};
 use chartroom_keys::{KdfParams, KeyStore, MemoryKeyStore};
+use chartroom_patients::commands::*;
 use chartroom_store::model::Role;
 use chrono::{TimeZone, Utc};
 
