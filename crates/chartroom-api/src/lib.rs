@@ -13,14 +13,12 @@
 //! set-up and unlocking ([`practice`]), backup and restore, dispatch and the
 //! wire errors live here. The areas are crates of their own: the clinical
 //! chart `chartroom-chart`, patients `chartroom-patients`, administration
-//! `chartroom-admin`; what every area shares is `chartroom-core`. [`demo`]
-//! and [`demo_chart`] make a synthetic practice.
+//! `chartroom-admin`; what every area shares is `chartroom-core`. The
+//! synthetic demo practice is `chartroom-demo`, run here in a context.
 
 #![forbid(unsafe_code)]
 
 pub mod commands;
-pub mod demo;
-pub mod demo_chart;
 mod error;
 pub mod jobs;
 pub mod permissions;
@@ -179,6 +177,34 @@ impl Chartroom {
             clock,
         };
         jobs::start_backup(&mut self.jobs, job)
+    }
+
+    /// Adds `count` synthetic patients (`chartroom-demo`). Needs the
+    /// practice unlocked and a user.
+    pub fn add_demo_patients(
+        &mut self,
+        count: usize,
+        seed: u64,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<()> {
+        use chartroom_demo::DemoPatients;
+        self.in_ctx(&Actor::system("demo-generator"), |ctx| {
+            ctx.add_demo_patients(count, seed, progress)
+        })
+    }
+
+    /// Gives `patient_id` a synthetic clinical history (`chartroom-demo`).
+    /// Needs the practice unlocked and a clinician.
+    pub fn add_demo_chart(
+        &mut self,
+        patient_id: i64,
+        size: chartroom_demo::ChartSize,
+        seed: u64,
+    ) -> Result<()> {
+        use chartroom_demo::DemoChart;
+        self.in_ctx(&Actor::system("demo-generator"), |ctx| {
+            ctx.add_demo_chart(patient_id, size, seed)
+        })
     }
 
     /// A background job's state.
