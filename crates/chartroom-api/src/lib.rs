@@ -11,26 +11,21 @@
 //! This crate composes: [`registry`] lists every command once;
 //! [`commands`] declares the practice's own commands; session, practice
 //! set-up and unlocking ([`practice`]), backup and restore, dispatch and the
-//! wire errors live here. Patients and administration still live here
-//! (`patients`, `admin`) until they get crates of their own; the clinical
-//! chart is `chartroom-chart`, and what every area shares is
-//! `chartroom-core`. [`demo`] and [`demo_chart`] make a synthetic practice.
+//! wire errors live here. The areas are crates of their own: the clinical
+//! chart `chartroom-chart`, patients `chartroom-patients`, administration
+//! `chartroom-admin`; what every area shares is `chartroom-core`. The
+//! synthetic demo practice is `chartroom-demo`, run here in a context.
 
 #![forbid(unsafe_code)]
 
-mod admin;
 pub mod commands;
-pub mod demo;
-pub mod demo_chart;
 mod error;
 pub mod jobs;
-mod patients;
 pub mod permissions;
 pub mod practice;
 pub mod protocol;
 pub mod registry;
 mod session;
-pub mod validate;
 
 use chartroom_types::PatientId;
 use std::path::PathBuf;
@@ -185,6 +180,34 @@ impl Chartroom {
         jobs::start_backup(&mut self.jobs, job)
     }
 
+    /// Adds `count` synthetic patients (`chartroom-demo`). Needs the
+    /// practice unlocked and a user.
+    pub fn add_demo_patients(
+        &mut self,
+        count: usize,
+        seed: u64,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<()> {
+        use chartroom_demo::DemoPatients;
+        self.in_ctx(&Actor::system("demo-generator"), |ctx| {
+            ctx.add_demo_patients(count, seed, progress)
+        })
+    }
+
+    /// Gives `patient_id` a synthetic clinical history (`chartroom-demo`).
+    /// Needs the practice unlocked and a clinician.
+    pub fn add_demo_chart(
+        &mut self,
+        patient_id: PatientId,
+        size: chartroom_demo::ChartSize,
+        seed: u64,
+    ) -> Result<()> {
+        use chartroom_demo::DemoChart;
+        self.in_ctx(&Actor::system("demo-generator"), |ctx| {
+            ctx.add_demo_chart(patient_id, size, seed)
+        })
+    }
+
     /// A background job's state.
     pub(crate) fn job(&self, id: u64) -> Result<jobs::JobView> {
         self.jobs
@@ -308,7 +331,7 @@ impl Chartroom {
         }
         self.open
             .as_ref()
-            .map(|o| admin::idle_lock_minutes(&o.store) as u64 * 60)
+            .map(|o| chartroom_admin::admin::idle_lock_minutes(o.store.read()) as u64 * 60)
             .unwrap_or(600)
     }
 

@@ -25,7 +25,9 @@ use serde::{Deserialize, Serialize};
 use crate::protocol::SetupResult;
 use chartroom_core::Env;
 
-use crate::{admin, validate, Actor, ApiError, Chartroom, Config, FieldErrors, Open, Result};
+use chartroom_admin::{admin, validate};
+
+use crate::{Actor, ApiError, Chartroom, Config, FieldErrors, Open, Result};
 
 /// Opens the practice at start-up when the keyring holds its key.
 pub(crate) fn auto_open(app: &mut Chartroom) -> Result<()> {
@@ -195,18 +197,19 @@ pub(crate) fn setup(
         return Err(e);
     }
     open_with_key(app, key, kf)?;
-    admin::create_user(
-        app,
-        &Actor::system("setup"),
-        &admin::UserForm {
-            username: &username,
-            full_name: admin_full_name,
-            credentials: "",
-            roles: &[Role::Administrator],
-            can_emergency_access: true,
-        },
-        admin_password,
-    )?;
+    app.in_ctx(&Actor::system("setup"), |ctx| {
+        admin::create_user(
+            ctx,
+            &admin::UserForm {
+                username: &username,
+                full_name: admin_full_name,
+                credentials: "",
+                roles: &[Role::Administrator],
+                can_emergency_access: true,
+            },
+            admin_password,
+        )
+    })?;
     Ok(SetupResult {
         recovery_code: code.display().to_string(),
         key_storage,

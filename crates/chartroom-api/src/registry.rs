@@ -1,16 +1,20 @@
-//! The registry: every command, listed once, in two lists: the practice's
-//! own (run on the whole app: set-up, unlocking, sessions, and for now
-//! patients and administration) and the areas' (run in a
-//! [`chartroom_core::Ctx`]).
+//! The registry: every command, listed once, each marked by how it runs:
+//! `app` for the practice's own (run on the whole app: set-up, unlocking,
+//! sessions, backups, and the two area commands that change the session or
+//! the workstation), `area` for an area's (run in a [`chartroom_core::Ctx`]
+//! by its [`Handler`]), grouped by the crate that declares them.
 //!
-//! From these lists [`registry!`] builds the wire [`Request`] enum (tagged by
-//! `cmd`), its redacting `Debug`, the typed route of each command, the
-//! dispatcher from JSON to JSON, [`CommandName`] (so tests can cover every
-//! command) and [`Answers`], the TypeScript map from each command to the
-//! one answer type it returns. Adding a command is one line here.
+//! From this list [`registry!`] builds the wire [`Request`] enum (tagged by
+//! `cmd`, in list order), its redacting `Debug`, the typed route of each
+//! command, the dispatcher from JSON to JSON, [`CommandName`] (so tests can
+//! cover every command) and [`Answers`], the TypeScript map from each
+//! command to the one answer type it returns. Adding a command is one line
+//! here.
 
+use chartroom_admin::commands::*;
 use chartroom_chart::commands::*;
 use chartroom_core::{Actor, Command, Guard, Handler, Subject};
+use chartroom_patients::commands::*;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -34,33 +38,48 @@ fn json<T: Serialize>(v: T) -> Result<serde_json::Value> {
     serde_json::to_value(v).map_err(|e| ApiError::internal(format!("answer not serialisable: {e}")))
 }
 
+/// The route of one command, by how it runs.
+macro_rules! route {
+    (app $c:ident) => {
+        impl Routed for $c {
+            fn route(self, app: &mut Chartroom, actor: &Actor) -> Result<Self::Answer> {
+                AppHandler::run_app(self, app, actor)
+            }
+        }
+    };
+    (area $c:ident) => {
+        impl Routed for $c {
+            fn route(self, app: &mut Chartroom, actor: &Actor) -> Result<Self::Answer> {
+                app.in_ctx(actor, |ctx| Handler::run(self, ctx))
+            }
+        }
+    };
+}
+
 macro_rules! registry {
-    (app: [$($a:ident),* $(,)?], area: [$($c:ident),* $(,)?] $(,)?) => {
+    ($($kind:ident $c:ident),* $(,)?) => {
         /// A request to the backend: one variant per command, tagged by `cmd`
         /// (the command's name in snake case).
         #[derive(Clone, Serialize, Deserialize, TS)]
         #[serde(tag = "cmd", rename_all = "snake_case")]
         #[ts(export)]
         pub enum Request {
-            $($a($a),)*
             $($c($c),)*
         }
 
         /// Every command's name.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum CommandName {
-            $($a,)*
             $($c,)*
         }
 
         impl CommandName {
             /// Every command, in registry order.
-            pub const ALL: &'static [CommandName] = &[$(CommandName::$a,)* $(CommandName::$c,)*];
+            pub const ALL: &'static [CommandName] = &[$(CommandName::$c,)*];
 
             /// The guard the command declares.
             pub fn guard(self) -> Guard {
                 match self {
-                    $(CommandName::$a => <$a as Command>::GUARD,)*
                     $(CommandName::$c => <$c as Command>::GUARD,)*
                 }
             }
@@ -70,7 +89,6 @@ macro_rules! registry {
             /// Which command this is.
             pub fn name(&self) -> CommandName {
                 match self {
-                    $(Request::$a(_) => CommandName::$a,)*
                     $(Request::$c(_) => CommandName::$c,)*
                 }
             }
@@ -78,7 +96,6 @@ macro_rules! registry {
             /// The patient or record the request concerns.
             pub fn subject(&self) -> Subject {
                 match self {
-                    $(Request::$a(c) => c.subject(),)*
                     $(Request::$c(c) => c.subject(),)*
                 }
             }
@@ -86,7 +103,6 @@ macro_rules! registry {
             /// Guards and runs the request; the answer as JSON.
             pub(crate) fn dispatch(self, app: &mut Chartroom) -> Result<serde_json::Value> {
                 match self {
-                    $(Request::$a(c) => json(app.run(c)?),)*
                     $(Request::$c(c) => json(app.run(c)?),)*
                 }
             }
@@ -96,35 +112,18 @@ macro_rules! registry {
         impl std::fmt::Debug for Request {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 match self {
-                    $(Request::$a(c) => c.fmt(f),)*
                     $(Request::$c(c) => c.fmt(f),)*
                 }
             }
         }
 
         $(
-            impl From<$a> for Request {
-                fn from(c: $a) -> Request {
-                    Request::$a(c)
-                }
-            }
-            impl Routed for $a {
-                fn route(self, app: &mut Chartroom, actor: &Actor) -> Result<Self::Answer> {
-                    AppHandler::run_app(self, app, actor)
-                }
-            }
-        )*
-        $(
             impl From<$c> for Request {
                 fn from(c: $c) -> Request {
                     Request::$c(c)
                 }
             }
-            impl Routed for $c {
-                fn route(self, app: &mut Chartroom, actor: &Actor) -> Result<Self::Answer> {
-                    app.in_ctx(actor, |ctx| Handler::run(self, ctx))
-                }
-            }
+            route!($kind $c);
         )*
 
         /// The answer type of every command, by the command's wire name.
@@ -134,78 +133,80 @@ macro_rules! registry {
         #[ts(export, rename_all = "snake_case")]
         #[allow(non_snake_case, dead_code)]
         pub struct Answers {
-            $($a: <$a as Command>::Answer,)*
             $($c: <$c as Command>::Answer,)*
         }
     };
 }
 
 registry! {
-    app: [
-        Status,
-        SetupPractice,
-        UnlockWithPassphrase,
-        UnlockWithRecovery,
-        Login,
-        Logout,
-        LockSession,
-        ResumeSession,
-        Heartbeat,
-        ChangeOwnPassword,
-        SearchPatients,
-        OpenPatient,
-        CheckDuplicates,
-        RegisterPatient,
-        UpdatePatient,
-        PatientHistory,
-        EmergencyAccess,
-        ListUsers,
-        ListUserNames,
-        CreateUser,
-        UpdateUser,
-        SetUserDisabled,
-        ResetPassword,
-        GetSettings,
-        UpdateSettings,
-        VerifyAudit,
-        AuditReport,
-        StartBackup,
-        JobStatus,
-    ],
-    area: [
-        GetChartSummary,
-        ListEntries,
-        SaveEntry,
-        ReconcileMedication,
-        EntryHistory,
-        MarkEntryInError,
-        MarkObservationInError,
-        MarkObservationsInError,
-        MarkNoteInError,
-        MarkDocumentInError,
-        SearchCodes,
-        GetReferenceData,
-        CheckDrug,
-        RecordVitals,
-        RecordLab,
-        ListObservations,
-        Trend,
-        StartEncounter,
-        ListNotes,
-        GetNote,
-        SaveNoteDraft,
-        SignNote,
-        AddAddendum,
-        ListTemplates,
-        SaveTemplate,
-        AttachDocument,
-        ListDocuments,
-        GetDocument,
-        PrintPrescription,
-        ListDisclosures,
-        UpdateVisit,
-        UpdateDocument,
-        VisitHistory,
-        DocumentHistory,
-    ],
+    // The practice (this crate): status, set-up, unlocking, sessions.
+    app Status,
+    app SetupPractice,
+    app UnlockWithPassphrase,
+    app UnlockWithRecovery,
+    app Login,
+    app Logout,
+    app LockSession,
+    app ResumeSession,
+    app Heartbeat,
+    // Administration (chartroom-admin): one's own password.
+    area ChangeOwnPassword,
+    // Patients (chartroom-patients); emergency access also grants the session.
+    area SearchPatients,
+    area OpenPatient,
+    area CheckDuplicates,
+    area RegisterPatient,
+    area UpdatePatient,
+    area PatientHistory,
+    app EmergencyAccess,
+    // Administration (chartroom-admin); saving the settings also renames
+    // the practice on this workstation.
+    area ListUsers,
+    area ListUserNames,
+    area CreateUser,
+    area UpdateUser,
+    area SetUserDisabled,
+    area ResetPassword,
+    area GetSettings,
+    app UpdateSettings,
+    area VerifyAudit,
+    area AuditReport,
+    // The practice: backups in the background.
+    app StartBackup,
+    app JobStatus,
+    // The clinical chart (chartroom-chart).
+    area GetChartSummary,
+    area ListEntries,
+    area SaveEntry,
+    area ReconcileMedication,
+    area EntryHistory,
+    area MarkEntryInError,
+    area MarkObservationInError,
+    area MarkObservationsInError,
+    area MarkNoteInError,
+    area MarkDocumentInError,
+    area SearchCodes,
+    area GetReferenceData,
+    area CheckDrug,
+    area RecordVitals,
+    area RecordLab,
+    area ListObservations,
+    area Trend,
+    area StartEncounter,
+    area ListNotes,
+    area GetNote,
+    area SaveNoteDraft,
+    area SignNote,
+    area AddAddendum,
+    area ListTemplates,
+    area SaveTemplate,
+    area AttachDocument,
+    area ListDocuments,
+    area GetDocument,
+    area PrintPrescription,
+    area ListDisclosures,
+    area UpdateVisit,
+    area UpdateDocument,
+    area VisitHistory,
+    area DocumentHistory,
 }

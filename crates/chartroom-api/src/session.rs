@@ -15,7 +15,8 @@ use crate::permissions::{permissions_of, Permission};
 use crate::protocol::SessionInfo;
 use crate::{Actor, Chartroom, Result};
 
-pub use chartroom_core::password::{hash_password, verify_password};
+/// How long emergency access lasts.
+pub const EMERGENCY_MINUTES: i64 = 60;
 
 /// Emergency access to one patient.
 #[derive(Debug, Clone)]

@@ -7,6 +7,7 @@
 use chartroom_types::{DocumentId, EntryId, NoteId, ObservationId, PatientId, UserId};
 use std::sync::Arc;
 
+use chartroom_admin::commands::*;
 use chartroom_api::commands::*;
 use chartroom_api::protocol::{
     EntryInput, LabInput, NoteBody, PatientInput, Phase, RegisterOutcome, Settings, VitalsInput,
@@ -14,6 +15,7 @@ use chartroom_api::protocol::{
 use chartroom_api::{Chartroom, CommandName, ErrorCode, Request};
 use chartroom_chart::commands::*;
 use chartroom_keys::{KeyStore, MemoryKeyStore};
+use chartroom_patients::commands::*;
 use chartroom_store::model::{AuditAction, ObservationKind, Role, Section};
 use chrono::Duration;
 

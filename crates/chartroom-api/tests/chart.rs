@@ -11,6 +11,7 @@ use chartroom_types::PatientId;
 mod common;
 
 use base64::Engine;
+use chartroom_admin::commands::*;
 use chartroom_api::commands::*;
 use chartroom_api::protocol::{
     ChartEntry, EntryActions, EntryDetails, EntryInput, LabInput, NoteBody, SaveOutcome,
@@ -18,6 +19,7 @@ use chartroom_api::protocol::{
 };
 use chartroom_api::ErrorCode;
 use chartroom_chart::commands::*;
+use chartroom_patients::commands::*;
 use chartroom_store::model::{EntryStatus, NoteStatus, ObservationKind, Role, Section};
 use common::*;
 use expect_test::expect;

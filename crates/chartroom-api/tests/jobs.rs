@@ -10,10 +10,12 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use chartroom_admin::commands::*;
 use chartroom_api::commands::*;
 use chartroom_api::jobs::{JobPhase, JobView};
 use chartroom_api::practice::{restore, RestoreKey};
 use chartroom_api::ErrorCode;
+use chartroom_patients::commands::*;
 use chartroom_store::model::{AuditAction, Role};
 use common::*;
 

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use chartroom_api::demo;
+use chartroom_demo as demo;
 use chartroom_store::model::Role;
 use chartroom_store::search::fold_words;
 use chartroom_store::{patients, users, Store, StoreOptions};

@@ -11,11 +11,12 @@ use chartroom_types::PatientId;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chartroom_api::commands::{CreateUser, Login, Logout, SetupPractice};
-use chartroom_api::demo_chart::ChartSize;
+use chartroom_admin::commands::CreateUser;
+use chartroom_api::commands::{Login, Logout, SetupPractice};
 use chartroom_api::practice::config_for;
 use chartroom_api::{Chartroom, Routed, SystemClock};
 use chartroom_chart::commands::{GetChartSummary, ListNotes, SearchCodes, Trend};
+use chartroom_demo::ChartSize;
 use chartroom_store::model::Role;
 
 const PW: &str = "bench-password-1";

@@ -17,13 +17,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use chartroom_admin::commands::{CreateUser, GetSettings, UpdateSettings};
 use chartroom_api::commands::{
-    CreateUser, GetSettings, Login, Logout, SetupPractice, Status, UnlockWithPassphrase,
-    UnlockWithRecovery, UpdateSettings,
+    Login, Logout, SetupPractice, Status, UnlockWithPassphrase, UnlockWithRecovery,
 };
 use chartroom_api::practice::{config_for, restore, RestoreKey};
 use chartroom_api::protocol::{AppStatus, Phase};
-use chartroom_api::{demo, demo_chart, ApiError, Chartroom, SystemClock};
+use chartroom_api::{ApiError, Chartroom, SystemClock};
+use chartroom_demo as demo;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -394,12 +395,12 @@ fn demo_practice(cli: &Cli, patients: usize, seed: u64, charts: usize) -> CliRes
     eprintln!();
     for id in 1..=charts.min(patients) as i64 {
         let size = if id == 1 {
-            demo_chart::ChartSize {
+            demo::ChartSize {
                 encounters: 1000,
                 observations: 5000,
             }
         } else {
-            demo_chart::ChartSize {
+            demo::ChartSize {
                 encounters: 4 + (id as usize % 9),
                 observations: 30 + (id as usize % 40),
             }

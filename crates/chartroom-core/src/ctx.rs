@@ -142,6 +142,11 @@ impl<'a> Ctx<'a> {
         self.clock.today()
     }
 
+    /// The clock, for turning the clinic's days into instants.
+    pub fn clock(&self) -> &'a dyn Clock {
+        self.clock
+    }
+
     /// A read handle (outside any write transaction).
     pub fn read(&self) -> &Connection {
         self.store.read()

@@ -7,10 +7,12 @@ use chartroom_types::PatientId;
 use std::path::Path;
 use std::sync::Arc;
 
+use chartroom_admin::commands::*;
 use chartroom_api::commands::*;
 use chartroom_api::protocol::{PatientInput, RegisterOutcome};
 use chartroom_api::{ApiError, Chartroom, Config, ErrorCode, FixedClock, Routed};
 use chartroom_keys::{KdfParams, KeyStore, MemoryKeyStore};
+use chartroom_patients::commands::*;
 use chartroom_store::model::Role;
 use chrono::{TimeZone, Utc};
 
@@ -199,7 +201,7 @@ pub fn summary_text(s: &chartroom_api::protocol::ChartSummary) -> String {
 
 /// Compares a patient's chart summary, as [`summary_text`] renders it,
 /// with a snapshot (`UPDATE_EXPECT=1 cargo test` rewrites it).
-pub fn check_summary(app: &mut Chartroom, patient_id: i64, expected: expect_test::Expect) {
+pub fn check_summary(app: &mut Chartroom, patient_id: PatientId, expected: expect_test::Expect) {
     let s = ok(
         app,
         chartroom_chart::commands::GetChartSummary { patient_id },

@@ -1,6 +1,7 @@
 //! A synthetic demo practice: deterministic patients (same seed, same
 //! people) with names from many languages, and one login per role. No real
-//! person's data; phone numbers use the fictional 555-01xx range.
+//! person's data; phone numbers use the fictional 555-01xx range. The
+//! patients are written in a [`Ctx`], in transactions of a thousand.
 
 use chartroom_store::audit;
 use chartroom_store::model::{
@@ -12,7 +13,7 @@ use chrono::NaiveDate;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::{Actor, Chartroom, Result};
+use chartroom_core::{Actor, Ctx, Error, Result};
 
 /// The password of every demo login.
 pub const DEMO_PASSWORD: &str = "chartroom-demo";
@@ -339,10 +340,20 @@ pub fn patient(rng: &mut StdRng) -> PatientFields {
     }
 }
 
-impl Chartroom {
+/// Synthetic patients, written in a [`Ctx`] like any handler's.
+pub trait DemoPatients {
     /// Adds `count` synthetic patients in transactions of a thousand, each
-    /// audited as one bulk creation. Needs the practice unlocked.
-    pub fn add_demo_patients(
+    /// audited as one bulk creation. Needs a user in the practice.
+    fn add_demo_patients(
+        &mut self,
+        count: usize,
+        seed: u64,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<()>;
+}
+
+impl DemoPatients for Ctx<'_> {
+    fn add_demo_patients(
         &mut self,
         count: usize,
         seed: u64,
@@ -350,7 +361,7 @@ impl Chartroom {
     ) -> Result<()> {
         let mut rng = StdRng::seed_from_u64(seed);
         let actor = Actor::system("demo-generator");
-        let creator = self.demo_creator()?;
+        let creator = demo_creator(self)?;
         let mut done = 0;
         while done < count {
             let batch = (count - done).min(1000);
@@ -385,16 +396,17 @@ impl Chartroom {
         }
         Ok(())
     }
+}
 
-    fn demo_creator(&mut self) -> Result<UserId> {
-        let users = chartroom_store::users::list(self.open_mut()?.store.read())?;
-        users
-            .iter()
-            .find(|u| u.roles.contains(&Role::FrontDesk))
-            .or(users.first())
-            .map(|u| u.id)
-            .ok_or_else(|| crate::ApiError::BadState("the practice has no users yet".into()))
-    }
+/// The user the demo patients are registered by: the front desk's.
+fn demo_creator(ctx: &Ctx<'_>) -> Result<UserId> {
+    let users = chartroom_store::users::list(ctx.read())?;
+    users
+        .iter()
+        .find(|u| u.roles.contains(&Role::FrontDesk))
+        .or(users.first())
+        .map(|u| u.id)
+        .ok_or_else(|| Error::Internal("the practice has no users yet".into()))
 }
 
 #[cfg(test)]
@@ -425,7 +437,7 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
         for _ in 0..500 {
             let f = patient(&mut r);
-            let input = crate::protocol::PatientInput {
+            let input = chartroom_patients::protocol::PatientInput {
                 family_name: f.family_name.clone(),
                 given_name: f.given_name.clone(),
                 middle_name: f.middle_name.clone(),
@@ -441,7 +453,7 @@ mod tests {
                 preferred_contact: f.preferred_contact.as_str().into(),
                 ..Default::default()
             };
-            let v = crate::validate::patient(&input, today)
+            let v = chartroom_patients::validate::patient(&input, today)
                 .unwrap_or_else(|e| panic!("{e:?} for {input:?}"));
             assert_eq!(v, f);
         }

@@ -4,22 +4,23 @@
 
 use chartroom_store::audit::{self, AuditFilter, ChainReport};
 use chartroom_store::model::{AuditAction, AuditRecord, DataCategory, Role, UserAccount};
-use chartroom_store::{settings, users, Store};
+use chartroom_store::{settings, users, Connection};
 use chartroom_types::{PatientId, UserId};
 
 use crate::protocol::{AuditQuery, Settings, UserName};
-use crate::session::{hash_password, verify_password};
 use chartroom_chart::{measurements, prescriptions};
+use chartroom_core::password::{hash_password, verify_password};
 
-use crate::{validate, Actor, ApiError, Chartroom, FieldErrors, Result};
+use crate::validate;
+use chartroom_core::{Ctx, Error, FieldErrors, Permission, Result};
 
 const IDLE_KEY: &str = "idle_lock_minutes";
 /// Default minutes of inactivity before the session locks.
 pub const DEFAULT_IDLE_MINUTES: u32 = 10;
 
 /// The idle-lock setting (minutes).
-pub(crate) fn idle_lock_minutes(store: &Store) -> u32 {
-    settings::get(store.read(), IDLE_KEY)
+pub fn idle_lock_minutes(conn: &Connection) -> u32 {
+    settings::get(conn, IDLE_KEY)
         .ok()
         .flatten()
         .and_then(|v| v.parse().ok())
@@ -27,7 +28,7 @@ pub(crate) fn idle_lock_minutes(store: &Store) -> u32 {
 }
 
 /// What the user form carries.
-pub(crate) struct UserForm<'a> {
+pub struct UserForm<'a> {
     pub username: &'a str,
     pub full_name: &'a str,
     pub credentials: &'a str,
@@ -50,12 +51,12 @@ fn validate_form(errs: &mut FieldErrors, f: &UserForm<'_>) -> (String, String) {
     (full_name, credentials)
 }
 
-pub(crate) fn list_users(app: &mut Chartroom) -> Result<Vec<UserAccount>> {
-    Ok(users::list(app.open_mut()?.store.read())?)
+pub fn list_users(ctx: &mut Ctx<'_>) -> Result<Vec<UserAccount>> {
+    Ok(users::list(ctx.read())?)
 }
 
-pub(crate) fn list_user_names(app: &mut Chartroom) -> Result<Vec<UserName>> {
-    Ok(users::list(app.open_mut()?.store.read())?
+pub fn list_user_names(ctx: &mut Ctx<'_>) -> Result<Vec<UserName>> {
+    Ok(users::list(ctx.read())?
         .into_iter()
         .map(|u| UserName {
             id: u.id,
@@ -66,19 +67,15 @@ pub(crate) fn list_user_names(app: &mut Chartroom) -> Result<Vec<UserName>> {
 }
 
 /// Creates an account (used by set-up too, with a system actor).
-pub(crate) fn create_user(
-    app: &mut Chartroom,
-    actor: &Actor,
-    form: &UserForm<'_>,
-    password: &str,
-) -> Result<UserAccount> {
+pub fn create_user(ctx: &mut Ctx<'_>, form: &UserForm<'_>, password: &str) -> Result<UserAccount> {
+    let actor = ctx.actor();
     let mut errs = FieldErrors::default();
     let username = validate::username(&mut errs, form.username);
     let (full_name, credentials) = validate_form(&mut errs, form);
     validate::password(&mut errs, "password", password);
     errs.finish()?;
     let hash = hash_password(password)?;
-    app.write(|tx, now| {
+    ctx.write(|tx, now| {
         let u = users::insert(
             tx,
             &users::NewUser {
@@ -93,7 +90,7 @@ pub(crate) fn create_user(
         )
         .map_err(|e| match e {
             chartroom_store::StoreError::Duplicate { .. } => {
-                ApiError::field("username", format!("The username {username} is taken"))
+                Error::field("username", format!("The username {username} is taken"))
             }
             e => e.into(),
         })?;
@@ -121,15 +118,15 @@ pub(crate) fn create_user(
     })
 }
 
-fn ensure_admin_remains(app: &mut Chartroom, user_id: UserId, still_admin: bool) -> Result<()> {
-    let store = &app.open_mut()?.store;
-    let target = users::get(store.read(), user_id)?;
+fn ensure_admin_remains(ctx: &Ctx<'_>, user_id: UserId, still_admin: bool) -> Result<()> {
+    let conn = ctx.read();
+    let target = users::get(conn, user_id)?;
     if target.roles.contains(&Role::Administrator)
         && !target.disabled
         && !still_admin
-        && users::count_enabled_with_role(store.read(), Role::Administrator)? <= 1
+        && users::count_enabled_with_role(conn, Role::Administrator)? <= 1
     {
-        return Err(ApiError::field(
+        return Err(Error::field(
             "roles",
             "This is the last enabled administrator; make another administrator first",
         ));
@@ -137,17 +134,13 @@ fn ensure_admin_remains(app: &mut Chartroom, user_id: UserId, still_admin: bool)
     Ok(())
 }
 
-pub(crate) fn update_user(
-    app: &mut Chartroom,
-    actor: &Actor,
-    user_id: UserId,
-    form: &UserForm<'_>,
-) -> Result<UserAccount> {
+pub fn update_user(ctx: &mut Ctx<'_>, user_id: UserId, form: &UserForm<'_>) -> Result<UserAccount> {
+    let actor = ctx.actor();
     let mut errs = FieldErrors::default();
     let (full_name, credentials) = validate_form(&mut errs, form);
     errs.finish()?;
-    ensure_admin_remains(app, user_id, form.roles.contains(&Role::Administrator))?;
-    app.write(|tx, now| {
+    ensure_admin_remains(ctx, user_id, form.roles.contains(&Role::Administrator))?;
+    ctx.write(|tx, now| {
         let before = users::get(tx, user_id)?;
         let u = users::update_profile(
             tx,
@@ -195,22 +188,18 @@ pub(crate) fn update_user(
     })
 }
 
-pub(crate) fn set_disabled(
-    app: &mut Chartroom,
-    actor: &Actor,
-    user_id: UserId,
-    disabled: bool,
-) -> Result<UserAccount> {
+pub fn set_disabled(ctx: &mut Ctx<'_>, user_id: UserId, disabled: bool) -> Result<UserAccount> {
+    let actor = ctx.actor();
     if disabled && actor.user_id == Some(user_id) {
-        return Err(ApiError::field(
+        return Err(Error::field(
             "disabled",
             "You cannot disable your own account",
         ));
     }
     if disabled {
-        ensure_admin_remains(app, user_id, false)?;
+        ensure_admin_remains(ctx, user_id, false)?;
     }
-    app.write(|tx, now| {
+    ctx.write(|tx, now| {
         users::set_disabled(tx, user_id, disabled, now)?;
         let u = users::get(tx, user_id)?;
         audit::append(
@@ -232,17 +221,13 @@ pub(crate) fn set_disabled(
     })
 }
 
-pub(crate) fn reset_password(
-    app: &mut Chartroom,
-    actor: &Actor,
-    user_id: UserId,
-    new_password: &str,
-) -> Result<()> {
+pub fn reset_password(ctx: &mut Ctx<'_>, user_id: UserId, new_password: &str) -> Result<()> {
+    let actor = ctx.actor();
     let mut errs = FieldErrors::default();
     validate::password(&mut errs, "new_password", new_password);
     errs.finish()?;
     let hash = hash_password(new_password)?;
-    app.write(|tx, now| {
+    ctx.write(|tx, now| {
         users::set_password(tx, user_id, &hash, now)?;
         audit::append(
             tx,
@@ -259,14 +244,10 @@ pub(crate) fn reset_password(
     })
 }
 
-pub(crate) fn change_own_password(
-    app: &mut Chartroom,
-    actor: &Actor,
-    current: &str,
-    new_password: &str,
-) -> Result<()> {
+pub fn change_own_password(ctx: &mut Ctx<'_>, current: &str, new_password: &str) -> Result<()> {
+    let actor = ctx.actor();
     let user_id = actor.user()?;
-    let hash = users::password_hash(app.open_mut()?.store.read(), user_id)?;
+    let hash = users::password_hash(ctx.read(), user_id)?;
     let mut errs = FieldErrors::default();
     if !verify_password(current, &hash) {
         errs.add("current_password", "The current password is wrong");
@@ -274,7 +255,7 @@ pub(crate) fn change_own_password(
     validate::password(&mut errs, "new_password", new_password);
     errs.finish()?;
     let new_hash = hash_password(new_password)?;
-    app.write(|tx, now| {
+    ctx.write(|tx, now| {
         users::set_password(tx, user_id, &new_hash, now)?;
         audit::append(
             tx,
@@ -291,28 +272,28 @@ pub(crate) fn change_own_password(
     })
 }
 
-pub(crate) fn get_settings(app: &mut Chartroom) -> Result<Settings> {
-    let units = app.in_ctx(&Actor::system("settings"), |ctx| measurements::units(ctx))?;
-    let open = app.open_mut()?;
-    let get = |k: &str| -> Result<String> {
-        Ok(settings::get(open.store.read(), k)?.unwrap_or_default())
-    };
+pub fn get_settings(ctx: &mut Ctx<'_>) -> Result<Settings> {
+    let units = measurements::units(ctx)?;
+    let conn = ctx.read();
+    let get = |k: &str| -> Result<String> { Ok(settings::get(conn, k)?.unwrap_or_default()) };
     Ok(Settings {
-        practice_name: open.practice.name.clone(),
+        // The stored name: the API's copy (`Env`) follows it after a change.
+        practice_name: settings::practice(conn)?
+            .map(|p| p.name)
+            .unwrap_or_else(|| ctx.env().practice_name.clone()),
         units: units.as_str().to_string(),
         // Empty: the default folder (`Config::export_dir`).
         export_dir: get(prescriptions::EXPORT_DIR_KEY)?,
         practice_address: get(prescriptions::ADDRESS_KEY)?,
         practice_phone: chartroom_core::validate::phone_display(&get(prescriptions::PHONE_KEY)?),
-        idle_lock_minutes: idle_lock_minutes(&open.store),
+        idle_lock_minutes: idle_lock_minutes(conn),
     })
 }
 
-pub(crate) fn update_settings(
-    app: &mut Chartroom,
-    actor: &Actor,
-    s: &Settings,
-) -> Result<Settings> {
+/// Saves the settings; the API then gives the workstation the new
+/// practice name.
+pub fn update_settings(ctx: &mut Ctx<'_>, s: &Settings) -> Result<Settings> {
+    let actor = ctx.actor();
     let mut errs = FieldErrors::default();
     let name = validate::clean(&s.practice_name);
     if name.is_empty() || name.chars().count() > 120 {
@@ -357,8 +338,8 @@ pub(crate) fn update_settings(
         )
     };
     errs.finish()?;
-    let before = get_settings(app)?;
-    app.write(|tx, now| {
+    let before = get_settings(ctx)?;
+    ctx.write(|tx, now| {
         settings::rename_practice(tx, &name)?;
         settings::set(tx, IDLE_KEY, &s.idle_lock_minutes.to_string())?;
         settings::set(tx, measurements::UNITS_KEY, &s.units)?;
@@ -387,19 +368,17 @@ pub(crate) fn update_settings(
         )?;
         Ok(())
     })?;
-    let open = app.open_mut()?;
-    open.env.practice_name = name.clone();
-    open.practice.name = name;
-    get_settings(app)
+    get_settings(ctx)
 }
 
-pub(crate) fn verify_audit(app: &mut Chartroom, actor: &Actor) -> Result<ChainReport> {
-    let report = audit::verify(app.open_mut()?.store.read())?;
+pub fn verify_audit(ctx: &mut Ctx<'_>) -> Result<ChainReport> {
+    let actor = ctx.actor();
+    let report = audit::verify(ctx.read())?;
     let detail = match &report.first_broken {
         None => format!("chain intact, {} records", report.records),
         Some(b) => format!("chain BROKEN at record {}: {}", b.id, b.reason),
     };
-    app.audit(actor.event(
+    ctx.audit(actor.event(
         AuditAction::Verify,
         DataCategory::Audit,
         None,
@@ -410,7 +389,7 @@ pub(crate) fn verify_audit(app: &mut Chartroom, actor: &Actor) -> Result<ChainRe
 }
 
 /// The store's filter for a typed audit query, or every field's problem.
-fn audit_filter(q: &AuditQuery, clock: &dyn crate::Clock) -> Result<AuditFilter> {
+fn audit_filter(q: &AuditQuery, clock: &dyn chartroom_core::Clock) -> Result<AuditFilter> {
     let mut errs = FieldErrors::default();
     let (from, to) = validate::date_range(&mut errs, ("from", &q.from), ("to", &q.to));
     let pid = q.patient_id.trim();
@@ -438,20 +417,13 @@ fn audit_filter(q: &AuditQuery, clock: &dyn crate::Clock) -> Result<AuditFilter>
     })
 }
 
-pub(crate) fn audit_report(
-    app: &mut Chartroom,
-    actor: &Actor,
-    query: &AuditQuery,
-) -> Result<Vec<AuditRecord>> {
-    let filter = &audit_filter(query, &**app.clock())?;
-    let open = app.open_mut()?;
-    let mut rows = audit::query(open.store.read(), filter)?;
+pub fn audit_report(ctx: &mut Ctx<'_>, query: &AuditQuery) -> Result<Vec<AuditRecord>> {
+    let actor = ctx.actor();
+    let filter = &audit_filter(query, ctx.clock())?;
+    let mut rows = audit::query(ctx.read(), filter)?;
     // The log says who touched which chart and how; what the chart says
     // (drug names, override reasons) is for those who may read charts.
-    let clinical = open
-        .session
-        .as_ref()
-        .is_some_and(|s| s.permissions.contains(&crate::Permission::ClinicalRead));
+    let clinical = actor.permissions.contains(&Permission::ClinicalRead);
     if !clinical {
         for r in rows
             .iter_mut()
@@ -460,7 +432,7 @@ pub(crate) fn audit_report(
             r.detail = "(clinical detail: visible to clinicians)".into();
         }
     }
-    app.audit(actor.event(
+    ctx.audit(actor.event(
         AuditAction::Query,
         DataCategory::Audit,
         filter.patient_id,

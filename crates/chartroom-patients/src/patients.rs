@@ -1,21 +1,22 @@
 //! Patient commands: search, open (audited), register with a duplicate
-//! check, edit with conflict detection, history, emergency access.
+//! check, edit with conflict detection, history, emergency access (the
+//! audited read; the API grants the session's access for an hour).
 
 use chartroom_core::age::age;
 use chartroom_store::audit;
 use chartroom_store::model::{AuditAction, DataCategory, Patient, PatientSummary};
 use chartroom_store::{patients as store, users};
 use chartroom_types::PatientId;
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 
 use chartroom_core::validate::phone_display;
+use chartroom_core::{Actor, Ctx, Error, Result};
 
 use crate::protocol::{PatientChart, PatientInput, PatientPhones, PatientVersion, RegisterOutcome};
-use crate::session::Emergency;
-use crate::{validate, Actor, ApiError, Chartroom, Result};
+use crate::validate;
 
-fn chart(app: &Chartroom, patient: Patient) -> PatientChart {
-    let (age_years, age_text) = age(patient.fields.birth_date, app.clock.today());
+fn chart(ctx: &Ctx<'_>, patient: Patient) -> PatientChart {
+    let (age_years, age_text) = age(patient.fields.birth_date, ctx.today());
     let phones = phones_of(&patient);
     PatientChart {
         patient,
@@ -42,10 +43,10 @@ fn record_id(id: PatientId) -> String {
 
 /// Search as you type. Not audited per keystroke: the search is recorded
 /// when a result is opened ([`open`]).
-pub(crate) fn search(app: &mut Chartroom, query: &str, limit: u32) -> Result<Vec<PatientSummary>> {
+pub fn search(ctx: &mut Ctx<'_>, query: &str, limit: u32) -> Result<Vec<PatientSummary>> {
     let limit = limit.clamp(1, 200) as usize;
-    let mut rows = store::search(app.open_mut()?.store.read(), query, limit)?;
-    with_ages(app.clock.today(), &mut rows);
+    let mut rows = store::search(ctx.read(), query, limit)?;
+    with_ages(ctx.today(), &mut rows);
     Ok(rows)
 }
 
@@ -59,13 +60,13 @@ fn with_ages(today: NaiveDate, rows: &mut [PatientSummary]) {
 }
 
 /// Opens a chart, auditing the read (and the search that found it).
-pub(crate) fn open(
-    app: &mut Chartroom,
-    actor: &Actor,
+pub fn open(
+    ctx: &mut Ctx<'_>,
     patient_id: PatientId,
     from_search: Option<&str>,
 ) -> Result<PatientChart> {
-    let p = app.write(|tx, now| {
+    let actor = ctx.actor();
+    let p = ctx.write(|tx, now| {
         let p = store::get(tx, patient_id)?;
         if let Some(q) = from_search {
             let q: String = q.chars().take(100).collect();
@@ -94,18 +95,15 @@ pub(crate) fn open(
         )?;
         Ok(p)
     })?;
-    Ok(chart(app, p))
+    Ok(chart(ctx, p))
 }
 
 /// Patients who may be the same person as the form describes.
-pub(crate) fn check_duplicates(
-    app: &mut Chartroom,
-    actor: &Actor,
-    input: &PatientInput,
-) -> Result<Vec<PatientSummary>> {
-    let today = app.clock.today();
+pub fn check_duplicates(ctx: &mut Ctx<'_>, input: &PatientInput) -> Result<Vec<PatientSummary>> {
+    let actor = ctx.actor();
+    let today = ctx.today();
     let fields = validate::patient(input, today)?;
-    app.write(|tx, now| {
+    ctx.write(|tx, now| {
         let mut found = store::possible_duplicates(tx, &fields, None)?;
         with_ages(today, &mut found);
         audit::append(
@@ -124,15 +122,15 @@ pub(crate) fn check_duplicates(
 }
 
 /// Registers a patient unless possible duplicates need a decision first.
-pub(crate) fn register(
-    app: &mut Chartroom,
-    actor: &Actor,
+pub fn register(
+    ctx: &mut Ctx<'_>,
     input: &PatientInput,
     acknowledge_duplicates: bool,
 ) -> Result<RegisterOutcome> {
-    let today = app.clock.today();
+    let actor = ctx.actor();
+    let today = ctx.today();
     let fields = validate::patient(input, today)?;
-    let outcome = app.write(|tx, now| {
+    let outcome = ctx.write(|tx, now| {
         if !acknowledge_duplicates {
             let mut candidates = store::possible_duplicates(tx, &fields, None)?;
             with_ages(today, &mut candidates);
@@ -176,22 +174,22 @@ pub(crate) fn register(
     })?;
     Ok(match outcome {
         Ok(p) => RegisterOutcome::Registered {
-            chart: Box::new(chart(app, p)),
+            chart: Box::new(chart(ctx, p)),
         },
         Err(candidates) => RegisterOutcome::PossibleDuplicates { candidates },
     })
 }
 
 /// Saves edited details; refuses if someone saved since `expected_version`.
-pub(crate) fn update(
-    app: &mut Chartroom,
-    actor: &Actor,
+pub fn update(
+    ctx: &mut Ctx<'_>,
     patient_id: PatientId,
     expected_version: i64,
     input: &PatientInput,
 ) -> Result<PatientChart> {
-    let fields = validate::patient(input, app.clock.today())?;
-    let p = app.write(|tx, now| {
+    let actor = ctx.actor();
+    let fields = validate::patient(input, ctx.today())?;
+    let p = ctx.write(|tx, now| {
         let user = actor.user()?;
         let old = store::get(tx, patient_id)?;
         let p = store::update(tx, patient_id, expected_version, &fields, user, now)?;
@@ -209,7 +207,7 @@ pub(crate) fn update(
         )?;
         Ok(p)
     })?;
-    Ok(chart(app, p))
+    Ok(chart(ctx, p))
 }
 
 /// Names of the fields that differ (never their values).
@@ -233,12 +231,9 @@ fn changed_fields(a: &Patient, b: &Patient) -> String {
 }
 
 /// Earlier versions of a patient's details.
-pub(crate) fn history(
-    app: &mut Chartroom,
-    actor: &Actor,
-    patient_id: PatientId,
-) -> Result<Vec<PatientVersion>> {
-    app.write(|tx, now| {
+pub fn history(ctx: &mut Ctx<'_>, patient_id: PatientId) -> Result<Vec<PatientVersion>> {
+    let actor = ctx.actor();
+    ctx.write(|tx, now| {
         let versions = store::history(tx, patient_id)?;
         audit::append(
             tx,
@@ -267,19 +262,14 @@ pub(crate) fn history(
     })
 }
 
-/// How long emergency access lasts.
-pub const EMERGENCY_MINUTES: i64 = 60;
-
-/// Grants a pre-authorised user access to one patient's chart for an hour,
-/// with a stated reason, and opens it. Everything done under it is flagged.
-pub(crate) fn emergency_access(
-    app: &mut Chartroom,
-    actor: &Actor,
-    mrn: &str,
-    reason: &str,
-) -> Result<PatientChart> {
-    let reason = validate::clean(reason);
-    let mut errs = crate::FieldErrors::default();
+/// Opens one patient's chart for a pre-authorised user outside their role,
+/// with a stated reason, both audited and flagged. The API then grants the
+/// session access to that patient for an hour (`EMERGENCY_MINUTES`), under
+/// which everything done is flagged.
+pub fn emergency_access(ctx: &mut Ctx<'_>, mrn: &str, reason: &str) -> Result<PatientChart> {
+    let actor = ctx.actor();
+    let reason = chartroom_core::validate::clean(reason);
+    let mut errs = chartroom_core::FieldErrors::default();
     if reason.chars().count() < 10 {
         errs.add(
             "reason",
@@ -295,9 +285,9 @@ pub(crate) fn emergency_access(
         emergency: true,
         ..actor.clone()
     };
-    let p = app.write(|tx, now| {
+    let p = ctx.write(|tx, now| {
         let Some(id) = store::id_by_mrn(tx, mrn)? else {
-            return Err(ApiError::field("mrn", format!("No patient has MRN {mrn}")));
+            return Err(Error::field("mrn", format!("No patient has MRN {mrn}")));
         };
         let p = store::get(tx, id)?;
         audit::append(
@@ -324,15 +314,7 @@ pub(crate) fn emergency_access(
         )?;
         Ok(p)
     })?;
-    let until = app.clock.now() + Duration::minutes(EMERGENCY_MINUTES);
-    if let Some(s) = app.open_mut()?.session.as_mut() {
-        s.emergency = Some(Emergency {
-            patient_id: p.id,
-            mrn: p.mrn.clone(),
-            until,
-        });
-    }
-    Ok(chart(app, p))
+    Ok(chart(ctx, p))
 }
 
 #[cfg(test)]

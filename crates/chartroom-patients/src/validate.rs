@@ -1,13 +1,13 @@
-//! Form rules: each turns typed text into a domain value or a field error
-//! that names the field and says why. Used by every front end through the
-//! API, never re-implemented in the UI.
+//! The registration form's rules: each turns typed text into a domain value
+//! or a field error that names the field and says why. Used by every front
+//! end through the API, never re-implemented in the UI; the rules every
+//! form shares are `chartroom_core::validate`, re-exported here.
 
-use chartroom_store::model::{PatientFields, PreferredContact, Role, Sex};
+use chartroom_store::model::{PatientFields, PreferredContact, Sex};
 use chrono::NaiveDate;
 
 use crate::protocol::PatientInput;
-use crate::Result;
-use chartroom_core::FieldErrors;
+use chartroom_core::{FieldErrors, Result};
 
 const US_STATES: &[&str] = &[
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
@@ -184,8 +184,8 @@ pub fn patient(input: &PatientInput, today: NaiveDate) -> Result<PatientFields> 
     e.finish()?;
     let (Some(birth_date), Some(sex), Some(preferred_contact)) = (birth, sex, preferred_contact)
     else {
-        return Err(crate::ApiError::internal(
-            "validation passed without values",
+        return Err(chartroom_core::Error::Internal(
+            "validation passed without values".into(),
         ));
     };
     Ok(PatientFields {
@@ -210,39 +210,6 @@ pub fn patient(input: &PatientInput, today: NaiveDate) -> Result<PatientFields> 
         emergency_relationship,
         emergency_phone,
     })
-}
-
-/// A login name: 3 to 32 of a-z, 0-9, `.`, `_`, `-`.
-pub fn username(errs: &mut FieldErrors, value: &str) -> String {
-    let v = value.trim().to_lowercase();
-    if v.len() < 3 || v.len() > 32 {
-        errs.add("username", "Username must be 3 to 32 characters");
-    } else if let Some(bad) = v
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || "._-".contains(*c)))
-    {
-        errs.add(
-            "username",
-            format!("Username cannot contain \"{bad}\"; use letters, digits, . _ -"),
-        );
-    }
-    v
-}
-
-/// A password: at least 10 characters, not all the same character.
-pub fn password(errs: &mut FieldErrors, field: &str, value: &str) {
-    if value.chars().count() < 10 {
-        errs.add(field, "Password must be at least 10 characters");
-    } else if value.chars().all(|c| value.starts_with(c)) {
-        errs.add(field, "Password cannot be one character repeated");
-    }
-}
-
-/// At least one role.
-pub fn roles(errs: &mut FieldErrors, roles: &[Role]) {
-    if roles.is_empty() {
-        errs.add("roles", "Choose at least one role");
-    }
 }
 
 #[cfg(test)]
@@ -273,7 +240,7 @@ mod tests {
         f(&mut i);
         match patient(&i, today()) {
             Ok(_) => "ok".into(),
-            Err(crate::ApiError::Core(crate::Error::Validation(errs))) => errs
+            Err(chartroom_core::Error::Validation(errs)) => errs
                 .iter()
                 .map(|e| format!("{}: {}", e.field, e.message))
                 .collect::<Vec<_>>()

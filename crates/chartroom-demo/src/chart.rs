@@ -15,8 +15,9 @@ use chrono::{Duration, NaiveDate};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::protocol::{EntryDetails, NoteBody};
-use crate::{vitals, Actor, ApiError, Chartroom, Result};
+use chartroom_chart::protocol::{EntryDetails, NoteBody};
+use chartroom_chart::vitals;
+use chartroom_core::{Actor, Ctx, Error, Result};
 
 /// How much history to generate for one patient.
 #[derive(Debug, Clone, Copy)]
@@ -83,32 +84,32 @@ const LABS: &[(&str, f64, f64)] = &[
 ];
 
 fn body(d: &EntryDetails) -> Result<String> {
-    serde_json::to_string(d).map_err(|e| ApiError::internal(e.to_string()))
+    serde_json::to_string(d).map_err(|e| Error::Internal(e.to_string()))
 }
 
-impl Chartroom {
+/// Synthetic clinical histories, written in a [`Ctx`] like any handler's.
+pub trait DemoChart {
     /// Gives `patient_id` a clinical history of the given size, ending at
-    /// the clinic's today. Needs the practice unlocked and a clinician.
-    pub fn add_demo_chart(
-        &mut self,
-        patient_id: PatientId,
-        size: ChartSize,
-        seed: u64,
-    ) -> Result<()> {
+    /// the clinic's today. Needs a clinician (or any user) in the practice.
+    fn add_demo_chart(&mut self, patient_id: PatientId, size: ChartSize, seed: u64) -> Result<()>;
+}
+
+impl DemoChart for Ctx<'_> {
+    fn add_demo_chart(&mut self, patient_id: PatientId, size: ChartSize, seed: u64) -> Result<()> {
         let mut rng =
             StdRng::seed_from_u64(seed ^ (patient_id.get() as u64).wrapping_mul(0x9e37_79b9));
-        let today = self.clock.today();
-        let users = chartroom_store::users::list(self.open_mut()?.store.read())?;
+        let today = self.today();
+        let users = chartroom_store::users::list(self.read())?;
         let doc = users
             .iter()
             .find(|u| u.roles.contains(&Role::Clinician))
             .or(users.first())
             .map(|u| u.id)
-            .ok_or_else(|| ApiError::BadState("the practice has no users yet".into()))?;
+            .ok_or_else(|| Error::Internal("the practice has no users yet".into()))?;
         let actor = Actor::system("demo-generator");
         // Visits spread over the years before today (never before the
         // patient's first birthday), oldest first.
-        let birth = chartroom_store::patients::get(self.open_mut()?.store.read(), patient_id)?
+        let birth = chartroom_store::patients::get(self.read(), patient_id)?
             .fields
             .birth_date;
         let lived = (today - birth).num_days() - 365;
@@ -225,7 +226,7 @@ impl Chartroom {
                     plan: plan.into(),
                     text: String::new(),
                 })
-                .map_err(|e| ApiError::internal(e.to_string()))?;
+                .map_err(|e| Error::Internal(e.to_string()))?;
                 let n = notes::insert_note(tx, patient_id, enc, None, NoteKind::Soap, &note_body, now, doc)?;
                 notes::sign(tx, n, 1, now, doc)?;
                 if i >= first_with_vitals && left >= 5 {
@@ -264,7 +265,7 @@ impl Chartroom {
             while left > 0 {
                 let (code, lo, hi) = LABS[k % LABS.len()];
                 let Some(test) = labs.get(code) else {
-                    return Err(ApiError::internal(format!("demo lab {code} missing from the catalogue")));
+                    return Err(Error::Internal(format!("demo lab {code} missing from the catalogue")));
                 };
                 let value = ((rng.gen_range(lo..hi)) * 10f64.powi(test.decimals as i32)).round()
                     / 10f64.powi(test.decimals as i32);

@@ -1,0 +1,41 @@
+//! The user form's rules: a login name, a password, at least one role. Set-up
+//! (in the API) checks the first administrator with them too. The rules
+//! every form shares are `chartroom_core::validate`, re-exported here.
+
+use chartroom_core::FieldErrors;
+use chartroom_store::model::Role;
+
+pub use chartroom_core::validate::*;
+
+/// A login name: 3 to 32 of a-z, 0-9, `.`, `_`, `-`.
+pub fn username(errs: &mut FieldErrors, value: &str) -> String {
+    let v = value.trim().to_lowercase();
+    if v.len() < 3 || v.len() > 32 {
+        errs.add("username", "Username must be 3 to 32 characters");
+    } else if let Some(bad) = v
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "._-".contains(*c)))
+    {
+        errs.add(
+            "username",
+            format!("Username cannot contain \"{bad}\"; use letters, digits, . _ -"),
+        );
+    }
+    v
+}
+
+/// A password: at least 10 characters, not all the same character.
+pub fn password(errs: &mut FieldErrors, field: &str, value: &str) {
+    if value.chars().count() < 10 {
+        errs.add(field, "Password must be at least 10 characters");
+    } else if value.chars().all(|c| value.starts_with(c)) {
+        errs.add(field, "Password cannot be one character repeated");
+    }
+}
+
+/// At least one role.
+pub fn roles(errs: &mut FieldErrors, roles: &[Role]) {
+    if roles.is_empty() {
+        errs.add("roles", "Choose at least one role");
+    }
+}
