@@ -4,7 +4,7 @@
 // from) and the history of previous versions. The clinical tabs live in
 // `screens/chart/`; they share the chart summary through `ChartCtx`.
 
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { html } from '../html';
 import * as api from '../api';
 import { useApp } from '../app';
@@ -47,7 +47,10 @@ export function PatientScreen(p: { id: number; tab: PatientTab; noteId: number |
     }
   };
 
-  useEffect(() => {
+  // Layout effects, not effects: the requests leave as soon as the screen
+  // is committed instead of after the next frame has been painted (Preact
+  // runs effects after a frame), which took a frame or two off each open.
+  useLayoutEffect(() => {
     const handed = takeChart(p.id);
     if (handed) setChart(handed);
     else void load(takeSearch(p.id));
@@ -68,8 +71,9 @@ export function PatientScreen(p: { id: number; tab: PatientTab; noteId: number |
   }, [p.id]);
 
   // The summary feeds the Summary tab and the banner's allergies: read it
-  // when the chart opens and whenever the Summary tab is shown again.
-  useEffect(() => {
+  // when the chart opens and whenever the Summary tab is shown again:
+  // right after the chart's answer, which the backend audits first.
+  useLayoutEffect(() => {
     if (chart && clinical && (tab === 'summary' || summary === null)) void reloadSummary();
   }, [chart?.patient.id, clinical, tab === 'summary']);
 

@@ -32,7 +32,7 @@ import {
 } from '../components/icons';
 import { useEffect, useRef } from 'preact/hooks';
 import { flushPending } from '../flush';
-import { clearReferenceData } from '../reference';
+import { clearReferenceData, referenceData } from '../reference';
 
 interface NavItem {
   href: string;
@@ -64,6 +64,13 @@ export function Shell(p: { locked: boolean; onLock: () => void }) {
     }
   };
   useIdleLock(session.idle_lock_seconds, p.locked, () => void lockNow());
+
+  // A clinician's first chart needs the reference lists, whose first load
+  // takes the backend about half a second (it parses the code sets): ask
+  // for them at login, so that the first chart opened does not wait.
+  useEffect(() => {
+    if (app.can('clinical_read')) referenceData().catch(() => undefined);
+  }, [session.user.id]);
 
   const logout = async () => {
     if (!p.locked) await flushPending();
