@@ -4,7 +4,7 @@
 import { html } from '../html';
 import { useApp } from '../app';
 import * as api from '../api';
-import { isClinicalTab, navigate, useRoute, type Route } from '../router';
+import { isClinicalTab, navigate, parseRoute, useRoute, type Route } from '../router';
 import { useIdleLock } from '../idle';
 import { clearToasts, reportError } from '../components/toast';
 import { rolesText } from '../format';
@@ -30,7 +30,7 @@ import {
   IconUsers,
   Logo,
 } from '../components/icons';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { flushPending } from '../flush';
 import { clearReferenceData, referenceData } from '../reference';
 
@@ -141,9 +141,13 @@ export function Shell(p: { locked: boolean; onLock: () => void }) {
   const admin = adminNav.filter((n) => n.allowed);
   const home = [...main, ...admin][0]?.href ?? '#/account';
 
-  // `#/` goes to the first screen this user may use.
-  useEffect(() => {
-    if (route.name === 'home') navigate(home);
+  // `#/` goes to the first screen this user may use: in the same task as
+  // the render (a layout effect, not an effect run after a painted frame),
+  // and only if the address is still `#/`. An effect that ran a frame later
+  // on the route it was rendered with sent a user who had meanwhile gone
+  // elsewhere (a link, a typed address) to the first screen instead.
+  useLayoutEffect(() => {
+    if (route.name === 'home' && parseRoute(location.hash).name === 'home') navigate(home);
   }, [route.name, home]);
 
   const navLink = (n: NavItem) =>
