@@ -196,54 +196,54 @@ export function PatientSearch() {
  *  by position, not by patient: a new answer rewrites the text of the rows
  *  already on screen instead of removing them and building 50 new ones
  *  (the rows hold no state of their own). */
-const ResultsTable = memo(function ResultsTable(p: {
+const ResultsTable = memo(function ResultsTable(props: {
   results: PatientSummary[];
   active: number;
   open: (p: PatientSummary) => void;
   setActive: (i: number) => void;
 }) {
-  const { results, active, open, setActive } = p;
+  const { results, active, open, setActive } = props;
   return html`<div class="table-wrap">
-              <table class="data-table results-table" role="grid" aria-label="Search results">
-                <thead>
-                  <tr><th>Name</th><th>Birth date</th><th>Age</th><th>Sex</th><th>MRN</th><th>Phone</th></tr>
-                </thead>
-                <tbody>
-                  ${results.map(
-                    (p, i) => html`<tr
-                      key=${i}
-                      class=${i === active ? 'active' : ''}
-                      aria-selected=${i === active ? 'true' : 'false'}
-                      data-testid="search-result"
-                      data-patient-id=${p.id}
-                      onClick=${() => open(p)}
-                      onMouseEnter=${() => setActive(i)}
-                    >
-                      <td class="name-cell">
-                        <a
-                          class="result-open"
-                          href=${patientHref(p.id)}
-                          data-testid="search-result-open"
-                          data-patient-id=${p.id}
-                          onClick=${(e: Event) => {
-                            // The row's own click would open the chart a second time.
-                            e.preventDefault();
-                            e.stopPropagation();
-                            open(p);
-                          }}
-                          onFocus=${() => setActive(i)}
-                          >${patientListName(p)}</a
-                        >
-                      </td>
-                      <td class="nowrap">${formatDate(p.birth_date)}</td>
-                      <td class="nowrap">${p.age_text}</td>
-                      <td>${SEX_LABEL[p.sex] ?? p.sex}</td>
-                      <td class="mono">${p.mrn}</td>
-                      <td class="nowrap">${p.phone_display}</td>
-                    </tr>`,
-                  )}
-                </tbody>
-              </table>
-              <div class="table-foot muted">${results.length === LIMIT ? 'Showing the first 50 matches: add more to the search to narrow it.' : `${results.length} ${results.length === 1 ? 'match' : 'matches'}`}</div>
-            </div>`;
+    <table class="data-table results-table" role="grid" aria-label="Search results">
+      <thead>
+        <tr><th>Name</th><th>Birth date</th><th>Age</th><th>Sex</th><th>MRN</th><th>Phone</th></tr>
+      </thead>
+      <tbody>
+        ${results.map(
+          (p, i) => html`<tr
+            key=${i}
+            class=${i === active ? 'active' : ''}
+            aria-selected=${i === active ? 'true' : 'false'}
+            data-testid="search-result"
+            data-patient-id=${p.id}
+            onClick=${() => open(p)}
+            onMouseEnter=${() => setActive(i)}
+          >
+            <td class="name-cell">
+              <a
+                class="result-open"
+                href=${patientHref(p.id)}
+                data-testid="search-result-open"
+                data-patient-id=${p.id}
+                onClick=${(e: Event) => {
+                  // The row's own click would open the chart a second time.
+                  e.preventDefault();
+                  e.stopPropagation();
+                  open(p);
+                }}
+                onFocus=${() => setActive(i)}
+                >${patientListName(p)}</a
+              >
+            </td>
+            <td class="nowrap">${formatDate(p.birth_date)}</td>
+            <td class="nowrap">${p.age_text}</td>
+            <td>${SEX_LABEL[p.sex] ?? p.sex}</td>
+            <td class="mono">${p.mrn}</td>
+            <td class="nowrap">${p.phone_display}</td>
+          </tr>`,
+        )}
+      </tbody>
+    </table>
+    <div class="table-foot muted">${results.length === LIMIT ? 'Showing the first 50 matches: add more to the search to narrow it.' : `${results.length} ${results.length === 1 ? 'match' : 'matches'}`}</div>
+  </div>`;
 });
