@@ -30,7 +30,7 @@ import {
   IconUsers,
   Logo,
 } from '../components/icons';
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { flushPending } from '../flush';
 import { clearReferenceData, referenceData } from '../reference';
 
@@ -141,12 +141,13 @@ export function Shell(p: { locked: boolean; onLock: () => void }) {
   const admin = adminNav.filter((n) => n.allowed);
   const home = [...main, ...admin][0]?.href ?? '#/account';
 
-  // `#/` goes to the first screen this user may use: in the same task as
-  // the render (a layout effect, not an effect run after a painted frame),
-  // and only if the address is still `#/`. An effect that ran a frame later
-  // on the route it was rendered with sent a user who had meanwhile gone
-  // elsewhere (a link, a typed address) to the first screen instead.
-  useLayoutEffect(() => {
+  // `#/` goes to the first screen this user may use, only if the address
+  // is still `#/` when the effect runs (a frame after the render): a user
+  // who has meanwhile gone elsewhere (a link, a typed address, the front
+  // desk to `#/patient/1/notes` in clinical_chart.rs) stays there. An
+  // effect, not a layout effect: `useRoute` subscribes to `hashchange` in
+  // an effect, and a redirect made before that was missed (blank screen).
+  useEffect(() => {
     if (route.name === 'home' && parseRoute(location.hash).name === 'home') navigate(home);
   }, [route.name, home]);
 
