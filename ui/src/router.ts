@@ -79,6 +79,8 @@ export function useRoute(): Route {
   useEffect(() => {
     const on = () => setRoute(parseRoute(location.hash));
     window.addEventListener('hashchange', on);
+    // A change made between the first render and this subscription.
+    on();
     return () => window.removeEventListener('hashchange', on);
   }, []);
   return route;

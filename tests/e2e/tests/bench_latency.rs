@@ -75,6 +75,10 @@ if (!window.__bench) {
     const done = a.kind === 'rows' ? rowsSig() === a.want : summaryShown();
     if (!done) return;
     a.tDom = performance.now();
+    // Style and layout now rather than in the frame (the same work, only
+    // earlier), to see their cost.
+    void document.body.offsetHeight;
+    a.layoutMs = performance.now() - a.tDom;
     requestAnimationFrame(() => {
       a.tRaf = performance.now();
       setTimeout(() => {
@@ -110,7 +114,7 @@ return true;
 const ARM: &str = r#"
 const b = window.__bench;
 if (arguments[0] === 'rows' && b.rowsSig() === arguments[1]) { b.armed = null; return false; }
-b.armed = { kind: arguments[0], want: arguments[1], t0: null, tBanner: null, tDom: null, tRaf: null, t1: null, ipc: [], onDone: null };
+b.armed = { kind: arguments[0], want: arguments[1], t0: null, tBanner: null, tDom: null, tRaf: null, t1: null, layoutMs: null, ipc: [], onDone: null };
 return true;
 "#;
 
@@ -125,6 +129,7 @@ const result = () => {
     ms: a.t1 - a.t0,
     dom_ms: a.tDom - a.t0,
     raf_ms: a.tRaf - a.t0,
+    layout_ms: a.layoutMs,
     banner_ms: a.tBanner === null ? null : a.tBanner - a.t0,
     ipc: a.ipc,
   };
@@ -259,6 +264,7 @@ struct Waits {
     painted: Vec<f64>,
     dom: Vec<f64>,
     frame: Vec<f64>,
+    layout: Vec<f64>,
 }
 
 impl Waits {
@@ -266,6 +272,7 @@ impl Waits {
         self.painted.push(ms(m, "ms"));
         self.dom.push(ms(m, "dom_ms"));
         self.frame.push(ms(m, "raf_ms"));
+        self.layout.push(ms(m, "layout_ms"));
     }
 
     fn report(&self, what: &str, out: &mut Vec<String>) {
@@ -274,6 +281,10 @@ impl Waits {
         out.push(line(
             &format!("{what}, its animation frame starts"),
             &self.frame,
+        ));
+        out.push(line(
+            &format!("{what}, style and layout of that DOM"),
+            &self.layout,
         ));
     }
 }

@@ -250,7 +250,17 @@ export function Modal(p: {
   </div>`;
 }
 
-export function Spinner(p: { label?: string }) {
+/** A spinning wheel and its label. With `delayMs`, an empty placeholder
+ *  until then: a wait shorter than that (a chart opening) paints nothing
+ *  extra, and no animation runs while the answer is being rendered. */
+export function Spinner(p: { label?: string; delayMs?: number }) {
+  const [shown, setShown] = useState(!p.delayMs);
+  useEffect(() => {
+    if (shown) return;
+    const t = window.setTimeout(() => setShown(true), p.delayMs);
+    return () => window.clearTimeout(t);
+  }, []);
+  if (!shown) return html`<div class="loading" aria-busy="true"></div>`;
   return html`<div class="loading"><span class="spinner" aria-hidden="true"></span>${p.label ?? 'Loading…'}</div>`;
 }
 

@@ -4,7 +4,7 @@
 // from) and the history of previous versions. The clinical tabs live in
 // `screens/chart/`; they share the chart summary through `ChartCtx`.
 
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html';
 import * as api from '../api';
 import { useApp } from '../app';
@@ -32,31 +32,81 @@ import { ChartCtx, type ChartContext } from './chart/context';
 import { ChartTabs, ClinicalTabBody } from './chart/tabs';
 import { Forbidden } from '../components/forbidden';
 
+/** How long a chart waits for its summary to show both at once (ms). */
+const SUMMARY_WAIT_MS = 150;
+/** The "Opening chart…" wheel shows only for a slower open than this (ms). */
+const SPINNER_DELAY_MS = 300;
+
 export function PatientScreen(p: { id: number; tab: PatientTab; noteId: number | null }) {
   const app = useApp();
   const [chart, setChart] = useState<PatientChart | null>(null);
   const [error, setError] = useState<WireError | null>(null);
   const [summary, setSummary] = useState<ChartSummary | null>(null);
 
+  // Emergency access lets a user read this one chart's clinical record too
+  // (read only); the backend decides, the UI follows.
+  const emergencyFor = (c: PatientChart | null) =>
+    !!c && !!app.session.emergency_mrn && app.session.emergency_mrn === c.patient.mrn;
+  const clinicalFor = (c: PatientChart | null) => app.can('clinical_read') || emergencyFor(c);
+  // The patient whose summary `load` already asked for (the effect below
+  // then does not ask again).
+  const summaryAsked = useRef<number | null>(null);
+
   const load = async (fromSearch: string | null) => {
     setError(null);
+    let opened: PatientChart;
     try {
-      setChart(await api.openPatient(p.id, fromSearch));
+      opened = await api.openPatient(p.id, fromSearch);
     } catch (e) {
       setError(api.toWireError(e));
+      return;
     }
+    if (!clinicalFor(opened)) {
+      setChart(opened);
+      return;
+    }
+    // A clinical reader's chart shows the summary (and the banner its
+    // allergies): ask for it right after the chart's answer (which the
+    // backend audits first) and show both in one render, so that the
+    // window paints the chart once instead of a half-filled chart and then
+    // the summary. A summary slower than SUMMARY_WAIT_MS does not hold the
+    // chart back: the chart shows first and the summary when it comes.
+    summaryAsked.current = p.id;
+    const asked = api.chartSummary(p.id).then(
+      (s) => s,
+      (e: unknown) => {
+        reportError(e);
+        return null;
+      },
+    );
+    let waited = 0;
+    const early = await Promise.race([
+      asked,
+      new Promise<'late'>((resolve) => {
+        waited = window.setTimeout(() => resolve('late'), SUMMARY_WAIT_MS);
+      }),
+    ]);
+    window.clearTimeout(waited);
+    setChart(opened);
+    if (early !== 'late') {
+      if (early) setSummary(early);
+      return;
+    }
+    const late = await asked;
+    if (late) setSummary(late);
   };
 
-  useEffect(() => {
+  // Layout effects, not effects: the requests leave as soon as the screen
+  // is committed instead of after the next frame has been painted (Preact
+  // runs effects after a frame), which took a frame or two off each open.
+  useLayoutEffect(() => {
     const handed = takeChart(p.id);
     if (handed) setChart(handed);
     else void load(takeSearch(p.id));
   }, [p.id]);
 
-  // Emergency access lets a user read this one chart's clinical record too
-  // (read only); the backend decides, the UI follows.
-  const emergency = !!chart && !!app.session.emergency_mrn && app.session.emergency_mrn === chart.patient.mrn;
-  const clinical = app.can('clinical_read') || emergency;
+  const emergency = emergencyFor(chart);
+  const clinical = clinicalFor(chart);
   const tab: PatientTab = p.tab === 'default' ? (clinical ? 'summary' : 'demographics') : p.tab;
 
   const reloadSummary = useCallback(async () => {
@@ -68,9 +118,15 @@ export function PatientScreen(p: { id: number; tab: PatientTab; noteId: number |
   }, [p.id]);
 
   // The summary feeds the Summary tab and the banner's allergies: read it
-  // when the chart opens and whenever the Summary tab is shown again.
-  useEffect(() => {
-    if (chart && clinical && (tab === 'summary' || summary === null)) void reloadSummary();
+  // when the chart opens and whenever the Summary tab is shown again:
+  // right after the chart's answer, which the backend audits first.
+  useLayoutEffect(() => {
+    if (!chart || !clinical || !(tab === 'summary' || summary === null)) return;
+    if (summaryAsked.current === chart.patient.id) {
+      summaryAsked.current = null; // asked with the chart (`load`)
+      return;
+    }
+    void reloadSummary();
   }, [chart?.patient.id, clinical, tab === 'summary']);
 
   if (error && !chart) {
@@ -83,7 +139,7 @@ export function PatientScreen(p: { id: number; tab: PatientTab; noteId: number |
       </div>
     </div>`;
   }
-  if (!chart) return html`<${Spinner} label="Opening chart…" />`;
+  if (!chart) return html`<${Spinner} label="Opening chart…" delayMs=${SPINNER_DELAY_MS} />`;
   if (isClinicalTab(tab) && !clinical) return html`<${Forbidden} />`;
 
   const canEdit = app.can('patient_write');

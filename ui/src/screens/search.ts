@@ -9,7 +9,8 @@
 // queues a backlog of stale searches. The search itself is audited by the
 // backend when a result is opened (`open_patient` with `from_search`), not here.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { memo } from 'preact/compat';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html';
 import * as api from '../api';
 import type { PatientSummary } from '../bindings/PatientSummary';
@@ -42,7 +43,6 @@ export function PatientSearch() {
   const shown = useRef('');
   const spinnerTimer = useRef<number | undefined>(undefined);
   const input = useRef<HTMLInputElement>(null);
-  const table = useRef<HTMLTableSectionElement>(null);
 
   const stopSpinner = () => {
     window.clearTimeout(spinnerTimer.current);
@@ -107,14 +107,18 @@ export function PatientSearch() {
     };
   }, []);
 
-  const open = (p: PatientSummary) => {
-    handOffSearch(p.id, shown.current || query.trim());
+  // One function for the component's life, so that the memoized table
+  // below is not rendered again at every keystroke.
+  const queryNow = useRef(query);
+  queryNow.current = query;
+  const open = useCallback((p: PatientSummary) => {
+    handOffSearch(p.id, shown.current || queryNow.current.trim());
     navigate(patientHref(p.id));
-  };
+  }, []);
 
   // Keep the highlighted row in view.
   useEffect(() => {
-    const row = table.current?.children[active] as HTMLElement | undefined;
+    const row = document.querySelectorAll<HTMLElement>('#search-results tbody tr')[active];
     row?.scrollIntoView({ block: 'nearest' });
   }, [active]);
 
@@ -182,49 +186,64 @@ export function PatientSearch() {
               <p>Check the spelling, try the birth date or phone number, or register a new patient.</p>
               ${app.can('patient_write') ? html`<a class="btn btn-primary" href="#/register">Register a new patient</a>` : null}
             </div>`
-          : html`<div class="table-wrap">
-              <table class="data-table results-table" role="grid" aria-label="Search results">
-                <thead>
-                  <tr><th>Name</th><th>Birth date</th><th>Age</th><th>Sex</th><th>MRN</th><th>Phone</th></tr>
-                </thead>
-                <tbody ref=${table}>
-                  ${results.map(
-                    (p, i) => html`<tr
-                      key=${p.id}
-                      class=${i === active ? 'active' : ''}
-                      aria-selected=${i === active ? 'true' : 'false'}
-                      data-testid="search-result"
-                      data-patient-id=${p.id}
-                      onClick=${() => open(p)}
-                      onMouseEnter=${() => setActive(i)}
-                    >
-                      <td class="name-cell">
-                        <a
-                          class="result-open"
-                          href=${patientHref(p.id)}
-                          data-testid="search-result-open"
-                          data-patient-id=${p.id}
-                          onClick=${(e: Event) => {
-                            // The row's own click would open the chart a second time.
-                            e.preventDefault();
-                            e.stopPropagation();
-                            open(p);
-                          }}
-                          onFocus=${() => setActive(i)}
-                          >${patientListName(p)}</a
-                        >
-                      </td>
-                      <td class="nowrap">${formatDate(p.birth_date)}</td>
-                      <td class="nowrap">${p.age_text}</td>
-                      <td>${SEX_LABEL[p.sex] ?? p.sex}</td>
-                      <td class="mono">${p.mrn}</td>
-                      <td class="nowrap">${p.phone_display}</td>
-                    </tr>`,
-                  )}
-                </tbody>
-              </table>
-              <div class="table-foot muted">${results.length === LIMIT ? 'Showing the first 50 matches: add more to the search to narrow it.' : `${results.length} ${results.length === 1 ? 'match' : 'matches'}`}</div>
-            </div>`}
+          : html`<${ResultsTable} results=${results} active=${active} open=${open} setActive=${setActive} />`}
     </div>
   </div>`;
 }
+
+/** The result rows. Memoized: typing re-renders the search screen, but the
+ *  rows only when an answer (or the highlighted row) changes. Rows are keyed
+ *  by position, not by patient: a new answer rewrites the text of the rows
+ *  already on screen instead of removing them and building 50 new ones
+ *  (the rows hold no state of their own). */
+const ResultsTable = memo(function ResultsTable(props: {
+  results: PatientSummary[];
+  active: number;
+  open: (p: PatientSummary) => void;
+  setActive: (i: number) => void;
+}) {
+  const { results, active, open, setActive } = props;
+  return html`<div class="table-wrap">
+    <table class="data-table results-table" role="grid" aria-label="Search results">
+      <thead>
+        <tr><th>Name</th><th>Birth date</th><th>Age</th><th>Sex</th><th>MRN</th><th>Phone</th></tr>
+      </thead>
+      <tbody>
+        ${results.map(
+          (p, i) => html`<tr
+            key=${i}
+            class=${i === active ? 'active' : ''}
+            aria-selected=${i === active ? 'true' : 'false'}
+            data-testid="search-result"
+            data-patient-id=${p.id}
+            onClick=${() => open(p)}
+            onMouseEnter=${() => setActive(i)}
+          >
+            <td class="name-cell">
+              <a
+                class="result-open"
+                href=${patientHref(p.id)}
+                data-testid="search-result-open"
+                data-patient-id=${p.id}
+                onClick=${(e: Event) => {
+                  // The row's own click would open the chart a second time.
+                  e.preventDefault();
+                  e.stopPropagation();
+                  open(p);
+                }}
+                onFocus=${() => setActive(i)}
+                >${patientListName(p)}</a
+              >
+            </td>
+            <td class="nowrap">${formatDate(p.birth_date)}</td>
+            <td class="nowrap">${p.age_text}</td>
+            <td>${SEX_LABEL[p.sex] ?? p.sex}</td>
+            <td class="mono">${p.mrn}</td>
+            <td class="nowrap">${p.phone_display}</td>
+          </tr>`,
+        )}
+      </tbody>
+    </table>
+    <div class="table-foot muted">${results.length === LIMIT ? 'Showing the first 50 matches: add more to the search to narrow it.' : `${results.length} ${results.length === 1 ? 'match' : 'matches'}`}</div>
+  </div>`;
+});

@@ -4,7 +4,7 @@
 import { html } from '../html';
 import { useApp } from '../app';
 import * as api from '../api';
-import { isClinicalTab, navigate, useRoute, type Route } from '../router';
+import { isClinicalTab, navigate, parseRoute, useRoute, type Route } from '../router';
 import { useIdleLock } from '../idle';
 import { clearToasts, reportError } from '../components/toast';
 import { rolesText } from '../format';
@@ -32,7 +32,7 @@ import {
 } from '../components/icons';
 import { useEffect, useRef } from 'preact/hooks';
 import { flushPending } from '../flush';
-import { clearReferenceData } from '../reference';
+import { clearReferenceData, referenceData } from '../reference';
 
 interface NavItem {
   href: string;
@@ -64,6 +64,13 @@ export function Shell(p: { locked: boolean; onLock: () => void }) {
     }
   };
   useIdleLock(session.idle_lock_seconds, p.locked, () => void lockNow());
+
+  // A clinician's first chart needs the reference lists, whose first load
+  // takes the backend about half a second (it parses the code sets): ask
+  // for them at login, so that the first chart opened does not wait.
+  useEffect(() => {
+    if (app.can('clinical_read')) referenceData().catch(() => undefined);
+  }, [session.user.id]);
 
   const logout = async () => {
     if (!p.locked) await flushPending();
@@ -134,9 +141,14 @@ export function Shell(p: { locked: boolean; onLock: () => void }) {
   const admin = adminNav.filter((n) => n.allowed);
   const home = [...main, ...admin][0]?.href ?? '#/account';
 
-  // `#/` goes to the first screen this user may use.
+  // `#/` goes to the first screen this user may use, only if the address
+  // is still `#/` when the effect runs (a frame after the render): a user
+  // who has meanwhile gone elsewhere (a link, a typed address, the front
+  // desk to `#/patient/1/notes` in clinical_chart.rs) stays there. An
+  // effect, not a layout effect: `useRoute` subscribes to `hashchange` in
+  // an effect, and a redirect made before that was missed (blank screen).
   useEffect(() => {
-    if (route.name === 'home') navigate(home);
+    if (route.name === 'home' && parseRoute(location.hash).name === 'home') navigate(home);
   }, [route.name, home]);
 
   const navLink = (n: NavItem) =>

@@ -40,7 +40,7 @@ export function SummaryTab() {
   const ctx = useChart();
   const ref = useReference();
   const s = ctx.summary;
-  if (!s) return html`<${Spinner} label="Loading the chart summary…" />`;
+  if (!s) return html`<${Spinner} label="Loading the chart summary…" delayMs=${300} />`;
 
   const keys = vitalKeys(ref);
   const lastSet = groupVitals(s.last_vitals, keys)[0];
