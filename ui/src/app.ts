@@ -18,6 +18,7 @@ import { CannotOpen } from './screens/cannotOpen';
 import { LoginScreen } from './screens/login';
 import { Shell } from './screens/shell';
 import { clearReferenceData } from './reference';
+import { forgetHandoffs } from './handoff';
 
 export interface AppContext {
   status: AppStatus;
@@ -65,10 +66,14 @@ export function App() {
     return () => api.onSessionTrouble(null);
   }, [refresh]);
 
-  // Reference lists belong to a session: a new login reads them again.
+  // Reference lists, the last search and anything handed between screens
+  // belong to a session: the next user starts with none of them.
   const userId = status?.session?.user.id ?? null;
   useEffect(() => {
-    if (userId === null) clearReferenceData();
+    if (userId === null) {
+      clearReferenceData();
+      forgetHandoffs();
+    }
   }, [userId]);
 
   const setSession = useCallback((session: SessionInfo) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PatientChart } from './bindings/PatientChart';
-import { handOffChart, handOffSearch, takeChart, takeSearch } from './handoff';
+import { forgetHandoffs, handOffChart, handOffSearch, lastSearch, takeChart, takeSearch } from './handoff';
 
 describe('handoff', () => {
   it('gives the search that found a patient once, and only for that patient', () => {
@@ -17,5 +17,16 @@ describe('handoff', () => {
     expect(takeChart(9)).toBeNull();
     expect(takeChart(8)).toBe(chart);
     expect(takeChart(8)).toBeNull();
+  });
+
+  it('forgets the search, its hand-off and any chart when the session ends', () => {
+    const chart = { patient: { id: 5 }, age_years: 40, age_text: '40 y' } as unknown as PatientChart;
+    lastSearch.query = 'okafor';
+    handOffSearch(5, 'okafor');
+    handOffChart(chart);
+    forgetHandoffs();
+    expect(lastSearch.query).toBe('');
+    expect(takeSearch(5)).toBeNull();
+    expect(takeChart(5)).toBeNull();
   });
 });

@@ -30,3 +30,11 @@ export function takeChart(id: number): PatientChart | null {
 
 /** The last search, so coming back to the search screen keeps it. */
 export const lastSearch = { query: '' };
+
+/** Forgets everything handed over: called when a session ends, so that the
+ *  next user finds an empty search box and nothing of the last one's. */
+export function forgetHandoffs(): void {
+  pendingSearch = null;
+  charts.clear();
+  lastSearch.query = '';
+}

@@ -9,7 +9,7 @@ use chartroom_types::{PatientId, UserId};
 
 use crate::protocol::{AuditQuery, Settings, UserName};
 use chartroom_chart::{measurements, prescriptions};
-use chartroom_core::password::{hash_password, verify_password};
+use chartroom_core::password::hash_password;
 
 use crate::validate;
 use chartroom_core::{Ctx, Error, FieldErrors, Permission, Result};
@@ -37,12 +37,7 @@ pub struct UserForm<'a> {
 }
 
 fn validate_form(errs: &mut FieldErrors, f: &UserForm<'_>) -> (String, String) {
-    let full_name = validate::clean(f.full_name);
-    if full_name.is_empty() {
-        errs.add("full_name", "Full name is required");
-    } else if full_name.chars().count() > 100 {
-        errs.add("full_name", "Full name is longer than 100 characters");
-    }
+    let full_name = validate::full_name(errs, "full_name", f.full_name);
     let credentials = validate::clean(f.credentials);
     if credentials.chars().count() > 30 {
         errs.add("credentials", "Credentials are longer than 30 characters");
@@ -247,13 +242,20 @@ pub fn reset_password(ctx: &mut Ctx<'_>, user_id: UserId, new_password: &str) ->
 pub fn change_own_password(ctx: &mut Ctx<'_>, current: &str, new_password: &str) -> Result<()> {
     let actor = ctx.actor();
     let user_id = actor.user()?;
-    let hash = users::password_hash(ctx.read(), user_id)?;
     let mut errs = FieldErrors::default();
-    if !verify_password(current, &hash) {
-        errs.add("current_password", "The current password is wrong");
-    }
     validate::password(&mut errs, "new_password", new_password);
     errs.finish()?;
+    // The current password counts towards the lockout and is recorded when
+    // wrong, as at login: an unlocked session is no place to guess it.
+    match chartroom_core::password::confirm_password(ctx, current, "password change") {
+        Ok(_) => {}
+        Err(Error::WrongPassword) => {
+            let mut errs = FieldErrors::default();
+            errs.add("current_password", "The current password is wrong");
+            errs.finish()?;
+        }
+        Err(e) => return Err(e),
+    }
     let new_hash = hash_password(new_password)?;
     ctx.write(|tx, now| {
         users::set_password(tx, user_id, &new_hash, now)?;
@@ -430,6 +432,15 @@ pub fn audit_report(ctx: &mut Ctx<'_>, query: &AuditQuery) -> Result<Vec<AuditRe
             .filter(|r| r.category == DataCategory::Clinical)
         {
             r.detail = "(clinical detail: visible to clinicians)".into();
+        }
+    }
+    // What was typed into patient search names people: for those who may
+    // look patients up.
+    if !actor.permissions.contains(&Permission::PatientRead) {
+        for r in rows.iter_mut().filter(|r| {
+            r.action == AuditAction::Query && r.record_id == chartroom_core::PATIENT_SEARCH_RECORD
+        }) {
+            r.detail = "(search text: visible to users who may find patients)".into();
         }
     }
     ctx.audit(actor.event(

@@ -24,6 +24,18 @@ pub fn username(errs: &mut FieldErrors, value: &str) -> String {
     v
 }
 
+/// A person's full name: required, at most 100 characters; given back
+/// cleaned.
+pub fn full_name(errs: &mut FieldErrors, field: &str, value: &str) -> String {
+    let v = clean(value);
+    if v.is_empty() {
+        errs.add(field, "Full name is required");
+    } else if v.chars().count() > 100 {
+        errs.add(field, "Full name is longer than 100 characters");
+    }
+    v
+}
+
 /// A password: at least 10 characters, not all the same character.
 pub fn password(errs: &mut FieldErrors, field: &str, value: &str) {
     if value.chars().count() < 10 {

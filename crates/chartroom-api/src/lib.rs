@@ -76,6 +76,12 @@ impl Config {
     pub fn key_path(&self) -> PathBuf {
         self.data_dir.join("chartroom.key")
     }
+    /// Failed unlocks not yet in the audit log (which cannot be written
+    /// without the key): times and methods only, moved into the log at the
+    /// next unlock.
+    pub fn failed_unlocks_path(&self) -> PathBuf {
+        self.data_dir.join("chartroom.failed-unlocks")
+    }
 }
 
 /// The unlocked practice.
@@ -129,16 +135,74 @@ impl Chartroom {
     }
 
     /// Guards and runs one command, typed: the CLI and the tests call this.
+    /// A refusal (by the guard or by the handler's own rule) is recorded in
+    /// a transaction of its own; the refused command's rolled back.
     pub fn run<C: Routed>(&mut self, cmd: C) -> Result<C::Answer> {
-        let actor = match C::GUARD {
-            Guard::Public => Actor::default(),
+        let (actor, patient) = match C::GUARD {
+            Guard::Public => (Actor::default(), None),
             guard => {
                 // An unknown record is reported by its handler, after the guard.
                 let patient = self.patient_of(cmd.subject()).unwrap_or(None);
-                self.authorize(guard, patient)?
+                match self.authorize(guard, patient) {
+                    Ok(actor) => (actor, patient),
+                    Err(e) => {
+                        let actor = self.session_actor();
+                        return Err(self.refused::<C>(actor, patient, e));
+                    }
+                }
             }
         };
-        cmd.route(self, &actor)
+        match cmd.route(self, &actor) {
+            Ok(answer) => Ok(answer),
+            Err(e) => Err(self.refused::<C>(Some(actor), patient, e)),
+        }
+    }
+
+    /// The session's user, if there is a session.
+    fn session_actor(&self) -> Option<Actor> {
+        self.open
+            .as_ref()
+            .and_then(|o| o.session.as_ref())
+            .map(|s| s.actor(false))
+    }
+
+    /// Records `e` in the audit log when it refuses the user something (a
+    /// missing permission, a locked session, another author's draft), and
+    /// gives it back. Other errors pass through unrecorded.
+    fn refused<C>(
+        &mut self,
+        actor: Option<Actor>,
+        patient: Option<PatientId>,
+        e: ApiError,
+    ) -> ApiError {
+        let refusal = matches!(
+            e,
+            ApiError::Core(Error::PermissionDenied(_)) | ApiError::Core(Error::SessionLocked)
+        );
+        let (Some(actor), true) = (actor.filter(|a| a.user_id.is_some()), refusal) else {
+            return e;
+        };
+        let command = std::any::type_name::<C>()
+            .rsplit("::")
+            .next()
+            .unwrap_or("?");
+        let now = self.clock.now();
+        let Some(open) = self.open.as_mut() else {
+            return e;
+        };
+        // If even the record cannot be written, the command stays refused.
+        let _ = audit_in(
+            &mut open.store,
+            now,
+            actor.event(
+                AuditAction::Refused,
+                DataCategory::Security,
+                patient,
+                "",
+                format!("{command} refused: {e}"),
+            ),
+        );
+        e
     }
 
     /// Handles one request from the wire: guards and runs it, and answers

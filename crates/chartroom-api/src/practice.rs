@@ -14,9 +14,10 @@ use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use chartroom_keys::{
-    read_backup_key_file, restore_backup, write_backup, DbKey, KeyFile, RecoveryCode,
+    read_backup_audit_head, read_backup_key_file, restore_backup, write_backup, AuditHead, DbKey,
+    KeyFile, RecoveryCode,
 };
-use chartroom_store::audit::{self, ChainReport};
+use chartroom_store::audit::{self, Anchor, ChainReport};
 use chartroom_store::model::{AuditAction, DataCategory, Role};
 use chartroom_store::settings::{self, Practice};
 use chartroom_store::{Store, StoreError};
@@ -59,7 +60,8 @@ pub(crate) fn auto_open(app: &mut Chartroom) -> Result<()> {
         // recovery code rather than touching the file with the wrong key.
         return Err(ApiError::NeedsUnlock);
     }
-    open_with_key(app, key, kf)
+    open_with_key(app, key, kf)?;
+    record_failed_unlocks(app)
 }
 
 fn open_with_key(app: &mut Chartroom, key: DbKey, kf: KeyFile) -> Result<()> {
@@ -110,10 +112,10 @@ pub(crate) fn setup(
     if name.is_empty() {
         errs.add("practice_name", "Practice name is required");
     }
+    // The administrator is checked with the user form's own rules, so
+    // that nothing can fail after the files exist.
     let username = validate::username(&mut errs, admin_username);
-    if admin_full_name.trim().is_empty() {
-        errs.add("admin_full_name", "Full name is required");
-    }
+    validate::full_name(&mut errs, "admin_full_name", admin_full_name);
     validate::password(&mut errs, "admin_password", admin_password);
     let passphrase = passphrase.filter(|p| !p.is_empty());
     match (app.cfg.keystore.is_some(), passphrase) {
@@ -229,9 +231,57 @@ fn locked_key_file(app: &Chartroom) -> Result<KeyFile> {
 /// Unlocks with the practice passphrase (passphrase mode).
 pub(crate) fn unlock_with_passphrase(app: &mut Chartroom, passphrase: &str) -> Result<()> {
     let kf = locked_key_file(app)?;
-    let key = kf.unwrap_with_passphrase(passphrase)?;
+    let key = kf
+        .unwrap_with_passphrase(passphrase)
+        .map_err(|e| note_failed_unlock(app, e, "passphrase"))?;
     open_with_key(app, key, kf)?;
     audit_unlock(app, "unlocked with the practice passphrase")
+}
+
+/// Notes a wrong passphrase or recovery code where the next unlock finds it
+/// (the audit log needs the key this attempt lacked): a line of time and
+/// method in the data folder, nothing else. Gives the error back.
+fn note_failed_unlock(app: &Chartroom, e: chartroom_keys::KeyError, method: &str) -> ApiError {
+    use chartroom_keys::KeyError as K;
+    if matches!(e, K::WrongPassphrase | K::WrongRecoveryCode) {
+        let line = format!("{}\t{method}\n", app.clock.now().to_rfc3339());
+        let path = app.cfg.failed_unlocks_path();
+        let written = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| {
+                f.write_all(line.as_bytes())?;
+                f.sync_all()
+            });
+        // Refused either way; a note that cannot be written is not a reason
+        // to tell the person at the keyboard anything else.
+        let _ = written;
+    }
+    e.into()
+}
+
+/// Moves the failed unlocks noted since the last unlock into the audit log,
+/// one refusal each, then removes the note.
+fn record_failed_unlocks(app: &mut Chartroom) -> Result<()> {
+    let path = app.cfg.failed_unlocks_path();
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    for line in text.lines().filter(|l| !l.trim().is_empty()).take(10_000) {
+        let (at, method) = line.split_once('\t').unwrap_or((line, "?"));
+        let at: String = at.chars().take(40).collect();
+        let method: String = method.chars().take(20).collect();
+        app.audit(Actor::system("workstation").event(
+            AuditAction::Refused,
+            DataCategory::Security,
+            None,
+            "database",
+            format!("unlock refused at {at}: wrong {method}"),
+        ))?;
+    }
+    std::fs::remove_file(&path).map_err(|source| StoreError::Io { path, source })?;
+    Ok(())
 }
 
 /// Unlocks with the recovery code, then puts the key back in the keyring (or
@@ -254,7 +304,9 @@ pub(crate) fn unlock_with_recovery(
         chartroom_keys::check_passphrase_strength(p)
             .map_err(|e| ApiError::field("new_passphrase", e.to_string()))?;
     }
-    let key = kf.unwrap_with_recovery(&code)?;
+    let key = kf
+        .unwrap_with_recovery(&code)
+        .map_err(|e| note_failed_unlock(app, e, "recovery code"))?;
     let mut detail = String::from("unlocked with the recovery code");
     if let Some(ks) = app.cfg.keystore.clone() {
         ks.save(&kf.practice_id, &key)?;
@@ -270,6 +322,7 @@ pub(crate) fn unlock_with_recovery(
 }
 
 fn audit_unlock(app: &mut Chartroom, detail: &str) -> Result<()> {
+    record_failed_unlocks(app)?;
     app.audit(Actor::system("workstation").event(
         AuditAction::Unlock,
         DataCategory::Security,
@@ -295,17 +348,23 @@ impl VerifyReport {
 }
 
 impl Chartroom {
-    /// Integrity check of the database plus the audit chain (CLI, tools).
-    pub fn verify(&mut self, who: &str) -> Result<VerifyReport> {
+    /// Integrity check of the database plus the audit chain, checked
+    /// against `anchors` kept outside the file (backups' headers, typed
+    /// audit seals; see [`audit::verify_against`]) (CLI, tools).
+    pub fn verify(&mut self, who: &str, anchors: &[Anchor]) -> Result<VerifyReport> {
         let open = self.open_mut()?;
         let integrity_problem = open.store.integrity_check()?;
-        let chain = audit::verify(open.store.read())?;
+        let chain = audit::verify_against(open.store.read(), anchors)?;
         let report = VerifyReport {
             integrity_problem,
             chain,
         };
         let detail = if report.ok() {
-            "database and audit chain verified".to_string()
+            format!(
+                "database and audit chain verified ({} of {} anchors matched)",
+                report.chain.anchors_matched,
+                anchors.len()
+            )
         } else {
             "verification FAILED".to_string()
         };
@@ -356,8 +415,14 @@ pub(crate) fn write_backup_file(
         )));
     }
     let snap = data_dir.join(format!(".backup-snapshot-{}.db", random_id()));
+    // The head as the snapshot starts: every record up to it is in the
+    // snapshot and stays in the log for good, so it anchors the chain.
+    let head = audit::head(store.read(), "")?.map(|a| AuditHead {
+        id: a.id,
+        hash: hex::encode(a.hash),
+    });
     store.snapshot_to(&snap, key.as_bytes())?;
-    let partial = out.with_extension("partial");
+    let partial = partial_name(out);
     let result = (|| -> Result<u64> {
         let input = BufReader::new(File::open(&snap).map_err(|source| StoreError::Io {
             path: snap.clone(),
@@ -365,7 +430,7 @@ pub(crate) fn write_backup_file(
         })?);
         let file = chartroom_store::create_private_file(&partial)?;
         let mut w = BufWriter::new(file);
-        let n = write_backup(input, &mut w, key, key_file, progress)?;
+        let n = write_backup(input, &mut w, key, key_file, head.as_ref(), progress)?;
         let file = w.into_inner().map_err(|e| StoreError::Io {
             path: partial.clone(),
             source: e.into_error(),
@@ -383,6 +448,39 @@ pub(crate) fn write_backup_file(
     let _ = std::fs::remove_file(&snap);
     let _ = std::fs::remove_file(&partial);
     result
+}
+
+/// The audit chain's head recorded in a backup's header, as an anchor
+/// (`None` for a backup made before backups carried one).
+pub fn backup_anchor(backup: &Path) -> Result<Option<Anchor>> {
+    let file = File::open(backup).map_err(|source| StoreError::Io {
+        path: backup.to_path_buf(),
+        source,
+    })?;
+    let Some(head) = read_backup_audit_head(BufReader::new(file))? else {
+        return Ok(None);
+    };
+    let mut hash = [0u8; 32];
+    hex::decode_to_slice(&head.hash, &mut hash).map_err(|_| {
+        ApiError::BadState(format!(
+            "{}: the audit head in its header is not readable",
+            backup.display()
+        ))
+    })?;
+    Ok(Some(Anchor {
+        id: head.id,
+        hash,
+        source: format!("the backup {}", backup.display()),
+    }))
+}
+
+/// Where a file is written before it is complete: its own name plus
+/// `.partial`, so that no name the user chooses (even `x.partial`) is the
+/// temporary one, removed after the rename.
+pub(crate) fn partial_name(out: &Path) -> PathBuf {
+    let mut name = out.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    out.with_file_name(name)
 }
 
 /// How a restore unlocks the backup's key.
@@ -438,9 +536,11 @@ pub fn restore(
         })?;
         drop(w);
         let store = Store::open(&tmp, key.as_bytes())?;
+        // The restored log must reach the head the backup's header recorded.
+        let anchors: Vec<Anchor> = backup_anchor(backup)?.into_iter().collect();
         let report = VerifyReport {
             integrity_problem: store.integrity_check()?,
-            chain: audit::verify(store.read())?,
+            chain: audit::verify_against(store.read(), &anchors)?,
         };
         store.close()?;
         Ok(report)

@@ -67,14 +67,17 @@ pub(crate) fn login(app: &mut Chartroom, username: &str, password: &str) -> Resu
     }
     let found = users::find_for_login(open.store.read(), username.trim())?;
     let Some((user, hash)) = found else {
-        // Same message as a wrong password: do not reveal which usernames exist.
-        let name: String = username.trim().chars().take(64).collect();
-        app.audit(Actor::system(&name).event(
+        // Same answer, and the same time, as a wrong password: do not
+        // reveal which usernames exist. What was typed is not kept (it may
+        // be a password typed into the wrong box), only its length.
+        chartroom_core::password::spend_a_password_check(password);
+        let typed = username.trim().chars().count();
+        app.audit(Actor::system("(unknown username)").event(
             AuditAction::FailedLogin,
             DataCategory::Security,
             None,
             "",
-            "login: unknown username",
+            format!("login: unknown username ({typed} characters typed)"),
         ))?;
         return Err(Error::WrongPassword.into());
     };
@@ -124,32 +127,29 @@ pub(crate) fn login(app: &mut Chartroom, username: &str, password: &str) -> Resu
 
 /// Ends the session.
 pub(crate) fn logout(app: &mut Chartroom, actor: &Actor) -> Result<()> {
-    app.audit(actor.event(AuditAction::Logout, DataCategory::Security, None, "", ""))?;
+    // Fail closed: the session ends first; the record follows, and if it
+    // cannot be written the session is ended all the same.
     app.open_mut()?.session = None;
-    Ok(())
+    app.audit(actor.event(AuditAction::Logout, DataCategory::Security, None, "", ""))
 }
 
 /// Locks the session now.
 pub(crate) fn lock(app: &mut Chartroom, actor: &Actor) -> Result<()> {
-    let already = app
-        .open_mut()?
-        .session
-        .as_ref()
-        .map(|s| s.locked)
-        .unwrap_or(true);
-    if !already {
-        app.audit(actor.event(
-            AuditAction::Lock,
-            DataCategory::Security,
-            None,
-            "",
-            "locked",
-        ))?;
-        if let Some(s) = app.open_mut()?.session.as_mut() {
-            s.locked = true;
-        }
+    // Fail closed: locked first, then recorded.
+    let Some(s) = app.open_mut()?.session.as_mut() else {
+        return Ok(());
+    };
+    if s.locked {
+        return Ok(());
     }
-    Ok(())
+    s.locked = true;
+    app.audit(actor.event(
+        AuditAction::Lock,
+        DataCategory::Security,
+        None,
+        "",
+        "locked",
+    ))
 }
 
 /// Resumes a locked session with the user's password. Too many wrong

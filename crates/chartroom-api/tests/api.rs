@@ -96,6 +96,30 @@ fn setup_without_a_keyring_needs_a_passphrase() {
     );
 }
 
+/// Today's main checked only that the administrator's name was not blank,
+/// then made the practice, then refused the 101-character name when it
+/// created the account: a practice nobody could log in to. Now the whole
+/// form is checked first, with the user form's own rules.
+#[test]
+fn setup_checks_every_field_before_it_writes_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let ks = Arc::new(MemoryKeyStore::new());
+    let mut app = Chartroom::start(config(dir.path(), Some(ks)), clock());
+    let r = app.run(SetupPractice {
+        practice_name: "Clinic".into(),
+        admin_username: "admin".into(),
+        admin_full_name: "A".repeat(101),
+        admin_password: PW.into(),
+        passphrase: None,
+    });
+    assert_eq!(field_names(r), ["admin_full_name"]);
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "nothing may be written"
+    );
+    assert_eq!(phase(&mut app), Phase::NeedsSetup);
+}
+
 #[test]
 fn passphrase_mode_unlock_wrong_passphrase_changes_nothing() {
     let fx = practice(false);
@@ -131,6 +155,13 @@ fn passphrase_mode_unlock_wrong_passphrase_changes_nothing() {
     assert_eq!(std::fs::read(&db).unwrap(), db_before);
     assert_eq!(std::fs::read(&key).unwrap(), key_before);
     assert_eq!(phase(&mut app), Phase::NeedsUnlock);
+    // The two wrong secrets wait, as times and methods only, for the key.
+    let noted = std::fs::read_to_string(dir.path().join("chartroom.failed-unlocks")).unwrap();
+    assert_eq!(noted.lines().count(), 2, "{noted}");
+    assert!(
+        noted.contains("passphrase") && noted.contains("recovery code"),
+        "{noted}"
+    );
     ok(
         &mut app,
         UnlockWithPassphrase {
@@ -138,6 +169,31 @@ fn passphrase_mode_unlock_wrong_passphrase_changes_nothing() {
         },
     );
     assert_eq!(phase(&mut app), Phase::LoggedOut);
+    // The unlock moved them into the audit log, one refusal each.
+    assert!(!dir.path().join("chartroom.failed-unlocks").exists());
+    login(&mut app, "admin");
+    let refused: Vec<String> = ok(
+        &mut app,
+        AuditReport {
+            filter: AuditQuery {
+                action: Some(AuditAction::Refused),
+                limit: 100,
+                ..Default::default()
+            },
+        },
+    )
+    .into_iter()
+    .map(|r| r.detail)
+    .collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(
+        refused.iter().any(|d| d.contains("wrong passphrase")),
+        "{refused:?}"
+    );
+    assert!(
+        refused.iter().any(|d| d.contains("wrong recovery code")),
+        "{refused:?}"
+    );
 }
 
 #[test]
@@ -260,6 +316,317 @@ fn wrong_passwords_lock_the_account_and_are_audited() {
         .filter(|a| a.contains("failed_login"))
         .count();
     assert_eq!(failed, 7, "{actions:#?}");
+}
+
+/// Today's main let `change_own_password` guess the current password
+/// without limit from an unlocked session and recorded nothing. Now it
+/// goes through the login's lockout: wrong guesses are failed logins, the
+/// fifth locks the account.
+#[test]
+fn guessing_the_current_password_counts_towards_the_lockout() {
+    let mut fx = practice(true);
+    add_user(&mut fx.app, "desk", &[Role::FrontDesk], false);
+    ok(&mut fx.app, Logout {});
+    login(&mut fx.app, "desk");
+    let change = |app: &mut Chartroom, current: &str| {
+        app.run(ChangeOwnPassword {
+            current_password: current.to_string().into(),
+            new_password: "a-brand-new-password-9".to_string().into(),
+        })
+    };
+    // A weak new password is refused before any guess is counted.
+    let weak = fx.app.run(ChangeOwnPassword {
+        current_password: "wrong-password".to_string().into(),
+        new_password: "short".to_string().into(),
+    });
+    assert_eq!(field_names(weak), ["new_password"]);
+    for _ in 0..4 {
+        assert_eq!(
+            field_names(change(&mut fx.app, "wrong-password")),
+            ["current_password"]
+        );
+    }
+    assert_eq!(
+        code(change(&mut fx.app, "wrong-password")),
+        ErrorCode::AccountLocked
+    );
+    // Locked: even the right current password is refused, and so is login.
+    assert_eq!(code(change(&mut fx.app, PW)), ErrorCode::AccountLocked);
+    ok(&mut fx.app, Logout {});
+    assert_eq!(
+        code(fx.app.run(Login {
+            username: "desk".into(),
+            password: PW.into()
+        })),
+        ErrorCode::AccountLocked
+    );
+    login(&mut fx.app, "admin");
+    let failed: Vec<String> = audit_actions(&mut fx.app, None)
+        .into_iter()
+        .filter(|a| a.contains("failed_login"))
+        .collect();
+    assert_eq!(failed.len(), 7, "{failed:#?}");
+}
+
+/// A password typed into the username box must not be kept in the log for
+/// administrators to read (today's main stored the username as typed), and
+/// an unknown username must not answer faster than a wrong password (today
+/// it skipped the Argon2 check, so timing told which usernames exist).
+#[test]
+fn an_unknown_username_is_not_kept_as_typed_and_takes_as_long_as_a_wrong_password() {
+    let mut fx = practice(true);
+    add_user(&mut fx.app, "desk", &[Role::FrontDesk], false);
+    ok(&mut fx.app, Logout {});
+    let typed_password = "Tr0ub4dor&3-horse";
+    let timed = |app: &mut Chartroom, username: &str| {
+        let t = std::time::Instant::now();
+        let e = code(app.run(Login {
+            username: username.into(),
+            password: "some-wrong-password".into(),
+        }));
+        assert_eq!(e, ErrorCode::WrongPassword);
+        t.elapsed()
+    };
+    // Alternate, so that both see the same machine; medians of three.
+    let (mut unknown, mut wrong) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        unknown.push(timed(&mut fx.app, typed_password));
+        wrong.push(timed(&mut fx.app, "desk"));
+        // Stay clear of the lockout.
+        fx.clock.advance(Duration::minutes(16));
+        login(&mut fx.app, "desk");
+        ok(&mut fx.app, Logout {});
+    }
+    unknown.sort();
+    wrong.sort();
+    assert!(
+        unknown[1] * 2 >= wrong[1],
+        "unknown username {:?} vs wrong password {:?}",
+        unknown[1],
+        wrong[1]
+    );
+    login(&mut fx.app, "admin");
+    let rows = ok(
+        &mut fx.app,
+        AuditReport {
+            filter: AuditQuery {
+                limit: 1000,
+                ..Default::default()
+            },
+        },
+    );
+    let unknown_rows: Vec<_> = rows
+        .iter()
+        .filter(|r| r.detail.contains("unknown username"))
+        .collect();
+    assert_eq!(unknown_rows.len(), 3);
+    assert_eq!(unknown_rows[0].username, "(unknown username)");
+    assert!(
+        unknown_rows[0].detail.contains("17 characters"),
+        "{}",
+        unknown_rows[0].detail
+    );
+    let all = format!("{rows:?}");
+    assert!(!all.contains("Tr0ub4dor"), "the typed text is in the log");
+}
+
+/// The refusals of a user's own requests, newest last, as `username: detail`
+/// (read as the administrator, who logs in for it).
+fn refusals(app: &mut Chartroom) -> Vec<(String, Option<PatientId>, String)> {
+    ok(app, Logout {});
+    login(app, "admin");
+    ok(
+        app,
+        AuditReport {
+            filter: AuditQuery {
+                action: Some(AuditAction::Refused),
+                oldest_first: true,
+                limit: 100,
+                ..Default::default()
+            },
+        },
+    )
+    .into_iter()
+    .map(|r| (r.username, r.patient_id, r.detail))
+    .collect()
+}
+
+/// Today's main recorded no refusal: a missing permission, a locked session
+/// and an emergency access for an MRN that finds nobody left no trace. Each
+/// is now recorded in a transaction of its own (the refused one rolls back).
+#[test]
+fn refusals_are_recorded_in_their_own_transaction() {
+    let mut fx = practice(true);
+    add_user(&mut fx.app, "desk", &[Role::FrontDesk], false);
+    ok(&mut fx.app, Logout {});
+    login(&mut fx.app, "desk");
+    let p = register(&mut fx.app, anh());
+    // A field error is not a refusal of the user: not recorded as one.
+    assert_eq!(
+        field_names(fx.app.run(RegisterPatient {
+            patient: PatientInput {
+                family_name: String::new(),
+                ..anh()
+            },
+            acknowledge_duplicates: true,
+        })),
+        ["family_name"]
+    );
+    assert_eq!(
+        code(fx.app.run(GetChartSummary { patient_id: p })),
+        ErrorCode::PermissionDenied
+    );
+    ok(&mut fx.app, LockSession {});
+    assert_eq!(
+        code(fx.app.run(SearchPatients {
+            query: "nguyen".into(),
+            limit: 5
+        })),
+        ErrorCode::SessionLocked
+    );
+    ok(
+        &mut fx.app,
+        ResumeSession {
+            password: PW.into(),
+        },
+    );
+    ok(&mut fx.app, Logout {});
+    login(&mut fx.app, "admin");
+    assert_eq!(
+        field_names(fx.app.run(EmergencyAccess {
+            mrn: "999999".into(),
+            reason: "unconscious in the waiting room".into(),
+        })),
+        ["mrn"]
+    );
+    let got = refusals(&mut fx.app);
+    assert_eq!(got.len(), 3, "{got:#?}");
+    assert_eq!(got[0].0, "desk");
+    assert_eq!(got[0].1, Some(p));
+    assert!(
+        got[0]
+            .2
+            .starts_with("GetChartSummary refused: your role does not allow this"),
+        "{}",
+        got[0].2
+    );
+    assert_eq!(got[1].0, "desk");
+    assert!(
+        got[1]
+            .2
+            .starts_with("SearchPatients refused: the session is locked"),
+        "{}",
+        got[1].2
+    );
+    assert_eq!(got[2].0, "admin");
+    assert!(
+        got[2].2.contains("no patient has MRN 999999"),
+        "{}",
+        got[2].2
+    );
+}
+
+/// Today's main wrote the lock and log-out records first and changed the
+/// session after: when the write failed, the session stayed open. Now the
+/// session changes first. The audit write is made to fail by removing the
+/// chain's head behind the app's back (every append is then refused).
+#[test]
+fn lock_and_log_out_hold_even_when_the_audit_write_fails() {
+    let mut fx = practice(false);
+    let kf = chartroom_keys::KeyFile::read(&fx.dir.path().join("chartroom.key")).unwrap();
+    let key = kf.unwrap_with_passphrase(PASSPHRASE).unwrap();
+    let break_the_log = |dir: &std::path::Path| {
+        let store =
+            chartroom_store::Store::open(&dir.join("chartroom.db"), key.as_bytes()).unwrap();
+        chartroom_store::audit::tamper_remove_head(store.read()).unwrap();
+        store.close().unwrap();
+    };
+    break_the_log(fx.dir.path());
+    assert!(
+        fx.app.run(LockSession {}).is_err(),
+        "the lock record cannot be written"
+    );
+    assert_eq!(phase(&mut fx.app), Phase::Locked);
+    assert_eq!(
+        code(fx.app.run(SearchPatients {
+            query: "nguyen".into(),
+            limit: 5
+        })),
+        ErrorCode::SessionLocked
+    );
+    assert!(
+        fx.app.run(Logout {}).is_err(),
+        "the log-out record cannot be written"
+    );
+    assert_eq!(phase(&mut fx.app), Phase::LoggedOut);
+    assert_eq!(
+        code(fx.app.run(SearchPatients {
+            query: "nguyen".into(),
+            limit: 5
+        })),
+        ErrorCode::NotLoggedIn
+    );
+}
+
+/// Today's main did not record patient searches at all (only the search
+/// that led to an opened chart). Every search is now recorded: who, when,
+/// what was typed and how many were shown; the text only for those who may
+/// find patients (an administrator reads the log but not the patient list).
+#[test]
+fn every_patient_search_is_audited_and_its_text_shown_only_to_who_may_search() {
+    let mut fx = practice(true);
+    add_user(&mut fx.app, "desk", &[Role::FrontDesk], false);
+    add_user(&mut fx.app, "manager", &[Role::PracticeManager], false);
+    ok(&mut fx.app, Logout {});
+    login(&mut fx.app, "desk");
+    register(&mut fx.app, anh());
+    for q in ["n", "ng", "nguy", "zzz"] {
+        ok(
+            &mut fx.app,
+            SearchPatients {
+                query: q.into(),
+                limit: 50,
+            },
+        );
+    }
+    let searches = |app: &mut Chartroom| -> Vec<String> {
+        ok(
+            app,
+            AuditReport {
+                filter: AuditQuery {
+                    action: Some(AuditAction::Query),
+                    oldest_first: true,
+                    limit: 100,
+                    ..Default::default()
+                },
+            },
+        )
+        .into_iter()
+        .filter(|r| r.record_id == "patient_search")
+        .map(|r| format!("{} {}", r.username, r.detail))
+        .collect()
+    };
+    ok(&mut fx.app, Logout {});
+    login(&mut fx.app, "manager");
+    assert_eq!(
+        searches(&mut fx.app),
+        [
+            "desk search \"n\": 1 shown",
+            "desk search \"ng\": 1 shown",
+            "desk search \"nguy\": 1 shown",
+            "desk search \"zzz\": 0 shown",
+        ]
+    );
+    ok(&mut fx.app, Logout {});
+    login(&mut fx.app, "admin");
+    let masked = searches(&mut fx.app);
+    assert_eq!(masked.len(), 4);
+    assert!(
+        masked
+            .iter()
+            .all(|d| d == "desk (search text: visible to users who may find patients)"),
+        "{masked:?}"
+    );
 }
 
 #[test]
@@ -902,6 +1269,9 @@ fn registration_warns_of_duplicates_and_every_access_is_audited() {
         audit_actions(&mut fx.app, Some(id)),
         [
             "desk create demographics",
+            // Shown as a possible duplicate when the second registration
+            // stopped: the patient's own history says so.
+            "desk read demographics",
             "desk query demographics",
             "desk read demographics",
             "desk update demographics",
@@ -988,11 +1358,13 @@ fn emergency_access_is_scoped_flagged_and_expires() {
     );
     let actions = audit_actions(&mut fx.app, Some(id));
     assert_eq!(
-        actions[actions.len() - 3..],
+        actions[actions.len() - 4..],
         [
             "admin emergency_access clinical EMERGENCY",
             "admin read demographics EMERGENCY",
-            "admin read demographics EMERGENCY"
+            "admin read demographics EMERGENCY",
+            // The open after the hour ran out, refused and recorded.
+            "admin refused security"
         ]
     );
     // A user who is not pre-authorised cannot break the glass.
@@ -1038,6 +1410,31 @@ fn permission_changes_are_audited_with_before_and_after() {
         rows[0].detail,
         "desk: roles front_desk -> front_desk,billing"
     );
+}
+
+/// A backup the user names `monday.partial` is kept: the temporary name is
+/// the chosen name plus `.partial`, never the chosen name itself (today's
+/// main wrote to `out.with_extension("partial")`, which is `out`, and
+/// deleted it after the rename). Its header carries the audit head.
+#[test]
+fn a_backup_named_partial_is_kept_and_carries_the_audit_head() {
+    let mut fx = practice(true);
+    for name in ["monday.partial", "tuesday"] {
+        let out = fx.dir.path().join(name);
+        let n = fx.app.backup(&out, "test", &mut |_| {}).unwrap();
+        assert!(n > 0);
+        assert!(out.exists(), "{name}: the finished backup was removed");
+        let left: Vec<String> = std::fs::read_dir(fx.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|f| f.ends_with(".partial.partial") || f == "tuesday.partial")
+            .collect();
+        assert!(left.is_empty(), "temporary files left: {left:?}");
+        let anchor = chartroom_api::practice::backup_anchor(&out)
+            .unwrap()
+            .expect("a head");
+        assert!(anchor.id >= 1);
+    }
 }
 
 #[test]

@@ -19,8 +19,11 @@ use chartroom_api::protocol::{
 };
 use chartroom_api::ErrorCode;
 use chartroom_chart::commands::*;
+use chartroom_keys::KeyStore;
 use chartroom_patients::commands::*;
-use chartroom_store::model::{EntryStatus, NoteStatus, ObservationKind, Role, Section};
+use chartroom_store::model::{
+    AuditAction, EntryStatus, NoteStatus, ObservationKind, Role, Section,
+};
 use common::*;
 use expect_test::expect;
 
@@ -660,6 +663,53 @@ fn a_printed_prescription_is_a_pdf_and_a_logged_disclosure() {
         2,
         "{log:#?}"
     );
+}
+
+/// A printed PDF gets its name only once its disclosure is committed: when
+/// the disclosure cannot be recorded (the audit write is made to fail by
+/// removing the chain's head behind the app's back), no PDF is left, under
+/// its name or a temporary one. Today's main wrote the file inside the
+/// transaction, before the commit.
+#[test]
+fn a_print_whose_disclosure_fails_leaves_no_file() {
+    let (mut fx, p) = clinic();
+    let e = saved(save(&mut fx, p, amoxicillin_rx(), None));
+    let f = ok(&mut fx.app, PrintPrescription { entry_id: e.id });
+    let dir = std::path::Path::new(&f.path)
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let listing = || -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let before = listing();
+    assert_eq!(
+        before,
+        [f.file_name.clone()],
+        "no temporary file after a print"
+    );
+    let kf = chartroom_keys::KeyFile::read(&fx.dir.path().join("chartroom.key")).unwrap();
+    let key = fx
+        .keystore
+        .as_ref()
+        .unwrap()
+        .load(&kf.practice_id)
+        .unwrap()
+        .unwrap();
+    {
+        let store =
+            chartroom_store::Store::open(&fx.dir.path().join("chartroom.db"), key.as_bytes())
+                .unwrap();
+        chartroom_store::audit::tamper_remove_head(store.read()).unwrap();
+        store.close().unwrap();
+    }
+    assert!(fx.app.run(PrintPrescription { entry_id: e.id }).is_err());
+    assert_eq!(listing(), before, "the failed print left a file");
 }
 
 #[test]
@@ -1349,6 +1399,27 @@ fn only_a_drafts_author_may_edit_it() {
         })),
         ErrorCode::PermissionDenied,
         "and the backend refuses the edit it does not offer"
+    );
+    // The refusal is recorded, in its own transaction.
+    ok(&mut fx.app, Logout {});
+    login(&mut fx.app, "admin");
+    let refused = ok(
+        &mut fx.app,
+        AuditReport {
+            filter: AuditQuery {
+                action: Some(AuditAction::Refused),
+                limit: 10,
+                ..Default::default()
+            },
+        },
+    );
+    assert_eq!(refused.len(), 1, "{refused:#?}");
+    assert_eq!(refused[0].username, "director");
+    assert_eq!(refused[0].patient_id, Some(p));
+    assert!(
+        refused[0].detail.starts_with("SaveNoteDraft refused"),
+        "{}",
+        refused[0].detail
     );
     ok(&mut fx.app, Logout {});
     login(&mut fx.app, "doc");

@@ -149,36 +149,47 @@ pub fn print(ctx: &mut Ctx<'_>, entry_id: EntryId) -> Result<PrintedFile> {
         .to_string();
     let patient_id = e.patient_id;
     let user = actor.user()?;
-    // Record first, then write: if the write fails the transaction rolls back.
-    ctx.write(|tx, now| {
-        store::insert_disclosure(
-            tx,
-            &NewDisclosure {
+    // The file is written under a temporary name, the disclosure and its
+    // audit record committed, and only then is the file given its name: a
+    // named PDF always has its disclosure, and on any error the temporary
+    // file is removed.
+    let partial = dir.join(format!(".{file_name}.partial"));
+    let published = (|| -> Result<()> {
+        write_new(&partial, &pdf)?;
+        ctx.write(|tx, now| {
+            store::insert_disclosure(
+                tx,
+                &NewDisclosure {
+                    patient_id,
+                    kind: "prescription",
+                    record_id: &format!("entry/{entry_id}"),
+                    recipient: "patient / pharmacy (printed)",
+                    description: &description,
+                    file_name: &file_name,
+                    sha256: &hash,
+                },
+                now,
+                user,
+            )?;
+            actor.audit_clinical(
+                tx,
+                now,
+                AuditAction::Print,
                 patient_id,
-                kind: "prescription",
-                record_id: &format!("entry/{entry_id}"),
-                recipient: "patient / pharmacy (printed)",
-                description: &description,
-                file_name: &file_name,
-                sha256: &hash,
-            },
-            now,
-            user,
-        )?;
-        actor.audit_clinical(
-            tx,
-            now,
-            AuditAction::Print,
-            patient_id,
-            format!("entry/{entry_id}"),
-            format!(
-                "prescription printed to {file_name} (sha256 {})",
-                hex::encode(hash)
-            ),
-        )?;
-        write_new(&path, &pdf)?;
-        Ok(())
-    })?;
+                format!("entry/{entry_id}"),
+                format!(
+                    "prescription printed to {file_name} (sha256 {})",
+                    hex::encode(hash)
+                ),
+            )?;
+            Ok(())
+        })?;
+        std::fs::rename(&partial, &path).map_err(|e| io_err(&path, e))
+    })();
+    if let Err(e) = published {
+        let _ = std::fs::remove_file(&partial);
+        return Err(e);
+    }
     Ok(PrintedFile {
         path: path.display().to_string(),
         file_name,

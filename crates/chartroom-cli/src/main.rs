@@ -80,8 +80,19 @@ enum Cmd {
         #[arg(long)]
         into: PathBuf,
     },
-    /// Integrity check of the database and of the audit chain.
-    Verify,
+    /// Integrity check of the database and of the audit chain, checked
+    /// against anchors kept outside the file: the audit head in backups'
+    /// headers, and audit seals as printed ("1234: 3f2a…").
+    Verify {
+        /// A backup whose header's audit head the log must still hold
+        /// (repeatable).
+        #[arg(long = "against-backup")]
+        backups: Vec<PathBuf>,
+        /// An audit seal, typed as printed: the record number, a colon and
+        /// the hash (repeatable).
+        #[arg(long = "seal")]
+        seals: Vec<String>,
+    },
     /// Create a demo practice with synthetic patients and one login per role.
     Demo {
         #[arg(long, default_value_t = 500)]
@@ -280,15 +291,35 @@ fn run(cli: Cli) -> CliResult {
             );
             Ok(())
         }
-        Cmd::Verify => {
+        Cmd::Verify { backups, seals } => {
+            let mut anchors = Vec::new();
+            for b in backups {
+                match chartroom_api::practice::backup_anchor(b).map_err(err)? {
+                    Some(a) => anchors.push(a),
+                    None => eprintln!(
+                        "{}: made before backups carried the audit head; not an anchor",
+                        b.display()
+                    ),
+                }
+            }
+            for (i, s) in seals.iter().enumerate() {
+                let a = chartroom_store::audit::Anchor::parse_seal(s, &format!("seal {}", i + 1))
+                    .map_err(|e| format!("--seal {s:?}: {e}"))?;
+                anchors.push(a);
+            }
             let mut app = unlocked(&cli)?;
-            let r = app.verify("cli").map_err(err)?;
+            let r = app.verify("cli", &anchors).map_err(err)?;
             match &r.integrity_problem {
                 None => println!("database integrity: ok"),
                 Some(p) => println!("database integrity: FAILED: {p}"),
             }
             match &r.chain.first_broken {
-                None => println!("audit chain: ok ({} records)", r.chain.records),
+                None => println!(
+                    "audit chain: ok ({} records; {} of {} anchors matched)",
+                    r.chain.records,
+                    r.chain.anchors_matched,
+                    anchors.len()
+                ),
                 Some(b) => println!("audit chain: BROKEN at record {}: {}", b.id, b.reason),
             }
             if r.ok() {

@@ -116,6 +116,107 @@ fn setup_verify_backup_restore_and_tamper_detection() {
     );
 }
 
+/// Someone with the key erases the newest audit records and moves the head
+/// back behind the triggers' back: the chain alone still verifies, but
+/// `verify --against-backup` (the head in an earlier backup's header) and
+/// `verify --seal` (a printed seal typed back) name the first missing record.
+#[test]
+fn verify_against_a_backup_or_a_seal_catches_an_erased_tail() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("practice");
+    let pass = [("CHARTROOM_PASSPHRASE", PASSPHRASE)];
+    let o = chartroom(
+        &data,
+        &["setup", "--practice-name", "CLI Clinic"],
+        &[("CHARTROOM_ADMIN_PASSWORD", "admin-password-1"), pass[0]],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    for _ in 0..2 {
+        assert!(chartroom(&data, &["verify"], &pass).status.success());
+    }
+    let backup = tmp.path().join("monday.crbak");
+    let o = chartroom(&data, &["backup", "--out", backup.to_str().unwrap()], &pass);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let kf = chartroom_keys::KeyFile::read(&data.join("chartroom.key")).unwrap();
+    let key = kf.unwrap_with_passphrase(PASSPHRASE).unwrap();
+    let db = data.join("chartroom.db");
+    let (anchor, seal) = {
+        let store = chartroom_store::Store::open(&db, key.as_bytes()).unwrap();
+        let head = chartroom_store::audit::head(store.read(), "")
+            .unwrap()
+            .unwrap();
+        (head.id, format!("{}: {}", head.id, head.hash_text()))
+    };
+    // The backup's own record and a few more after it.
+    for _ in 0..3 {
+        assert!(chartroom(&data, &["verify"], &pass).status.success());
+    }
+    let o = chartroom(
+        &data,
+        &[
+            "verify",
+            "--against-backup",
+            backup.to_str().unwrap(),
+            "--seal",
+            &seal,
+        ],
+        &pass,
+    );
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("2 of 2 anchors matched"),
+        "{}",
+        stdout(&o)
+    );
+
+    // The backup's header holds the head as its snapshot began, before the
+    // backup's own record.
+    let in_backup = chartroom_keys::read_backup_audit_head(std::fs::File::open(&backup).unwrap())
+        .unwrap()
+        .unwrap()
+        .id;
+    assert_eq!(in_backup, anchor - 1);
+    let keep = in_backup - 1;
+    {
+        let store = chartroom_store::Store::open(&db, key.as_bytes()).unwrap();
+        chartroom_store::audit::tamper_erase_after(store.read(), keep).unwrap();
+        store.close().unwrap();
+    }
+    let o = chartroom(&data, &["verify"], &pass);
+    assert!(
+        o.status.success(),
+        "the chain alone cannot tell: {}",
+        stdout(&o)
+    );
+    // Each anchor names its own record, which now holds something else
+    // (the unlocks and verifications since).
+    for (anchor_args, first_wrong) in [
+        (
+            vec!["--against-backup", backup.to_str().unwrap()],
+            in_backup,
+        ),
+        (vec!["--seal", &seal], anchor),
+    ] {
+        let mut args = vec!["verify"];
+        args.extend(anchor_args);
+        let o = chartroom(&data, &args, &pass);
+        assert!(!o.status.success(), "{}", stdout(&o));
+        assert!(
+            stdout(&o).contains(&format!("audit chain: BROKEN at record {first_wrong}")),
+            "{}",
+            stdout(&o)
+        );
+    }
+    // A seal typed wrong is refused with what to fix.
+    let o = chartroom(&data, &["verify", "--seal", "12"], &pass);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("record number, a colon and the hash"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn demo_practice_has_a_login_per_role_and_refuses_a_used_folder() {
     let tmp = tempfile::tempdir().unwrap();

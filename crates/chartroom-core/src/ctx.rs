@@ -166,6 +166,17 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// Appends the audit record of a read that happens at every keystroke
+    /// (patient search) in its own transaction, committed without waiting
+    /// for the disk ([`chartroom_store::Store::write_relaxed`]).
+    pub fn audit_keystroke(&mut self, ev: AuditEvent) -> Result<()> {
+        let now = self.clock.now();
+        self.store.write_relaxed(|tx| {
+            audit::append(tx, now, &ev)?;
+            Ok(())
+        })
+    }
+
     /// Reads part of one patient's chart and records the read, in one
     /// transaction: the shape of every list command.
     pub fn read_audited<T>(

@@ -37,5 +37,10 @@ pub use error::{Error, FieldError, FieldErrors};
 pub use permission::{Guard, Permission, Subject};
 pub use secret::Secret;
 
+/// The `record_id` of the audit record of a patient search (written by the
+/// patients area at every search, masked by the audit report for users who
+/// may not find patients).
+pub const PATIENT_SEARCH_RECORD: &str = "patient_search";
+
 /// Result alias for the area crates.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -37,6 +37,16 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     }
 }
 
+/// Spends the time of one password check, for a login whose username is
+/// unknown, so that how long a refusal takes does not tell which usernames
+/// exist: `password` is checked against a hash made once with the same
+/// parameters, and the answer is ignored.
+pub fn spend_a_password_check(password: &str) {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let hash = DUMMY.get_or_init(|| hash_password("no user has this password").unwrap_or_default());
+    let _ = verify_password(password, hash);
+}
+
 /// The result of a password check that itself succeeded in running.
 pub enum Outcome {
     /// The password is right; past failures are cleared.

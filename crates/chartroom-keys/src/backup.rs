@@ -5,13 +5,16 @@
 //! ```text
 //! b"CHRMBAK1"                      magic
 //! u32 LE                           header length H
-//! H bytes of JSON                  BackupHeader { format, chunk_size, nonce_prefix, key_file }
+//! H bytes of JSON                  BackupHeader { format, chunk_size, nonce_prefix, key_file, audit_head }
 //! 32 bytes                         SHA-256(magic || length || header JSON) = header digest
 //! repeated: u32 LE length + AES-256-GCM ciphertext of up to 64 KiB of plaintext
 //! ```
 //!
 //! The header carries the practice's [`KeyFile`], so a backup restores on a
-//! new computer with nothing but the recovery code. The header digest catches
+//! new computer with nothing but the recovery code, and the head of the audit
+//! chain when the snapshot was taken ([`AuditHead`]): an anchor outside the
+//! database, against which `chartroom verify` checks the log later (backups
+//! written before it was added have none). The header digest catches
 //! accidental damage to the header and is the AAD of every chunk, so the
 //! header cannot be altered without the chunks failing to authenticate.
 //!
@@ -56,6 +59,17 @@ struct BackupHeader {
     /// Hex, 7 bytes.
     nonce_prefix: String,
     key_file: KeyFile,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    audit_head: Option<AuditHead>,
+}
+
+/// The newest audit record (id and chain hash) of the database a backup was
+/// made from, kept in the backup's header as an anchor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditHead {
+    pub id: i64,
+    /// Hex, 32 bytes.
+    pub hash: String,
 }
 
 /// Encrypt `snapshot` into `out` as a backup. Calls `progress` with the
@@ -66,6 +80,7 @@ pub fn write_backup<R: Read, W: Write>(
     mut out: W,
     key: &DbKey,
     key_file: &KeyFile,
+    audit_head: Option<&AuditHead>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<u64, KeyError> {
     key_file.verify_key(key)?;
@@ -76,6 +91,7 @@ pub fn write_backup<R: Read, W: Write>(
         chunk_size: CHUNK_SIZE as u32,
         nonce_prefix: hex::encode(prefix),
         key_file: key_file.clone(),
+        audit_head: audit_head.cloned(),
     };
     let json = serde_json::to_vec(&header).map_err(|e| KeyError::Encryption {
         reason: format!("could not encode the backup header: {e}"),
@@ -138,6 +154,13 @@ pub fn write_backup<R: Read, W: Write>(
 /// the key can be recovered (e.g. with the recovery code) before restoring.
 pub fn read_backup_key_file<R: Read>(mut input: R) -> Result<KeyFile, KeyError> {
     Ok(read_header(&mut input)?.0.key_file)
+}
+
+/// Read only the header of a backup and return the audit chain's head it
+/// carries (`None` for a backup made before backups carried it). Needs no
+/// key: the head is an id and a hash, nothing about a patient.
+pub fn read_backup_audit_head<R: Read>(mut input: R) -> Result<Option<AuditHead>, KeyError> {
+    Ok(read_header(&mut input)?.0.audit_head)
 }
 
 /// Decrypt a backup from `input` into `out`. Calls `progress` with the number

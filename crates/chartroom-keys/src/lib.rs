@@ -30,7 +30,8 @@ mod keystore;
 mod recovery;
 
 pub use backup::{
-    read_backup_key_file, restore_backup, write_backup, BACKUP_FORMAT, BACKUP_MAGIC, CHUNK_SIZE,
+    read_backup_audit_head, read_backup_key_file, restore_backup, write_backup, AuditHead,
+    BACKUP_FORMAT, BACKUP_MAGIC, CHUNK_SIZE,
 };
 pub use error::KeyError;
 pub use kdf::KdfParams;

@@ -6,8 +6,8 @@
 #![allow(clippy::unwrap_used)]
 
 use chartroom_keys::{
-    read_backup_key_file, restore_backup, write_backup, DbKey, KdfParams, KeyError, KeyFile,
-    RecoveryCode, BACKUP_MAGIC, CHUNK_SIZE,
+    read_backup_audit_head, read_backup_key_file, restore_backup, write_backup, AuditHead, DbKey,
+    KdfParams, KeyError, KeyFile, RecoveryCode, BACKUP_MAGIC, CHUNK_SIZE,
 };
 use rand::{Rng, RngCore, SeedableRng};
 
@@ -54,7 +54,7 @@ fn payload(len: usize) -> Vec<u8> {
 
 fn backup_of(f: &Fixture, data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    let n = write_backup(data, &mut out, &f.key, &f.key_file, &mut |_| {}).unwrap();
+    let n = write_backup(data, &mut out, &f.key, &f.key_file, None, &mut |_| {}).unwrap();
     assert_eq!(n, data.len() as u64);
     out
 }
@@ -89,7 +89,7 @@ fn multi_chunk_round_trip_with_progress() {
     let data = payload(300 * 1024);
     let mut out = Vec::new();
     let mut seen = Vec::new();
-    let n = write_backup(&data[..], &mut out, &f.key, &f.key_file, &mut |p| {
+    let n = write_backup(&data[..], &mut out, &f.key, &f.key_file, None, &mut |p| {
         seen.push(p)
     })
     .unwrap();
@@ -145,6 +145,39 @@ fn key_file_in_header_restores_with_only_the_recovery_code() {
 }
 
 #[test]
+fn the_audit_head_travels_in_the_header_and_reads_without_a_key() {
+    let f = fixture();
+    let head = AuditHead {
+        id: 42,
+        hash: "ab".repeat(32),
+    };
+    let data = payload(70_000);
+    let mut out = Vec::new();
+    write_backup(
+        &data[..],
+        &mut out,
+        &f.key,
+        &f.key_file,
+        Some(&head),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(read_backup_audit_head(&out[..]).unwrap(), Some(head));
+    assert!(restore(&out, &f.key).unwrap() == data);
+    // A backup without one (as older builds wrote) says so.
+    assert_eq!(
+        read_backup_audit_head(&backup_of(&f, &data)[..]).unwrap(),
+        None
+    );
+    // The head is covered by the header digest: changing it is corruption.
+    let field = b"\"audit_head\":{\"id\":42";
+    let at = out.windows(field.len()).position(|w| w == field).unwrap();
+    let mut bad = out.clone();
+    bad[at + field.len() - 1] = b'7';
+    assert!(read_backup_audit_head(&bad[..]).is_err());
+}
+
+#[test]
 fn read_backup_key_file_reads_only_the_header() {
     let f = fixture();
     let bytes = backup_of(&f, &payload(200_000));
@@ -185,6 +218,7 @@ fn writing_with_a_key_that_does_not_match_the_key_file_is_refused() {
         &mut out,
         &DbKey::generate(),
         &f.key_file,
+        None,
         &mut |_| {},
     );
     assert!(matches!(err, Err(KeyError::KeyMismatch)));

@@ -43,10 +43,25 @@ fn record_id(id: PatientId) -> String {
 
 /// Search as you type. Not audited per keystroke: the search is recorded
 /// when a result is opened ([`open`]).
+/// Finds patients, and records who searched for what and how many were
+/// shown (the record of each keystroke's search is committed without
+/// waiting for the disk, so that typing stays fast).
 pub fn search(ctx: &mut Ctx<'_>, query: &str, limit: u32) -> Result<Vec<PatientSummary>> {
     let limit = limit.clamp(1, 200) as usize;
     let mut rows = store::search(ctx.read(), query, limit)?;
     with_ages(ctx.today(), &mut rows);
+    let actor = ctx.actor();
+    let q: String = chartroom_core::validate::clean(query)
+        .chars()
+        .take(100)
+        .collect();
+    ctx.audit_keystroke(actor.event(
+        AuditAction::Query,
+        DataCategory::Demographics,
+        None,
+        chartroom_core::PATIENT_SEARCH_RECORD,
+        format!("search \"{q}\": {} shown", rows.len()),
+    ))?;
     Ok(rows)
 }
 
@@ -77,7 +92,7 @@ pub fn open(
                     AuditAction::Query,
                     DataCategory::Demographics,
                     Some(patient_id),
-                    "patient_search",
+                    chartroom_core::PATIENT_SEARCH_RECORD,
                     format!("search \"{q}\""),
                 ),
             )?;
@@ -117,8 +132,33 @@ pub fn check_duplicates(ctx: &mut Ctx<'_>, input: &PatientInput) -> Result<Vec<P
                 format!("duplicate check: {} found", found.len()),
             ),
         )?;
+        audit_shown(tx, now, &actor, &found)?;
         Ok(found)
     })
+}
+
+/// Records, in each patient's own access history, that their name, birth
+/// date and contact details were shown as a possible duplicate.
+fn audit_shown(
+    tx: &chartroom_store::Tx<'_>,
+    now: chrono::DateTime<chrono::Utc>,
+    actor: &Actor,
+    shown: &[PatientSummary],
+) -> Result<()> {
+    for p in shown {
+        audit::append(
+            tx,
+            now,
+            &actor.event(
+                AuditAction::Read,
+                DataCategory::Demographics,
+                Some(p.id),
+                record_id(p.id),
+                "shown as a possible duplicate",
+            ),
+        )?;
+    }
+    Ok(())
 }
 
 /// Registers a patient unless possible duplicates need a decision first.
@@ -149,6 +189,7 @@ pub fn register(
                         ),
                     ),
                 )?;
+                audit_shown(tx, now, &actor, &candidates)?;
                 return Ok(Err(candidates));
             }
         }
@@ -281,6 +322,19 @@ pub fn emergency_access(ctx: &mut Ctx<'_>, mrn: &str, reason: &str) -> Result<Pa
         errs.add("mrn", "Enter the patient's MRN");
     }
     errs.finish()?;
+    // An MRN that finds nobody is a refusal, recorded in its own transaction
+    // (someone may be trying MRNs).
+    if store::id_by_mrn(ctx.read(), mrn)?.is_none() {
+        let shown: String = mrn.chars().take(20).collect();
+        ctx.audit(actor.event(
+            AuditAction::Refused,
+            DataCategory::Security,
+            None,
+            "",
+            format!("emergency access refused: no patient has MRN {shown}"),
+        ))?;
+        return Err(Error::field("mrn", format!("No patient has MRN {shown}")));
+    }
     let flagged = Actor {
         emergency: true,
         ..actor.clone()

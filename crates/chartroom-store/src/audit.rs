@@ -5,7 +5,21 @@
 //! the newest record, updated in the same transaction, so removing records
 //! from the end is detected too. [`verify`] recomputes the chain and names
 //! the first record that does not fit: an edited, deleted, inserted or
-//! reordered record breaks it.
+//! reordered record breaks it, and so does an empty log, a missing head or a
+//! first record that is not the practice set-up.
+//!
+//! Triggers (migration 6) refuse any change or removal of a record and let
+//! the head move forward only one record at a time. Someone with the key
+//! and a SQLite shell can still drop them and rewrite the chain from some
+//! record on; what catches that is an [`Anchor`], a record id and hash kept
+//! outside the file (in every backup's header, on a printed audit seal),
+//! given to [`verify_against`].
+//!
+//! The canonical encoding of a record (encoding 2) length-prefixes every
+//! field, so no text can move a boundary between fields; records written
+//! before migration 6 keep encoding 1 (fields joined by U+001F) and verify
+//! as they were written. Free text going into the log is bounded
+//! ([`MAX_TEXT`]).
 
 use chartroom_types::{PatientId, UserId};
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -19,16 +33,49 @@ use crate::{Result, StoreError};
 
 /// Test support only (the `test-support` feature, never in the app):
 /// overwrites one record's detail behind the chain's back, as someone with
-/// the key and a SQLite shell could, so that a test can show [`verify`]
-/// naming the record. The one raw edit of the log outside this module's
+/// the key and a SQLite shell could (dropping the trigger that refuses it
+/// first), so that a test can show [`verify`] naming the record. The one raw edit of the log outside this module's
 /// append, kept here so no other crate holds SQL.
 #[cfg(feature = "test-support")]
 #[doc(hidden)]
 pub fn tamper_with_detail(conn: &Connection, id: i64, detail: &str) -> Result<()> {
+    conn.execute_batch("DROP TRIGGER IF EXISTS audit_log_never_changed")?;
     conn.execute(
         "UPDATE audit_log SET detail = ?1 WHERE id = ?2",
         params![detail, id],
     )?;
+    Ok(())
+}
+
+/// Test support only (the `test-support` feature, never in the app): erases
+/// every record after `keep` and moves the head back to it, dropping the
+/// triggers that refuse both first, as someone with the key and a SQLite
+/// shell could. What is left is a whole chain; only an anchor taken before
+/// catches it.
+#[cfg(feature = "test-support")]
+#[doc(hidden)]
+pub fn tamper_erase_after(conn: &Connection, keep: i64) -> Result<()> {
+    conn.execute_batch(
+        "DROP TRIGGER IF EXISTS audit_log_never_deleted; \
+         DROP TRIGGER IF EXISTS audit_head_moves_forward;",
+    )?;
+    conn.execute("DELETE FROM audit_log WHERE id > ?1", [keep])?;
+    conn.execute(
+        "UPDATE audit_head SET last_id = ?1, \
+         last_hash = (SELECT hash FROM audit_log WHERE id = ?1) WHERE id = 1",
+        [keep],
+    )?;
+    Ok(())
+}
+
+/// Test support only (the `test-support` feature, never in the app): removes
+/// the chain's head behind the triggers' back, so that every later append is
+/// refused (the head can only start again at record 1): a way for a test to
+/// make the audit write fail and see that the app still fails closed.
+#[cfg(feature = "test-support")]
+#[doc(hidden)]
+pub fn tamper_remove_head(conn: &Connection) -> Result<()> {
+    conn.execute_batch("DROP TRIGGER IF EXISTS audit_head_never_deleted; DELETE FROM audit_head;")?;
     Ok(())
 }
 
@@ -47,10 +94,28 @@ pub struct AuditEvent {
 
 const GENESIS: [u8; 32] = [0u8; 32];
 
-fn canonical(r: &AuditRecord) -> String {
+/// The encoding this build writes (see the module doc).
+pub const ENCODING: i64 = 2;
+
+/// The most characters of any one text field kept in a record; longer text
+/// (a pasted reason, a search query, a code echoed before validation) is cut
+/// and says how much was left out.
+pub const MAX_TEXT: usize = 2_000;
+
+/// `text` cut to [`MAX_TEXT`] characters, saying how many were left out.
+fn bounded(text: &str) -> String {
+    let n = text.chars().count();
+    if n <= MAX_TEXT {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(MAX_TEXT).collect();
+    format!("{kept}… [{} more characters not kept]", n - MAX_TEXT)
+}
+
+/// The fields of a record as hashed, in order.
+fn fields(r: &AuditRecord) -> [String; 10] {
     let opt = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
     let (user_id, patient_id) = (r.user_id.map(i64::from), r.patient_id.map(i64::from));
-    // Unit separators keep fields from running into each other.
     [
         r.id.to_string(),
         r.at.to_rfc3339_opts(SecondsFormat::Micros, true),
@@ -63,14 +128,106 @@ fn canonical(r: &AuditRecord) -> String {
         r.detail.clone(),
         u8::from(r.emergency).to_string(),
     ]
-    .join("\u{1f}")
 }
 
-fn chain_hash(prev: &[u8], r: &AuditRecord) -> [u8; 32] {
+/// The bytes hashed for a record in `encoding`; `None` for an encoding
+/// this build does not know.
+fn canonical(encoding: i64, r: &AuditRecord) -> Option<Vec<u8>> {
+    match encoding {
+        // Before migration 6: fields joined by the unit separator.
+        1 => Some(fields(r).join("\u{1f}").into_bytes()),
+        // The encoding's number, then each field as its length in bytes
+        // (8 bytes, big-endian) and its UTF-8 bytes.
+        2 => {
+            let mut out = Vec::with_capacity(256);
+            out.extend_from_slice(&(encoding as u64).to_be_bytes());
+            for f in fields(r) {
+                out.extend_from_slice(&(f.len() as u64).to_be_bytes());
+                out.extend_from_slice(f.as_bytes());
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+fn chain_hash(prev: &[u8], encoding: i64, r: &AuditRecord) -> Option<[u8; 32]> {
     let mut h = Sha256::new();
     h.update(prev);
-    h.update(canonical(r).as_bytes());
-    h.finalize().into()
+    h.update(canonical(encoding, r)?);
+    Some(h.finalize().into())
+}
+
+/// A record's id and hash, kept outside the database (a backup's header,
+/// a printed audit seal): the log must still hold that record with that
+/// hash, so a chain rewritten from any earlier record on is detected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anchor {
+    /// The record's id.
+    pub id: i64,
+    /// Its chain hash.
+    pub hash: [u8; 32],
+    /// Where the anchor came from, for the report ("backup of 2026-11-30").
+    pub source: String,
+}
+
+impl Anchor {
+    /// An anchor as printed on an audit seal and typed back: the record id,
+    /// then its 64 hex digits, separated by `:` or spaces; spaces and dashes
+    /// inside the hash (as printed in groups) are ignored.
+    pub fn parse_seal(text: &str, source: &str) -> std::result::Result<Anchor, String> {
+        let text = text.trim();
+        let split = text
+            .find(|c: char| c == ':' || c.is_whitespace())
+            .ok_or("write the record number, a colon and the hash, as printed on the seal")?;
+        let id: i64 = text[..split]
+            .trim_start_matches('#')
+            .parse()
+            .ok()
+            .filter(|id| *id >= 1)
+            .ok_or("the record number must be a whole number of 1 or more")?;
+        let digits: String = text[split + 1..]
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-' && *c != ':')
+            .collect();
+        let mut hash = [0u8; 32];
+        hex::decode_to_slice(&digits, &mut hash)
+            .map_err(|_| "the hash must be 64 hexadecimal digits (0-9, a-f)")?;
+        Ok(Anchor {
+            id,
+            hash,
+            source: source.to_string(),
+        })
+    }
+
+    /// The hash as printed on a seal: 64 hex digits in groups of 8.
+    pub fn hash_text(&self) -> String {
+        let hex = hex::encode(self.hash);
+        hex.as_bytes()
+            .chunks(8)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// The head of the chain (the newest record's id and hash), as an anchor
+/// from `source`; `None` for a log without records.
+pub fn head(conn: &Connection, source: &str) -> Result<Option<Anchor>> {
+    let head: Option<(i64, Vec<u8>)> = conn
+        .query_row(
+            "SELECT last_id, last_hash FROM audit_head WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(head.and_then(|(id, hash)| {
+        Some(Anchor {
+            id,
+            hash: hash.try_into().ok()?,
+            source: source.to_string(),
+        })
+    }))
 }
 
 /// Appends one record inside the caller's transaction and returns its id.
@@ -90,26 +247,27 @@ pub fn append(tx: &Transaction<'_>, at: DateTime<Utc>, ev: &AuditEvent) -> Resul
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    let (last_id, prev) = head.unwrap_or((0, GENESIS.to_vec()));
+    let (last_id, prev) = head.clone().unwrap_or((0, GENESIS.to_vec()));
     // Microsecond precision, so the stored text round-trips exactly.
     let at = DateTime::<Utc>::from_timestamp_micros(at.timestamp_micros()).unwrap_or(at);
     let rec = AuditRecord {
         id: last_id + 1,
         at,
         user_id: ev.user_id,
-        username: ev.username.clone(),
+        username: bounded(&ev.username),
         patient_id: ev.patient_id,
         action,
         category,
-        record_id: ev.record_id.clone(),
-        detail: ev.detail.clone(),
+        record_id: bounded(&ev.record_id),
+        detail: bounded(&ev.detail),
         emergency: ev.emergency,
     };
-    let hash = chain_hash(&prev, &rec);
+    let hash = chain_hash(&prev, ENCODING, &rec)
+        .ok_or_else(|| StoreError::Decode("unknown audit encoding".into()))?;
     tx.execute(
         "INSERT INTO audit_log (id, at, user_id, username, patient_id, action, category, \
-         record_id, detail, emergency, prev_hash, hash) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+         record_id, detail, emergency, prev_hash, hash, encoding) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             rec.id,
             rec.at.to_rfc3339_opts(SecondsFormat::Micros, true),
@@ -123,13 +281,16 @@ pub fn append(tx: &Transaction<'_>, at: DateTime<Utc>, ev: &AuditEvent) -> Resul
             rec.emergency,
             prev,
             hash.to_vec(),
+            ENCODING,
         ],
     )?;
-    tx.execute(
-        "INSERT INTO audit_head (id, last_id, last_hash) VALUES (1, ?1, ?2) \
-         ON CONFLICT(id) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash",
-        params![rec.id, hash.to_vec()],
-    )?;
+    // The head moves forward by one (the triggers allow nothing else).
+    let sql = if head.is_some() {
+        "UPDATE audit_head SET last_id = ?1, last_hash = ?2 WHERE id = 1"
+    } else {
+        "INSERT INTO audit_head (id, last_id, last_hash) VALUES (1, ?1, ?2)"
+    };
+    tx.execute(sql, params![rec.id, hash.to_vec()])?;
     Ok(rec.id)
 }
 
@@ -167,6 +328,9 @@ pub struct ChainReport {
     /// Records checked.
     #[ts(type = "number")]
     pub records: i64,
+    /// Anchors the log was found to match (see [`verify_against`]).
+    #[ts(type = "number")]
+    pub anchors_matched: i64,
     /// The first record that does not fit, if any.
     pub first_broken: Option<BrokenLink>,
 }
@@ -184,84 +348,142 @@ pub struct BrokenLink {
 
 /// Recomputes the whole chain, streaming in id order.
 pub fn verify(conn: &Connection) -> Result<ChainReport> {
+    verify_against(conn, &[])
+}
+
+/// Recomputes the whole chain and checks it against `anchors`: each must
+/// name a record the log still holds, with the same hash. The chain alone
+/// detects any change made without rewriting every later hash; an anchor
+/// also detects a chain rewritten from some record on (by someone who
+/// dropped the triggers), and records removed from the end with the head
+/// moved back. The report names the first record that no longer matches.
+pub fn verify_against(conn: &Connection, anchors: &[Anchor]) -> Result<ChainReport> {
+    let mut anchors: Vec<&Anchor> = anchors.iter().collect();
+    anchors.sort_by_key(|a| a.id);
+    let mut next_anchor = anchors.iter().peekable();
     let mut stmt = conn.prepare(
         "SELECT id, at, user_id, username, patient_id, action, category, record_id, detail, \
-         emergency, prev_hash, hash FROM audit_log ORDER BY id",
+         emergency, prev_hash, hash, encoding FROM audit_log ORDER BY id",
     )?;
     let mut rows = stmt.query([])?;
     let mut prev = GENESIS.to_vec();
     let mut expected_id = 1;
     let mut records = 0;
-    let broken = |id: i64, reason: &str, records| {
+    let mut matched = 0;
+    // The newest anchor found to match, for the report of one that does not.
+    let mut last_good: Option<&Anchor> = None;
+    let mut last_encoding = 1;
+    let report = |records, matched, broken: Option<(i64, String)>| {
         Ok(ChainReport {
             records,
-            first_broken: Some(BrokenLink {
-                id,
-                reason: reason.to_string(),
-            }),
+            anchors_matched: matched,
+            first_broken: broken.map(|(id, reason)| BrokenLink { id, reason }),
         })
     };
     while let Some(row) = rows.next()? {
         records += 1;
         let id: i64 = row.get(0)?;
+        let broken = move |reason: &str| report(records, matched, Some((id, reason.to_string())));
         let rec = match record_from_row(row) {
             Ok(r) => r,
-            Err(_) => return broken(id, "record cannot be read (altered)", records),
+            Err(_) => return broken("record cannot be read (altered)"),
         };
         let stored_prev: Vec<u8> = row.get(10)?;
         let stored_hash: Vec<u8> = row.get(11)?;
+        let encoding: i64 = row.get(12)?;
         if id != expected_id {
-            return broken(
-                expected_id.min(id),
-                "a record is missing or was inserted (ids are not consecutive)",
+            return report(
                 records,
+                matched,
+                Some((
+                    expected_id.min(id),
+                    "a record is missing or was inserted (ids are not consecutive)".into(),
+                )),
             );
         }
+        if id == 1 && rec.action != AuditAction::Setup {
+            return broken("the first record is not the practice set-up (the log was replaced)");
+        }
+        if encoding < last_encoding {
+            return broken("hashed in an older encoding than the record before it (altered)");
+        }
+        last_encoding = encoding;
         if stored_prev != prev {
-            return broken(
-                id,
-                "does not follow the record before it (deleted, inserted or reordered)",
-                records,
-            );
+            return broken("does not follow the record before it (deleted, inserted or reordered)");
         }
-        if chain_hash(&prev, &rec).as_slice() != stored_hash.as_slice() {
-            return broken(id, "contents do not match its hash (edited)", records);
+        match chain_hash(&prev, encoding, &rec) {
+            Some(h) if h.as_slice() == stored_hash.as_slice() => {}
+            Some(_) => return broken("contents do not match its hash (edited)"),
+            None => return broken("hashed in an unknown encoding (altered)"),
+        }
+        while let Some(a) = next_anchor.next_if(|a| a.id == id) {
+            if a.hash.as_slice() != stored_hash.as_slice() {
+                let since = match last_good {
+                    Some(g) => format!(
+                        "after record {} (which matches the anchor from {})",
+                        g.id, g.source
+                    ),
+                    None => "at this record or before it".to_string(),
+                };
+                return broken(&format!(
+                    "does not match the anchor from {}: the log was rewritten {since}",
+                    a.source
+                ));
+            }
+            matched += 1;
+            last_good = Some(a);
         }
         prev = stored_hash;
         expected_id += 1;
     }
-    let head: Option<(i64, Vec<u8>)> = conn
-        .query_row(
-            "SELECT last_id, last_hash FROM audit_head WHERE id = 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
     let last_id = expected_id - 1;
-    match head {
-        None if last_id == 0 => {}
-        None => return broken(1, "the chain head is missing", records),
-        Some((head_id, head_hash)) => {
-            if head_id != last_id {
-                return broken(
-                    last_id + 1,
-                    "records at the end of the log are missing",
-                    records,
-                );
-            }
-            if head_hash != prev {
-                return broken(
-                    last_id,
-                    "the newest record does not match the chain head",
-                    records,
-                );
-            }
-        }
+    if last_id == 0 {
+        return report(
+            0,
+            0,
+            Some((
+                1,
+                "the log is empty: record 1, the practice set-up, is missing".into(),
+            )),
+        );
     }
-    Ok(ChainReport {
-        records,
-        first_broken: None,
-    })
+    if let Some(a) = next_anchor.next() {
+        return report(
+            records,
+            matched,
+            Some((
+                last_id + 1,
+                format!(
+                    "records at the end of the log are missing: the anchor from {} names record {}",
+                    a.source, a.id
+                ),
+            )),
+        );
+    }
+    match head(conn, "the database")? {
+        None => report(
+            records,
+            matched,
+            Some((last_id, "the chain head is missing".into())),
+        ),
+        Some(h) if h.id != last_id => report(
+            records,
+            matched,
+            Some((
+                last_id + 1,
+                "records at the end of the log are missing".into(),
+            )),
+        ),
+        Some(h) if h.hash.as_slice() != prev.as_slice() => report(
+            records,
+            matched,
+            Some((
+                last_id,
+                "the newest record does not match the chain head".into(),
+            )),
+        ),
+        Some(_) => report(records, matched, None),
+    }
 }
 
 /// Filters for the audit report.
@@ -319,4 +541,40 @@ pub fn query(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditRecord>> {
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(bind.as_slice(), record_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_seal_reads_back_as_printed_and_refuses_what_is_not_one() {
+        let a = Anchor {
+            id: 1234,
+            hash: [0xab; 32],
+            source: "seal".into(),
+        };
+        let printed = format!("{}: {}", a.id, a.hash_text());
+        assert_eq!(Anchor::parse_seal(&printed, "seal"), Ok(a.clone()));
+        let typed = format!("#1234 {}", hex::encode([0xab; 32]).to_uppercase());
+        assert_eq!(Anchor::parse_seal(&typed, "seal"), Ok(a));
+        for bad in [
+            "",
+            "1234",
+            "0:ab",
+            "x:ab",
+            &format!("5:{}", "ab".repeat(31)),
+        ] {
+            assert!(Anchor::parse_seal(bad, "seal").is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn long_text_is_cut_on_a_character_boundary() {
+        let text = "é".repeat(MAX_TEXT + 3);
+        let cut = bounded(&text);
+        assert!(cut.starts_with(&"é".repeat(MAX_TEXT)));
+        assert!(cut.ends_with("[3 more characters not kept]"));
+        assert_eq!(bounded("short"), "short");
+    }
 }

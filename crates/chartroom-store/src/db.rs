@@ -171,6 +171,9 @@ impl Store {
         // FULL: a commit is on disk (WAL fsynced) before it is acknowledged.
         c.pragma_update(None, "synchronous", "FULL")?;
         c.pragma_update(None, "foreign_keys", "ON")?;
+        // A REPLACE that removes a row fires its delete triggers, so the
+        // triggers that refuse deleting a record refuse replacing it too.
+        c.pragma_update(None, "recursive_triggers", "ON")?;
         c.busy_timeout(std::time::Duration::from_secs(5))?;
         Ok(())
     }
@@ -192,6 +195,30 @@ impl Store {
             .map_err(StoreError::from)?;
         let out = f(&tx)?;
         tx.commit().map_err(StoreError::from)?;
+        Ok(out)
+    }
+
+    /// Like [`Store::write`], but the commit is not synced to disk before it
+    /// returns (`synchronous = NORMAL` for this one transaction): it survives
+    /// the app crashing, and the next ordinary write's sync takes it to disk
+    /// with its own, but a power cut in between may lose it. Only for audit
+    /// records of reads that happen at every keystroke (patient search),
+    /// never for a change the user is told was saved.
+    pub fn write_relaxed<T, E>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(StoreError::from)?;
+        let out = self.write(f);
+        // Back to FULL whatever happened: every other write stays synced.
+        let restored = self.conn.pragma_update(None, "synchronous", "FULL");
+        let out = out?;
+        restored.map_err(StoreError::from)?;
         Ok(out)
     }
 

@@ -55,6 +55,11 @@ pub const MIGRATIONS: &[Migration] = &[
     // `entered_in_error`; the rows of the three older history tables and the
     // marks already made are copied there, and those tables stay, unwritten.
     migration!("0005_corrections.sql"),
+    // 6: the database refuses what the rules refuse: the audit log only
+    // grows at its head (records say how they were hashed), history rows,
+    // disclosures and safety overrides are written once, patients and users
+    // are never deleted, a signed visit and a document in error are final.
+    migration!("0006_hardening.sql"),
 ];
 
 /// The schema version this build writes.
@@ -101,6 +106,10 @@ mod tests {
         (
             "0005_corrections.sql",
             "b952523c7e233732b3fce021f1fdb2ecf7659dd3872ffc5faccc201144a5fda2",
+        ),
+        (
+            "0006_hardening.sql",
+            "2f22cdab1633e05411b5eaeff8279cb713e89b4495ad74c04d30a50fa008d60e",
         ),
     ];
 

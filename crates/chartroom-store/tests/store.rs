@@ -71,6 +71,23 @@ fn fixture() -> Fixture {
         })
         .unwrap()
         .id;
+    // Record 1 of every practice's log is its set-up.
+    store
+        .write(|tx| {
+            audit::append(
+                tx,
+                at(-60),
+                &AuditEvent {
+                    username: "setup".into(),
+                    action: Some(AuditAction::Setup),
+                    category: Some(DataCategory::Administration),
+                    record_id: "practice".into(),
+                    detail: "practice set up".into(),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
     Fixture {
         _dir: dir,
         path,
@@ -385,10 +402,56 @@ fn audit_some(store: &mut Store, n: i64) {
     }
 }
 
-fn check_tamper(sql: &str, expect_id: i64) {
+/// Every trigger that guards the log, as someone at a SQLite shell with the
+/// key would drop them before rewriting it.
+const DROP_AUDIT_TRIGGERS: &str = "DROP TRIGGER audit_log_never_changed; \
+     DROP TRIGGER audit_log_never_deleted; DROP TRIGGER audit_log_appends_at_the_head; \
+     DROP TRIGGER audit_head_never_deleted; DROP TRIGGER audit_head_starts_at_record_1; \
+     DROP TRIGGER audit_head_moves_forward;";
+
+/// The set-up record and five reads: records 1 to 6.
+fn six_records() -> Fixture {
     let mut fx = fixture();
-    audit_some(&mut fx.store, 6);
-    assert_eq!(audit::verify(fx.store.read()).unwrap().first_broken, None);
+    audit_some(&mut fx.store, 5);
+    let report = audit::verify(fx.store.read()).unwrap();
+    assert_eq!((report.records, report.first_broken), (6, None));
+    fx
+}
+
+/// Every record, as stored, to show a refused statement changed nothing.
+fn log_rows(store: &Store) -> Vec<(i64, String, Vec<u8>)> {
+    let mut stmt = store
+        .read()
+        .prepare("SELECT id, detail || username || coalesce(patient_id, ''), hash FROM audit_log ORDER BY id")
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap();
+    rows.collect::<rusqlite::Result<_>>().unwrap()
+}
+
+/// `sql` is refused by the triggers and leaves the log as it was; run again
+/// with the triggers dropped, [`audit::verify`] names record `expect_id`.
+fn check_tamper(sql: &str, expect_id: i64) {
+    let fx = six_records();
+    let before = log_rows(&fx.store);
+    let refused = fx
+        .store
+        .read()
+        .execute_batch(&format!("BEGIN; {sql} COMMIT;"));
+    let _ = fx.store.read().execute_batch("ROLLBACK");
+    assert!(refused.is_err(), "not refused by the triggers: {sql}");
+    assert_eq!(log_rows(&fx.store), before, "{sql}");
+    check_detected(sql, expect_id, true);
+}
+
+/// After `sql` (with the triggers dropped first, or not), `audit::verify`
+/// names record `expect_id`.
+fn check_detected(sql: &str, expect_id: i64, drop_triggers: bool) {
+    let fx = six_records();
+    if drop_triggers {
+        fx.store.read().execute_batch(DROP_AUDIT_TRIGGERS).unwrap();
+    }
     fx.store.read().execute_batch(sql).unwrap();
     let report = audit::verify(fx.store.read()).unwrap();
     let broken = report
@@ -399,19 +462,22 @@ fn check_tamper(sql: &str, expect_id: i64) {
 
 #[test]
 fn audit_chain_detects_edit_delete_insert_reorder_and_truncation() {
-    check_tamper("UPDATE audit_log SET username = 'someone' WHERE id = 3", 3);
-    check_tamper("UPDATE audit_log SET patient_id = 2 WHERE id = 4", 4);
-    check_tamper("DELETE FROM audit_log WHERE id = 2", 2);
-    check_tamper(
+    check_tamper("UPDATE audit_log SET username = 'someone' WHERE id = 3;", 3);
+    check_tamper("UPDATE audit_log SET patient_id = 2 WHERE id = 4;", 4);
+    check_tamper("DELETE FROM audit_log WHERE id = 2;", 2);
+    // A record slipped in at the head (where an append goes, so the
+    // triggers allow it) without the head moving: the chain catches it.
+    check_detected(
         "INSERT INTO audit_log SELECT 7, at, user_id, username, patient_id, action, category, \
-         record_id, detail, emergency, hash, hash FROM audit_log WHERE id = 6",
+         record_id, detail, emergency, hash, hash, encoding FROM audit_log WHERE id = 6;",
         7,
+        false,
     );
     // Swap the contents of records 2 and 3 (keeping ids and hashes).
     check_tamper(
         "UPDATE audit_log SET at = (SELECT at FROM audit_log WHERE id = 3), \
          patient_id = (SELECT patient_id FROM audit_log WHERE id = 3), \
-         record_id = (SELECT record_id FROM audit_log WHERE id = 3) WHERE id = 2",
+         record_id = (SELECT record_id FROM audit_log WHERE id = 3) WHERE id = 2;",
         2,
     );
     // Renumber: records 4 and 5 trade places.
@@ -420,7 +486,230 @@ fn audit_chain_detects_edit_delete_insert_reorder_and_truncation() {
          UPDATE audit_log SET id = 5 WHERE id = 100;",
         4,
     );
-    check_tamper("DELETE FROM audit_log WHERE id = 6", 6);
+    check_tamper("DELETE FROM audit_log WHERE id = 6;", 6);
+    // An older encoding claimed for a record written in the new one.
+    check_tamper("UPDATE audit_log SET encoding = 1 WHERE id = 5;", 5);
+    // A REPLACE of a record (a delete and an insert to SQLite).
+    check_tamper(
+        "REPLACE INTO audit_log SELECT id, at, user_id, 'someone', patient_id, action, category, \
+         record_id, detail, emergency, prev_hash, hash, encoding FROM audit_log WHERE id = 3;",
+        3,
+    );
+}
+
+/// Today's main let two statements erase the tail of the log undetected.
+/// Now the triggers refuse both; with the triggers dropped, the chain alone
+/// cannot tell (what is left is a whole chain), and an anchor taken before,
+/// as every backup keeps, names the first missing record.
+#[test]
+fn erasing_the_tail_is_refused_and_caught_by_an_anchor() {
+    let erase = "DELETE FROM audit_log WHERE id > 4; \
+         UPDATE audit_head SET last_id = 4, last_hash = (SELECT hash FROM audit_log WHERE id = 4);";
+    let fx = six_records();
+    let before = log_rows(&fx.store);
+    assert!(fx
+        .store
+        .read()
+        .execute_batch(&format!("BEGIN; {erase} COMMIT;"))
+        .is_err());
+    let _ = fx.store.read().execute_batch("ROLLBACK");
+    assert_eq!(log_rows(&fx.store), before);
+    // The head cannot be moved back, or forward by more than one, either.
+    for sql in [
+        "UPDATE audit_head SET last_id = 5, last_hash = (SELECT hash FROM audit_log WHERE id = 5)",
+        "UPDATE audit_head SET last_id = 7",
+        "DELETE FROM audit_head",
+        "REPLACE INTO audit_head (id, last_id, last_hash) SELECT 1, id, hash FROM audit_log WHERE id = 1",
+    ] {
+        assert!(fx.store.read().execute_batch(sql).is_err(), "not refused: {sql}");
+    }
+    assert_eq!(audit::verify(fx.store.read()).unwrap().first_broken, None);
+
+    let anchor = audit::head(fx.store.read(), "the backup of 2 March")
+        .unwrap()
+        .unwrap();
+    assert_eq!(anchor.id, 6);
+    fx.store.read().execute_batch(DROP_AUDIT_TRIGGERS).unwrap();
+    fx.store.read().execute_batch(erase).unwrap();
+    assert_eq!(audit::verify(fx.store.read()).unwrap().first_broken, None);
+    let report = audit::verify_against(fx.store.read(), &[anchor]).unwrap();
+    let broken = report
+        .first_broken
+        .expect("the anchor catches the erased tail");
+    assert_eq!(broken.id, 5, "{}", broken.reason);
+    assert!(
+        broken.reason.contains("the backup of 2 March"),
+        "{}",
+        broken.reason
+    );
+}
+
+/// A chain rewritten from record 3 on (every later hash recomputed, as
+/// someone with the key and this code could) verifies on its own; anchors
+/// name where it no longer matches.
+#[test]
+fn a_rewritten_chain_is_caught_by_an_anchor() {
+    let mut fx = six_records();
+    let early = audit::head(fx.store.read(), "the seal of 2 March")
+        .unwrap()
+        .unwrap();
+    audit_some(&mut fx.store, 3); // records 7 to 9
+    let late = audit::head(fx.store.read(), "the backup of 3 March")
+        .unwrap()
+        .unwrap();
+    // Rewrite: drop the triggers, keep records 1 and 2, append different
+    // records 3.. through the store's own append.
+    fx.store.read().execute_batch(DROP_AUDIT_TRIGGERS).unwrap();
+    fx.store
+        .read()
+        .execute_batch(
+            "DELETE FROM audit_log WHERE id > 2; \
+             UPDATE audit_head SET last_id = 2, last_hash = (SELECT hash FROM audit_log WHERE id = 2);",
+        )
+        .unwrap();
+    audit_some(&mut fx.store, 7); // a new 3 to 9, with other times
+    let alone = audit::verify(fx.store.read()).unwrap();
+    assert_eq!((alone.records, alone.first_broken), (9, None));
+    let report = audit::verify_against(fx.store.read(), &[late.clone(), early.clone()]).unwrap();
+    let broken = report.first_broken.expect("caught");
+    assert_eq!(broken.id, 6, "{}", broken.reason);
+    assert!(
+        broken.reason.contains("the seal of 2 March"),
+        "{}",
+        broken.reason
+    );
+    // An anchor that still matches is counted, and names where the log was
+    // last known to be whole.
+    let first_two = audit::Anchor {
+        id: 2,
+        hash: log_rows(&fx.store)[1].2.clone().try_into().unwrap(),
+        source: "the seal of 1 March".into(),
+    };
+    let report = audit::verify_against(fx.store.read(), &[first_two, early]).unwrap();
+    assert_eq!(report.anchors_matched, 1);
+    let broken = report.first_broken.expect("caught");
+    assert!(
+        broken.reason.contains("after record 2"),
+        "{}",
+        broken.reason
+    );
+}
+
+#[test]
+fn an_empty_log_a_missing_head_or_a_foreign_first_record_does_not_verify() {
+    // A store with no records at all.
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(&dir.path().join("empty.db"), &KEY).unwrap();
+    let broken = audit::verify(store.read())
+        .unwrap()
+        .first_broken
+        .expect("empty log");
+    assert_eq!(broken.id, 1);
+    assert!(broken.reason.contains("empty"), "{}", broken.reason);
+    // Record 1 must be the set-up: the trigger refuses anything else.
+    let mut store = store;
+    let refused = store.write(|tx| {
+        audit::append(
+            tx,
+            at(0),
+            &AuditEvent {
+                username: "desk".into(),
+                action: Some(AuditAction::Read),
+                category: Some(DataCategory::Demographics),
+                ..Default::default()
+            },
+        )
+    });
+    assert!(refused.is_err());
+    assert!(log_rows(&store).is_empty());
+
+    // The head removed behind the triggers' back.
+    let fx = six_records();
+    fx.store.read().execute_batch(DROP_AUDIT_TRIGGERS).unwrap();
+    fx.store
+        .read()
+        .execute_batch("DELETE FROM audit_head")
+        .unwrap();
+    let broken = audit::verify(fx.store.read())
+        .unwrap()
+        .first_broken
+        .expect("headless");
+    assert!(
+        broken.reason.contains("head is missing"),
+        "{}",
+        broken.reason
+    );
+
+    // The whole log replaced by one that starts with something else.
+    let fx = six_records();
+    fx.store.read().execute_batch(DROP_AUDIT_TRIGGERS).unwrap();
+    fx.store
+        .read()
+        .execute_batch("DELETE FROM audit_log WHERE id = 1")
+        .unwrap();
+    fx.store
+        .read()
+        .execute_batch(
+            "INSERT INTO audit_log SELECT 1, at, user_id, username, patient_id, action, category, \
+             record_id, detail, emergency, prev_hash, hash, encoding FROM audit_log WHERE id = 2",
+        )
+        .unwrap();
+    let broken = audit::verify(fx.store.read())
+        .unwrap()
+        .first_broken
+        .expect("foreign first");
+    assert_eq!(broken.id, 1);
+    assert!(broken.reason.contains("set-up"), "{}", broken.reason);
+}
+
+/// Free text is bounded, and a field boundary cannot be moved by the text:
+/// under the old encoding, "a\u{1f}b" + "c" and "a" + "b\u{1f}c" hashed alike.
+#[test]
+fn audit_text_is_bounded_and_fields_cannot_run_into_each_other() {
+    let mut fx = fixture();
+    let long = "x".repeat(audit::MAX_TEXT + 500);
+    let ev = |username: &str, record_id: &str, detail: &str| AuditEvent {
+        username: username.into(),
+        action: Some(AuditAction::Read),
+        category: Some(DataCategory::Demographics),
+        record_id: record_id.into(),
+        detail: detail.into(),
+        ..Default::default()
+    };
+    fx.store
+        .write(|tx| audit::append(tx, at(1), &ev("desk", "r", &long)))
+        .unwrap();
+    let rec = &audit::query(
+        fx.store.read(),
+        &audit::AuditFilter {
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .unwrap()[0];
+    assert!(rec.detail.starts_with(&"x".repeat(audit::MAX_TEXT)));
+    assert!(
+        rec.detail.ends_with("[500 more characters not kept]"),
+        "{}",
+        &rec.detail[audit::MAX_TEXT..]
+    );
+
+    // Two records whose fields differ only in where the separator falls.
+    fx.store
+        .write(|tx| audit::append(tx, at(2), &ev("desk", "a\u{1f}b", "c")))
+        .unwrap();
+    fx.store.read().execute_batch(DROP_AUDIT_TRIGGERS).unwrap();
+    fx.store
+        .read()
+        .execute_batch(
+            "UPDATE audit_log SET record_id = 'a', detail = 'b' || char(31) || 'c' WHERE id = 3",
+        )
+        .unwrap();
+    let broken = audit::verify(fx.store.read())
+        .unwrap()
+        .first_broken
+        .expect("moved boundary");
+    assert_eq!(broken.id, 3, "{}", broken.reason);
 }
 
 #[test]
@@ -433,7 +722,7 @@ fn audit_chain_survives_reopen_and_filters() {
     let mut store = Store::open(&path, &KEY).unwrap();
     audit_some(&mut store, 2);
     let report = audit::verify(store.read()).unwrap();
-    assert_eq!(report.records, 11);
+    assert_eq!(report.records, 12);
     assert_eq!(report.first_broken, None);
     let for_patient_2 = audit::query(
         store.read(),
@@ -445,7 +734,7 @@ fn audit_chain_survives_reopen_and_filters() {
     )
     .unwrap();
     let ids: Vec<i64> = for_patient_2.iter().map(|r| r.id).collect();
-    assert_eq!(ids, [11, 8, 5, 2]);
+    assert_eq!(ids, [12, 9, 6, 3]);
     let window = audit::query(
         store.read(),
         &audit::AuditFilter {
@@ -457,7 +746,7 @@ fn audit_chain_survives_reopen_and_filters() {
         },
     )
     .unwrap();
-    assert_eq!(window.iter().map(|r| r.id).collect::<Vec<_>>(), [3, 4]);
+    assert_eq!(window.iter().map(|r| r.id).collect::<Vec<_>>(), [4, 5]);
 }
 
 #[test]

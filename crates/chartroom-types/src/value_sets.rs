@@ -140,6 +140,7 @@ value_set! {
         Backup = "backup": "Backup",
         Verify = "verify": "Verify",
         SettingsChange = "settings_change": "Settings change",
+        Refused = "refused": "Refused",
     }
 }
 

@@ -174,7 +174,7 @@ const out = {};
 return (async () => {
   for (const q of arguments[0]) {
     const res = await invoke('api', { request: { cmd: 'search_patients', query: q, limit: 50 } });
-    out[q] = res.data.map((p) => String(p.id)).join(',');
+    out[q] = res.map((p) => String(p.id)).join(',');
   }
   return out;
 })();
@@ -187,7 +187,7 @@ return (async () => {
   const out = [];
   for (const mrn of arguments[0]) {
     const res = await invoke('api', { request: { cmd: 'search_patients', query: mrn, limit: 1 } });
-    const p = res.data[0];
+    const p = res[0];
     if (p) out.push([p.family_name, p.given_name]);
   }
   return out;

@@ -3,4 +3,4 @@
 /**
  * What an audit record says was done.
  */
-export type AuditAction = "create" | "read" | "update" | "mark_in_error" | "print" | "export" | "query" | "login" | "logout" | "failed_login" | "lock" | "unlock" | "permission_change" | "emergency_access" | "setup" | "backup" | "verify" | "settings_change";
+export type AuditAction = "create" | "read" | "update" | "mark_in_error" | "print" | "export" | "query" | "login" | "logout" | "failed_login" | "lock" | "unlock" | "permission_change" | "emergency_access" | "setup" | "backup" | "verify" | "settings_change" | "refused";

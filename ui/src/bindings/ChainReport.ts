@@ -10,6 +10,10 @@ export type ChainReport = {
  */
 records: number, 
 /**
+ * Anchors the log was found to match (see [`verify_against`]).
+ */
+anchors_matched: number, 
+/**
  * The first record that does not fit, if any.
  */
 first_broken: BrokenLink | null, };

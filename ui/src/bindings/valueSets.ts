@@ -42,6 +42,7 @@ export const VALUE_SETS = {
     { value: 'backup', label: 'Backup' },
     { value: 'verify', label: 'Verify' },
     { value: 'settings_change', label: 'Settings change' },
+    { value: 'refused', label: 'Refused' },
   ],
   data_category: [
     { value: 'demographics', label: 'Demographics' },

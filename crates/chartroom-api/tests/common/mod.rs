@@ -60,6 +60,14 @@ pub fn code<T: std::fmt::Debug>(r: Result<T, ApiError>) -> ErrorCode {
     }
 }
 
+/// The fields named by a command that must be refused for its input.
+pub fn field_names<T: std::fmt::Debug>(r: Result<T, ApiError>) -> Vec<String> {
+    match r {
+        Ok(resp) => panic!("expected field errors, got {resp:?}"),
+        Err(e) => e.to_wire().fields.into_iter().map(|f| f.field).collect(),
+    }
+}
+
 /// A practice set up with a keyring (or, with `keyring = false`, a passphrase),
 /// its administrator logged in.
 pub fn practice(keyring: bool) -> Fx {
