@@ -690,7 +690,7 @@ fn a_print_whose_disclosure_fails_leaves_no_file() {
     let before = listing();
     assert_eq!(
         before,
-        [f.file_name.clone()],
+        std::slice::from_ref(&f.file_name),
         "no temporary file after a print"
     );
     let kf = chartroom_keys::KeyFile::read(&fx.dir.path().join("chartroom.key")).unwrap();

@@ -132,7 +132,7 @@ pub fn check_duplicates(ctx: &mut Ctx<'_>, input: &PatientInput) -> Result<Vec<P
                 format!("duplicate check: {} found", found.len()),
             ),
         )?;
-        audit_shown(tx, now, &actor, &found)?;
+        audit_shown(tx, now, actor, &found)?;
         Ok(found)
     })
 }
@@ -189,7 +189,7 @@ pub fn register(
                         ),
                     ),
                 )?;
-                audit_shown(tx, now, &actor, &candidates)?;
+                audit_shown(tx, now, actor, &candidates)?;
                 return Ok(Err(candidates));
             }
         }

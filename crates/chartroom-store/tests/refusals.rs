@@ -4,6 +4,8 @@
 //! and a REPLACE (to SQLite a delete and an insert) through raw SQL are
 //! refused, and the row is left exactly as it was.
 
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
 use chartroom_store::Store;
 
 const KEY: [u8; 32] = [9u8; 32];
