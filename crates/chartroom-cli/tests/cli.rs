@@ -20,6 +20,25 @@ fn chartroom(data: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     c.output().unwrap()
 }
 
+/// `chartroom setup` of "CLI Clinic" in `data` (passphrase mode); gives the
+/// recovery code it printed once.
+fn set_up(data: &Path) -> String {
+    let o = chartroom(
+        data,
+        &["setup", "--practice-name", "CLI Clinic"],
+        &[
+            ("CHARTROOM_ADMIN_PASSWORD", "admin-password-1"),
+            ("CHARTROOM_PASSPHRASE", PASSPHRASE),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+        .lines()
+        .find_map(|l| l.strip_prefix("RECOVERY CODE (print it or write it down, keep it safe): "))
+        .unwrap()
+        .to_string()
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -35,18 +54,7 @@ fn setup_verify_backup_restore_and_tamper_detection() {
     let pass = [("CHARTROOM_PASSPHRASE", PASSPHRASE)];
 
     // Set-up prints the recovery code once.
-    let o = chartroom(
-        &data,
-        &["setup", "--practice-name", "CLI Clinic"],
-        &[("CHARTROOM_ADMIN_PASSWORD", "admin-password-1"), pass[0]],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let out = stdout(&o);
-    let code = out
-        .lines()
-        .find_map(|l| l.strip_prefix("RECOVERY CODE (print it or write it down, keep it safe): "))
-        .unwrap()
-        .to_string();
+    let code = set_up(&data);
     assert_eq!(code.len(), 29);
 
     // Without a secret it refuses, saying which variables to set.
@@ -125,12 +133,7 @@ fn verify_against_a_backup_or_a_seal_catches_an_erased_tail() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("practice");
     let pass = [("CHARTROOM_PASSPHRASE", PASSPHRASE)];
-    let o = chartroom(
-        &data,
-        &["setup", "--practice-name", "CLI Clinic"],
-        &[("CHARTROOM_ADMIN_PASSWORD", "admin-password-1"), pass[0]],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    set_up(&data);
     for _ in 0..2 {
         assert!(chartroom(&data, &["verify"], &pass).status.success());
     }
