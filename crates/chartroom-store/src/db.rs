@@ -211,12 +211,21 @@ impl Store {
     where
         E: From<StoreError>,
     {
-        self.conn
-            .pragma_update(None, "synchronous", "NORMAL")
+        // Nor does it run the WAL's automatic checkpoint (copying up to
+        // 1,000 pages into the database and syncing it, a second at 100k
+        // patients): the next ordinary write does.
+        let autocheckpoint: i64 = self
+            .conn
+            .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
             .map_err(StoreError::from)?;
+        let set = |c: &Connection, sync: &str, every: i64| {
+            c.pragma_update(None, "synchronous", sync)?;
+            c.pragma_update(None, "wal_autocheckpoint", every)
+        };
+        set(&self.conn, "NORMAL", 0).map_err(StoreError::from)?;
         let out = self.write(f);
         // Back to FULL whatever happened: every other write stays synced.
-        let restored = self.conn.pragma_update(None, "synchronous", "FULL");
+        let restored = set(&self.conn, "FULL", autocheckpoint);
         let out = out?;
         restored.map_err(StoreError::from)?;
         Ok(out)

@@ -775,3 +775,36 @@ fn database_files_are_private_to_the_user() {
         assert_eq!(mode, 0o600, "{} has mode {mode:o}", p.display());
     }
 }
+
+/// A relaxed write (a search's audit record) is committed without a sync
+/// and without the WAL's automatic checkpoint, and leaves the connection as
+/// it was for every other write, whether it succeeded or not.
+#[test]
+fn a_relaxed_write_leaves_every_other_write_synced_and_checkpointed() {
+    let mut fx = fixture();
+    let pragmas = |s: &Store| -> (i64, i64) {
+        let c = s.read();
+        (
+            c.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap(),
+            c.query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+                .unwrap(),
+        )
+    };
+    let before = pragmas(&fx.store);
+    assert_eq!(before, (2, 1000), "FULL, and SQLite's default checkpoint");
+    let inside = fx
+        .store
+        .write_relaxed(|tx| {
+            let sync: i64 = tx.query_row("PRAGMA synchronous", [], |r| r.get(0))?;
+            let every: i64 = tx.query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))?;
+            Ok::<_, StoreError>((sync, every))
+        })
+        .unwrap();
+    assert_eq!(inside, (1, 0), "NORMAL, no automatic checkpoint");
+    assert_eq!(pragmas(&fx.store), before);
+    let failed = fx
+        .store
+        .write_relaxed(|_| Err::<(), _>(StoreError::Decode("refused".into())));
+    assert!(failed.is_err());
+    assert_eq!(pragmas(&fx.store), before);
+}
