@@ -312,6 +312,13 @@ impl App {
     /// Starts the app on `data_dir` (for example a [`demo_practice`]) with
     /// `--no-keyring` plus `args`.
     pub fn launch_in(data_dir: TempDir, args: &[&str]) -> App {
+        App::launch_in_env(data_dir, args, &[])
+    }
+
+    /// [`App::launch_in`] with extra environment for the driver, and so for
+    /// the app it starts (a private `HOME`, say, to see every file the app
+    /// and its webview write).
+    pub fn launch_in_env(data_dir: TempDir, args: &[&str], env: &[(&str, &Path)]) -> App {
         let name = test_name();
         let app = app_binary();
         assert!(
@@ -336,6 +343,7 @@ impl App {
             .arg(DRIVER_PORT.to_string())
             .arg("--native-port")
             .arg(NATIVE_PORT.to_string())
+            .envs(env.iter().map(|(k, v)| (*k, *v)))
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(log_err)
@@ -1034,6 +1042,15 @@ impl App {
     /// Ends the session and stops the driver now (also done on drop).
     pub fn close(mut self) {
         self.teardown();
+    }
+
+    /// Ends the session and stops the app, and hands back its data folder
+    /// (to look at what it left behind).
+    pub fn close_keeping_data(mut self) -> TempDir {
+        self.teardown();
+        self.data_dir
+            .take()
+            .expect("the data folder lives as long as the app")
     }
 
     fn teardown(&mut self) {
