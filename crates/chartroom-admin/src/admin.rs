@@ -250,9 +250,10 @@ pub fn change_own_password(ctx: &mut Ctx<'_>, current: &str, new_password: &str)
     match chartroom_core::password::confirm_password(ctx, current, "password change") {
         Ok(_) => {}
         Err(Error::WrongPassword) => {
-            let mut errs = FieldErrors::default();
-            errs.add("current_password", "The current password is wrong");
-            errs.finish()?;
+            return Err(Error::field(
+                "current_password",
+                "The current password is wrong",
+            ))
         }
         Err(e) => return Err(e),
     }

@@ -246,7 +246,9 @@ fn note_failed_unlock(app: &Chartroom, e: chartroom_keys::KeyError, method: &str
     if matches!(e, K::WrongPassphrase | K::WrongRecoveryCode) {
         let line = format!("{}\t{method}\n", app.clock.now().to_rfc3339());
         let path = app.cfg.failed_unlocks_path();
-        let written = std::fs::OpenOptions::new()
+        // Refused either way; a note that cannot be written is not a reason
+        // to tell the person at the keyboard anything else.
+        let _ = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(&path)
@@ -254,9 +256,6 @@ fn note_failed_unlock(app: &Chartroom, e: chartroom_keys::KeyError, method: &str
                 f.write_all(line.as_bytes())?;
                 f.sync_all()
             });
-        // Refused either way; a note that cannot be written is not a reason
-        // to tell the person at the keyboard anything else.
-        let _ = written;
     }
     e.into()
 }
