@@ -10,6 +10,7 @@ use chartroom_types::{PatientId, UserId};
 use crate::protocol::{AuditQuery, Settings, UserName};
 use chartroom_chart::{measurements, prescriptions};
 use chartroom_core::password::hash_password;
+use chartroom_core::signing::Prepared;
 
 use crate::validate;
 use chartroom_core::{Ctx, Error, FieldErrors, Permission, Result};
@@ -70,6 +71,7 @@ pub fn create_user(ctx: &mut Ctx<'_>, form: &UserForm<'_>, password: &str) -> Re
     validate::password(&mut errs, "password", password);
     errs.finish()?;
     let hash = hash_password(password)?;
+    let key = Prepared::new_key(password)?;
     ctx.write(|tx, now| {
         let u = users::insert(
             tx,
@@ -109,6 +111,7 @@ pub fn create_user(ctx: &mut Ctx<'_>, form: &UserForm<'_>, password: &str) -> Re
                 ),
             ),
         )?;
+        key.store(tx, actor, u.id, now, "account created")?;
         Ok(u)
     })
 }
@@ -222,8 +225,13 @@ pub fn reset_password(ctx: &mut Ctx<'_>, user_id: UserId, new_password: &str) ->
     validate::password(&mut errs, "new_password", new_password);
     errs.finish()?;
     let hash = hash_password(new_password)?;
+    // The old key's wrap needs the old password, which the administrator
+    // does not have: the user gets a new key, and the old one is kept
+    // (retired) so what it signed still verifies.
+    let key = Prepared::new_key(new_password)?;
     ctx.write(|tx, now| {
         users::set_password(tx, user_id, &hash, now)?;
+        key.store(tx, actor, user_id, now, "password reset by administrator")?;
         audit::append(
             tx,
             now,
@@ -258,8 +266,11 @@ pub fn change_own_password(ctx: &mut Ctx<'_>, current: &str, new_password: &str)
         Err(e) => return Err(e),
     }
     let new_hash = hash_password(new_password)?;
+    // Same key pair, wrapped by the new password.
+    let key = Prepared::rewrapped(ctx.read(), user_id, current, new_password)?;
     ctx.write(|tx, now| {
         users::set_password(tx, user_id, &new_hash, now)?;
+        key.store(tx, actor, user_id, now, "password changed")?;
         audit::append(
             tx,
             now,

@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
 use chartroom_api::protocol::AuditQuery;
-use chartroom_types::PatientId;
+use chartroom_types::{NoteId, PatientId};
 
 mod common;
 
@@ -14,11 +14,12 @@ use base64::Engine;
 use chartroom_admin::commands::*;
 use chartroom_api::commands::*;
 use chartroom_api::protocol::{
-    ChartEntry, EntryActions, EntryDetails, EntryInput, LabInput, NoteBody, SaveOutcome,
+    ChartEntry, EntryActions, EntryDetails, EntryInput, LabInput, NoteBody, NoteView, SaveOutcome,
     VitalsInput,
 };
 use chartroom_api::ErrorCode;
 use chartroom_chart::commands::*;
+use chartroom_core::signing::SignatureCheck;
 use chartroom_keys::KeyStore;
 use chartroom_patients::commands::*;
 use chartroom_store::model::{
@@ -1476,4 +1477,189 @@ fn head_circumference_is_offered_for_children_under_3_only() {
         head circumference: measured
     "#]],
     );
+}
+
+/// A note started, written and signed by the logged-in clinician.
+fn signed_note(fx: &mut Fx, p: PatientId, assessment: &str, password: &str) -> NoteView {
+    let n = ok(
+        &mut fx.app,
+        StartEncounter {
+            patient_id: p,
+            date: "03/02/2026".into(),
+            kind: "follow_up".into(),
+            reason: "Blood pressure follow-up".into(),
+            template_id: None,
+        },
+    );
+    let n = ok(
+        &mut fx.app,
+        SaveNoteDraft {
+            note_id: n.id,
+            expected_version: n.version,
+            body: NoteBody {
+                assessment: assessment.into(),
+                ..Default::default()
+            },
+        },
+    );
+    ok(
+        &mut fx.app,
+        SignNote {
+            note_id: n.id,
+            expected_version: n.version,
+            password: password.into(),
+        },
+    )
+}
+
+/// The practice's database opened beside the app, as someone holding the
+/// database key at a SQLite shell would.
+fn raw_store(fx: &Fx) -> chartroom_store::Store {
+    let kf = chartroom_keys::KeyFile::read(&fx.dir.path().join("chartroom.key")).unwrap();
+    let key = fx
+        .keystore
+        .as_ref()
+        .unwrap()
+        .load(&kf.practice_id)
+        .unwrap()
+        .unwrap();
+    chartroom_store::Store::open(&fx.dir.path().join("chartroom.db"), key.as_bytes()).unwrap()
+}
+
+fn signature_of(fx: &mut Fx, note_id: NoteId) -> (bool, SignatureCheck, String) {
+    let n = ok(&mut fx.app, GetNote { note_id });
+    (n.hash_ok, n.signature, n.signature_label)
+}
+
+#[test]
+fn a_signed_note_changed_with_the_database_key_and_rehashed_no_longer_verifies() {
+    let (mut fx, p) = clinic();
+    let n = signed_note(&mut fx, p, "Essential hypertension, improving", PW);
+    assert_eq!(n.signature, SignatureCheck::Verified);
+    assert_eq!(n.signature_label, "signature verifies");
+    let forged_body = serde_json::to_string(&NoteBody {
+        assessment: "Hypertension resolved; stop all medications".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    {
+        // Someone with the key drops the lock, rewrites the note and seals
+        // it again with a correct content hash.
+        let store = raw_store(&fx);
+        chartroom_store::notes::tamper_rewrite_signed(store.read(), n.id, &forged_body).unwrap();
+        store.close().unwrap();
+    }
+    let (hash_ok, check, label) = signature_of(&mut fx, n.id);
+    assert!(hash_ok, "the forger re-hashed the note");
+    assert_eq!(check, SignatureCheck::DoesNotVerify);
+    assert_eq!(label, "signature does not verify");
+
+    // Signing the forgery with a key of the forger's own, put in as the
+    // clinician's, does not verify either: the audit log never published it.
+    let n2 = signed_note(&mut fx, p, "Second visit", PW);
+    assert_eq!(n2.signature, SignatureCheck::Verified);
+    {
+        let store = raw_store(&fx);
+        let c = store.read();
+        let row = chartroom_store::notes::get_note(c, n2.id).unwrap();
+        let by = row.signed_by.unwrap();
+        let own = chartroom_keys::OpenSigningKey::generate();
+        let real = chartroom_store::signing_keys::current(c, by)
+            .unwrap()
+            .unwrap();
+        chartroom_store::signing_keys::tamper_set_public_key(c, real.id, &own.public_key())
+            .unwrap();
+        let hash = chartroom_store::notes::content_hash(&row, by, row.signed_at.unwrap());
+        chartroom_store::notes::tamper_set_signature(c, n2.id, &own.sign(&hash)).unwrap();
+        store.close().unwrap();
+    }
+    let (_, check, _) = signature_of(&mut fx, n2.id);
+    assert_eq!(check, SignatureCheck::DoesNotVerify);
+}
+
+#[test]
+fn a_password_reset_gives_a_new_key_and_what_the_old_one_signed_still_verifies() {
+    let (mut fx, p) = clinic();
+    let first = signed_note(&mut fx, p, "Signed with the first key", PW);
+    assert_eq!(first.signature, SignatureCheck::Verified);
+    let doc = {
+        let store = raw_store(&fx);
+        let by = chartroom_store::notes::get_note(store.read(), first.id)
+            .unwrap()
+            .signed_by
+            .unwrap();
+        store.close().unwrap();
+        by
+    };
+    ok(&mut fx.app, Logout {});
+    login(&mut fx.app, "admin");
+    const RESET: &str = "after-the-reset-7";
+    ok(
+        &mut fx.app,
+        ResetPassword {
+            user_id: doc,
+            new_password: RESET.into(),
+        },
+    );
+    ok(&mut fx.app, Logout {});
+    ok(
+        &mut fx.app,
+        Login {
+            username: "doc".into(),
+            password: RESET.into(),
+        },
+    );
+    assert_eq!(signature_of(&mut fx, first.id).1, SignatureCheck::Verified);
+    let second = signed_note(&mut fx, p, "Signed with the second key", RESET);
+    assert_eq!(second.signature, SignatureCheck::Verified);
+
+    // The user's own change keeps the key pair: only its wrap changes.
+    const OWN: &str = "chosen-by-doc-3";
+    ok(
+        &mut fx.app,
+        ChangeOwnPassword {
+            current_password: RESET.into(),
+            new_password: OWN.into(),
+        },
+    );
+    let third = signed_note(&mut fx, p, "Signed after changing my password", OWN);
+    assert_eq!(third.signature, SignatureCheck::Verified);
+
+    let store = raw_store(&fx);
+    let c = store.read();
+    let keys = chartroom_store::signing_keys::of_user(c, doc).unwrap();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert!(keys[0].retired_at.is_some());
+    assert_eq!(keys[0].retired_reason, "password reset by administrator");
+    assert!(keys[1].retired_at.is_none());
+    let key_of = |id| {
+        chartroom_store::notes::get_note(c, id)
+            .unwrap()
+            .signing_key_id
+    };
+    assert_eq!(key_of(first.id), Some(keys[0].id));
+    assert_eq!(key_of(second.id), Some(keys[1].id));
+    assert_eq!(key_of(third.id), Some(keys[1].id));
+    // Each key was published in the audit chain with its public half.
+    for k in &keys {
+        let r = chartroom_store::audit::record(c, k.audit_id)
+            .unwrap()
+            .unwrap();
+        assert!(
+            r.detail.ends_with(&hex::encode(&k.public_key)),
+            "{}",
+            r.detail
+        );
+    }
+    // The old password opens nothing any more; the wrap is not the password hash.
+    assert!(chartroom_core::signing::open_current(c, doc, PW)
+        .unwrap()
+        .is_none());
+    assert!(chartroom_core::signing::open_current(c, doc, RESET)
+        .unwrap()
+        .is_none());
+    assert!(chartroom_core::signing::open_current(c, doc, OWN)
+        .unwrap()
+        .is_some());
+    store.close().unwrap();
 }

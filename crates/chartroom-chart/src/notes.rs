@@ -1,6 +1,7 @@
 //! Encounters and notes: start a visit from a template, autosave drafts,
-//! sign with the password asked again (the note is then sealed by a hash
-//! and locked), signed addenda, templates, entered in error.
+//! sign with the password asked again (the note is then sealed by a hash,
+//! signed with the clinician's Ed25519 key and locked; every read checks
+//! the signature), signed addenda, templates, entered in error.
 
 use chartroom_store::corrections::{history, Fields, Replaced};
 use chartroom_store::model::{AuditAction, NoteKind, NoteStatus};
@@ -9,6 +10,7 @@ use chartroom_store::Connection;
 
 use crate::corrections::{self, Retracted};
 use crate::protocol::{NoteBody, NoteSummary, NoteTemplate, NoteView};
+use chartroom_core::signing::{self, Prepared, SignatureCheck};
 use chartroom_core::{validate, Actor, Ctx, Error, FieldErrors, Permission, Result};
 use chartroom_types::{EncounterKind, NoteId, PatientId, TemplateId, UserId, ValueSet};
 
@@ -46,6 +48,24 @@ fn check_body(b: &NoteBody) -> Result<()> {
     errs.finish()
 }
 
+/// What a signed note's signature says: checked against the note's content
+/// as stored now (recomputing its hash) and the signer's published key.
+fn signature_of(conn: &Connection, n: &NoteRow) -> Result<SignatureCheck> {
+    let (Some(by), Some(at)) = (n.signed_by, n.signed_at) else {
+        return Ok(if n.content_hash.is_none() && n.signature.is_none() {
+            SignatureCheck::Unsigned
+        } else {
+            SignatureCheck::DoesNotVerify
+        });
+    };
+    let hash = store::content_hash(n, by, at);
+    match (&n.signature, n.signing_key_id) {
+        (Some(sig), Some(key)) => signing::check(conn, by, key, &hash, sig),
+        (None, None) if n.hash_ok() => Ok(SignatureCheck::HashOnly),
+        _ => Ok(SignatureCheck::DoesNotVerify),
+    }
+}
+
 /// A note with its encounter and addenda, as `actor` sees it.
 fn view(conn: &Connection, n: NoteRow, actor: &Actor) -> Result<NoteView> {
     let e = store::get_encounter(conn, n.encounter_id)?;
@@ -61,8 +81,11 @@ fn view(conn: &Connection, n: NoteRow, actor: &Actor) -> Result<NoteView> {
     let can_edit = n.status == NoteStatus::Draft
         && actor.user_id == Some(n.created_by)
         && actor.may(Permission::ClinicalWrite);
+    let signature = signature_of(conn, &n)?;
     Ok(NoteView {
         can_edit,
+        signature,
+        signature_label: signature.label().to_string(),
         hash_ok: n.hash_ok(),
         content_hash: n
             .content_hash
@@ -338,6 +361,7 @@ pub fn sign(
     let actor = ctx.actor();
     chartroom_core::password::confirm_password(ctx, password, "sign note")?;
     let user = actor.user()?;
+    let key = Prepared::for_signing(ctx.read(), user, password)?;
     ctx.write(|tx, now| {
         let before = author_only(tx, note_id, user)?;
         let b = body_of(&before.body)?;
@@ -347,7 +371,10 @@ pub fn sign(
         {
             return Err(Error::field("note", "An empty note cannot be signed"));
         }
-        let n = store::sign(tx, note_id, expected_version, now, user)?;
+        let (key_id, key) = key.store(tx, actor, user, now, "first signature")?;
+        let n = store::sign(tx, note_id, expected_version, now, user, |hash| {
+            Ok::<_, Error>(Some((key_id, key.sign(hash).to_vec())))
+        })?;
         actor.audit_clinical(
             tx,
             now,
@@ -355,7 +382,7 @@ pub fn sign(
             n.patient_id,
             record_id(note_id),
             format!(
-                "note signed; sha256 {}",
+                "note signed; sha256 {}; signing key {key_id}",
                 n.content_hash
                     .as_deref()
                     .map(hex::encode)
@@ -384,6 +411,7 @@ pub fn addendum(
     })?;
     chartroom_core::password::confirm_password(ctx, password, "sign addendum")?;
     let user = actor.user()?;
+    let key = Prepared::for_signing(ctx.read(), user, password)?;
     let body = to_json(&NoteBody {
         text: text.to_string(),
         ..Default::default()
@@ -406,14 +434,17 @@ pub fn addendum(
             now,
             user,
         )?;
-        store::sign(tx, id, 1, now, user)?;
+        let (key_id, key) = key.store(tx, actor, user, now, "first signature")?;
+        store::sign(tx, id, 1, now, user, |hash| {
+            Ok::<_, Error>(Some((key_id, key.sign(hash).to_vec())))
+        })?;
         actor.audit_clinical(
             tx,
             now,
             AuditAction::Create,
             parent.patient_id,
             record_id(id),
-            format!("signed addendum to note/{note_id}"),
+            format!("signed addendum to note/{note_id}; signing key {key_id}"),
         )?;
         view(tx, store::get_note(tx, note_id)?, actor)
     })

@@ -6,6 +6,7 @@
 //! error; outputs carry values already converted to the practice's units.
 
 use chartroom_codes::{CodeHit, DrugName, LabFlag, LabTest, SafetyFinding, Vaccine};
+use chartroom_core::signing::SignatureCheck;
 use chartroom_store::chart::Disclosure;
 use chartroom_store::model::{EntryStatus, NoteKind, NoteStatus, RecordStatus, Section};
 use chartroom_types::{
@@ -370,6 +371,11 @@ pub struct NoteView {
     pub signed_by: String,
     /// The content still matches the hash taken at signing.
     pub hash_ok: bool,
+    /// Whether the signer's signature verifies over the content as stored
+    /// now, checked at this read.
+    pub signature: SignatureCheck,
+    /// [`SignatureCheck::label`], the words shown.
+    pub signature_label: String,
     /// Hex SHA-256 sealed at signing.
     pub content_hash: String,
     pub error_reason: String,

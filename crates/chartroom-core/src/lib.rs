@@ -12,7 +12,8 @@
 //! - [`command`]: the [`Command`] and [`Handler`] traits every request
 //!   implements, declared once next to its handler.
 //! - [`clock`]: the injected time; [`password`]: Argon2id hashes and the
-//!   password asked again.
+//!   password asked again; [`signing`]: clinicians' Ed25519 signing keys
+//!   and the check of a signed note's signature.
 //!
 //! Area crates (the chart, and later scheduling, billing, records out...)
 //! depend on this crate and on the store, never on each other's internals
@@ -28,6 +29,7 @@ mod error;
 pub mod password;
 pub mod permission;
 mod secret;
+pub mod signing;
 pub mod validate;
 
 pub use clock::{Clock, FixedClock, SystemClock};

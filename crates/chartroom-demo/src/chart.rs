@@ -10,7 +10,10 @@ use chartroom_store::model::{
 };
 use chartroom_store::notes;
 use chartroom_store::observations::{self, NewObservation};
-use chartroom_types::PatientId;
+use std::sync::{Arc, Mutex};
+
+use chartroom_core::signing::OpenSigningKey;
+use chartroom_types::{PatientId, SigningKeyId};
 use chrono::{Duration, NaiveDate};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -87,6 +90,32 @@ fn body(d: &EntryDetails) -> Result<String> {
     serde_json::to_string(d).map_err(|e| Error::Internal(e.to_string()))
 }
 
+/// The clinician's signing key opened with the demo password, once per
+/// key for the whole process (demo charts are made by the thousand);
+/// `None` (notes sealed by their hash only) when the clinician's password
+/// is not the demo one.
+fn demo_signer(
+    conn: &chartroom_store::Connection,
+    doc: chartroom_types::UserId,
+) -> Result<Option<(SigningKeyId, Arc<OpenSigningKey>)>> {
+    static OPENED: Mutex<Vec<(Vec<u8>, Arc<OpenSigningKey>)>> = Mutex::new(Vec::new());
+    let Some(current) = chartroom_store::signing_keys::current(conn, doc)? else {
+        return Ok(None);
+    };
+    let mut opened = OPENED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, key)) = opened.iter().find(|(p, _)| *p == current.public_key) {
+        return Ok(Some((current.id, key.clone())));
+    }
+    let Some((row, key)) =
+        chartroom_core::signing::open_current(conn, doc, crate::practice::DEMO_PASSWORD)?
+    else {
+        return Ok(None);
+    };
+    let key = Arc::new(key);
+    opened.push((row.public_key, key.clone()));
+    Ok(Some((row.id, key)))
+}
+
 /// Synthetic clinical histories, written in a [`Ctx`] like any handler's.
 pub trait DemoChart {
     /// Gives `patient_id` a clinical history of the given size, ending at
@@ -107,6 +136,7 @@ impl DemoChart for Ctx<'_> {
             .map(|u| u.id)
             .ok_or_else(|| Error::Internal("the practice has no users yet".into()))?;
         let actor = Actor::system("demo-generator");
+        let signer = demo_signer(self.read(), doc)?;
         // Visits spread over the years before today (never before the
         // patient's first birthday), oldest first.
         let birth = chartroom_store::patients::get(self.read(), patient_id)?
@@ -228,7 +258,9 @@ impl DemoChart for Ctx<'_> {
                 })
                 .map_err(|e| Error::Internal(e.to_string()))?;
                 let n = notes::insert_note(tx, patient_id, enc, None, NoteKind::Soap, &note_body, now, doc)?;
-                notes::sign(tx, n, 1, now, doc)?;
+                notes::sign(tx, n, 1, now, doc, |hash| {
+                    Ok::<_, Error>(signer.as_ref().map(|(id, key)| (*id, key.sign(hash).to_vec())))
+                })?;
                 if i >= first_with_vitals && left >= 5 {
                     sys = (sys + rng.gen_range(-6.0..6.0)).clamp(100.0, 175.0);
                     let at = format!("{d}T{:02}:{:02}", 8 + (i % 9), (i * 7) % 60);

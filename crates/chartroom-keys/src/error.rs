@@ -34,6 +34,14 @@ pub enum KeyError {
     #[error("the passphrase is too weak: {reason}")]
     WeakPassphrase { reason: String },
 
+    /// A password does not open a wrapped signing key.
+    #[error("the password does not open this signing key")]
+    WrongPassword,
+
+    /// A stored wrapped signing key cannot be understood.
+    #[error("the stored signing key is damaged: {reason}")]
+    InvalidSigningKey { reason: String },
+
     /// A database key was used with a key file (or backup) it does not belong to.
     #[error("this database key does not belong to this practice's key file")]
     KeyMismatch,
@@ -115,6 +123,8 @@ impl KeyError {
             KeyError::WrongPassphrase => "wrong_passphrase",
             KeyError::NoPassphrase => "no_passphrase",
             KeyError::WeakPassphrase { .. } => "weak_passphrase",
+            KeyError::WrongPassword => "wrong_password",
+            KeyError::InvalidSigningKey { .. } => "invalid_signing_key",
             KeyError::KeyMismatch => "key_mismatch",
             KeyError::Missing { .. } => "key_file_missing",
             KeyError::Corrupt { .. } => "key_file_corrupt",

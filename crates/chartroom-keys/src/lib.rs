@@ -12,6 +12,8 @@
 //!   practice passphrase; written atomically.
 //! - [`KeyStore`]: where the key is remembered between runs, either the OS
 //!   keyring ([`SystemKeyring`]) or memory ([`MemoryKeyStore`]).
+//! - [`OpenSigningKey`] / [`WrappedSigningKey`]: a clinician's Ed25519 signing key, its private
+//!   half wrapped by their password (Argon2id -> AES-256-GCM).
 //! - [`write_backup`] / [`restore_backup`]: streamed, authenticated backups
 //!   that carry the key file, so a backup plus the recovery code is enough to
 //!   restore on a new computer.
@@ -28,6 +30,7 @@ mod key;
 mod keyfile;
 mod keystore;
 mod recovery;
+mod signing;
 
 pub use backup::{
     read_backup_audit_head, read_backup_key_file, restore_backup, write_backup, AuditHead,
@@ -41,3 +44,7 @@ pub use keyfile::{
 };
 pub use keystore::{KeyStore, MemoryKeyStore, SystemKeyring, KEYRING_SERVICE};
 pub use recovery::{RecoveryCode, RECOVERY_CODE_CHARS};
+pub use signing::{
+    password_kdf, verify as verify_signature, OpenSigningKey, WrappedSigningKey, PUBLIC_KEY_LEN,
+    SIGNATURE_LEN,
+};

@@ -499,6 +499,17 @@ pub struct AuditFilter {
     pub limit: i64,
 }
 
+/// One record, by id.
+pub fn record(conn: &Connection, id: i64) -> Result<Option<AuditRecord>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, at, user_id, username, patient_id, action, category, record_id, detail, \
+             emergency FROM audit_log WHERE id = ?1",
+        )?
+        .query_row([id], record_from_row)
+        .optional()?)
+}
+
 /// Records matching `f`.
 pub fn query(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditRecord>> {
     let mut sql = String::from(

@@ -10,7 +10,8 @@
 //! Per-area modules own their tables: [`patients`], [`users`], [`audit`],
 //! [`settings`], and for the clinical chart [`chart`] (versioned entries,
 //! overrides, disclosures), [`observations`] (vitals and labs), [`notes`]
-//! (encounters, signed notes, templates) and [`documents`]. [`corrections`]
+//! (encounters, signed notes, templates), [`signing_keys`] (clinicians'
+//! public keys and wrapped private keys) and [`documents`]. [`corrections`]
 //! is the one mechanism every clinical table uses for its replaced states
 //! and for "entered in error"; each table plugs in with a
 //! [`corrections::Table`] declared by its owner. [`migrations`] holds the
@@ -33,6 +34,7 @@ pub mod observations;
 pub mod patients;
 pub mod search;
 pub mod settings;
+pub mod signing_keys;
 pub mod users;
 
 pub use db::{create_private_file, Store, StoreOptions};

@@ -60,6 +60,10 @@ pub const MIGRATIONS: &[Migration] = &[
     // disclosures and safety overrides are written once, patients and users
     // are never deleted, a signed visit and a document in error are final.
     migration!("0006_hardening.sql"),
+    // 7: clinicians' Ed25519 signing keys (public half in the clear and in
+    // the audit chain, private half wrapped by the password), and each
+    // signed note's signature and key.
+    migration!("0007_signing_keys.sql"),
 ];
 
 /// The schema version this build writes.
@@ -110,6 +114,10 @@ mod tests {
         (
             "0006_hardening.sql",
             "2f22cdab1633e05411b5eaeff8279cb713e89b4495ad74c04d30a50fa008d60e",
+        ),
+        (
+            "0007_signing_keys.sql",
+            "60a8f60377b6d058855a53bde9c26f46a1b828756f0fe324342e0e064ca6c4fe",
         ),
     ];
 

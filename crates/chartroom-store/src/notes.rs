@@ -2,14 +2,15 @@
 //!
 //! Invariants: a note is a draft until signed; drafts change in place
 //! (autosave) under optimistic versioning. Signing stores a SHA-256 of the
-//! note's content and signer ([`content_hash`]); after that the content
-//! columns cannot change (the `note_signed_is_locked` trigger enforces it
+//! note's content and signer ([`content_hash`]) and the signer's Ed25519
+//! signature of that hash with the key that made it (the API signs; this
+//! module stores); after that the content columns cannot change (the `note_signed_is_locked` trigger enforces it
 //! below this code too). An addendum is a note whose `parent_id` names a
 //! signed note. Entered in error ([`NOTE`], through [`crate::corrections`])
 //! is final and keeps the note readable. A visit's date, type and reason
 //! are corrected with their replaced states kept ([`ENCOUNTER`]).
 
-use chartroom_types::{EncounterId, NoteId, PatientId, TemplateId, UserId};
+use chartroom_types::{EncounterId, NoteId, PatientId, SigningKeyId, TemplateId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use sha2::{Digest, Sha256};
@@ -72,6 +73,11 @@ pub struct NoteRow {
     /// The author: the only user who may change or sign the draft.
     pub created_by: UserId,
     pub updated_by: UserId,
+    /// The signer's Ed25519 signature of [`NoteRow::content_hash`]; `None`
+    /// for drafts and for notes signed before signing keys existed.
+    pub signature: Option<Vec<u8>>,
+    /// The key that made [`NoteRow::signature`].
+    pub signing_key_id: Option<SigningKeyId>,
 }
 
 impl NoteRow {
@@ -239,7 +245,7 @@ const NOTE_COLUMNS: &str = concat!(
      n.content_hash, ",
     in_error!(reason, "note", "n"),
     ", n.created_at, (SELECT full_name FROM user_account u WHERE u.id = n.created_by), \
-     n.updated_at, n.created_by, n.updated_by"
+     n.updated_at, n.created_by, n.updated_by, n.signature, n.signing_key_id"
 );
 
 fn note_from_row(r: &Row<'_>) -> rusqlite::Result<NoteRow> {
@@ -264,6 +270,8 @@ fn note_from_row(r: &Row<'_>) -> rusqlite::Result<NoteRow> {
         updated_at: r.get(15)?,
         created_by: r.get(16)?,
         updated_by: r.get(17)?,
+        signature: r.get(18)?,
+        signing_key_id: r.get(19)?,
     })
 }
 
@@ -325,22 +333,29 @@ pub fn save_draft(
     get_note(tx, id)
 }
 
-/// Signs a draft: stores the hash and locks it.
-pub fn sign(
+/// Signs a draft: stores the hash and the signature `sign` makes of it
+/// (with the key that made it; `None` stores the hash alone, as notes
+/// signed before signing keys have it), and locks the note.
+pub fn sign<E: From<StoreError>>(
     tx: &Transaction<'_>,
     id: NoteId,
     expected_version: i64,
     at: DateTime<Utc>,
     by: UserId,
-) -> Result<NoteRow> {
+    sign: impl FnOnce(&[u8; 32]) -> std::result::Result<Option<(SigningKeyId, Vec<u8>)>, E>,
+) -> std::result::Result<NoteRow, E> {
     let n = draft_for_change(tx, id, expected_version)?;
     let hash = content_hash(&n, by, at);
+    let (key, signature) = sign(&hash)?.unzip();
     tx.prepare_cached(
         "UPDATE note SET status = 'signed', signed_at = ?2, signed_by = ?3, content_hash = ?4, \
-         version = version + 1, updated_at = ?2, updated_by = ?3 WHERE id = ?1",
-    )?
-    .execute(params![id, at, by, hash.as_slice()])?;
-    get_note(tx, id)
+         signature = ?5, signing_key_id = ?6, version = version + 1, updated_at = ?2, \
+         updated_by = ?3 WHERE id = ?1",
+    )
+    .map_err(StoreError::from)?
+    .execute(params![id, at, by, hash.as_slice(), signature, key])
+    .map_err(StoreError::from)?;
+    Ok(get_note(tx, id)?)
 }
 
 /// Marks a note entered in error for [`corrections::mark_in_error`].
@@ -512,4 +527,42 @@ pub fn save_template(
             Ok(id)
         }
     }
+}
+
+/// Test support only (the `test-support` feature, never in the app):
+/// rewrites a signed note's body and seals it again with a correct content
+/// hash, dropping the triggers that refuse it first, as someone with the
+/// database key and a SQLite shell could. Only the signature, which needs
+/// the clinician's password, shows it.
+#[cfg(feature = "test-support")]
+#[doc(hidden)]
+pub fn tamper_rewrite_signed(conn: &Connection, id: NoteId, body: &str) -> Result<()> {
+    conn.execute_batch(
+        "DROP TRIGGER IF EXISTS note_signed_is_locked; \
+         DROP TRIGGER IF EXISTS note_signature_is_final;",
+    )?;
+    conn.execute("UPDATE note SET body = ?2 WHERE id = ?1", params![id, body])?;
+    let n = get_note(conn, id)?;
+    let (Some(by), Some(at)) = (n.signed_by, n.signed_at) else {
+        return Err(StoreError::Decode("the note is not signed".into()));
+    };
+    conn.execute(
+        "UPDATE note SET content_hash = ?2 WHERE id = ?1",
+        params![id, content_hash(&n, by, at).as_slice()],
+    )?;
+    Ok(())
+}
+
+/// Test support only (the `test-support` feature, never in the app):
+/// replaces a signed note's signature, dropping the trigger that refuses
+/// it first.
+#[cfg(feature = "test-support")]
+#[doc(hidden)]
+pub fn tamper_set_signature(conn: &Connection, id: NoteId, signature: &[u8]) -> Result<()> {
+    conn.execute_batch("DROP TRIGGER IF EXISTS note_signature_is_final;")?;
+    conn.execute(
+        "UPDATE note SET signature = ?2 WHERE id = ?1",
+        params![id, signature],
+    )?;
+    Ok(())
 }

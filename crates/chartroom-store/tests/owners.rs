@@ -39,6 +39,7 @@ const OWNERS: &[(&str, &str)] = &[
     ("replaced_state", "corrections.rs"),
     ("safety_override", "chart.rs"),
     ("setting", "settings.rs"),
+    ("signing_key", "signing_keys.rs"),
     ("user_account", "users.rs"),
 ];
 

@@ -58,6 +58,16 @@ const ROWS: &str = "
         VALUES ('document', 1, 'wrong patient', '2026-03-02', 1);
 ";
 
+/// Signing keys (they name the audit record that published them, so they
+/// go in after record 1): key 1 retired, key 2 current.
+const KEY_ROWS: &str = "
+    INSERT INTO signing_key (id, user_id, public_key, wrapped, created_at, audit_id)
+        VALUES (1, 1, zeroblob(32), x'00', '2026-03-02', 1);
+    UPDATE signing_key SET retired_at = '2026-03-03', retired_reason = 'password reset' WHERE id = 1;
+    INSERT INTO signing_key (id, user_id, public_key, wrapped, created_at, audit_id)
+        VALUES (2, 1, randomblob(32), x'01', '2026-03-03', 1);
+";
+
 /// `(table, the row's key, an UPDATE of something final in it)`; `None`
 /// where the row may be edited (a patient's details, a user's account),
 /// which keeps its history another way, but never removed.
@@ -75,6 +85,9 @@ const GUARDED: &[(&str, &str, Option<&str>)] = &[
     ("safety_override", "id = 1", Some("reason = 'none'")),
     ("encounter", "id = 1", Some("reason = 'something else'")),
     ("note", "id = 1", Some("body = 'S: nothing'")),
+    ("note", "id = 1", Some("signature = zeroblob(64)")),
+    ("signing_key", "id = 1", Some("wrapped = x'02'")),
+    ("signing_key", "id = 2", Some("public_key = zeroblob(32)")),
     ("observation", "id = 1", Some("value = 140")),
     ("document", "id = 1", Some("status = 'active'")),
     (
@@ -140,6 +153,7 @@ fn every_guarded_table_refuses_update_delete_and_replace_through_raw_sql() {
         })
         .unwrap();
     store.read().execute_batch(ROWS).unwrap();
+    store.read().execute_batch(KEY_ROWS).unwrap();
     let on: i64 = store
         .read()
         .query_row("PRAGMA recursive_triggers", [], |r| r.get(0))

@@ -71,4 +71,6 @@ ids! {
     TemplateId,
     /// An attached document.
     DocumentId,
+    /// A clinician's signing key.
+    SigningKeyId,
 }

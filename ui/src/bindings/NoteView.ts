@@ -5,6 +5,7 @@ import type { NoteId } from "./NoteId";
 import type { NoteKind } from "./NoteKind";
 import type { NoteStatus } from "./NoteStatus";
 import type { PatientId } from "./PatientId";
+import type { SignatureCheck } from "./SignatureCheck";
 
 /**
  * A note with its addenda.
@@ -19,6 +20,15 @@ encounter_version: number, provider: string, kind: NoteKind, status: NoteStatus,
  * The content still matches the hash taken at signing.
  */
 hash_ok: boolean, 
+/**
+ * Whether the signer's signature verifies over the content as stored
+ * now, checked at this read.
+ */
+signature: SignatureCheck, 
+/**
+ * [`SignatureCheck::label`], the words shown.
+ */
+signature_label: string, 
 /**
  * Hex SHA-256 sealed at signing.
  */

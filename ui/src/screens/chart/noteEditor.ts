@@ -331,11 +331,7 @@ function NoteReadView(p: { note: NoteView; onChanged: (n: NoteView) => void }) {
     <div class="panel note-read">
       <div class="note-signature">
         <span data-testid="note-status">${signed}</span>
-        ${n.signed_at
-          ? n.hash_ok
-            ? html`<span class="hash-ok" data-testid="note-hash" title=${`SHA-256 ${n.content_hash}`}>✓ Content verified</span>`
-            : html`<span class="hash-bad" data-testid="note-hash" title=${`SHA-256 ${n.content_hash}`}>✗ Content does not match its signature</span>`
-          : null}
+        ${n.signed_at ? html`<${SignatureBadge} note=${n} testid="note-signature-check" />` : null}
       </div>
       ${SECTIONS.map(
         (s) => html`<section key=${s.key} class="note-read-section">
@@ -351,7 +347,7 @@ function NoteReadView(p: { note: NoteView; onChanged: (n: NoteView) => void }) {
           ${n.addenda.map(
             (a) => html`<article key=${a.id} class="addendum" data-testid="addendum" data-note-id=${a.id}>
               <div class="addendum-head">Addendum signed by <strong>${a.signed_by || a.created_by}</strong>${a.signed_at ? ` on ${formatInstant(a.signed_at)}` : ''}
-                ${a.signed_at ? (a.hash_ok ? html` <span class="hash-ok small">✓ verified</span>` : html` <span class="hash-bad small">✗ does not match its signature</span>`) : null}
+                ${a.signed_at ? html` <${SignatureBadge} note=${a} small />` : null}
               </div>
               <div class="note-text">${a.body.text}</div>
             </article>`,
@@ -406,4 +402,11 @@ function AddendumForm(p: { note: NoteView; onAdded: (n: NoteView) => void }) {
       <${Button} kind="primary" type="submit" testid="addendum-save" busy=${busy}>Sign addendum</${Button}>
     </div>
   </form>`;
+}
+
+/** What the backend found when it checked a signed note's signature at this read. */
+function SignatureBadge({ note, small, testid }: { note: NoteView; small?: boolean; testid?: string }) {
+  const cls = note.signature === 'verified' ? 'hash-ok' : note.signature === 'hash_only' ? 'hash-old' : 'hash-bad';
+  const mark = note.signature === 'verified' ? '✓' : note.signature === 'hash_only' ? '•' : '✗';
+  return html`<span class=${`${cls}${small ? ' small' : ''}`} data-testid=${testid} data-signature=${note.signature} title=${`SHA-256 ${note.content_hash}`}>${mark} ${capitalize(note.signature_label)}</span>`;
 }
