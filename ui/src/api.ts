@@ -175,6 +175,8 @@ export const updateSettings = (settings: Settings) =>
 
 export const verifyAudit = () => call({ cmd: 'verify_audit' });
 
+export const printAuditSeal = () => call({ cmd: 'print_audit_seal' });
+
 export const auditReport = (filter: AuditQuery) =>
   call({ cmd: 'audit_report', filter });
 

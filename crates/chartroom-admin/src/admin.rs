@@ -8,6 +8,7 @@ use chartroom_store::{settings, users, Connection};
 use chartroom_types::{PatientId, UserId};
 
 use crate::protocol::{AuditQuery, Settings, UserName};
+use chartroom_chart::protocol::PrintedFile;
 use chartroom_chart::{measurements, prescriptions};
 use chartroom_core::password::hash_password;
 use chartroom_core::signing::Prepared;
@@ -400,6 +401,68 @@ pub fn verify_audit(ctx: &mut Ctx<'_>) -> Result<ChainReport> {
         detail,
     ))?;
     Ok(report)
+}
+
+/// Prints the audit seal: the chain is verified first (a seal vouches only
+/// for a log that verifies), then its newest record and hash go on a page
+/// for the practice to keep away from the computer, to be typed back into
+/// `chartroom verify --seal`. The print is audited like any other.
+pub fn print_audit_seal(ctx: &mut Ctx<'_>) -> Result<PrintedFile> {
+    let actor = ctx.actor();
+    let report = audit::verify(ctx.read())?;
+    if let Some(b) = &report.first_broken {
+        return Err(Error::field(
+            "audit_log",
+            format!(
+                "The audit log does not verify (record {}: {}); a seal would vouch for a damaged log",
+                b.id, b.reason
+            ),
+        ));
+    }
+    let head = audit::head(ctx.read(), "seal")?
+        .ok_or_else(|| Error::field("audit_log", "The audit log has no records yet"))?;
+    let printed_by = match actor.user_id {
+        Some(id) => users::get(ctx.read(), id)?.full_name,
+        None => actor.username.clone(),
+    };
+    let now = ctx.now();
+    let doc = chartroom_pdf::AuditSealDoc {
+        practice: ctx.env().practice_name.clone(),
+        printed_at: format!(
+            "{} (clinic date), {} UTC",
+            ctx.today().format("%m/%d/%Y"),
+            now.format("%H:%M")
+        ),
+        printed_by,
+        head_id: head.id,
+        head_hash: head.hash_text(),
+        chain: format!(
+            "{} records; the chain verified when this was printed",
+            report.records
+        ),
+    };
+    let pdf = chartroom_pdf::audit_seal(&doc)
+        .map_err(|e| Error::Internal(format!("the audit seal could not be drawn: {e}")))?;
+    let dir = prescriptions::export_dir(ctx)?;
+    let stem = format!("audit-seal-{}-{}", ctx.today().format("%Y%m%d"), head.id);
+    let hash = hex::encode(head.hash);
+    chartroom_chart::printing::publish(ctx, &dir, &stem, &pdf, |tx, now, file_name| {
+        audit::append(
+            tx,
+            now,
+            &actor.event(
+                AuditAction::Print,
+                DataCategory::Audit,
+                None,
+                "audit_log",
+                format!(
+                    "audit seal printed to {file_name}: record {}, hash {hash}",
+                    head.id
+                ),
+            ),
+        )?;
+        Ok(())
+    })
 }
 
 /// The store's filter for a typed audit query, or every field's problem.

@@ -234,6 +234,26 @@ impl Handler for VerifyAudit {
     }
 }
 
+/// Prints the audit seal (the newest record and its hash) to the export
+/// folder.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PrintAuditSeal {}
+
+impl Command for PrintAuditSeal {
+    type Answer = chartroom_chart::protocol::PrintedFile;
+    const GUARD: Guard = Guard::Needs(Permission::AuditRead);
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for PrintAuditSeal {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        admin::print_audit_seal(ctx)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct AuditReport {

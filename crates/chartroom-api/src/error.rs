@@ -8,7 +8,7 @@
 
 use chartroom_core::{Error, FieldError};
 use chartroom_keys::KeyError;
-use chartroom_store::StoreError;
+use chartroom_store::{StoreError, WriteFault};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -39,7 +39,30 @@ pub enum ErrorCode {
     CannotOpenDatabase,
     DatabaseMissing,
     NewerSchema,
+    /// The disk holding the data (or the backup, or the export folder) is
+    /// full; nothing was saved.
+    DiskFull,
+    /// The folder cannot be written (read-only, or the disk fails);
+    /// nothing was saved.
+    CannotWrite,
     Internal,
+}
+
+/// What the operating system or SQLite said about writing, when it is
+/// one of the faults a practice can fix: a full disk, a read-only or
+/// failing one.
+fn write_fault(e: &ApiError) -> Option<ErrorCode> {
+    let fault = match e {
+        ApiError::Core(Error::Store(err)) => err.write_fault(),
+        ApiError::Key(KeyError::Io { source, .. } | KeyError::StreamIo { source }) => {
+            WriteFault::of_io(source)
+        }
+        _ => None,
+    };
+    fault.map(|f| match f {
+        WriteFault::DiskFull => ErrorCode::DiskFull,
+        WriteFault::CannotWrite => ErrorCode::CannotWrite,
+    })
 }
 
 /// An error as the UI receives it.
@@ -89,6 +112,9 @@ impl ApiError {
     /// The stable code for this error.
     pub fn code(&self) -> ErrorCode {
         use ErrorCode as C;
+        if let Some(c) = write_fault(self) {
+            return c;
+        }
         match self {
             ApiError::Core(Error::Validation(_)) => C::Validation,
             ApiError::Core(Error::PermissionDenied(_)) => C::PermissionDenied,
@@ -140,10 +166,18 @@ impl ApiError {
             }],
             _ => Vec::new(),
         };
-        let message = match self {
-            ApiError::Core(Error::Validation(f)) if f.len() == 1 => {
+        let message = match (self, write_fault(self)) {
+            (ApiError::Core(Error::Validation(f)), _) if f.len() == 1 => {
                 format!("{}: {}", f[0].field, f[0].message)
             }
+            (_, Some(ErrorCode::DiskFull)) => format!(
+                "The disk is full, so nothing was saved. Free some space (or choose another \
+                 drive) and try again. ({self})"
+            ),
+            (_, Some(_)) => format!(
+                "The disk could not be written (it is read-only or failing), so nothing was \
+                 saved. ({self})"
+            ),
             _ => self.to_string(),
         };
         WireError {

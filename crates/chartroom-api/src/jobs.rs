@@ -166,6 +166,8 @@ fn run_backup(job: &BackupJob, progress: &mut dyn FnMut(u64)) -> Result<u64> {
         // A sequential read: a small cache is enough, and the window's
         // connection keeps its own.
         cache_kib: 8 * 1024,
+        // The window's store checks the same file already.
+        background_check: false,
         ..StoreOptions::default()
     };
     let mut store = Store::open_with(&job.db_path, job.key.as_bytes(), &opts)?;

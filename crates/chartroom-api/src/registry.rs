@@ -170,6 +170,7 @@ registry! {
     area GetSettings,
     app UpdateSettings,
     area VerifyAudit,
+    area PrintAuditSeal,
     area AuditReport,
     // The practice: backups in the background.
     app StartBackup,

@@ -827,6 +827,7 @@ fn sample(name: CommandName, patient: PatientId, user: UserId) -> Option<Request
         }
         .into(),
         N::VerifyAudit => VerifyAudit {}.into(),
+        N::PrintAuditSeal => PrintAuditSeal {}.into(),
         N::AuditReport => AuditReport {
             filter: AuditQuery {
                 limit: 5,
@@ -1060,6 +1061,7 @@ set_user_disabled    - - - - Y
 reset_password       - - - - Y
 update_settings      - - - - Y
 verify_audit         - - - Y Y
+print_audit_seal     - - - Y Y
 audit_report         - - - Y Y
 start_backup         - - - - Y
 job_status           - - - - Y
@@ -1675,4 +1677,94 @@ fn the_audit_report_reads_typed_days_in_the_clinics_time_zone() {
     assert!(report(&mut fx, "03/03/2026", "03/03/2026", "")
         .unwrap()
         .is_empty());
+}
+
+#[test]
+fn a_printed_audit_seal_reads_back_into_verify_and_catches_an_erased_tail() {
+    let mut fx = practice(true);
+    add_user(&mut fx.app, "manager", &[Role::PracticeManager], false);
+    add_user(&mut fx.app, "doc", &[Role::Clinician], false);
+    ok(&mut fx.app, Logout {});
+    login(&mut fx.app, "doc");
+    register(&mut fx.app, anh());
+    // A clinician may not print it (no audit permission).
+    assert_eq!(
+        code(fx.app.run(PrintAuditSeal {})),
+        ErrorCode::PermissionDenied
+    );
+    ok(&mut fx.app, Logout {});
+    login(&mut fx.app, "manager");
+    let printed = ok(&mut fx.app, PrintAuditSeal {});
+    assert!(printed.file_name.starts_with("audit-seal-"), "{printed:?}");
+    let text = pdf_text(&printed.path);
+    assert!(
+        text.contains("Audit seal") && text.contains("Riverside Clinic"),
+        "{text}"
+    );
+    assert!(text.contains("manager user"), "printed by: {text}");
+    assert!(
+        !text.contains("Nguyễn"),
+        "the seal holds no patient information"
+    );
+    // The box, typed back as printed: "Record N", then eight groups.
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let at = words
+        .iter()
+        .position(|w| *w == "Record")
+        .unwrap_or_else(|| panic!("no record number in {text}"));
+    let groups: Vec<&str> = words[at + 2..].iter().take(8).copied().collect();
+    assert!(
+        groups
+            .iter()
+            .all(|g| g.len() == 8 && g.chars().all(|c| c.is_ascii_hexdigit())),
+        "{groups:?} in {text}"
+    );
+    let line = format!("{}: {}", words[at + 1], groups.join(" "));
+    let anchor = chartroom_store::audit::Anchor::parse_seal(&line, "printed seal").unwrap();
+    let r = fx
+        .app
+        .verify("test", std::slice::from_ref(&anchor))
+        .unwrap();
+    assert!(r.ok(), "{r:?}");
+    assert_eq!(r.chain.anchors_matched, 1);
+    // The print is audited, after the record the seal names.
+    let recent = ok(
+        &mut fx.app,
+        AuditReport {
+            filter: AuditQuery {
+                limit: 5,
+                ..Default::default()
+            },
+        },
+    );
+    assert!(
+        recent.iter().any(|r| r.action == AuditAction::Print
+            && r.detail.contains(&format!("record {}", anchor.id))),
+        "{recent:?}"
+    );
+
+    // Someone with the key erases the records from the seal's on: the
+    // rest is a whole chain, and only the seal catches it.
+    let kf = chartroom_keys::KeyFile::read(&fx.dir.path().join("chartroom.key")).unwrap();
+    let key = fx
+        .keystore
+        .as_ref()
+        .unwrap()
+        .load(&kf.practice_id)
+        .unwrap()
+        .unwrap();
+    {
+        let store =
+            chartroom_store::Store::open(&fx.dir.path().join("chartroom.db"), key.as_bytes())
+                .unwrap();
+        chartroom_store::audit::tamper_erase_after(store.read(), anchor.id - 1).unwrap();
+        store.close().unwrap();
+    }
+    assert!(
+        fx.app.verify("test", &[]).unwrap().ok(),
+        "without the seal the cut chain verifies"
+    );
+    let r = fx.app.verify("test", &[anchor]).unwrap();
+    assert!(!r.ok());
+    assert!(r.chain.first_broken.is_some(), "{r:?}");
 }

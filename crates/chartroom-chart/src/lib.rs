@@ -11,7 +11,8 @@
 //! - [`notes`]: visits, autosaved drafts, signing with the password asked
 //!   again, addenda, templates.
 //! - [`documents`]: attachments kept inside the encrypted database.
-//! - [`prescriptions`]: printed prescriptions, each a disclosure.
+//! - [`prescriptions`]: printed prescriptions, each a disclosure;
+//!   [`printing`]: how every printed PDF reaches the export folder.
 //! - [`corrections`]: "entered in error", one path for every kind of record
 //!   (the reason checked, the store's one helper, the audit record).
 //! - [`reference`]: the offline code sets, loaded once per process.
@@ -31,6 +32,7 @@ pub mod documents;
 pub mod measurements;
 pub mod notes;
 pub mod prescriptions;
+pub mod printing;
 pub mod protocol;
 pub mod reference;
 pub mod vitals;

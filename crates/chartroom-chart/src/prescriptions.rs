@@ -3,13 +3,11 @@
 //! and the audit log in one transaction.
 
 use chartroom_types::EntryId;
-use std::io::Write;
-use std::path::Path;
 
 use chartroom_pdf::{PatientBlock, PracticeHeader, Prescriber, PrescriptionDoc};
 use chartroom_store::chart::{self as store, NewDisclosure};
 use chartroom_store::model::{AuditAction, EntryStatus, Section};
-use chartroom_store::{create_private_file, patients, settings};
+use chartroom_store::{patients, settings};
 use sha2::{Digest, Sha256};
 
 use crate::protocol::{EntryDetails, PrintedFile};
@@ -119,91 +117,43 @@ pub fn print(ctx: &mut Ctx<'_>, entry_id: EntryId) -> Result<PrintedFile> {
     let pdf = chartroom_pdf::prescription(&doc)
         .map_err(|err| Error::Internal(format!("the prescription could not be drawn: {err}")))?;
     let hash: [u8; 32] = Sha256::digest(&pdf).into();
-    std::fs::create_dir_all(&dir).map_err(|err| io_err(&dir, err))?;
-    // A new file each time: never overwrite an earlier print.
     let stem = format!(
         "rx-{}-{}-{}",
         patients::get(conn, e.patient_id)?.mrn,
         written.format("%Y%m%d"),
         entry_id
     );
-    let mut n = 1;
-    let path = loop {
-        let name = if n == 1 {
-            format!("{stem}.pdf")
-        } else {
-            format!("{stem}-{n}.pdf")
-        };
-        let candidate = dir.join(name);
-        if !candidate.exists() {
-            break candidate;
-        }
-        n += 1;
-    };
-    let file_name = path
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let description = format!("Prescription {} {}", e.data.label, strength)
         .trim()
         .to_string();
     let patient_id = e.patient_id;
     let user = actor.user()?;
-    // The file is written under a temporary name, the disclosure and its
-    // audit record committed, and only then is the file given its name: a
-    // named PDF always has its disclosure, and on any error the temporary
-    // file is removed.
-    let partial = dir.join(format!(".{file_name}.partial"));
-    let published = (|| -> Result<()> {
-        write_new(&partial, &pdf)?;
-        ctx.write(|tx, now| {
-            store::insert_disclosure(
-                tx,
-                &NewDisclosure {
-                    patient_id,
-                    kind: "prescription",
-                    record_id: &format!("entry/{entry_id}"),
-                    recipient: "patient / pharmacy (printed)",
-                    description: &description,
-                    file_name: &file_name,
-                    sha256: &hash,
-                },
-                now,
-                user,
-            )?;
-            actor.audit_clinical(
-                tx,
-                now,
-                AuditAction::Print,
+    crate::printing::publish(ctx, &dir, &stem, &pdf, |tx, now, file_name| {
+        store::insert_disclosure(
+            tx,
+            &NewDisclosure {
                 patient_id,
-                format!("entry/{entry_id}"),
-                format!(
-                    "prescription printed to {file_name} (sha256 {})",
-                    hex::encode(hash)
-                ),
-            )?;
-            Ok(())
-        })?;
-        std::fs::rename(&partial, &path).map_err(|e| io_err(&path, e))
-    })();
-    if let Err(e) = published {
-        let _ = std::fs::remove_file(&partial);
-        return Err(e);
-    }
-    Ok(PrintedFile {
-        path: path.display().to_string(),
-        file_name,
-        bytes: pdf.len() as u64,
+                kind: "prescription",
+                record_id: &format!("entry/{entry_id}"),
+                recipient: "patient / pharmacy (printed)",
+                description: &description,
+                file_name,
+                sha256: &hash,
+            },
+            now,
+            user,
+        )?;
+        actor.audit_clinical(
+            tx,
+            now,
+            AuditAction::Print,
+            patient_id,
+            format!("entry/{entry_id}"),
+            format!(
+                "prescription printed to {file_name} (sha256 {})",
+                hex::encode(hash)
+            ),
+        )?;
+        Ok(())
     })
-}
-
-fn io_err(path: &Path, err: std::io::Error) -> Error {
-    Error::Internal(format!("cannot write {}: {err}", path.display()))
-}
-
-fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut f = create_private_file(path)?;
-    f.write_all(bytes).map_err(|e| io_err(path, e))?;
-    f.sync_all().map_err(|e| io_err(path, e))?;
-    Ok(())
 }

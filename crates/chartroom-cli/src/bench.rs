@@ -16,7 +16,7 @@ use chrono::{TimeZone, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-const KEY: [u8; 32] = [0x42; 32];
+pub(crate) const KEY: [u8; 32] = [0x42; 32];
 /// Measurement rounds per file.
 const ROUNDS: usize = 5;
 
@@ -30,11 +30,13 @@ struct Figures {
     queries: usize,
 }
 
-fn build(path: &std::path::Path, n: usize, opts: &StoreOptions) -> Result<(), String> {
-    let at = Utc
-        .with_ymd_and_hms(2026, 1, 5, 9, 0, 0)
-        .single()
-        .ok_or("bad date")?;
+/// A new bench practice at `path`: its user and the set-up record every
+/// practice's log starts with.
+pub(crate) fn new_practice(
+    path: &std::path::Path,
+    opts: &StoreOptions,
+) -> Result<(Store, chartroom_types::UserId), String> {
+    let at = bench_time();
     let mut store = Store::create_with(path, &KEY, opts).map_err(|e| e.to_string())?;
     let user = store
         .write(|tx| {
@@ -69,6 +71,12 @@ fn build(path: &std::path::Path, n: usize, opts: &StoreOptions) -> Result<(), St
             )
         })
         .map_err(|e| e.to_string())?;
+    Ok((store, user))
+}
+
+fn build(path: &std::path::Path, n: usize, opts: &StoreOptions) -> Result<(), String> {
+    let at = bench_time();
+    let (mut store, user) = new_practice(path, opts)?;
     let mut rng = StdRng::seed_from_u64(2026);
     let mut done = 0;
     while done < n {
@@ -109,7 +117,7 @@ fn typing_queries(n: usize, typists: usize) -> Vec<String> {
 
 /// The instant the bench's records carry (a fixed one: no test or bench
 /// depends on today's date).
-fn bench_time() -> chrono::DateTime<Utc> {
+pub(crate) fn bench_time() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0)
         .single()
         .unwrap_or_default()
@@ -230,6 +238,8 @@ pub fn run(sizes: &[usize], work_dir: Option<PathBuf>, typists: usize) -> Result
         for (label, plain) in variants {
             let opts = StoreOptions {
                 plaintext_for_benchmark: plain,
+                // Search is measured alone, not against the page check.
+                background_check: false,
                 ..StoreOptions::default()
             };
             let path = dir.join(format!("{label}-{n}.db"));
@@ -251,6 +261,7 @@ pub fn run(sizes: &[usize], work_dir: Option<PathBuf>, typists: usize) -> Result
             for (i, (label, plain)) in variants.iter().enumerate() {
                 let opts = StoreOptions {
                     plaintext_for_benchmark: *plain,
+                    background_check: false,
                     ..StoreOptions::default()
                 };
                 measure_round(

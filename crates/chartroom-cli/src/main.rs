@@ -10,6 +10,7 @@
 
 mod bench;
 mod bench_chart;
+mod bench_open;
 
 use chartroom_types::PatientId;
 use std::io::Write;
@@ -113,6 +114,21 @@ enum Cmd {
         /// Chart opens to time.
         #[arg(long, default_value_t = 300)]
         rounds: usize,
+    },
+    /// Measure open time against file size: a practice holding GiBs of
+    /// scanned documents, opened cold or warm.
+    BenchOpen {
+        /// GiB of documents in the file.
+        #[arg(long, default_value_t = 5.0)]
+        gib: f64,
+        /// Where to keep the generated file (default: a temporary folder).
+        #[arg(long)]
+        work_dir: Option<PathBuf>,
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        /// Drop the OS page cache before each open (needs root).
+        #[arg(long)]
+        cold: bool,
     },
     /// Measure search and open times on generated practices.
     Bench {
@@ -339,6 +355,12 @@ fn run(cli: Cli) -> CliResult {
             work_dir,
             typists,
         } => bench::run(patients, work_dir.clone(), *typists),
+        Cmd::BenchOpen {
+            gib,
+            work_dir,
+            rounds,
+            cold,
+        } => bench_open::run(*gib, work_dir.clone(), *rounds, *cold),
     }
 }
 

@@ -1,11 +1,13 @@
 //! PDF documents Chartroom prints, drawn with printpdf and an embedded font.
 //!
-//! Today that is one document, the printed prescription:
+//! Two documents so far: the printed prescription and the audit seal.
 //!
 //! - [`PrescriptionDoc`] (with [`PracticeHeader`], [`Prescriber`] and
 //!   [`PatientBlock`]): everything printed on it, as already-formatted text.
 //! - [`prescription()`]: checks the fields and renders a one-page US letter
 //!   PDF, or says which field is missing or invalid.
+//! - [`AuditSealDoc`] / [`audit_seal()`]: the audit log's newest record and
+//!   hash on a page kept away from the computer (an anchor for `verify`).
 //! - [`PdfError`]: the one error type; its messages never carry patient data.
 //!
 //! Text is set in DejaVu Sans (embedded, subset to the characters used), so
@@ -19,6 +21,7 @@
 
 #![forbid(unsafe_code)]
 
+mod audit_seal;
 mod error;
 mod fonts;
 mod layout;
@@ -26,5 +29,6 @@ mod prescription;
 mod words;
 mod wrap;
 
+pub use audit_seal::{audit_seal, AuditSealDoc};
 pub use error::PdfError;
 pub use prescription::{prescription, PatientBlock, PracticeHeader, Prescriber, PrescriptionDoc};

@@ -6,12 +6,23 @@
 //! - Before anything is written to an existing file (journal mode, migrations)
 //!   the key is proven by a read and the schema version is checked, so a wrong
 //!   key, a damaged file or a newer schema leave the file byte-for-byte as it was.
+//! - Open time does not grow with the file. Open checks what is cheap and
+//!   catches the common damage: the key, the schema, a file shorter than
+//!   its pages (cut short), and the first page of every table and index
+//!   ([`bounded_check`]). Every page is then checked in the background
+//!   ([`Integrity`], `PRAGMA quick_check` on a read-only connection of its
+//!   own); damage found there stops every write ([`StoreError::Damaged`]).
+//!   Until it finishes, a write can only build on pages it reads, and
+//!   SQLCipher authenticates each page (HMAC) as it is read: a damaged page
+//!   fails that read and the write rolls back.
 //! - Temporary tables and sorts stay in memory (`temp_store = MEMORY`): SQLite
 //!   writes no temp files. The WAL is encrypted page by page like the database.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, InterruptHandle, OpenFlags, Transaction, TransactionBehavior};
 use zeroize::Zeroizing;
 
 use crate::{migrations, Result, StoreError};
@@ -24,6 +35,10 @@ pub struct StoreOptions {
     pub cache_kib: i64,
     /// Store plaintext (benchmarks only: comparing against plain SQLite).
     pub plaintext_for_benchmark: bool,
+    /// Check every page in the background after opening ([`Integrity`]).
+    /// Off for short-lived second connections (background jobs) whose
+    /// file the app's own store is already checking.
+    pub background_check: bool,
 }
 
 impl Default for StoreOptions {
@@ -31,14 +46,106 @@ impl Default for StoreOptions {
         Self {
             cache_kib: 256 * 1024,
             plaintext_for_benchmark: false,
+            background_check: true,
         }
     }
+}
+
+/// What the background check of every page has found so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Integrity {
+    /// Not run (a new file, or turned off in [`StoreOptions`]).
+    NotRun,
+    /// Running since the store was opened.
+    Checking,
+    /// Every page read back whole.
+    Healthy { took: Duration },
+    /// Damage found: every write is refused from now on.
+    Damaged(String),
+    /// The check could not finish (the store closed first, or the file
+    /// could not be read by a second connection); nothing was found.
+    Unfinished(String),
+}
+
+/// The background check: its thread, a handle to stop it and its finding.
+struct BackgroundCheck {
+    state: Arc<Mutex<Integrity>>,
+    interrupt: Arc<Mutex<Option<InterruptHandle>>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl BackgroundCheck {
+    fn start(path: &Path, key: &[u8; 32], opts: &StoreOptions) -> BackgroundCheck {
+        let state = Arc::new(Mutex::new(Integrity::Checking));
+        let interrupt = Arc::new(Mutex::new(None));
+        let (path, key, opts) = (path.to_path_buf(), Zeroizing::new(*key), opts.clone());
+        let (st, int) = (state.clone(), interrupt.clone());
+        let thread = std::thread::Builder::new()
+            .name("integrity-check".into())
+            .spawn(move || {
+                let started = Instant::now();
+                let found = (|| -> rusqlite::Result<Option<String>> {
+                    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                    let conn = Connection::open_with_flags(&path, flags)?;
+                    quiet(&conn);
+                    if !opts.plaintext_for_benchmark {
+                        conn.pragma_update(None, "key", key_literal(&key).as_str())?;
+                    }
+                    drop(key);
+                    conn.pragma_update(None, "cache_size", -8 * 1024)?;
+                    *lock(&int) = Some(conn.get_interrupt_handle());
+                    quick_check(&conn)
+                })();
+                *lock(&int) = None;
+                *lock(&st) = match found {
+                    Ok(None) => Integrity::Healthy {
+                        took: started.elapsed(),
+                    },
+                    Ok(Some(detail)) => Integrity::Damaged(detail),
+                    Err(rusqlite::Error::SqliteFailure(e, _))
+                        if matches!(
+                            e.code,
+                            rusqlite::ErrorCode::DatabaseCorrupt
+                                | rusqlite::ErrorCode::NotADatabase
+                        ) =>
+                    {
+                        Integrity::Damaged(e.to_string())
+                    }
+                    Err(e) => Integrity::Unfinished(e.to_string()),
+                };
+            })
+            .ok();
+        if thread.is_none() {
+            *lock(&state) = Integrity::Unfinished("the check could not be started".into());
+        }
+        BackgroundCheck {
+            state,
+            interrupt,
+            thread,
+        }
+    }
+}
+
+impl Drop for BackgroundCheck {
+    fn drop(&mut self) {
+        if let Some(h) = lock(&self.interrupt).as_ref() {
+            h.interrupt();
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// An open, keyed and migrated chart store.
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    check: Option<BackgroundCheck>,
 }
 
 impl std::fmt::Debug for Store {
@@ -127,24 +234,19 @@ impl Store {
                 path: path.to_path_buf(),
             });
         }
-        // A quick check catches truncated or damaged files before any write.
-        let check = quick_check(&conn);
-        match check {
-            Ok(None) => {}
-            Ok(Some(detail)) => {
-                return Err(StoreError::Damaged {
-                    path: path.to_path_buf(),
-                    detail,
-                })
-            }
-            Err(e) => {
-                return Err(StoreError::Damaged {
-                    path: path.to_path_buf(),
-                    detail: e.to_string(),
-                })
-            }
+        // What is cheap to check is checked before any write; every page
+        // is checked in the background once the store is open.
+        if let Some(detail) = bounded_check(&conn, path) {
+            return Err(StoreError::Damaged {
+                path: path.to_path_buf(),
+                detail,
+            });
         }
-        Store::finish(conn, path, opts)
+        let mut store = Store::finish(conn, path, opts)?;
+        if opts.background_check {
+            store.check = Some(BackgroundCheck::start(path, key, opts));
+        }
+        Ok(store)
     }
 
     /// Sets the connection up for work and brings the schema up to date.
@@ -152,6 +254,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            check: None,
         };
         store.configure(opts)?;
         migrations::migrate(&mut store.conn)?;
@@ -189,6 +292,13 @@ impl Store {
     where
         E: From<StoreError>,
     {
+        if let Integrity::Damaged(detail) = self.integrity() {
+            return Err(StoreError::Damaged {
+                path: self.path.clone(),
+                detail,
+            }
+            .into());
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -235,6 +345,27 @@ impl Store {
     /// per keystroke, reports).
     pub fn read(&self) -> &Connection {
         &self.conn
+    }
+
+    /// What the background check of every page has found so far.
+    pub fn integrity(&self) -> Integrity {
+        match &self.check {
+            Some(c) => lock(&c.state).clone(),
+            None => Integrity::NotRun,
+        }
+    }
+
+    /// Waits up to `timeout` for the background check to finish; returns
+    /// its finding then (still [`Integrity::Checking`] on timeout).
+    pub fn wait_for_integrity(&self, timeout: Duration) -> Integrity {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let now = self.integrity();
+            if now != Integrity::Checking || Instant::now() >= deadline {
+                return now;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
 
     /// Full integrity check (`PRAGMA integrity_check`): `None` when healthy.
@@ -289,6 +420,9 @@ impl Store {
 
     /// Closes the database, checkpointing the WAL into the main file.
     pub fn close(self) -> Result<()> {
+        // Stop the background check first: its connection would keep the
+        // WAL from being checkpointed and removed.
+        drop(self.check);
         self.conn.close().map_err(|(_, e)| StoreError::from(e))
     }
 }
@@ -328,6 +462,70 @@ fn ensure_cipher(conn: &Connection) -> Result<()> {
     match version {
         Some(v) if !v.is_empty() => Ok(()),
         _ => Err(StoreError::NoEncryption),
+    }
+}
+
+/// The checks that cost the same for any size of file: the file is at
+/// least as long as its pages say (with the WAL's pages), and the first
+/// page of every table and index reads back (SQLCipher authenticates each
+/// page as it reads it). `Some(reason)` when damaged.
+fn bounded_check(conn: &Connection, path: &Path) -> Option<String> {
+    let run = || -> rusqlite::Result<Option<String>> {
+        let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        // SQLCipher answers `page_size` with its own `cipher_page_size`, as
+        // text; a plain build as an integer.
+        let page_size: i64 = match conn.query_row("PRAGMA page_size", [], |r| {
+            r.get::<_, rusqlite::types::Value>(0)
+        })? {
+            rusqlite::types::Value::Integer(n) => n,
+            rusqlite::types::Value::Text(t) => t.trim().parse().unwrap_or(0),
+            _ => 0,
+        };
+        let len = |p: &Path| std::fs::metadata(p).map(|m| m.len() as i64).unwrap_or(0);
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        let on_disk = len(path) + len(Path::new(&wal));
+        if pages * page_size > on_disk {
+            return Ok(Some(format!(
+                "the file is shorter than its {pages} pages: it was probably cut short"
+            )));
+        }
+        let names: Vec<(String, String)> = conn
+            .prepare("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index') AND rootpage > 0")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (kind, name) in names {
+            let sql = if kind == "table" {
+                format!("SELECT 1 FROM \"{}\" LIMIT 1", name.replace('"', "\"\""))
+            } else {
+                // An index is read through a query that can only use it.
+                let table: String = conn.query_row(
+                    "SELECT tbl_name FROM sqlite_master WHERE name = ?1",
+                    [&name],
+                    |r| r.get(0),
+                )?;
+                format!(
+                    "SELECT 1 FROM \"{}\" INDEXED BY \"{}\" LIMIT 1",
+                    table.replace('"', "\"\""),
+                    name.replace('"', "\"\"")
+                )
+            };
+            // An index the planner cannot use this way is left to the
+            // background check.
+            match conn.prepare(&sql) {
+                Ok(mut stmt) => {
+                    stmt.query_map([], |_| Ok(()))?.for_each(drop);
+                }
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::Unknown => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(None)
+    };
+    match run() {
+        Ok(found) => found,
+        Err(e) => Some(e.to_string()),
     }
 }
 

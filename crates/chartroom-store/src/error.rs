@@ -57,3 +57,49 @@ pub enum StoreError {
     #[error("stored value could not be read: {0}")]
     Decode(String),
 }
+
+/// A fault in writing that the practice can fix, told apart from bugs and
+/// damage so the user is told what to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteFault {
+    /// The disk is full.
+    DiskFull,
+    /// The folder is read-only, or the disk fails (I/O error).
+    CannotWrite,
+}
+
+impl WriteFault {
+    /// The fault an I/O error stands for, if it is one.
+    pub fn of_io(err: &std::io::Error) -> Option<WriteFault> {
+        use std::io::ErrorKind as K;
+        match err.kind() {
+            K::StorageFull | K::QuotaExceeded => Some(WriteFault::DiskFull),
+            K::ReadOnlyFilesystem | K::PermissionDenied => Some(WriteFault::CannotWrite),
+            // EIO: the disk failed the write.
+            _ if err.raw_os_error() == Some(5) => Some(WriteFault::CannotWrite),
+            _ => None,
+        }
+    }
+}
+
+impl StoreError {
+    /// The write fault behind this error, if it is one.
+    pub fn write_fault(&self) -> Option<WriteFault> {
+        match self {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, msg)) => match f.code {
+                rusqlite::ErrorCode::DiskFull => Some(WriteFault::DiskFull),
+                rusqlite::ErrorCode::ReadOnly
+                | rusqlite::ErrorCode::SystemIoFailure
+                | rusqlite::ErrorCode::CannotOpen => Some(WriteFault::CannotWrite),
+                // `sqlcipher_export` (backups) reports the attached file's
+                // failure as a function error carrying SQLite's words.
+                _ if msg.as_deref() == Some("database or disk is full") => {
+                    Some(WriteFault::DiskFull)
+                }
+                _ => None,
+            },
+            StoreError::Io { source, .. } => WriteFault::of_io(source),
+            _ => None,
+        }
+    }
+}

@@ -37,8 +37,8 @@ pub mod settings;
 pub mod signing_keys;
 pub mod users;
 
-pub use db::{create_private_file, Store, StoreOptions};
-pub use error::StoreError;
+pub use db::{create_private_file, Integrity, Store, StoreOptions};
+pub use error::{StoreError, WriteFault};
 /// A read connection (a transaction derefs to one).
 pub use rusqlite::Connection;
 /// The transaction every write runs in.

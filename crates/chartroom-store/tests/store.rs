@@ -216,20 +216,40 @@ fn damaged_and_truncated_files_are_refused_untouched() {
     );
     assert_eq!(file_bytes(&path), before, "truncated file was modified");
 
-    // A flipped byte in a later page.
+    // A flipped byte in a page deep in the file: open does not read every
+    // page (its time must not grow with the file), so it opens; the
+    // background check finds the damage, every write is refused from then
+    // on, and the file is left as it was.
     let mut bad = original.clone();
-    let i = bad.len() - 5000;
+    let i = bad.len() / 2 + 100;
     bad[i] ^= 0xff;
     std::fs::write(&path, &bad).unwrap();
-    let err = Store::open(&path, &KEY).unwrap_err();
+    let mut store = Store::open(&path, &KEY).expect("opens: the damage is deep in the file");
+    match store.wait_for_integrity(std::time::Duration::from_secs(30)) {
+        chartroom_store::Integrity::Damaged(detail) => assert!(!detail.is_empty()),
+        other => panic!("the background check missed the damage: {other:?}"),
+    }
+    let f = fields("After", "Damage", (1970, 1, 1));
+    let err = store
+        .write(|tx| patients::insert(tx, &f, user, at(3)))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
+    assert!(err.to_string().contains("restore from a backup"), "{err}");
+    store.close().unwrap();
+    assert_eq!(file_bytes(&path), bad, "damaged file was modified");
+
+    // A healthy file: the check finds nothing and writes go on.
+    std::fs::write(&path, &original).unwrap();
+    let store = Store::open(&path, &KEY).unwrap();
     assert!(
         matches!(
-            err,
-            StoreError::Damaged { .. } | StoreError::CannotDecrypt { .. }
+            store.wait_for_integrity(std::time::Duration::from_secs(30)),
+            chartroom_store::Integrity::Healthy { .. }
         ),
-        "{err:?}"
+        "{:?}",
+        store.integrity()
     );
-    assert_eq!(file_bytes(&path), bad, "damaged file was modified");
+    store.close().unwrap();
 
     // Garbage that is not a database at all.
     std::fs::write(&path, b"hello, this is not a database").unwrap();

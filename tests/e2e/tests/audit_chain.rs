@@ -8,7 +8,9 @@ use chartroom_e2e::{demo_practice, App, DEMO_PASSPHRASE, DEMO_PASSWORD};
 
 #[test]
 fn administrator_verifies_audit_chain() {
-    let app = App::launch_in(demo_practice(20), &[]);
+    let exports = chartroom_e2e::fresh_data_dir();
+    let export_arg = exports.path().display().to_string();
+    let app = App::launch_in(demo_practice(20), &["--export-dir", &export_arg]);
     app.wait_for("unlock-passphrase");
     app.unlock(DEMO_PASSPHRASE);
     app.login("admin", DEMO_PASSWORD);
@@ -26,12 +28,19 @@ fn administrator_verifies_audit_chain() {
         "demo-generator | create | ",
         "admin | logout | ",
         "admin | settings_change | ",
+        // Four demo users, each with the signing key made with the account.
+        "admin | create | ",
+        "admin | create | ",
+        "admin | create | ",
+        "admin | create | ",
         "admin | create | ",
         "admin | create | ",
         "admin | create | ",
         "admin | create | ",
         "admin | login | ",
-        // Set-up writes the practice first, then its first administrator.
+        // Set-up writes the practice first, then its first administrator
+        // and the administrator's signing key.
+        "setup | create | ",
         "setup | create | ",
         "setup | setup | ",
     ];
@@ -87,6 +96,56 @@ fn administrator_verifies_audit_chain() {
         &format!("the newest audit row is not the verification: {newest:?}"),
     );
     app.screenshot("audit-01-chain-verified");
+
+    // "Print audit seal": a PDF with the newest record and its hash, which
+    // `chartroom verify --seal` reads back; the print is audited.
+    app.click("audit-print-seal");
+    let said = app.wait_text("audit-seal-printed", "where the seal was printed", |t| {
+        t.contains(".pdf")
+    });
+    let path = app.wait_text("audit-seal-path", "the seal's path", |t| {
+        t.ends_with(".pdf")
+    });
+    app.check(
+        path.starts_with(&export_arg),
+        &format!("the seal went to {path:?}, not the export folder {export_arg}"),
+    );
+    app.check(
+        std::path::Path::new(&path).is_file(),
+        &format!("no seal PDF at {path:?} (the page said {said:?})"),
+    );
+    let check = std::process::Command::new("qpdf")
+        .args(["--check", &path])
+        .output()
+        .expect("qpdf runs");
+    app.check(
+        check.status.success(),
+        &format!("qpdf --check {path} failed"),
+    );
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout", &path, "-"])
+        .output()
+        .expect("pdftotext runs");
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    app.check(
+        text.contains("Audit seal")
+            && text.contains("Record ")
+            && text.contains("chartroom verify"),
+        &format!("the seal reads:\n{text}"),
+    );
+    let png = chartroom_e2e::screenshot_dir().join("audit-02-seal-pdf");
+    let _ = std::process::Command::new("pdftoppm")
+        .args([
+            "-png",
+            "-r",
+            "70",
+            "-singlefile",
+            &path,
+            &png.display().to_string(),
+        ])
+        .status();
+    app.wait_for_with_text("audit-row", "print");
+    app.screenshot("audit-03-seal-printed");
 
     // "Back up now": a folder that does not exist is refused by field; a
     // real one gets an encrypted backup, written by a background job.

@@ -243,7 +243,7 @@ fn clinician_charts_prescribes_signs_and_attaches() {
     );
     // The backend checked the clinician's Ed25519 signature at this read.
     app.wait_text("note-signature-check", "the signature check", |t| {
-        t == "✓ Signature verifies"
+        t.starts_with("✓ Signature verifies")
     });
     app.type_into("addendum-text", "Potassium checked today: 4.4 mmol/L.");
     app.type_into("addendum-password", DEMO_PASSWORD);

@@ -3,4 +3,4 @@
 /**
  * A stable code for each kind of failure.
  */
-export type ErrorCode = "validation" | "permission_denied" | "not_logged_in" | "session_locked" | "wrong_password" | "account_locked" | "account_disabled" | "not_found" | "conflict" | "duplicate" | "record_locked" | "needs_setup" | "already_set_up" | "needs_unlock" | "wrong_passphrase" | "wrong_recovery_code" | "no_keyring" | "key_problem" | "cannot_open_database" | "database_missing" | "newer_schema" | "internal";
+export type ErrorCode = "validation" | "permission_denied" | "not_logged_in" | "session_locked" | "wrong_password" | "account_locked" | "account_disabled" | "not_found" | "conflict" | "duplicate" | "record_locked" | "needs_setup" | "already_set_up" | "needs_unlock" | "wrong_passphrase" | "wrong_recovery_code" | "no_keyring" | "key_problem" | "cannot_open_database" | "database_missing" | "newer_schema" | "disk_full" | "cannot_write" | "internal";

@@ -26,6 +26,8 @@ export function AuditScreen() {
   const [sort, setSort] = useState<{ key: SortKey; asc: boolean }>({ key: 'at', asc: false });
   const [chain, setChain] = useState<ChainReport | null>(null);
   const [verifying, setVerifying] = useState(false);
+  const [sealing, setSealing] = useState(false);
+  const [seal, setSeal] = useState<string | null>(null);
   const form = useFormErrors(['from', 'to', 'user_id', 'patient_id', 'action']);
 
   const apply = async (e?: Event) => {
@@ -71,6 +73,19 @@ export function AuditScreen() {
     }
   };
 
+  const printSeal = async () => {
+    setSealing(true);
+    try {
+      const f = await api.printAuditSeal();
+      setSeal(f.path);
+      void apply();
+    } catch (err) {
+      form.fail(err);
+    } finally {
+      setSealing(false);
+    }
+  };
+
   const sorted = useMemo(() => {
     if (!rows) return null;
     const k = sort.key;
@@ -108,11 +123,17 @@ export function AuditScreen() {
     <div class="screen-head">
       <div><h1>Audit log</h1><p class="muted">Every access to patient data and every security event, in a tamper-evident chain.</p></div>
       <div class="verify-box">
-        <${Button} testid="audit-verify" busy=${verifying} onClick=${verify}>Verify chain</${Button}>
+        <div class="verify-actions">
+          <${Button} testid="audit-verify" busy=${verifying} onClick=${verify}>Verify chain</${Button}>
+          <${Button} testid="audit-print-seal" kind="ghost" busy=${sealing} onClick=${printSeal} title="Print the newest record and its hash, to keep away from the computer and check the log against later">Print audit seal</${Button}>
+        </div>
         ${chain
           ? chain.first_broken
             ? html`<div class="verify-result broken" data-testid="audit-verify-result" role="alert">✗ BROKEN at record ${chain.first_broken.id}: ${chain.first_broken.reason}</div>`
             : html`<div class="verify-result ok" data-testid="audit-verify-result" role="status">✓ Chain intact: ${chain.records} records</div>`
+          : null}
+        ${seal
+          ? html`<div class="verify-result ok" data-testid="audit-seal-printed" role="status">Seal printed to <span class="mono" data-testid="audit-seal-path">${seal}</span>. Keep the page away from the computer.</div>`
           : null}
       </div>
     </div>
