@@ -69,7 +69,12 @@ pub fn create_user(ctx: &mut Ctx<'_>, form: &UserForm<'_>, password: &str) -> Re
     let mut errs = FieldErrors::default();
     let username = validate::username(&mut errs, form.username);
     let (full_name, credentials) = validate_form(&mut errs, form);
-    validate::password(&mut errs, "password", password);
+    validate::password(
+        &mut errs,
+        "password",
+        password,
+        &[form.username, form.full_name, &ctx.env().practice_name],
+    );
     errs.finish()?;
     let hash = hash_password(password)?;
     let key = Prepared::new_key(password)?;
@@ -223,7 +228,17 @@ pub fn set_disabled(ctx: &mut Ctx<'_>, user_id: UserId, disabled: bool) -> Resul
 pub fn reset_password(ctx: &mut Ctx<'_>, user_id: UserId, new_password: &str) -> Result<()> {
     let actor = ctx.actor();
     let mut errs = FieldErrors::default();
-    validate::password(&mut errs, "new_password", new_password);
+    let target = users::get(ctx.read(), user_id)?;
+    validate::password(
+        &mut errs,
+        "new_password",
+        new_password,
+        &[
+            &target.username,
+            &target.full_name,
+            &ctx.env().practice_name,
+        ],
+    );
     errs.finish()?;
     let hash = hash_password(new_password)?;
     // The old key's wrap needs the old password, which the administrator
@@ -252,7 +267,16 @@ pub fn change_own_password(ctx: &mut Ctx<'_>, current: &str, new_password: &str)
     let actor = ctx.actor();
     let user_id = actor.user()?;
     let mut errs = FieldErrors::default();
-    validate::password(&mut errs, "new_password", new_password);
+    let me = users::get(ctx.read(), user_id)?;
+    validate::password(
+        &mut errs,
+        "new_password",
+        new_password,
+        &[&me.username, &me.full_name, &ctx.env().practice_name],
+    );
+    if new_password == current {
+        errs.add("new_password", "The new password is the current one");
+    }
     errs.finish()?;
     // The current password counts towards the lockout and is recorded when
     // wrong, as at login: an unlocked session is no place to guess it.

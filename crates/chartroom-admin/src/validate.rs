@@ -1,4 +1,5 @@
-//! The user form's rules: a login name, a password, at least one role. Set-up
+//! The user form's rules: a login name, at least one role (the password's
+//! rule is shared: `chartroom_core::validate::password`). Set-up
 //! (in the API) checks the first administrator with them too. The rules
 //! every form shares are `chartroom_core::validate`, re-exported here.
 
@@ -34,15 +35,6 @@ pub fn full_name(errs: &mut FieldErrors, field: &str, value: &str) -> String {
         errs.add(field, "Full name is longer than 100 characters");
     }
     v
-}
-
-/// A password: at least 10 characters, not all the same character.
-pub fn password(errs: &mut FieldErrors, field: &str, value: &str) {
-    if value.chars().count() < 10 {
-        errs.add(field, "Password must be at least 10 characters");
-    } else if value.chars().all(|c| value.starts_with(c)) {
-        errs.add(field, "Password cannot be one character repeated");
-    }
 }
 
 /// At least one role.

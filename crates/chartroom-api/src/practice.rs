@@ -116,7 +116,12 @@ pub(crate) fn setup(
     // that nothing can fail after the files exist.
     let username = validate::username(&mut errs, admin_username);
     validate::full_name(&mut errs, "admin_full_name", admin_full_name);
-    validate::password(&mut errs, "admin_password", admin_password);
+    validate::password(
+        &mut errs,
+        "admin_password",
+        admin_password,
+        &[admin_username, admin_full_name, practice_name],
+    );
     let passphrase = passphrase.filter(|p| !p.is_empty());
     match (app.cfg.keystore.is_some(), passphrase) {
         (false, None) => errs.add(

@@ -27,7 +27,7 @@ pub const KEY_FILE_FORMAT: u32 = 1;
 /// The only key-derivation function this version writes or reads.
 pub const KDF_ARGON2ID: &str = "argon2id";
 /// Shortest passphrase accepted, in characters.
-pub const MIN_PASSPHRASE_CHARS: usize = 10;
+pub const MIN_PASSPHRASE_CHARS: usize = crate::strength::MIN_SECRET_CHARS;
 
 const AAD_PREFIX: &[u8] = b"chartroom-key-v1:";
 const SALT_LEN: usize = 16;
@@ -355,20 +355,10 @@ impl KeyFile {
 
 /// Refuse passphrases that are too short to resist guessing.
 pub fn check_passphrase_strength(passphrase: &str) -> Result<(), KeyError> {
-    let n = passphrase.chars().count();
-    if n < MIN_PASSPHRASE_CHARS {
-        return Err(KeyError::WeakPassphrase {
-            reason: format!(
-                "it has {n} characters; use at least {MIN_PASSPHRASE_CHARS} (a few unrelated words work well)"
-            ),
-        });
+    match crate::strength::weakness(passphrase, &[]) {
+        Some(reason) => Err(KeyError::WeakPassphrase { reason }),
+        None => Ok(()),
     }
-    if passphrase.trim().is_empty() {
-        return Err(KeyError::WeakPassphrase {
-            reason: "it is only spaces".to_string(),
-        });
-    }
-    Ok(())
 }
 
 fn aad(practice_id: &str) -> Vec<u8> {

@@ -31,6 +31,7 @@ mod keyfile;
 mod keystore;
 mod recovery;
 mod signing;
+mod strength;
 
 pub use backup::{
     read_backup_audit_head, read_backup_key_file, restore_backup, write_backup, AuditHead,
@@ -48,3 +49,4 @@ pub use signing::{
     password_kdf, verify as verify_signature, OpenSigningKey, WrappedSigningKey, PUBLIC_KEY_LEN,
     SIGNATURE_LEN,
 };
+pub use strength::{weakness as secret_weakness, MIN_SCORE, MIN_SECRET_CHARS};

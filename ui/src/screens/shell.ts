@@ -74,6 +74,10 @@ export function Shell(p: { locked: boolean; onLock: () => void }) {
 
   const logout = async () => {
     if (!p.locked) await flushPending();
+    // Cover the chart before asking: if the log out or the status after it
+    // fails, the lock overlay stays, and the chart is never shown again
+    // until the backend says whose session it is.
+    p.onLock();
     try {
       await api.logout();
     } catch (e) {
