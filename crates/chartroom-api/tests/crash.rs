@@ -281,6 +281,7 @@ fn api_writes_survive_a_killed_process() {
                 },
             );
         }
+        restored = backups.len();
     }
     eprintln!(
         "API crash harness: {rounds} SIGKILLs; acknowledged {} registrations, {} allergies, {} signed notes, {} backups; 0 lost, 0 integrity failures, 0 broken chains, every signature verified, every backup restored",
