@@ -1768,3 +1768,54 @@ fn a_printed_audit_seal_reads_back_into_verify_and_catches_an_erased_tail() {
     assert!(!r.ok());
     assert!(r.chain.first_broken.is_some(), "{r:?}");
 }
+
+#[test]
+fn guessable_passwords_and_passphrases_are_refused_by_field() {
+    let mut fx = practice(true);
+    for weak in [
+        "password123",
+        "Password2026!",
+        "riverside2026",
+        "qwertyuiop12",
+    ] {
+        let r = fx.app.run(CreateUser {
+            username: "newdoc".into(),
+            full_name: "New Doctor".into(),
+            credentials: String::new(),
+            password: weak.into(),
+            roles: vec![Role::Clinician],
+            can_emergency_access: false,
+        });
+        assert_eq!(field_names(r), vec!["password"], "{weak:?}");
+    }
+    // The person's own name makes a password guessable.
+    let r = fx.app.run(CreateUser {
+        username: "mpatel".into(),
+        full_name: "Maya Patel".into(),
+        credentials: String::new(),
+        password: "mayapatel2026".into(),
+        roles: vec![Role::Clinician],
+        can_emergency_access: false,
+    });
+    let msg = r.unwrap_err().to_wire().fields[0].message.clone();
+    assert!(
+        msg.starts_with("This password is too easy to guess"),
+        "{msg}"
+    );
+    // A new passphrase at set-up is judged the same way.
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Chartroom::start(config(dir.path(), None), clock());
+    let r = app.run(SetupPractice {
+        practice_name: "Riverside Clinic".into(),
+        admin_username: "admin".into(),
+        admin_full_name: "Alex Admin".into(),
+        admin_password: PW.into(),
+        passphrase: Some("password1234".into()),
+    });
+    assert_eq!(field_names(r), vec!["passphrase"]);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "a refused set-up leaves nothing behind"
+    );
+}

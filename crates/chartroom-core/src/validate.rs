@@ -284,6 +284,18 @@ pub fn short_text(
     v
 }
 
+/// A password: hard to guess (`chartroom_keys::secret_weakness`: at least
+/// 10 characters, a zxcvbn score of 3 or more, judged also against
+/// `context`: the username, the person's name, the practice's name).
+pub fn password(errs: &mut FieldErrors, field: &str, value: &str, context: &[&str]) {
+    if let Some(reason) = chartroom_keys::secret_weakness(value, context) {
+        errs.add(
+            field,
+            format!("This password is too easy to guess: {reason}"),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -438,17 +450,5 @@ mod tests {
             proptest::prop_assert_eq!((f, t), (Some(from), Some(to)));
             proptest::prop_assert_eq!(lines.is_empty(), from <= to);
         }
-    }
-}
-
-/// A password: hard to guess (`chartroom_keys::secret_weakness`: at least
-/// 10 characters, a zxcvbn score of 3 or more, judged also against
-/// `context`: the username, the person's name, the practice's name).
-pub fn password(errs: &mut FieldErrors, field: &str, value: &str, context: &[&str]) {
-    if let Some(reason) = chartroom_keys::secret_weakness(value, context) {
-        errs.add(
-            field,
-            format!("This password is too easy to guess: {reason}"),
-        );
     }
 }
