@@ -17,6 +17,8 @@ PKGS=(
   gnome-keyring dbus-x11 libsecret-1-0
   # fonts for the UI and screenshots
   fonts-dejavu-core
+  # I/O errors injected into the app's system calls (the fault harness)
+  strace
 )
 missing=()
 for p in "${PKGS[@]}"; do

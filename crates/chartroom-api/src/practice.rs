@@ -61,7 +61,23 @@ pub(crate) fn auto_open(app: &mut Chartroom) -> Result<()> {
         return Err(ApiError::NeedsUnlock);
     }
     open_with_key(app, key, kf)?;
-    record_failed_unlocks(app)
+    locked_again_unless(app, record_failed_unlocks)
+}
+
+/// Runs the writes an unlock ends with (its audit record, the refusals
+/// noted while locked); if any fails, the database is closed again: an
+/// unlock that could not be recorded did not happen (fail closed).
+fn locked_again_unless(
+    app: &mut Chartroom,
+    record: impl FnOnce(&mut Chartroom) -> Result<()>,
+) -> Result<()> {
+    let recorded = record(app);
+    if recorded.is_err() {
+        if let Some(open) = app.open.take() {
+            let _ = open.store.close();
+        }
+    }
+    recorded
 }
 
 fn open_with_key(app: &mut Chartroom, key: DbKey, kf: KeyFile) -> Result<()> {
@@ -240,7 +256,9 @@ pub(crate) fn unlock_with_passphrase(app: &mut Chartroom, passphrase: &str) -> R
         .unwrap_with_passphrase(passphrase)
         .map_err(|e| note_failed_unlock(app, e, "passphrase"))?;
     open_with_key(app, key, kf)?;
-    audit_unlock(app, "unlocked with the practice passphrase")
+    locked_again_unless(app, |app| {
+        audit_unlock(app, "unlocked with the practice passphrase")
+    })
 }
 
 /// Notes a wrong passphrase or recovery code where the next unlock finds it
@@ -322,7 +340,7 @@ pub(crate) fn unlock_with_recovery(
         detail.push_str("; new practice passphrase set");
     }
     open_with_key(app, key, kf)?;
-    audit_unlock(app, &detail)
+    locked_again_unless(app, |app| audit_unlock(app, &detail))
 }
 
 fn audit_unlock(app: &mut Chartroom, detail: &str) -> Result<()> {

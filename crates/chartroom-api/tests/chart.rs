@@ -1706,7 +1706,8 @@ fn generated_uploads_get_the_document_or_a_field_error_never_a_panic() {
             let magic = magics[m];
             let mut bytes = magic[..cut.min(magic.len())].to_vec();
             bytes.extend_from_slice(&tail);
-            let data = raw.unwrap_or_else(|| base64::engine::general_purpose::STANDARD.encode(&bytes));
+            let data =
+                raw.unwrap_or_else(|| base64::engine::general_purpose::STANDARD.encode(&bytes));
             let r = app.borrow_mut().run(AttachDocument {
                 patient_id: p,
                 file_name: "scan.bin".into(),
@@ -1728,7 +1729,9 @@ fn generated_uploads_get_the_document_or_a_field_error_never_a_panic() {
                 Err(e) => {
                     let w = e.to_wire();
                     prop_assert_eq!(w.code, ErrorCode::Validation, "{:?}", w);
-                    prop_assert!(!w.fields.is_empty() && w.fields.iter().all(|f| !f.message.is_empty()));
+                    prop_assert!(
+                        !w.fields.is_empty() && w.fields.iter().all(|f| !f.message.is_empty())
+                    );
                     refused.set(refused.get() + 1);
                 }
             }
@@ -1736,6 +1739,9 @@ fn generated_uploads_get_the_document_or_a_field_error_never_a_panic() {
         })
         .unwrap();
     let (stored, refused) = (stored.get(), refused.get());
-    assert!(stored > 0 && refused > 0, "stored {stored}, refused {refused}");
+    assert!(
+        stored > 0 && refused > 0,
+        "stored {stored}, refused {refused}"
+    );
     eprintln!("generated uploads: {stored} stored, {refused} refused by field, 0 panics");
 }
