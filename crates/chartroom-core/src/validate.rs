@@ -417,6 +417,7 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(2_000))]
         #[test]
         fn clean_is_idempotent_and_leaves_no_runs(s in "\\PC*|[ \t\n\r a-z]*") {
             let once = clean(&s);
