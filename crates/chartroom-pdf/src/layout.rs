@@ -48,6 +48,22 @@ pub(crate) const US_LETTER: PageSize = PageSize {
     height: 279.4,
 };
 
+/// A4, 210 × 297 mm.
+pub(crate) const A4: PageSize = PageSize {
+    width: 210.0,
+    height: 297.0,
+};
+
+/// What the document information says (title, author, creation date).
+/// Keep patient data out of it: viewers show it in lists of files.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Info {
+    pub(crate) title: String,
+    pub(crate) author: String,
+    /// Seconds since 1970 (UTC); 0 leaves printpdf's default.
+    pub(crate) created_unix: i64,
+}
+
 /// How text is set: face, size in points, and grey (0 black … 1 white).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Style {
@@ -116,6 +132,10 @@ pub(crate) struct PageWriter {
     margin: f32,
     y: f32,
     pages: Vec<Vec<Item>>,
+    /// The page drawn on (the last, unless [`Self::select_page`] chose).
+    current: usize,
+    /// Height kept free above the bottom margin (for a footer drawn later).
+    reserve: f32,
     overflow: bool,
 }
 
@@ -129,8 +149,52 @@ impl PageWriter {
             margin,
             y: margin,
             pages: vec![Vec::new()],
+            current: 0,
+            reserve: 0.0,
             overflow: false,
         })
+    }
+
+    /// Keeps `mm` free above the bottom margin on every page: [`Self::bottom`]
+    /// moves up by that much, for a footer drawn after the flow (set it back
+    /// to 0 to draw the footer there).
+    pub(crate) fn reserve_bottom(&mut self, mm: f32) {
+        self.reserve = mm;
+    }
+
+    /// The number of pages so far.
+    pub(crate) fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// Whether nothing has been drawn on the current page.
+    pub(crate) fn page_is_empty(&self) -> bool {
+        self.pages.get(self.current).is_none_or(|p| p.is_empty())
+    }
+
+    /// Draws on page `i` (0-based) from now on, e.g. its footer once the
+    /// page count is known. The cursor does not move.
+    pub(crate) fn select_page(&mut self, i: usize) {
+        self.current = i.min(self.pages.len().saturating_sub(1));
+    }
+
+    /// Removes empty pages at the end (a page break with nothing after it),
+    /// keeping at least one page.
+    pub(crate) fn drop_trailing_empty_pages(&mut self) {
+        while self.pages.len() > 1 && self.pages.last().is_some_and(Vec::is_empty) {
+            self.pages.pop();
+        }
+        self.current = self.current.min(self.pages.len() - 1);
+    }
+
+    /// The page's height in mm.
+    pub(crate) fn page_height(&self) -> f32 {
+        self.page.height
+    }
+
+    /// The margin on every side, in mm.
+    pub(crate) fn margin(&self) -> f32 {
+        self.margin
     }
 
     /// The left margin's x.
@@ -150,7 +214,7 @@ impl PageWriter {
 
     /// The bottom margin's y: the lowest a baseline may sit.
     pub(crate) fn bottom(&self) -> f32 {
-        self.page.height - self.margin
+        self.page.height - self.margin - self.reserve
     }
 
     /// The cursor: the top of the next line, in mm from the page top.
@@ -299,15 +363,14 @@ impl PageWriter {
         if self.pages.is_empty() {
             self.pages.push(Vec::new());
         }
-        let last = self.pages.len() - 1;
-        &mut self.pages[last]
+        let i = self.current.min(self.pages.len() - 1);
+        &mut self.pages[i]
     }
 
-    /// Starts a new page, the cursor at its top margin. (A single-page
-    /// document never calls this; it is here for statements and packets.)
-    #[allow(dead_code)]
+    /// Starts a new page, the cursor at its top margin.
     pub(crate) fn new_page(&mut self) {
         self.pages.push(Vec::new());
+        self.current = self.pages.len() - 1;
         self.y = self.margin;
     }
 
@@ -318,6 +381,14 @@ impl PageWriter {
     /// outside the margins and [`PdfError::UnsupportedCharacter`] if a
     /// character has no glyph.
     pub(crate) fn finish(self, title: &str) -> Result<Vec<u8>, PdfError> {
+        self.finish_with(&Info {
+            title: title.to_string(),
+            ..Info::default()
+        })
+    }
+
+    /// [`Self::finish`] with the document information in full.
+    pub(crate) fn finish_with(self, info: &Info) -> Result<Vec<u8>, PdfError> {
         if self.overflow {
             return Err(PdfError::PageOverflow);
         }
@@ -328,7 +399,16 @@ impl PageWriter {
             }
         }
 
-        let mut doc = PdfDocument::new(title);
+        let mut doc = PdfDocument::new(&info.title);
+        doc.metadata.info.author = info.author.clone();
+        doc.metadata.info.creator = "Chartroom".into();
+        if info.created_unix > 0 {
+            if let Ok(t) = printpdf::OffsetDateTime::from_unix_timestamp(info.created_unix) {
+                doc.metadata.info.creation_date = t;
+                doc.metadata.info.modification_date = t;
+                doc.metadata.info.metadata_date = t;
+            }
+        }
         let mut font_ids: BTreeMap<Face, FontId> = BTreeMap::new();
         for (face, chars) in &used {
             let font = self.fonts.subset(*face, chars)?;

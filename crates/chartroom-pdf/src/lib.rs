@@ -1,6 +1,12 @@
 //! PDF documents Chartroom prints, drawn with printpdf and an embedded font.
 //!
-//! Two documents so far: the printed prescription and the audit seal.
+//! Two one-page documents so far (the printed prescription and the audit
+//! seal) and the layer for every multi-page one:
+//!
+//! - [`FlowDoc`] / [`render_flow`]: blocks (headings, paragraphs, fields,
+//!   tables) poured onto letter or A4 pages with a letterhead, a footer on
+//!   every page (patient, page N of M, printed by and when), headings kept
+//!   with what follows, table headers repeated, no blank pages.
 //!
 //! - [`PrescriptionDoc`] (with [`PracticeHeader`], [`Prescriber`] and
 //!   [`PatientBlock`]): everything printed on it, as already-formatted text.
@@ -23,6 +29,7 @@
 
 mod audit_seal;
 mod error;
+mod flow;
 mod fonts;
 mod layout;
 mod prescription;
@@ -31,4 +38,5 @@ mod wrap;
 
 pub use audit_seal::{audit_seal, AuditSealDoc};
 pub use error::PdfError;
+pub use flow::{render as render_flow, Block, CellAlign, Column, FlowDoc, Footer, Paper};
 pub use prescription::{prescription, PatientBlock, PracticeHeader, Prescriber, PrescriptionDoc};

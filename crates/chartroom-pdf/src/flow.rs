@@ -1,0 +1,406 @@
+//! The document layer every multi-page PDF uses: a [`FlowDoc`] of
+//! [`Block`]s poured onto pages with the practice's letterhead on the
+//! first, a footer on every page (the patient, "Page N of M", who printed
+//! it and when) and the rules a mailed record needs:
+//!
+//! - text wraps and breaks across pages line by line;
+//! - a heading is kept with the first line of what follows it (never alone
+//!   at the foot of a page);
+//! - a table repeats its header row at the top of each new page, and a row
+//!   is never split;
+//! - no blank page: a page break is only taken on a page that has
+//!   something on it, and a document with no blocks is refused;
+//! - US letter or A4; the document information carries a title, the author
+//!   and the creation date; every font is embedded (subset).
+//!
+//! Page numbers are known only once everything is laid out, so footers are
+//! drawn last, into a band [`PageWriter::reserve_bottom`] kept free.
+
+use crate::layout::{Align, Info, PageSize, PageWriter, Style, A4, US_LETTER};
+use crate::{PdfError, PracticeHeader};
+
+/// The paper a document is laid out for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Paper {
+    /// US letter, 8.5 × 11 in.
+    #[default]
+    Letter,
+    /// A4, 210 × 297 mm.
+    A4,
+}
+
+impl Paper {
+    fn size(self) -> PageSize {
+        match self {
+            Paper::Letter => US_LETTER,
+            Paper::A4 => A4,
+        }
+    }
+}
+
+/// How a table column's cells sit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CellAlign {
+    Left,
+    Right,
+}
+
+/// A table column: its title and its share of the width (the shares of a
+/// table are scaled to the page).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    pub title: String,
+    pub share: f32,
+    pub align: CellAlign,
+}
+
+impl Column {
+    /// A left-aligned column.
+    pub fn new(title: impl Into<String>, share: f32) -> Self {
+        Column {
+            title: title.into(),
+            share,
+            align: CellAlign::Left,
+        }
+    }
+
+    /// A right-aligned column (numbers).
+    pub fn right(title: impl Into<String>, share: f32) -> Self {
+        Column {
+            align: CellAlign::Right,
+            ..Column::new(title, share)
+        }
+    }
+}
+
+/// One piece of a document, drawn in order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    /// The document's title, large.
+    Title(String),
+    /// A section heading, kept with what follows it.
+    Heading(String),
+    /// A paragraph, wrapped.
+    Paragraph(String),
+    /// A paragraph in small grey type (notes, explanations).
+    Note(String),
+    /// "Label: value" lines, the labels in a column of their own.
+    Fields(Vec<(String, String)>),
+    /// A table; `empty` is printed instead when it has no rows.
+    Table {
+        columns: Vec<Column>,
+        rows: Vec<Vec<String>>,
+        empty: String,
+    },
+    /// Vertical space, in mm (dropped at the top of a page).
+    Space(f32),
+    /// Starts a new page, unless the current one is still empty.
+    PageBreak,
+}
+
+/// What the footer of every page says.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Footer {
+    /// Who the pages are about, e.g. "Nguyễn Thị Ánh · DOB 03/12/1984 ·
+    /// MRN 100001"; empty for documents about no patient.
+    pub patient: String,
+    /// e.g. "Printed by Mia Manager on 12/02/2026 09:14".
+    pub printed: String,
+}
+
+/// A whole document.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FlowDoc {
+    pub paper: Paper,
+    /// The document information's title (no patient data: file lists
+    /// show it).
+    pub title: String,
+    /// The document information's author (the practice).
+    pub author: String,
+    /// Seconds since 1970, UTC: the creation date recorded in the file.
+    pub created_unix: i64,
+    /// Printed at the top of the first page.
+    pub letterhead: Option<PracticeHeader>,
+    pub footer: Footer,
+    pub blocks: Vec<Block>,
+}
+
+const MARGIN: f32 = 19.05;
+const FOOTER_BAND: f32 = 12.0;
+const PRACTICE_NAME: Style = Style::bold(16.0);
+const LETTERHEAD: Style = Style::regular(9.0).grey(0.25);
+const TITLE: Style = Style::bold(15.0);
+const HEADING: Style = Style::bold(11.5);
+const BODY: Style = Style::regular(10.0);
+const NOTE: Style = Style::regular(8.5).grey(0.35);
+const LABEL: Style = Style::regular(9.0).grey(0.4);
+const CELL: Style = Style::regular(9.0);
+const HEAD_CELL: Style = Style::bold(8.5).grey(0.25);
+const FOOT: Style = Style::regular(7.5).grey(0.3);
+/// Space between table cells, mm.
+const GUTTER: f32 = 2.5;
+
+/// Lays `doc` out and renders it, or says why it cannot be printed.
+pub fn render(doc: &FlowDoc) -> Result<Vec<u8>, PdfError> {
+    if doc.blocks.is_empty() {
+        return Err(PdfError::MissingField("blocks"));
+    }
+    let mut w = PageWriter::new(doc.paper.size(), MARGIN)?;
+    w.reserve_bottom(FOOTER_BAND);
+    if let Some(l) = &doc.letterhead {
+        letterhead(&mut w, l);
+    }
+    let mut i = 0;
+    while i < doc.blocks.len() {
+        let next = doc.blocks.get(i + 1);
+        block(&mut w, &doc.blocks[i], next);
+        i += 1;
+    }
+    w.drop_trailing_empty_pages();
+    footers(&mut w, &doc.footer);
+    w.finish_with(&Info {
+        title: doc.title.clone(),
+        author: doc.author.clone(),
+        created_unix: doc.created_unix,
+    })
+}
+
+fn letterhead(w: &mut PageWriter, practice: &PracticeHeader) {
+    let (left, width) = (w.left(), w.content_width());
+    w.paragraph(PRACTICE_NAME, left, width, Align::Left, &practice.name);
+    let mut contact: Vec<String> = practice.address_lines.clone();
+    if !practice.phone.trim().is_empty() {
+        contact.push(format!("Phone {}", practice.phone.trim()));
+    }
+    w.paragraph(LETTERHEAD, left, width, Align::Left, &contact.join(" · "));
+    w.space(2.0);
+    w.rule(left, w.right(), 1.0, 0.0);
+    w.space(5.0);
+}
+
+/// Starts a new page if `height` mm do not fit below the cursor (and the
+/// page has something on it already: a block taller than a page is
+/// broken by its caller, never pushed to a blank page).
+fn room(w: &mut PageWriter, height: f32) {
+    if w.y() + height > w.bottom() && !w.page_is_empty() {
+        w.new_page();
+    }
+}
+
+/// The height of what must stay with a heading: the first line (or row)
+/// of the block after it.
+fn first_unit_height(w: &PageWriter, next: Option<&Block>) -> f32 {
+    match next {
+        Some(Block::Paragraph(_)) | Some(Block::Fields(_)) => w.line_height(BODY),
+        Some(Block::Note(_)) => w.line_height(NOTE),
+        Some(Block::Table { .. }) => w.line_height(HEAD_CELL) + 2.0 + w.line_height(CELL) + 1.5,
+        _ => 0.0,
+    }
+}
+
+fn block(w: &mut PageWriter, b: &Block, next: Option<&Block>) {
+    let (left, width) = (w.left(), w.content_width());
+    match b {
+        Block::Title(t) => {
+            room(w, w.line_height(TITLE) + first_unit_height(w, next));
+            w.paragraph(TITLE, left, width, Align::Left, t);
+            w.space(2.0);
+        }
+        Block::Heading(t) => {
+            let h = w.line_height(HEADING) + 3.0;
+            room(w, h + first_unit_height(w, next));
+            w.space(1.0);
+            w.paragraph(HEADING, left, width, Align::Left, t);
+            w.rule(left, w.right(), 0.4, 0.6);
+            w.space(2.0);
+        }
+        Block::Paragraph(t) => lines(w, BODY, left, width, t),
+        Block::Note(t) => lines(w, NOTE, left, width, t),
+        Block::Fields(fields) => {
+            let label_w = fields
+                .iter()
+                .map(|(l, _)| w.measure(LABEL, l))
+                .fold(0.0_f32, f32::max)
+                .min(width * 0.35)
+                + 3.0;
+            for (label, value) in fields {
+                let value_lines = wrapped(w, BODY, width - label_w, value);
+                let h = value_lines.len().max(1) as f32 * w.line_height(BODY);
+                room(w, h);
+                let top = w.y();
+                w.paragraph(LABEL, left, label_w - 3.0, Align::Left, label);
+                w.set_y(top);
+                for line in &value_lines {
+                    w.text(BODY, left + label_w, Align::Left, line);
+                    w.space(w.line_height(BODY));
+                }
+                if value_lines.is_empty() {
+                    w.space(w.line_height(BODY));
+                }
+                w.set_y(w.y().max(top + w.line_height(BODY)));
+            }
+            w.space(1.5);
+        }
+        Block::Table {
+            columns,
+            rows,
+            empty,
+        } => table(w, columns, rows, empty),
+        Block::Space(mm) => {
+            if !w.page_is_empty() && w.y() + mm <= w.bottom() {
+                w.space(*mm);
+            }
+        }
+        Block::PageBreak => {
+            if !w.page_is_empty() {
+                w.new_page();
+            }
+        }
+    }
+}
+
+fn wrapped(w: &PageWriter, style: Style, width: f32, text: &str) -> Vec<String> {
+    // Each line of the text wraps on its own; empty lines are kept.
+    text.lines()
+        .flat_map(|line| {
+            let l = crate::wrap::wrap(&crate::layout::clean(line), width, |s| w.measure(style, s));
+            if l.is_empty() {
+                vec![String::new()]
+            } else {
+                l
+            }
+        })
+        .collect()
+}
+
+/// A paragraph broken across pages line by line.
+fn lines(w: &mut PageWriter, style: Style, left: f32, width: f32, text: &str) {
+    for line in wrapped(w, style, width, text) {
+        room(w, w.line_height(style));
+        if !line.is_empty() {
+            w.text(style, left, Align::Left, &line);
+        }
+        w.space(w.line_height(style));
+    }
+    w.space(1.5);
+}
+
+fn table(w: &mut PageWriter, columns: &[Column], rows: &[Vec<String>], empty: &str) {
+    let (left, width) = (w.left(), w.content_width());
+    if rows.is_empty() {
+        lines(w, NOTE, left, width, empty);
+        return;
+    }
+    let total: f32 = columns.iter().map(|c| c.share.max(0.01)).sum();
+    let widths: Vec<f32> = columns
+        .iter()
+        .map(|c| (width + GUTTER) * c.share.max(0.01) / total - GUTTER)
+        .collect();
+    let xs: Vec<f32> = widths
+        .iter()
+        .scan(left, |x, cw| {
+            let at = *x;
+            *x += cw + GUTTER;
+            Some(at)
+        })
+        .collect();
+    let header = |w: &mut PageWriter| {
+        let top = w.y();
+        let mut bottom = top;
+        for ((c, &x), &cw) in columns.iter().zip(&xs).zip(&widths) {
+            w.set_y(top);
+            let (anchor, align) = cell_anchor(c.align, x, cw);
+            for line in wrapped(w, HEAD_CELL, cw, &c.title) {
+                w.text(HEAD_CELL, anchor, align, &line);
+                w.space(w.line_height(HEAD_CELL));
+            }
+            bottom = bottom.max(w.y());
+        }
+        w.set_y(bottom + 0.8);
+        w.rule(left, w.right(), 0.6, 0.3);
+        w.space(1.2);
+    };
+    let header_h = w.line_height(HEAD_CELL) + 2.0;
+    let mut first = true;
+    for row in rows {
+        let cells: Vec<Vec<String>> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, _)| {
+                wrapped(
+                    w,
+                    CELL,
+                    widths[i],
+                    row.get(i).map(String::as_str).unwrap_or(""),
+                )
+            })
+            .collect();
+        let row_h =
+            cells.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * w.line_height(CELL) + 1.5;
+        let need = if first { header_h + row_h } else { row_h };
+        let before = w.page_count();
+        room(w, need);
+        if first || w.page_count() != before {
+            header(w);
+        }
+        first = false;
+        let top = w.y();
+        for (i, c) in columns.iter().enumerate() {
+            w.set_y(top);
+            let (anchor, align) = cell_anchor(c.align, xs[i], widths[i]);
+            for line in &cells[i] {
+                if !line.is_empty() {
+                    w.text(CELL, anchor, align, line);
+                }
+                w.space(w.line_height(CELL));
+            }
+        }
+        w.set_y(top + row_h - 0.75);
+        w.rule(left, w.right(), 0.25, 0.8);
+        w.set_y(top + row_h);
+    }
+    w.space(2.5);
+}
+
+fn cell_anchor(align: CellAlign, x: f32, width: f32) -> (f32, Align) {
+    match align {
+        CellAlign::Left => (x, Align::Left),
+        CellAlign::Right => (x + width, Align::Right),
+    }
+}
+
+/// The footer of every page, drawn once the page count is known.
+fn footers(w: &mut PageWriter, footer: &Footer) {
+    w.reserve_bottom(0.0);
+    let n = w.page_count();
+    let (left, right) = (w.left(), w.right());
+    let band_top = w.page_height() - w.margin() - FOOTER_BAND;
+    for i in 0..n {
+        w.select_page(i);
+        w.set_y(band_top + 2.5);
+        w.rule(left, right, 0.4, 0.6);
+        w.space(1.5);
+        let page = format!("Page {} of {n}", i + 1);
+        let page_w = w.measure(FOOT, &page);
+        let room_for_patient = right - left - page_w - 6.0;
+        let patient = fit(w, FOOT, &footer.patient, room_for_patient);
+        let baseline = w.baseline(FOOT);
+        w.text_on(baseline, FOOT, left, Align::Left, &patient);
+        w.text_on(baseline, FOOT, right, Align::Right, &page);
+        w.space(w.line_height(FOOT));
+        let printed = fit(w, FOOT, &footer.printed, right - left);
+        w.text(FOOT, left, Align::Left, &printed);
+    }
+}
+
+/// `text` cut with an ellipsis to fit `width` mm.
+fn fit(w: &PageWriter, style: Style, text: &str, width: f32) -> String {
+    if w.measure(style, text) <= width {
+        return text.to_string();
+    }
+    let mut out: String = text.to_string();
+    while !out.is_empty() && w.measure(style, &format!("{out}…")) > width {
+        out.pop();
+    }
+    format!("{}…", out.trim_end())
+}
