@@ -92,10 +92,31 @@ pub enum Block {
         rows: Vec<Vec<String>>,
         empty: String,
     },
+    /// A trend plot of one vital or lab, kept whole on a page.
+    Plot(TrendPlot),
     /// Vertical space, in mm (dropped at the top of a page).
     Space(f32),
     /// Starts a new page, unless the current one is still empty.
     PageBreak,
+}
+
+/// A trend of one measure over time, drawn as vectors: axes with ticks,
+/// the values joined and marked, and the reference (or target) band
+/// shaded behind them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TrendPlot {
+    /// e.g. "Systolic blood pressure".
+    pub title: String,
+    /// e.g. "mmHg".
+    pub unit: String,
+    /// (day, value), the day any increasing day number (days since 1970).
+    pub points: Vec<(i64, f64)>,
+    /// Date labels for the x axis at the days given (the caller formats
+    /// them); first and last at least.
+    pub x_ticks: Vec<(i64, String)>,
+    /// The reference or target range, and what to call it ("target
+    /// < 130", "reference 3.5-5.1").
+    pub band: Option<(f64, f64, String)>,
 }
 
 /// What the footer of every page says.
@@ -246,6 +267,7 @@ fn block(w: &mut PageWriter, b: &Block, next: Option<&Block>) {
             rows,
             empty,
         } => table(w, columns, rows, empty),
+        Block::Plot(p) => plot(w, p),
         Block::Space(mm) => {
             if !w.page_is_empty() && w.y() + mm <= w.bottom() {
                 w.space(*mm);
@@ -360,6 +382,141 @@ fn table(w: &mut PageWriter, columns: &[Column], rows: &[Vec<String>], empty: &s
         w.set_y(top + row_h);
     }
     w.space(2.5);
+}
+
+const PLOT_HEIGHT: f32 = 48.0;
+const AXIS: Style = Style::regular(7.0).grey(0.35);
+
+/// Round tick steps: 1, 2 or 5 times a power of ten, about `n` of them.
+fn tick_step(span: f64, n: f64) -> f64 {
+    let raw = (span / n).max(f64::MIN_POSITIVE);
+    let mag = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag)
+}
+
+fn tick_text(v: f64, step: f64) -> String {
+    if step >= 1.0 {
+        format!("{v:.0}")
+    } else {
+        let digits = (-step.log10().floor()) as usize;
+        format!("{v:.digits$}")
+    }
+}
+
+fn plot(w: &mut PageWriter, p: &TrendPlot) {
+    let title_h = w.line_height(HEADING) + 1.0;
+    room(w, title_h + PLOT_HEIGHT + w.line_height(AXIS) + 4.0);
+    let (left, width) = (w.left(), w.content_width());
+    let title = if p.unit.is_empty() {
+        p.title.clone()
+    } else {
+        format!("{} ({})", p.title, p.unit)
+    };
+    let baseline = w.baseline(Style::bold(9.5));
+    let end = w.text_on(baseline, Style::bold(9.5), left, Align::Left, &title);
+    // The band's name beside the title, where no line can cross it.
+    if let Some((_, _, label)) = &p.band {
+        w.text_on(
+            baseline,
+            AXIS,
+            end + 3.0,
+            Align::Left,
+            &format!("shaded: {label}"),
+        );
+    }
+    w.space(w.line_height(Style::bold(9.5)));
+    w.space(1.0);
+    if p.points.is_empty() {
+        lines(w, NOTE, left, width, "No values recorded.");
+        return;
+    }
+    let top = w.y();
+    let axis_x = left + 12.0;
+    let (x0, x1) = (axis_x, w.right() - 2.0);
+    let (y0, y1) = (top + PLOT_HEIGHT, top + 2.0);
+    // The value range: the data and the band, with a little room.
+    let mut lo = p
+        .points
+        .iter()
+        .map(|&(_, v)| v)
+        .fold(f64::INFINITY, f64::min);
+    let mut hi = p
+        .points
+        .iter()
+        .map(|&(_, v)| v)
+        .fold(f64::NEG_INFINITY, f64::max);
+    if let Some((a, b, _)) = &p.band {
+        lo = lo.min(*a);
+        hi = hi.max(*b);
+    }
+    if (hi - lo).abs() < f64::EPSILON {
+        lo -= 1.0;
+        hi += 1.0;
+    }
+    let step = tick_step(hi - lo, 5.0);
+    let lo = (lo / step).floor() * step;
+    let hi = (hi / step).ceil() * step;
+    let first = p.points.iter().map(|&(d, _)| d).min().unwrap_or(0);
+    let last = p
+        .points
+        .iter()
+        .map(|&(d, _)| d)
+        .max()
+        .unwrap_or(0)
+        .max(first + 1);
+    let x_of = |d: i64| x0 + (x1 - x0) * ((d - first) as f32 / (last - first) as f32);
+    let y_of = |v: f64| y0 - (y0 - y1) * (((v - lo) / (hi - lo)) as f32);
+    if let Some((a, b, _)) = &p.band {
+        let (ya, yb) = (y_of(*a), y_of(*b));
+        w.fill(vec![(x0, ya), (x1, ya), (x1, yb), (x0, yb)], 0.9);
+    }
+    // Axes and the value ticks with light grid lines.
+    w.polyline(vec![(x0, y1), (x0, y0), (x1, y0)], 0.6, 0.2);
+    let mut v = lo;
+    while v <= hi + step / 2.0 {
+        let y = y_of(v);
+        w.polyline(vec![(x0, y), (x1, y)], 0.2, 0.85);
+        let baseline = y + w.ascent(AXIS) / 2.0;
+        w.text_on(baseline, AXIS, x0 - 1.5, Align::Right, &tick_text(v, step));
+        v += step;
+    }
+    // Date ticks: labels that would collide with the one before are left out.
+    let mut last_end = f32::NEG_INFINITY;
+    for (d, label) in &p.x_ticks {
+        let x = x_of((*d).clamp(first, last));
+        let lw = w.measure(AXIS, label);
+        let start = (x - lw / 2.0).clamp(x0, x1 - lw);
+        if start < last_end + 2.0 {
+            continue;
+        }
+        w.polyline(vec![(x, y0), (x, y0 + 1.2)], 0.4, 0.2);
+        let baseline = y0 + 1.5 + w.ascent(AXIS);
+        w.text_on(baseline, AXIS, start, Align::Left, label);
+        last_end = start + lw;
+    }
+    // The values, joined, each marked.
+    let mut pts: Vec<(f32, f32)> = p.points.iter().map(|&(d, v)| (x_of(d), y_of(v))).collect();
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if pts.len() > 1 {
+        w.polyline(pts.clone(), 1.0, 0.0);
+    }
+    for (x, y) in pts {
+        let r = 0.7;
+        w.fill(
+            vec![
+                (x - r, y - r),
+                (x + r, y - r),
+                (x + r, y + r),
+                (x - r, y + r),
+            ],
+            0.0,
+        );
+    }
+    w.set_y(y0 + 2.0 + w.line_height(AXIS) + 3.0);
 }
 
 fn cell_anchor(align: CellAlign, x: f32, width: f32) -> (f32, Align) {

@@ -123,6 +123,10 @@ enum Item {
         thickness_pt: f32,
         grey: f32,
     },
+    Fill {
+        points: Vec<(f32, f32)>,
+        grey: f32,
+    },
 }
 
 /// Lays out a document top to bottom; see the module docs.
@@ -341,6 +345,26 @@ impl PageWriter {
         );
     }
 
+    /// A polyline through `points` (page mm), `thickness_pt` thick, in
+    /// `grey`; checked against the margins like everything drawn.
+    pub(crate) fn polyline(&mut self, points: Vec<(f32, f32)>, thickness_pt: f32, grey: f32) {
+        self.stroke(points, false, thickness_pt, grey);
+    }
+
+    /// A filled polygon (a band, a marker) in `grey`.
+    pub(crate) fn fill(&mut self, points: Vec<(f32, f32)>, grey: f32) {
+        let inside = |&(x, y): &(f32, f32)| {
+            x >= self.left() - EPSILON
+                && x <= self.right() + EPSILON
+                && y >= self.margin - EPSILON
+                && y <= self.bottom() + EPSILON
+        };
+        if !points.iter().all(inside) {
+            self.overflow = true;
+        }
+        self.current_page().push(Item::Fill { points, grey });
+    }
+
     fn stroke(&mut self, points: Vec<(f32, f32)>, closed: bool, thickness_pt: f32, grey: f32) {
         let inside = |&(x, y): &(f32, f32)| {
             x >= self.left() - EPSILON
@@ -447,6 +471,29 @@ impl PageWriter {
                                 items: vec![TextItem::Text(text.clone())],
                             },
                             Op::EndTextSection,
+                        ]);
+                    }
+                    Item::Fill {
+                        points,
+                        grey: level,
+                    } => {
+                        ops.extend([
+                            Op::SetFillColor { col: grey(*level) },
+                            Op::DrawPolygon {
+                                polygon: printpdf::Polygon {
+                                    rings: vec![printpdf::PolygonRing {
+                                        points: points
+                                            .iter()
+                                            .map(|&(x, y)| LinePoint {
+                                                p: point(x, y),
+                                                bezier: false,
+                                            })
+                                            .collect(),
+                                    }],
+                                    mode: printpdf::PaintMode::Fill,
+                                    winding_order: printpdf::WindingOrder::NonZero,
+                                },
+                            },
                         ]);
                     }
                     Item::Stroke {

@@ -38,5 +38,7 @@ mod wrap;
 
 pub use audit_seal::{audit_seal, AuditSealDoc};
 pub use error::PdfError;
-pub use flow::{render as render_flow, Block, CellAlign, Column, FlowDoc, Footer, Paper};
+pub use flow::{
+    render as render_flow, Block, CellAlign, Column, FlowDoc, Footer, Paper, TrendPlot,
+};
 pub use prescription::{prescription, PatientBlock, PracticeHeader, Prescriber, PrescriptionDoc};

@@ -8,7 +8,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use chartroom_pdf::{render_flow, Block, Column, FlowDoc, Footer, Paper, PdfError, PracticeHeader};
+use chartroom_pdf::{
+    render_flow, Block, Column, FlowDoc, Footer, Paper, PdfError, PracticeHeader, TrendPlot,
+};
 
 fn run(cmd: &str, args: &[&str]) -> String {
     let out = Command::new(cmd)
@@ -271,4 +273,62 @@ fn page_breaks_never_make_a_blank_page_and_an_empty_document_is_refused() {
     };
     let path = write(&render_flow(&doc).unwrap(), dir.path(), "empty-table.pdf");
     assert!(page_text(&path, 1).contains("No immunizations recorded."));
+}
+
+#[test]
+fn a_trend_plot_draws_its_axes_dates_band_and_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let day0 = 20_000;
+    let points: Vec<(i64, f64)> = (0..24)
+        .map(|i| (day0 + i * 30, 150.0 - i as f64 * 1.5))
+        .collect();
+    let doc = FlowDoc {
+        title: "Trend".into(),
+        footer: Footer {
+            patient: "Test Patient".into(),
+            printed: "Printed by test".into(),
+        },
+        blocks: vec![
+            Block::Heading("Trends".into()),
+            Block::Plot(TrendPlot {
+                title: "Systolic blood pressure".into(),
+                unit: "mmHg".into(),
+                points,
+                x_ticks: vec![
+                    (day0, "10/04/2024".into()),
+                    (day0 + 360, "09/29/2025".into()),
+                    (day0 + 690, "08/25/2026".into()),
+                ],
+                band: Some((90.0, 130.0, "target < 130".into())),
+            }),
+            Block::Plot(TrendPlot {
+                title: "Potassium".into(),
+                unit: "mmol/L".into(),
+                points: vec![(day0, 4.1), (day0 + 40, 4.4), (day0 + 90, 5.6)],
+                x_ticks: vec![
+                    (day0, "10/04/2024".into()),
+                    (day0 + 90, "01/02/2025".into()),
+                ],
+                band: Some((3.5, 5.1, "reference 3.5-5.1".into())),
+            }),
+        ],
+        ..FlowDoc::default()
+    };
+    let pdf = render_flow(&doc).unwrap();
+    let path = write(&pdf, dir.path(), "trend.pdf");
+    let text = page_text(&path, 1);
+    for needle in [
+        "Systolic blood pressure (mmHg)",
+        "10/04/2024",
+        "08/25/2026",
+        "shaded: target < 130",
+        "Potassium (mmol/L)",
+        "shaded: reference 3.5-5.1",
+        "160",
+        "140",
+        "4.0",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing:\n{text}");
+    }
+    assert!(dark_pixels(&path, 1) > 500);
 }
