@@ -10,6 +10,7 @@
 //!   is never split;
 //! - no blank page: a page break is only taken on a page that has
 //!   something on it, and a document with no blocks is refused;
+//! - scanned pages (PNG, JPEG) on pages of their own, scaled to fit;
 //! - US letter or A4; the document information carries a title, the author
 //!   and the creation date; every font is embedded (subset).
 //!
@@ -92,6 +93,9 @@ pub enum Block {
         rows: Vec<Vec<String>>,
         empty: String,
     },
+    /// A scanned page (PNG or JPEG) on a page of its own, as large as fits
+    /// below its caption.
+    Image { caption: String, bytes: Vec<u8> },
     /// A trend plot of one vital or lab, kept whole on a page.
     Plot(TrendPlot),
     /// Vertical space, in mm (dropped at the top of a page).
@@ -174,7 +178,7 @@ pub fn render(doc: &FlowDoc) -> Result<Vec<u8>, PdfError> {
     let mut i = 0;
     while i < doc.blocks.len() {
         let next = doc.blocks.get(i + 1);
-        block(&mut w, &doc.blocks[i], next);
+        block(&mut w, &doc.blocks[i], next)?;
         i += 1;
     }
     w.drop_trailing_empty_pages();
@@ -219,7 +223,7 @@ fn first_unit_height(w: &PageWriter, next: Option<&Block>) -> f32 {
     }
 }
 
-fn block(w: &mut PageWriter, b: &Block, next: Option<&Block>) {
+fn block(w: &mut PageWriter, b: &Block, next: Option<&Block>) -> Result<(), PdfError> {
     let (left, width) = (w.left(), w.content_width());
     match b {
         Block::Title(t) => {
@@ -268,6 +272,17 @@ fn block(w: &mut PageWriter, b: &Block, next: Option<&Block>) {
             empty,
         } => table(w, columns, rows, empty),
         Block::Plot(p) => plot(w, p),
+        Block::Image { caption, bytes } => {
+            if !w.page_is_empty() {
+                w.new_page();
+            }
+            w.paragraph(NOTE, left, width, Align::Left, caption);
+            w.space(2.0);
+            let top = w.y();
+            let h = w.bottom() - top;
+            w.image(bytes, (left, top), (width, h))?;
+            w.set_y(w.bottom());
+        }
         Block::Space(mm) => {
             if !w.page_is_empty() && w.y() + mm <= w.bottom() {
                 w.space(*mm);
@@ -279,6 +294,7 @@ fn block(w: &mut PageWriter, b: &Block, next: Option<&Block>) {
             }
         }
     }
+    Ok(())
 }
 
 fn wrapped(w: &PageWriter, style: Style, width: f32, text: &str) -> Vec<String> {

@@ -127,6 +127,15 @@ enum Item {
         points: Vec<(f32, f32)>,
         grey: f32,
     },
+    /// Image `index` of [`PageWriter::images`] in the box from (x, top),
+    /// w × h mm.
+    Image {
+        index: usize,
+        x: f32,
+        top: f32,
+        w: f32,
+        h: f32,
+    },
 }
 
 /// Lays out a document top to bottom; see the module docs.
@@ -140,6 +149,8 @@ pub(crate) struct PageWriter {
     current: usize,
     /// Height kept free above the bottom margin (for a footer drawn later).
     reserve: f32,
+    /// Decoded images drawn by [`Item::Image`].
+    images: Vec<printpdf::RawImage>,
     overflow: bool,
 }
 
@@ -155,6 +166,7 @@ impl PageWriter {
             pages: vec![Vec::new()],
             current: 0,
             reserve: 0.0,
+            images: Vec::new(),
             overflow: false,
         })
     }
@@ -351,6 +363,50 @@ impl PageWriter {
         self.stroke(points, false, thickness_pt, grey);
     }
 
+    /// Decodes a PNG or JPEG and draws it as large as fits the box from
+    /// (`x`, `top`), `w` × `h` mm, centred, its proportions kept. Fails with
+    /// [`PdfError::InvalidField`] for bytes that are not an image.
+    pub(crate) fn image(
+        &mut self,
+        bytes: &[u8],
+        (x, top): (f32, f32),
+        (w, h): (f32, f32),
+    ) -> Result<(), PdfError> {
+        let mut warnings = Vec::new();
+        let raw = printpdf::RawImage::decode_from_bytes(bytes, &mut warnings).map_err(|_| {
+            PdfError::InvalidField {
+                field: "image",
+                reason: "is not a PNG or JPEG image that can be read",
+            }
+        })?;
+        if raw.width == 0 || raw.height == 0 {
+            return Err(PdfError::InvalidField {
+                field: "image",
+                reason: "has no pixels",
+            });
+        }
+        let scale = (w / raw.width as f32).min(h / raw.height as f32);
+        let (iw, ih) = (raw.width as f32 * scale, raw.height as f32 * scale);
+        let (ix, itop) = (x + (w - iw) / 2.0, top + (h - ih) / 2.0);
+        if ix < self.left() - EPSILON
+            || ix + iw > self.right() + EPSILON
+            || itop < self.margin - EPSILON
+            || itop + ih > self.bottom() + EPSILON
+        {
+            self.overflow = true;
+        }
+        self.images.push(raw);
+        let index = self.images.len() - 1;
+        self.current_page().push(Item::Image {
+            index,
+            x: ix,
+            top: itop,
+            w: iw,
+            h: ih,
+        });
+        Ok(())
+    }
+
     /// A filled polygon (a band, a marker) in `grey`.
     pub(crate) fn fill(&mut self, points: Vec<(f32, f32)>, grey: f32) {
         let inside = |&(x, y): &(f32, f32)| {
@@ -439,6 +495,8 @@ impl PageWriter {
             font_ids.insert(*face, doc.add_font(&font));
         }
 
+        let image_ids: Vec<printpdf::XObjectId> =
+            self.images.iter().map(|raw| doc.add_image(raw)).collect();
         let height = self.page.height;
         let point = |x: f32, y: f32| Point::new(Mm(x), Mm(height - y));
         let mut pages = Vec::with_capacity(self.pages.len());
@@ -472,6 +530,29 @@ impl PageWriter {
                             },
                             Op::EndTextSection,
                         ]);
+                    }
+                    Item::Image {
+                        index,
+                        x,
+                        top,
+                        w,
+                        h,
+                    } => {
+                        let raw = &self.images[*index];
+                        // At 72 dpi a pixel is a point; scale from there.
+                        let w_pt = Pt::from(Mm(*w)).0;
+                        let h_pt = Pt::from(Mm(*h)).0;
+                        ops.push(Op::UseXobject {
+                            id: image_ids[*index].clone(),
+                            transform: printpdf::XObjectTransform {
+                                translate_x: Some(Pt::from(Mm(*x))),
+                                translate_y: Some(Pt::from(Mm(height - top - h))),
+                                scale_x: Some(w_pt / raw.width as f32),
+                                scale_y: Some(h_pt / raw.height as f32),
+                                dpi: Some(72.0),
+                                ..Default::default()
+                            },
+                        });
                     }
                     Item::Fill {
                         points,

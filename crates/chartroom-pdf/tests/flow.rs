@@ -332,3 +332,68 @@ fn a_trend_plot_draws_its_axes_dates_band_and_values() {
     }
     assert!(dark_pixels(&path, 1) > 500);
 }
+
+#[test]
+fn scanned_images_become_pages_of_their_own_scaled_to_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    // A tall scan and a wide photo, made by ImageMagick.
+    let scan = dir.path().join("scan.png");
+    let photo = dir.path().join("photo.jpg");
+    run(
+        "convert",
+        &[
+            "-size",
+            "850x1100",
+            "xc:white",
+            "-fill",
+            "black",
+            "-draw",
+            "rectangle 80,80 770,260",
+            scan.to_str().unwrap(),
+        ],
+    );
+    run(
+        "convert",
+        &["-size", "1600x900", "xc:gray40", photo.to_str().unwrap()],
+    );
+    let doc = FlowDoc {
+        title: "Packet".into(),
+        footer: Footer {
+            patient: "Test Patient".into(),
+            printed: "Printed by test".into(),
+        },
+        blocks: vec![
+            Block::Paragraph("Cover page.".into()),
+            Block::Image {
+                caption: "Attached: letter from Dr Okafor, 03/01/2026".into(),
+                bytes: std::fs::read(&scan).unwrap(),
+            },
+            Block::Image {
+                caption: "Attached: wound photo, 02/11/2026".into(),
+                bytes: std::fs::read(&photo).unwrap(),
+            },
+            Block::Paragraph("After the attachments.".into()),
+        ],
+        ..FlowDoc::default()
+    };
+    let path = write(&render_flow(&doc).unwrap(), dir.path(), "images.pdf");
+    assert_eq!(pages(&path), 4);
+    assert!(page_text(&path, 2).contains("letter from Dr Okafor"));
+    assert!(page_text(&path, 3).contains("wound photo"));
+    assert!(page_text(&path, 4).contains("After the attachments."));
+    // The scan's black band and the grey photo are drawn.
+    assert!(dark_pixels(&path, 2) > 2_000, "{}", dark_pixels(&path, 2));
+    assert!(dark_pixels(&path, 3) > 20_000, "{}", dark_pixels(&path, 3));
+    // Bytes that are not an image are refused by name.
+    let bad = FlowDoc {
+        blocks: vec![Block::Image {
+            caption: "x".into(),
+            bytes: b"%PDF-1.4 not an image".to_vec(),
+        }],
+        ..FlowDoc::default()
+    };
+    assert!(matches!(
+        render_flow(&bad),
+        Err(PdfError::InvalidField { field: "image", .. })
+    ));
+}
