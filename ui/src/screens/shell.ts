@@ -9,6 +9,7 @@ import { useIdleLock } from '../idle';
 import { clearToasts, reportError } from '../components/toast';
 import { rolesText } from '../format';
 import { LockScreen } from './lockScreen';
+import { endSession } from '../logout';
 import { PatientSearch } from './search';
 import { RegisterPatient } from './register';
 import { PatientScreen } from './patient';
@@ -72,22 +73,19 @@ export function Shell(p: { locked: boolean; onLock: () => void }) {
     if (app.can('clinical_read')) referenceData().catch(() => undefined);
   }, [session.user.id]);
 
-  const logout = async () => {
-    if (!p.locked) await flushPending();
-    // Cover the chart before asking: if the log out or the status after it
-    // fails, the lock overlay stays, and the chart is never shown again
-    // until the backend says whose session it is.
-    p.onLock();
-    try {
-      await api.logout();
-    } catch (e) {
-      reportError(e);
-    }
-    clearToasts();
-    clearReferenceData();
-    location.hash = '';
-    await app.refresh();
-  };
+  const logout = () =>
+    endSession({
+      flush: () => (p.locked ? Promise.resolve() : flushPending()),
+      cover: p.onLock,
+      logout: api.logout,
+      report: reportError,
+      forget: () => {
+        clearToasts();
+        clearReferenceData();
+        location.hash = '';
+      },
+      refresh: app.refresh,
+    });
 
   const nav: NavItem[] = [
     {
