@@ -1780,18 +1780,8 @@ fn a_printed_audit_seal_reads_back_into_verify_and_catches_an_erased_tail() {
 
     // Someone with the key erases the records from the seal's on: the
     // rest is a whole chain, and only the seal catches it.
-    let kf = chartroom_keys::KeyFile::read(&fx.dir.path().join("chartroom.key")).unwrap();
-    let key = fx
-        .keystore
-        .as_ref()
-        .unwrap()
-        .load(&kf.practice_id)
-        .unwrap()
-        .unwrap();
     {
-        let store =
-            chartroom_store::Store::open(&fx.dir.path().join("chartroom.db"), key.as_bytes())
-                .unwrap();
+        let store = raw_store(&fx);
         chartroom_store::audit::tamper_erase_after(store.read(), anchor.id - 1).unwrap();
         store.close().unwrap();
     }

@@ -20,7 +20,6 @@ use chartroom_api::protocol::{
 use chartroom_api::ErrorCode;
 use chartroom_chart::commands::*;
 use chartroom_core::signing::SignatureCheck;
-use chartroom_keys::KeyStore;
 use chartroom_patients::commands::*;
 use chartroom_store::model::{
     AuditAction, EntryStatus, NoteStatus, ObservationKind, Role, Section,
@@ -80,19 +79,6 @@ fn penicillin() -> EntryInput {
         reaction: "hives".into(),
         severity: "moderate".into(),
         status: "active".into(),
-    }
-}
-
-fn amoxicillin_rx() -> EntryInput {
-    EntryInput::Prescription {
-        drug: "Amoxicillin".into(),
-        strength: "500 mg".into(),
-        form: "capsule".into(),
-        directions: "Take 1 capsule by mouth three times daily for 10 days".into(),
-        quantity: "30".into(),
-        quantity_unit: "capsules".into(),
-        refills: "0".into(),
-        substitution_allowed: true,
     }
 }
 
@@ -694,18 +680,8 @@ fn a_print_whose_disclosure_fails_leaves_no_file() {
         std::slice::from_ref(&f.file_name),
         "no temporary file after a print"
     );
-    let kf = chartroom_keys::KeyFile::read(&fx.dir.path().join("chartroom.key")).unwrap();
-    let key = fx
-        .keystore
-        .as_ref()
-        .unwrap()
-        .load(&kf.practice_id)
-        .unwrap()
-        .unwrap();
     {
-        let store =
-            chartroom_store::Store::open(&fx.dir.path().join("chartroom.db"), key.as_bytes())
-                .unwrap();
+        let store = raw_store(&fx);
         chartroom_store::audit::tamper_remove_head(store.read()).unwrap();
         store.close().unwrap();
     }
@@ -1510,20 +1486,6 @@ fn signed_note(fx: &mut Fx, p: PatientId, assessment: &str, password: &str) -> N
             password: password.into(),
         },
     )
-}
-
-/// The practice's database opened beside the app, as someone holding the
-/// database key at a SQLite shell would.
-fn raw_store(fx: &Fx) -> chartroom_store::Store {
-    let kf = chartroom_keys::KeyFile::read(&fx.dir.path().join("chartroom.key")).unwrap();
-    let key = fx
-        .keystore
-        .as_ref()
-        .unwrap()
-        .load(&kf.practice_id)
-        .unwrap()
-        .unwrap();
-    chartroom_store::Store::open(&fx.dir.path().join("chartroom.db"), key.as_bytes()).unwrap()
 }
 
 fn signature_of(fx: &mut Fx, note_id: NoteId) -> (bool, SignatureCheck, String) {

@@ -13,7 +13,7 @@ use std::process::Command;
 
 use chartroom_api::commands::*;
 use chartroom_api::jobs::JobPhase;
-use chartroom_api::protocol::{EntryInput, PatientInput, RegisterOutcome, SaveOutcome};
+use chartroom_api::protocol::{PatientInput, RegisterOutcome, SaveOutcome};
 use chartroom_api::{Chartroom, ErrorCode};
 use chartroom_chart::commands::*;
 use chartroom_patients::commands::*;
@@ -173,16 +173,7 @@ fn a_full_disk_gives_a_clear_error_loses_nothing_and_the_app_works_once_space_is
             patient_id: first,
             entry_id: None,
             expected_version: 0,
-            entry: EntryInput::Prescription {
-                drug: "Amoxicillin".into(),
-                strength: "500 mg".into(),
-                form: "capsule".into(),
-                directions: "Take 1 capsule by mouth three times daily for 10 days".into(),
-                quantity: "30".into(),
-                quantity_unit: "capsules".into(),
-                refills: "0".into(),
-                substitution_allowed: true,
-            },
+            entry: amoxicillin_rx(),
             override_reason: Some("no allergies recorded".into()),
         },
     );
@@ -278,16 +269,7 @@ fn a_read_only_folder_gives_a_clear_error_and_no_partial_write() {
             patient_id: first,
             entry_id: None,
             expected_version: 0,
-            entry: EntryInput::Prescription {
-                drug: "Amoxicillin".into(),
-                strength: "500 mg".into(),
-                form: "capsule".into(),
-                directions: "Take 1 capsule by mouth three times daily for 10 days".into(),
-                quantity: "30".into(),
-                quantity_unit: "capsules".into(),
-                refills: "0".into(),
-                substitution_allowed: true,
-            },
+            entry: amoxicillin_rx(),
             override_reason: Some("no allergies recorded".into()),
         },
     );

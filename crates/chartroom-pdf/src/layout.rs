@@ -388,13 +388,7 @@ impl PageWriter {
         let scale = (w / raw.width as f32).min(h / raw.height as f32);
         let (iw, ih) = (raw.width as f32 * scale, raw.height as f32 * scale);
         let (ix, itop) = (x + (w - iw) / 2.0, top + (h - ih) / 2.0);
-        if ix < self.left() - EPSILON
-            || ix + iw > self.right() + EPSILON
-            || itop < self.margin - EPSILON
-            || itop + ih > self.bottom() + EPSILON
-        {
-            self.overflow = true;
-        }
+        self.check_inside(&[(ix, itop), (ix + iw, itop + ih)]);
         self.images.push(raw);
         let index = self.images.len() - 1;
         self.current_page().push(Item::Image {
@@ -407,8 +401,8 @@ impl PageWriter {
         Ok(())
     }
 
-    /// A filled polygon (a band, a marker) in `grey`.
-    pub(crate) fn fill(&mut self, points: Vec<(f32, f32)>, grey: f32) {
+    /// Notes an overflow if any of `points` lies outside the margins.
+    fn check_inside(&mut self, points: &[(f32, f32)]) {
         let inside = |&(x, y): &(f32, f32)| {
             x >= self.left() - EPSILON
                 && x <= self.right() + EPSILON
@@ -418,19 +412,16 @@ impl PageWriter {
         if !points.iter().all(inside) {
             self.overflow = true;
         }
+    }
+
+    /// A filled polygon (a band, a marker) in `grey`.
+    pub(crate) fn fill(&mut self, points: Vec<(f32, f32)>, grey: f32) {
+        self.check_inside(&points);
         self.current_page().push(Item::Fill { points, grey });
     }
 
     fn stroke(&mut self, points: Vec<(f32, f32)>, closed: bool, thickness_pt: f32, grey: f32) {
-        let inside = |&(x, y): &(f32, f32)| {
-            x >= self.left() - EPSILON
-                && x <= self.right() + EPSILON
-                && y >= self.margin - EPSILON
-                && y <= self.bottom() + EPSILON
-        };
-        if !points.iter().all(inside) {
-            self.overflow = true;
-        }
+        self.check_inside(&points);
         self.current_page().push(Item::Stroke {
             points,
             closed,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chartroom_admin::commands::*;
 use chartroom_api::commands::*;
-use chartroom_api::protocol::{PatientInput, RegisterOutcome};
+use chartroom_api::protocol::{EntryInput, PatientInput, RegisterOutcome};
 use chartroom_api::{ApiError, Chartroom, Config, ErrorCode, FixedClock, Routed};
 use chartroom_keys::{KdfParams, KeyStore, MemoryKeyStore};
 use chartroom_patients::commands::*;
@@ -237,4 +237,32 @@ pub fn pdf_text(path: impl AsRef<Path>) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     chartroom_core::validate::clean_lines(&String::from_utf8(out.stdout).unwrap()).join("\n")
+}
+
+/// The practice's database opened beside the app, as someone holding the
+/// database key at a SQLite shell would.
+pub fn raw_store(fx: &Fx) -> chartroom_store::Store {
+    let kf = chartroom_keys::KeyFile::read(&fx.dir.path().join("chartroom.key")).unwrap();
+    let key = fx
+        .keystore
+        .as_ref()
+        .unwrap()
+        .load(&kf.practice_id)
+        .unwrap()
+        .unwrap();
+    chartroom_store::Store::open(&fx.dir.path().join("chartroom.db"), key.as_bytes()).unwrap()
+}
+
+/// A prescription a clinic writes every day.
+pub fn amoxicillin_rx() -> EntryInput {
+    EntryInput::Prescription {
+        drug: "Amoxicillin".into(),
+        strength: "500 mg".into(),
+        form: "capsule".into(),
+        directions: "Take 1 capsule by mouth three times daily for 10 days".into(),
+        quantity: "30".into(),
+        quantity_unit: "capsules".into(),
+        refills: "0".into(),
+        substitution_allowed: true,
+    }
 }
