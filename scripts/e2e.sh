@@ -8,6 +8,7 @@ export CARGO_TERM_COLOR=never
 (cd ui && npm run build)
 cargo build -p chartroom-desktop -p chartroom-cli --locked
 mkdir -p target/e2e-screenshots
+bash scripts/cups-pdf.sh
 display=":$((90 + RANDOM % 9))"
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!

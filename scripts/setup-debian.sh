@@ -19,6 +19,9 @@ PKGS=(
   fonts-dejavu-core
   # I/O errors injected into the app's system calls (the fault harness)
   strace
+  # the print service records are printed through, and a virtual PDF
+  # printer the tests print to (scripts/cups-pdf.sh starts it)
+  cups cups-client cups-pdf
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -121,7 +121,7 @@ function answer(req: Record<string, unknown>): { kind: string; data?: unknown } 
     case 'list_user_names':
       return { kind: 'user_names', data: users.map((u) => ({ id: u.id, username: u.username, full_name: u.full_name })) };
     case 'get_settings':
-      return { kind: 'settings', data: { practice_name: 'Riverside Family Medicine', idle_lock_minutes: 10, units: 'us', export_dir: '/home/clinic/Chartroom/exports', practice_address: '120 NW Glisan St\nPortland, OR 97209', practice_phone: '(503) 555-0100' } };
+      return { kind: 'settings', data: { practice_name: 'Riverside Family Medicine', idle_lock_minutes: 10, units: 'us', export_dir: '/home/clinic/Chartroom/exports', practice_address: '120 NW Glisan St\nPortland, OR 97209', practice_phone: '(503) 555-0100', practice_fax: '(503) 555-0101', practice_npi: '1234567893', practice_tax_id: '12-3456789', has_logo: false } };
     case 'update_settings':
       return { kind: 'settings', data: req.settings };
     case 'verify_audit':

@@ -172,6 +172,8 @@ export const getSettings = () => call({ cmd: 'get_settings' });
 
 export const updateSettings = (settings: Settings) =>
   call({ cmd: 'update_settings', settings });
+export const setPracticeLogo = (image_base64: string | null) =>
+  call({ cmd: 'set_practice_logo', image_base64 });
 
 export const verifyAudit = () => call({ cmd: 'verify_audit' });
 
@@ -334,3 +336,20 @@ export const startBackup = (folder: string) => call({ cmd: 'start_backup', folde
 
 /** Where a background job stands. */
 export const jobStatus = (job_id: number) => call({ cmd: 'job_status', job_id });
+
+// --- records out -------------------------------------------------------------
+
+export const recordChoices = (patient_id: number) => call({ cmd: 'get_record_choices', patient_id });
+export const previewRecord = (args: Omit<RequestOf<'preview_record'>, 'cmd'>) =>
+  call({ cmd: 'preview_record', ...args });
+export const releaseRecord = (args: Omit<RequestOf<'release_record'>, 'cmd'>) =>
+  call({ cmd: 'release_record', ...args });
+export const listPrinters = () => call({ cmd: 'list_printers' });
+export const referralProviders = () => call({ cmd: 'list_referral_providers' });
+export const saveReferralProvider = (args: Omit<RequestOf<'save_referral_provider'>, 'cmd'>) =>
+  call({ cmd: 'save_referral_provider', ...args });
+export const accounting = (patient_id: number) => call({ cmd: 'get_accounting', patient_id });
+export const releaseAccounting = (args: Omit<RequestOf<'release_accounting'>, 'cmd'>) =>
+  call({ cmd: 'release_accounting', ...args });
+export const disclosureLog = (query: RequestOf<'disclosure_log'>['query']) =>
+  call({ cmd: 'disclosure_log', query });

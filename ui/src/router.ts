@@ -27,9 +27,9 @@ export type ClinicalTab = (typeof CLINICAL_TABS)[number];
 
 /** `default` is `#/patient/<id>`: the summary for clinical users, the
  *  demographics for everyone else. */
-export type PatientTab = 'default' | 'demographics' | 'edit' | 'history' | ClinicalTab;
+export type PatientTab = 'default' | 'demographics' | 'edit' | 'history' | 'records' | ClinicalTab;
 
-const PATIENT_TABS: readonly string[] = ['demographics', 'edit', 'history', ...CLINICAL_TABS];
+const PATIENT_TABS: readonly string[] = ['demographics', 'edit', 'history', 'records', ...CLINICAL_TABS];
 
 export function isClinicalTab(tab: PatientTab): tab is ClinicalTab {
   return (CLINICAL_TABS as readonly string[]).includes(tab);

@@ -8,8 +8,9 @@ use chartroom_store::{settings, users, Connection};
 use chartroom_types::{PatientId, UserId};
 
 use crate::protocol::{AuditQuery, Settings, UserName};
+use base64::Engine as _;
 use chartroom_chart::protocol::PrintedFile;
-use chartroom_chart::{measurements, prescriptions};
+use chartroom_chart::{letterhead, measurements, prescriptions};
 use chartroom_core::password::hash_password;
 use chartroom_core::signing::Prepared;
 
@@ -323,8 +324,12 @@ pub fn get_settings(ctx: &mut Ctx<'_>) -> Result<Settings> {
         units: units.as_str().to_string(),
         // Empty: the default folder (`Config::export_dir`).
         export_dir: get(prescriptions::EXPORT_DIR_KEY)?,
-        practice_address: get(prescriptions::ADDRESS_KEY)?,
-        practice_phone: chartroom_core::validate::phone_display(&get(prescriptions::PHONE_KEY)?),
+        practice_address: get(letterhead::ADDRESS_KEY)?,
+        practice_phone: chartroom_core::validate::phone_display(&get(letterhead::PHONE_KEY)?),
+        practice_fax: chartroom_core::validate::phone_display(&get(letterhead::FAX_KEY)?),
+        practice_npi: get(letterhead::NPI_KEY)?,
+        practice_tax_id: get(letterhead::TAX_ID_KEY)?,
+        has_logo: !get(letterhead::LOGO_KEY)?.is_empty(),
         idle_lock_minutes: idle_lock_minutes(conn),
     })
 }
@@ -376,6 +381,13 @@ pub fn update_settings(ctx: &mut Ctx<'_>, s: &Settings) -> Result<Settings> {
             &s.practice_phone,
         )
     };
+    let fax = if s.practice_fax.trim().is_empty() {
+        String::new()
+    } else {
+        validate::phone(&mut errs, "practice_fax", "Practice fax", &s.practice_fax)
+    };
+    let npi = validate::npi(&mut errs, "practice_npi", &s.practice_npi);
+    let tax_id = validate::tax_id(&mut errs, "practice_tax_id", &s.practice_tax_id);
     errs.finish()?;
     let before = get_settings(ctx)?;
     ctx.write(|tx, now| {
@@ -383,8 +395,11 @@ pub fn update_settings(ctx: &mut Ctx<'_>, s: &Settings) -> Result<Settings> {
         settings::set(tx, IDLE_KEY, &s.idle_lock_minutes.to_string())?;
         settings::set(tx, measurements::UNITS_KEY, &s.units)?;
         settings::set(tx, prescriptions::EXPORT_DIR_KEY, &export_dir)?;
-        settings::set(tx, prescriptions::ADDRESS_KEY, &address)?;
-        settings::set(tx, prescriptions::PHONE_KEY, &phone)?;
+        settings::set(tx, letterhead::ADDRESS_KEY, &address)?;
+        settings::set(tx, letterhead::PHONE_KEY, &phone)?;
+        settings::set(tx, letterhead::FAX_KEY, &fax)?;
+        settings::set(tx, letterhead::NPI_KEY, &npi)?;
+        settings::set(tx, letterhead::TAX_ID_KEY, &tax_id)?;
         audit::append(
             tx,
             now,
@@ -403,6 +418,44 @@ pub fn update_settings(ctx: &mut Ctx<'_>, s: &Settings) -> Result<Settings> {
                         "changed"
                     }
                 ),
+            ),
+        )?;
+        Ok(())
+    })?;
+    get_settings(ctx)
+}
+
+/// Sets (or, with `None`, removes) the practice's logo, printed on every
+/// document's letterhead.
+pub fn set_logo(ctx: &mut Ctx<'_>, image_base64: Option<&str>) -> Result<Settings> {
+    let actor = ctx.actor();
+    let mut errs = FieldErrors::default();
+    let stored = match image_base64 {
+        None => String::new(),
+        Some(b64) => match base64::engine::general_purpose::STANDARD.decode(b64.trim()) {
+            Ok(bytes) => letterhead::check_logo(&mut errs, "logo", &bytes),
+            Err(_) => {
+                errs.add("logo", "The logo did not arrive as base64");
+                String::new()
+            }
+        },
+    };
+    errs.finish()?;
+    ctx.write(|tx, now| {
+        settings::set(tx, letterhead::LOGO_KEY, &stored)?;
+        audit::append(
+            tx,
+            now,
+            &actor.event(
+                AuditAction::SettingsChange,
+                DataCategory::Administration,
+                None,
+                "settings",
+                if stored.is_empty() {
+                    "practice logo removed".to_string()
+                } else {
+                    format!("practice logo set ({} bytes, base64)", stored.len())
+                },
             ),
         )?;
         Ok(())

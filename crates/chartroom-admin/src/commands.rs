@@ -202,6 +202,28 @@ impl Handler for GetSettings {
     }
 }
 
+/// Sets the practice's logo (a PNG or JPEG, base64, up to 512 KB), or
+/// removes it with `null`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SetPracticeLogo {
+    pub image_base64: Option<String>,
+}
+
+impl Command for SetPracticeLogo {
+    type Answer = Settings;
+    const GUARD: Guard = Guard::Needs(Permission::SettingsAdmin);
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for SetPracticeLogo {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        admin::set_logo(ctx, self.image_base64.as_deref())
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct UpdateSettings {

@@ -36,9 +36,17 @@ pub struct Settings {
     /// Folder printed PDFs are written to; empty for the default
     /// (`~/Chartroom exports`, or the app's `--export-dir`).
     pub export_dir: String,
-    /// Printed on prescriptions: street, city (one line each).
+    /// Printed on every document's letterhead: street, city (one line each).
     pub practice_address: String,
     pub practice_phone: String,
+    pub practice_fax: String,
+    /// The practice's (group) NPI, ten digits; printed on the letterhead.
+    pub practice_npi: String,
+    /// The practice's tax id (EIN), `12-3456789`; printed by billing.
+    pub practice_tax_id: String,
+    /// Whether a logo is set ([`crate::commands::SetPracticeLogo`] sets it);
+    /// ignored when saving.
+    pub has_logo: bool,
     /// Minutes of inactivity before the session locks (1 to 60).
     #[ts(type = "number")]
     pub idle_lock_minutes: u32,

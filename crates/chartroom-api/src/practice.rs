@@ -89,6 +89,7 @@ fn open_with_key(app: &mut Chartroom, key: DbKey, kf: KeyFile) -> Result<()> {
     let env = Env {
         practice_name: practice.name.clone(),
         default_export_dir: app.cfg.export_dir.clone(),
+        data_dir: app.cfg.data_dir.clone(),
     };
     app.open = Some(Open {
         store,

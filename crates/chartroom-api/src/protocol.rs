@@ -1,5 +1,5 @@
 //! The practice-level answer types (status, session, set-up) and the
-//! areas' (chart, patients, administration), re-exported: with
+//! areas' (chart, patients, administration, records out), re-exported: with
 //! [`crate::commands`] and the areas' commands this is the API boundary,
 //! serialised to JSON with TypeScript twins generated into
 //! `ui/src/bindings/`.
@@ -11,6 +11,7 @@ use ts_rs::TS;
 pub use chartroom_admin::protocol::*;
 pub use chartroom_chart::protocol::*;
 pub use chartroom_patients::protocol::*;
+pub use chartroom_records::protocol::*;
 
 /// How the app stands, for the first screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

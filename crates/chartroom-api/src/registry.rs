@@ -15,6 +15,7 @@ use chartroom_admin::commands::*;
 use chartroom_chart::commands::*;
 use chartroom_core::{Actor, Command, Guard, Handler, Subject};
 use chartroom_patients::commands::*;
+use chartroom_records::commands::*;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -169,6 +170,7 @@ registry! {
     area ResetPassword,
     area GetSettings,
     app UpdateSettings,
+    area SetPracticeLogo,
     area VerifyAudit,
     area PrintAuditSeal,
     area AuditReport,
@@ -210,4 +212,14 @@ registry! {
     area UpdateDocument,
     area VisitHistory,
     area DocumentHistory,
+    // Records out (chartroom-records).
+    area GetRecordChoices,
+    area PreviewRecord,
+    area ReleaseRecord,
+    area ListPrinters,
+    area ListReferralProviders,
+    area SaveReferralProvider,
+    area GetAccounting,
+    area ReleaseAccounting,
+    area DisclosureLog,
 }

@@ -641,7 +641,8 @@ fn a_printed_prescription_is_a_pdf_and_a_logged_disclosure() {
     assert_ne!(f.path, f2.path);
     let d = ok(&mut fx.app, ListDisclosures { patient_id: p });
     assert_eq!(d.len(), 2);
-    assert_eq!(d[0].kind, "prescription");
+    assert_eq!(d[0].kind, chartroom_types::PacketKind::Prescription);
+    assert_eq!(d[0].purpose, chartroom_types::DisclosurePurpose::Treatment);
     let log = audit_details(&mut fx, p);
     assert_eq!(
         log.iter()

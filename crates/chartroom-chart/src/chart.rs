@@ -918,8 +918,12 @@ pub fn prescriber_of(ctx: &mut Ctx<'_>, user_id: UserId) -> Result<(String, Stri
 pub fn disclosures(
     ctx: &mut Ctx<'_>,
     patient_id: PatientId,
-) -> Result<Vec<chartroom_store::chart::Disclosure>> {
+) -> Result<Vec<chartroom_store::disclosures::Disclosure>> {
     ctx.read_audited(patient_id, ("disclosures", "viewed disclosure log"), |tx| {
-        Ok(store::disclosures(tx, patient_id)?)
+        Ok(chartroom_store::disclosures::of_patient(
+            tx,
+            patient_id,
+            chrono::DateTime::<chrono::Utc>::MIN_UTC,
+        )?)
     })
 }

@@ -4,7 +4,7 @@
 
 use chartroom_codes::CodeHit;
 use chartroom_core::{Command, Ctx, Guard, Handler, Permission, Result, Secret, Subject};
-use chartroom_store::chart::Disclosure;
+use chartroom_store::disclosures::Disclosure;
 use chartroom_store::model::{ObservationKind, Section};
 use chartroom_types::{DocumentId, EntryId, NoteId, ObservationId, PatientId, TemplateId};
 use serde::{Deserialize, Serialize};

@@ -19,7 +19,7 @@ fn record_id(id: DocumentId) -> String {
     format!("document/{id}")
 }
 
-fn view(d: DocumentRow) -> DocumentView {
+pub(crate) fn view(d: DocumentRow) -> DocumentView {
     DocumentView {
         id: d.id,
         category: d.meta.category,

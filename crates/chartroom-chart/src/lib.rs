@@ -4,13 +4,17 @@
 //!   medications with reconciliation, allergies with "no known allergies",
 //!   immunizations with CVX, prescriptions), their validation, history and
 //!   "entered in error", the offline allergy and interaction checks with
-//!   audited overrides, the chart summary and the disclosure log.
+//!   audited overrides, the chart summary and a patient's disclosure log.
 //! - [`measurements`]: vitals and labs (validated, stored in SI, flagged),
 //!   lists, trends, corrections; [`vitals`] is the only place that converts
 //!   units and knows plausible ranges.
 //! - [`notes`]: visits, autosaved drafts, signing with the password asked
 //!   again, addenda, templates.
 //! - [`documents`]: attachments kept inside the encrypted database.
+//! - [`extract`]: the chart read for a released record, in the caller's
+//!   transaction (records out audits the release once).
+//! - [`letterhead`]: the practice's name, address, phone, fax, NPI and logo
+//!   as every printed document shows them.
 //! - [`prescriptions`]: printed prescriptions, each a disclosure;
 //!   [`printing`]: how every printed PDF reaches the export folder.
 //! - [`corrections`]: "entered in error", one path for every kind of record
@@ -29,6 +33,8 @@ pub mod chart;
 pub mod commands;
 pub mod corrections;
 pub mod documents;
+pub mod extract;
+pub mod letterhead;
 pub mod measurements;
 pub mod notes;
 pub mod prescriptions;

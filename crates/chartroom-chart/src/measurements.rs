@@ -285,13 +285,7 @@ pub fn trend(
     let (from_d, to_d) = validate::date_range(&mut errs, ("from", from), ("to", to));
     errs.finish()?;
     let units = units(ctx)?;
-    let refs = reference::get()?;
-    let from_s = from_d
-        .map(|d| d.to_string())
-        .unwrap_or_else(|| "0000".into());
-    let to_s = to_d
-        .map(|d| format!("{d}T99"))
-        .unwrap_or_else(|| "9999".into());
+    let (from_s, to_s) = stored_bounds(from_d, to_d);
     let code_refs: Vec<&str> = codes.iter().map(String::as_str).collect();
     let rows = ctx.write(|tx, now| {
         let rows = store::trend(tx, patient_id, &code_refs, &from_s, &to_s)?;
@@ -305,6 +299,31 @@ pub fn trend(
         )?;
         Ok(rows)
     })?;
+    series(codes, &rows, units)
+}
+
+/// Clinic days (both included, `None` unbounded) as the bounds of the
+/// store's text comparison of `effective_at`.
+pub(crate) fn stored_bounds(
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) -> (String, String) {
+    (
+        from.map(|d| d.to_string()).unwrap_or_else(|| "0000".into()),
+        to.map(|d| format!("{d}T99"))
+            .unwrap_or_else(|| "9999".into()),
+    )
+}
+
+/// Trend series of `codes` from their stored rows (oldest first), in the
+/// practice's units: the one place a trend's names, units, ranges and
+/// display values are decided (the chart's trend and printed plots).
+pub(crate) fn series(
+    codes: &[String],
+    rows: &[store::TrendRow],
+    units: Units,
+) -> Result<Vec<TrendSeries>> {
+    let refs = reference::get()?;
     let mut out = Vec::new();
     for code in codes {
         let (name, unit, range, range_text, decimals) = if vitals::is_vital(code) {

@@ -67,7 +67,7 @@ fn signature_of(conn: &Connection, n: &NoteRow) -> Result<SignatureCheck> {
 }
 
 /// A note with its encounter and addenda, as `actor` sees it.
-fn view(conn: &Connection, n: NoteRow, actor: &Actor) -> Result<NoteView> {
+pub(crate) fn view(conn: &Connection, n: NoteRow, actor: &Actor) -> Result<NoteView> {
     let e = store::get_encounter(conn, n.encounter_id)?;
     let addenda = if n.parent_id.is_none() {
         store::addenda(conn, n.id)?

@@ -2,10 +2,11 @@
 //! practice's export folder, and the print recorded in the disclosure log
 //! and the audit log in one transaction.
 
-use chartroom_types::EntryId;
+use chartroom_types::{DisclosurePurpose, EntryId, PacketKind, ReleaseMethod};
 
-use chartroom_pdf::{PatientBlock, PracticeHeader, Prescriber, PrescriptionDoc};
-use chartroom_store::chart::{self as store, NewDisclosure};
+use chartroom_pdf::{PatientBlock, Prescriber, PrescriptionDoc};
+use chartroom_store::chart as store;
+use chartroom_store::disclosures::{self, NewDisclosure};
 use chartroom_store::model::{AuditAction, EntryStatus, Section};
 use chartroom_store::{patients, settings};
 use sha2::{Digest, Sha256};
@@ -14,8 +15,6 @@ use crate::protocol::{EntryDetails, PrintedFile};
 use chartroom_core::{Ctx, Error, Result};
 
 pub const EXPORT_DIR_KEY: &str = "export_dir";
-pub const ADDRESS_KEY: &str = "practice_address";
-pub const PHONE_KEY: &str = "practice_phone";
 
 /// The folder printed PDFs go to.
 pub fn export_dir(ctx: &mut Ctx<'_>) -> Result<std::path::PathBuf> {
@@ -61,19 +60,9 @@ pub fn print(ctx: &mut Ctx<'_>, entry_id: EntryId) -> Result<PrintedFile> {
         return Err(Error::Internal("prescription details missing".into()));
     };
     let p = patients::get(conn, e.patient_id)?.fields;
-    let address = settings::get(conn, ADDRESS_KEY)?.unwrap_or_default();
-    let phone = settings::get(conn, PHONE_KEY)?.unwrap_or_default();
     let written = e.data.effective_date.unwrap_or(today);
     let doc = PrescriptionDoc {
-        practice: PracticeHeader {
-            name: practice_name,
-            address_lines: address
-                .lines()
-                .map(str::to_string)
-                .filter(|l| !l.trim().is_empty())
-                .collect(),
-            phone: chartroom_core::validate::phone_display(&phone),
-        },
+        practice: crate::letterhead::header(conn, &practice_name)?,
         prescriber: Prescriber {
             full_name: prescriber_name.clone(),
             credentials: prescriber_credentials,
@@ -129,14 +118,21 @@ pub fn print(ctx: &mut Ctx<'_>, entry_id: EntryId) -> Result<PrintedFile> {
     let patient_id = e.patient_id;
     let user = actor.user()?;
     crate::printing::publish(ctx, &dir, &stem, &pdf, |tx, now, file_name| {
-        store::insert_disclosure(
+        disclosures::insert(
             tx,
             &NewDisclosure {
                 patient_id,
-                kind: "prescription",
+                kind: PacketKind::Prescription,
                 record_id: &format!("entry/{entry_id}"),
                 recipient: "patient / pharmacy (printed)",
+                recipient_address: "",
+                purpose: DisclosurePurpose::Treatment,
+                purpose_detail: "",
                 description: &description,
+                sections: &[],
+                dates: (Some(written), Some(written)),
+                page_count: 1,
+                method: ReleaseMethod::Saved,
                 file_name,
                 sha256: &hash,
             },

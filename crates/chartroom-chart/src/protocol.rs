@@ -7,7 +7,7 @@
 
 use chartroom_codes::{CodeHit, DrugName, LabFlag, LabTest, SafetyFinding, Vaccine};
 use chartroom_core::signing::SignatureCheck;
-use chartroom_store::chart::Disclosure;
+use chartroom_store::disclosures::Disclosure;
 use chartroom_store::model::{EntryStatus, NoteKind, NoteStatus, RecordStatus, Section};
 use chartroom_types::{
     DocumentId, EncounterId, EntryId, NoteId, ObservationId, PatientId, TemplateId,

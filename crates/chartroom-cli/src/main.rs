@@ -435,7 +435,34 @@ fn demo_practice(cli: &Cli, patients: usize, seed: u64, charts: usize) -> CliRes
         let mut settings = app.run(GetSettings {}).map_err(err)?;
         settings.practice_address = "1200 Harbor Boulevard, Suite 210\nPortland, OR 97201".into();
         settings.practice_phone = "(503) 555-0142".into();
+        settings.practice_fax = "(503) 555-0143".into();
+        settings.practice_npi = "1234567893".into();
+        settings.practice_tax_id = "93-1234567".into();
         app.run(UpdateSettings { settings }).map_err(err)?;
+    }
+    app.run(Logout {}).map_err(err)?;
+    // The referral address book, kept by the practice manager.
+    app.run(Login {
+        username: "manager".into(),
+        password: demo::DEMO_PASSWORD.into(),
+    })
+    .map_err(err)?;
+    for (name, specialty, practice, address, phone, fax, npi) in demo::DEMO_REFERRAL_PROVIDERS {
+        app.run(chartroom_records::commands::SaveReferralProvider {
+            provider_id: None,
+            expected_version: 0,
+            provider: chartroom_records::protocol::ProviderForm {
+                name: name.to_string(),
+                specialty: specialty.to_string(),
+                practice: practice.to_string(),
+                address: address.to_string(),
+                phone: phone.to_string(),
+                fax: fax.to_string(),
+                npi: npi.to_string(),
+                active: true,
+            },
+        })
+        .map_err(err)?;
     }
     app.run(Logout {}).map_err(err)?;
     app.add_demo_patients(patients, seed, &mut |n| {

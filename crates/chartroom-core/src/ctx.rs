@@ -101,6 +101,9 @@ pub struct Env {
     pub practice_name: String,
     /// Where printed PDFs go unless the practice chose a folder.
     pub default_export_dir: PathBuf,
+    /// The data folder (the database, its key file, backups' temporary
+    /// files): no file made for a user may be saved inside it.
+    pub data_dir: PathBuf,
 }
 
 /// One command's view of the open practice.

@@ -27,6 +27,13 @@ pub enum Permission {
     UserAdmin,
     /// Change practice settings.
     SettingsAdmin,
+    /// Compose, preview, print and save records that leave the practice
+    /// (chart summaries, referral packets, the patient's own copy, a
+    /// patient's accounting of disclosures) and keep the referral address
+    /// book. Reads the chart for that purpose only; never edits it.
+    ReleaseRecords,
+    /// Read the practice-wide disclosure log.
+    DisclosureReport,
 }
 
 /// The permissions a role grants.
@@ -34,9 +41,21 @@ pub fn granted_by(role: Role) -> &'static [Permission] {
     use Permission::*;
     match role {
         Role::FrontDesk => &[PatientRead, PatientWrite],
-        Role::Clinician => &[PatientRead, PatientWrite, ClinicalRead, ClinicalWrite],
+        Role::Clinician => &[
+            PatientRead,
+            PatientWrite,
+            ClinicalRead,
+            ClinicalWrite,
+            ReleaseRecords,
+        ],
         Role::Billing => &[PatientRead],
-        Role::PracticeManager => &[PatientRead, PatientWrite, AuditRead],
+        Role::PracticeManager => &[
+            PatientRead,
+            PatientWrite,
+            AuditRead,
+            ReleaseRecords,
+            DisclosureReport,
+        ],
         // Administrators run the system; they do not read charts (least
         // privilege) unless pre-authorised for emergency access.
         Role::Administrator => &[UserAdmin, SettingsAdmin, AuditRead],

@@ -269,7 +269,8 @@ pub fn email(errs: &mut FieldErrors, field: &str, value: &str) -> String {
     v.to_string()
 }
 
-/// Cleaned text (see [`clean`]) of at most `max` characters.
+/// Cleaned text (see [`clean`]) of at most `max` characters, without
+/// control characters.
 pub fn short_text(
     errs: &mut FieldErrors,
     field: &str,
@@ -280,6 +281,9 @@ pub fn short_text(
     let v = clean(value);
     if v.chars().count() > max {
         errs.add(field, format!("{label} is longer than {max} characters"));
+    }
+    if v.chars().any(char::is_control) {
+        errs.add(field, format!("{label} cannot contain control characters"));
     }
     v
 }
@@ -294,6 +298,73 @@ pub fn password(errs: &mut FieldErrors, field: &str, value: &str, context: &[&st
             format!("This password is too easy to guess: {reason}"),
         );
     }
+}
+
+/// A National Provider Identifier: ten digits whose last is the Luhn check
+/// digit over the prefix 80840 and the first nine (the CMS standard).
+/// Returns the digits, or empty (and an error) when it is not one; a blank
+/// value is no NPI.
+pub fn npi(errs: &mut FieldErrors, field: &str, value: &str) -> String {
+    let v: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+    if v.is_empty() {
+        return v;
+    }
+    if v.len() != 10 || !v.chars().all(|c| c.is_ascii_digit()) {
+        errs.add(field, "An NPI is 10 digits");
+        return String::new();
+    }
+    if !npi_check_digit_ok(&v) {
+        errs.add(
+            field,
+            format!("{v} is not a valid NPI: its check digit does not match (mistyped?)"),
+        );
+        return String::new();
+    }
+    v
+}
+
+/// The Luhn check of an NPI, prefixed with 80840.
+fn npi_check_digit_ok(ten: &str) -> bool {
+    let digits: Vec<u32> = format!("80840{ten}")
+        .chars()
+        .filter_map(|c| c.to_digit(10))
+        .collect();
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            if i % 2 == 1 {
+                let x = d * 2;
+                if x > 9 {
+                    x - 9
+                } else {
+                    x
+                }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
+
+/// An employer identification number (the practice's tax id): nine
+/// digits, stored as `12-3456789`. Blank is no tax id.
+pub fn tax_id(errs: &mut FieldErrors, field: &str, value: &str) -> String {
+    let v = value.trim();
+    if v.is_empty() {
+        return String::new();
+    }
+    let digits: String = v.chars().filter(|c| c.is_ascii_digit()).collect();
+    if digits.len() != 9
+        || v.chars()
+            .any(|c| !(c.is_ascii_digit() || c == '-' || c == ' '))
+    {
+        errs.add(field, "A tax id (EIN) is 9 digits, e.g. 12-3456789");
+        return String::new();
+    }
+    format!("{}-{}", &digits[..2], &digits[2..])
 }
 
 #[cfg(test)]
@@ -451,5 +522,36 @@ mod tests {
             proptest::prop_assert_eq!((f, t), (Some(from), Some(to)));
             proptest::prop_assert_eq!(lines.is_empty(), from <= to);
         }
+    }
+
+    #[test]
+    fn npi_takes_the_cms_check_digit() {
+        // 1234567893 is the example of the CMS check-digit paper.
+        let mut e = FieldErrors::default();
+        assert_eq!(npi(&mut e, "npi", " 1234567893 "), "1234567893");
+        assert_eq!(npi(&mut e, "npi", ""), "");
+        assert!(e.finish().is_ok());
+        for bad in ["1234567890", "123456789", "12345678931", "12345x7893"] {
+            let mut e = FieldErrors::default();
+            assert_eq!(npi(&mut e, "npi", bad), "");
+            match e.finish() {
+                Err(crate::Error::Validation(v)) => {
+                    assert_eq!(v[0].field, "npi");
+                    assert!(v[0].message.contains("NPI"), "{bad}: {}", v[0].message);
+                }
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn tax_id_is_nine_digits() {
+        let mut e = FieldErrors::default();
+        assert_eq!(tax_id(&mut e, "tax_id", "123456789"), "12-3456789");
+        assert_eq!(tax_id(&mut e, "tax_id", "12-3456789"), "12-3456789");
+        assert!(e.finish().is_ok());
+        let mut e = FieldErrors::default();
+        tax_id(&mut e, "tax_id", "12-34567");
+        assert!(e.finish().is_err());
     }
 }

@@ -18,4 +18,4 @@ pub mod chart;
 pub mod practice;
 
 pub use chart::{ChartSize, DemoChart};
-pub use practice::{patient, DemoPatients, DEMO_PASSWORD, DEMO_USERS};
+pub use practice::{patient, DemoPatients, DEMO_PASSWORD, DEMO_REFERRAL_PROVIDERS, DEMO_USERS};

@@ -26,6 +26,39 @@ pub const DEMO_USERS: &[(&str, &str, &str, &[Role])] = &[
     ("manager", "Mia Manager", "", &[Role::PracticeManager]),
 ];
 
+/// The demo practice's referral address book (fictional providers,
+/// 555-01xx numbers, NPIs with valid check digits that belong to nobody
+/// known): name, specialty, practice, address, phone, fax, NPI.
+pub const DEMO_REFERRAL_PROVIDERS: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
+    (
+        "Dr Ada Heartwell",
+        "Cardiology",
+        "Willamette Heart Associates",
+        "2800 SW Cardiac Way, Suite 4\nPortland, OR 97239",
+        "(503) 555-0160",
+        "(503) 555-0161",
+        "1987654328",
+    ),
+    (
+        "Dr Kenji Morita",
+        "Endocrinology",
+        "Rose City Endocrine Clinic",
+        "415 NE Glisan St\nPortland, OR 97232",
+        "(503) 555-0170",
+        "(503) 555-0171",
+        "1456789019",
+    ),
+    (
+        "Dr Lucía Fernández",
+        "Dermatology",
+        "Pearl District Dermatology",
+        "1020 NW 11th Ave\nPortland, OR 97209",
+        "(503) 555-0180",
+        "(503) 555-0181",
+        "1765432103",
+    ),
+];
+
 const FAMILY: &[&str] = &[
     "Smith",
     "Johnson",

@@ -96,6 +96,9 @@ pub enum Block {
     /// A scanned page (PNG or JPEG) on a page of its own, as large as fits
     /// below its caption.
     Image { caption: String, bytes: Vec<u8> },
+    /// A scanned PDF: each of its pages on a page of its own, drawn as an
+    /// image (at [`SCAN_DPI`]) as large as fits below its caption.
+    PdfPages { caption: String, bytes: Vec<u8> },
     /// A trend plot of one vital or lab, kept whole on a page.
     Plot(TrendPlot),
     /// Vertical space, in mm (dropped at the top of a page).
@@ -146,6 +149,9 @@ pub struct FlowDoc {
     pub created_unix: i64,
     /// Printed at the top of the first page.
     pub letterhead: Option<PracticeHeader>,
+    /// The recipient's address, printed on the first page where a #10
+    /// window envelope shows it ([`window_envelope`]); letter paper only.
+    pub window_address: Option<Vec<String>>,
     pub footer: Footer,
     pub blocks: Vec<Block>,
 }
@@ -162,6 +168,8 @@ const LABEL: Style = Style::regular(9.0).grey(0.4);
 const CELL: Style = Style::regular(9.0);
 const HEAD_CELL: Style = Style::bold(8.5).grey(0.25);
 const FOOT: Style = Style::regular(7.5).grey(0.3);
+const ADDRESS: Style = Style::regular(10.0);
+use crate::prescription::LOGO_BOX;
 /// Space between table cells, mm.
 const GUTTER: f32 = 2.5;
 
@@ -173,7 +181,16 @@ pub fn render(doc: &FlowDoc) -> Result<Vec<u8>, PdfError> {
     let mut w = PageWriter::new(doc.paper.size(), MARGIN)?;
     w.reserve_bottom(FOOTER_BAND);
     if let Some(l) = &doc.letterhead {
-        letterhead(&mut w, l);
+        letterhead(&mut w, l)?;
+    }
+    if let Some(lines) = &doc.window_address {
+        if doc.paper != Paper::Letter {
+            return Err(PdfError::InvalidField {
+                field: "paper",
+                reason: "must be US letter for a #10 window envelope",
+            });
+        }
+        window_address(&mut w, lines)?;
     }
     let mut i = 0;
     while i < doc.blocks.len() {
@@ -190,17 +207,101 @@ pub fn render(doc: &FlowDoc) -> Result<Vec<u8>, PdfError> {
     })
 }
 
-fn letterhead(w: &mut PageWriter, practice: &PracticeHeader) {
-    let (left, width) = (w.left(), w.content_width());
-    w.paragraph(PRACTICE_NAME, left, width, Align::Left, &practice.name);
-    let mut contact: Vec<String> = practice.address_lines.clone();
-    if !practice.phone.trim().is_empty() {
-        contact.push(format!("Phone {}", practice.phone.trim()));
+fn letterhead(w: &mut PageWriter, practice: &PracticeHeader) -> Result<(), PdfError> {
+    let (mut left, mut width) = (w.left(), w.content_width());
+    let top = w.y();
+    let mut logo_bottom = top;
+    if let Some(logo) = &practice.logo {
+        let (lw, lh) = w.image_top_left(logo, (left, top), LOGO_BOX)?;
+        logo_bottom = top + lh;
+        left += lw + 5.0;
+        width -= lw + 5.0;
     }
-    w.paragraph(LETTERHEAD, left, width, Align::Left, &contact.join(" · "));
+    w.paragraph(PRACTICE_NAME, left, width, Align::Left, &practice.name);
+    w.paragraph(
+        LETTERHEAD,
+        left,
+        width,
+        Align::Left,
+        &practice.address_lines.join(" · "),
+    );
+    let contact = practice.contact_line();
+    if !contact.is_empty() {
+        w.paragraph(LETTERHEAD, left, width, Align::Left, &contact);
+    }
+    w.set_y(w.y().max(logo_bottom));
     w.space(2.0);
-    w.rule(left, w.right(), 1.0, 0.0);
+    w.rule(w.left(), w.right(), 1.0, 0.0);
     w.space(5.0);
+    Ok(())
+}
+
+/// Where a standard #10 window envelope shows the address of a US letter
+/// folded in three, in mm from the page's top left corner.
+///
+/// The envelope (ANSI/USPS #10) is 9 1/2 × 4 1/8 in; its standard window is
+/// 4 1/2 × 1 1/8 in, 7/8 in from the envelope's left edge and 1/2 in from
+/// its bottom. A letter folded in three has a top panel of 11/3 in that
+/// rests on the bottom of the envelope, so the window shows the page from
+/// 11/3 - 1/2 - 1 1/8 = 2.04 in to 11/3 - 1/2 = 3.17 in below its top edge.
+/// Sideways the 8 1/2 in page can slide an inch in the envelope, so only
+/// what the window shows in both extreme positions is used: 7/8 in to
+/// 7/8 + 4 1/2 - 1 = 4 3/8 in from the page's left edge. The address is set
+/// inside that area with 1/16 in to spare on every side.
+pub mod window_envelope {
+    const MM: f32 = 25.4;
+    /// The envelope, width × height, in.
+    pub const ENVELOPE_IN: (f32, f32) = (9.5, 4.125);
+    /// The window, width × height, in.
+    pub const WINDOW_IN: (f32, f32) = (4.5, 1.125);
+    /// The window's distance from the envelope's left and bottom edges, in.
+    pub const WINDOW_FROM_LEFT_BOTTOM_IN: (f32, f32) = (0.875, 0.5);
+    /// The top panel of a US letter folded in three, in.
+    pub const PANEL_IN: f32 = 11.0 / 3.0;
+    /// The page area the window shows whatever the letter's position:
+    /// (left, top, right, bottom), mm from the page's top left corner.
+    pub const VISIBLE_MM: (f32, f32, f32, f32) = (
+        WINDOW_FROM_LEFT_BOTTOM_IN.0 * MM,
+        (PANEL_IN - WINDOW_FROM_LEFT_BOTTOM_IN.1 - WINDOW_IN.1) * MM,
+        (WINDOW_FROM_LEFT_BOTTOM_IN.0 + WINDOW_IN.0 - (ENVELOPE_IN.0 - 8.5)) * MM,
+        (PANEL_IN - WINDOW_FROM_LEFT_BOTTOM_IN.1) * MM,
+    );
+    /// Space kept inside the visible area, mm (1/16 in).
+    pub const INSET_MM: f32 = 0.0625 * MM;
+}
+
+/// The recipient's address in the envelope window (first page only).
+fn window_address(w: &mut PageWriter, lines: &[String]) -> Result<(), PdfError> {
+    let (l, t, r, b) = window_envelope::VISIBLE_MM;
+    let inset = window_envelope::INSET_MM;
+    let (left, top, width) = (l + inset, t + inset, r - l - 2.0 * inset);
+    let lines: Vec<&String> = lines.iter().filter(|l| !l.trim().is_empty()).collect();
+    let height = lines.len() as f32 * w.line_height(ADDRESS);
+    if lines.is_empty() || top + height > b - inset {
+        return Err(PdfError::InvalidField {
+            field: "recipient_address",
+            reason: "must be one to five lines to show in a window envelope",
+        });
+    }
+    if w.y() > top {
+        return Err(PdfError::InvalidField {
+            field: "letterhead",
+            reason: "is too tall to leave room for the envelope window",
+        });
+    }
+    w.set_y(top);
+    for line in lines {
+        if w.measure(ADDRESS, line) > width {
+            return Err(PdfError::InvalidField {
+                field: "recipient_address",
+                reason: "has a line too long for the envelope window",
+            });
+        }
+        w.text(ADDRESS, left, Align::Left, line);
+        w.space(w.line_height(ADDRESS));
+    }
+    w.set_y(b + 4.0);
+    Ok(())
 }
 
 /// Starts a new page if `height` mm do not fit below the cursor (and the
@@ -250,19 +351,31 @@ fn block(w: &mut PageWriter, b: &Block, next: Option<&Block>) -> Result<(), PdfE
                 + 3.0;
             for (label, value) in fields {
                 let value_lines = wrapped(w, BODY, width - label_w, value);
-                let h = value_lines.len().max(1) as f32 * w.line_height(BODY);
-                room(w, h);
+                let label_lines = wrapped(w, LABEL, label_w - 3.0, label);
+                let line_h = w.line_height(BODY);
+                // A field is kept whole on a page when it fits one (up to
+                // a third of a page); a longer value breaks line by line.
+                let h = value_lines.len().max(label_lines.len()).max(1) as f32 * line_h;
+                let page_h = w.bottom() - w.margin();
+                room(w, if h <= page_h / 3.0 { h } else { line_h });
                 let top = w.y();
-                w.paragraph(LABEL, left, label_w - 3.0, Align::Left, label);
+                for (i, line) in label_lines.iter().enumerate() {
+                    w.set_y(top + i as f32 * w.line_height(LABEL));
+                    w.text(LABEL, left, Align::Left, line);
+                }
                 w.set_y(top);
                 for line in &value_lines {
+                    room(w, line_h);
                     w.text(BODY, left + label_w, Align::Left, line);
-                    w.space(w.line_height(BODY));
+                    w.space(line_h);
                 }
                 if value_lines.is_empty() {
-                    w.space(w.line_height(BODY));
+                    w.space(line_h);
                 }
-                w.set_y(w.y().max(top + w.line_height(BODY)));
+                if w.y() >= top {
+                    let label_h = label_lines.len() as f32 * w.line_height(LABEL);
+                    w.set_y(w.y().max(top + line_h).max(top + label_h));
+                }
             }
             w.space(1.5);
         }
@@ -272,16 +385,13 @@ fn block(w: &mut PageWriter, b: &Block, next: Option<&Block>) -> Result<(), PdfE
             empty,
         } => table(w, columns, rows, empty),
         Block::Plot(p) => plot(w, p),
-        Block::Image { caption, bytes } => {
-            if !w.page_is_empty() {
-                w.new_page();
+        Block::Image { caption, bytes } => scanned_page(w, caption, bytes)?,
+        Block::PdfPages { caption, bytes } => {
+            let pages = crate::raster::all_pages_png(bytes, SCAN_DPI)?;
+            let n = pages.len();
+            for (i, png) in pages.iter().enumerate() {
+                scanned_page(w, &format!("{caption} · page {} of {n}", i + 1), png)?;
             }
-            w.paragraph(NOTE, left, width, Align::Left, caption);
-            w.space(2.0);
-            let top = w.y();
-            let h = w.bottom() - top;
-            w.image(bytes, (left, top), (width, h))?;
-            w.set_y(w.bottom());
         }
         Block::Space(mm) => {
             if !w.page_is_empty() && w.y() + mm <= w.bottom() {
@@ -294,6 +404,25 @@ fn block(w: &mut PageWriter, b: &Block, next: Option<&Block>) -> Result<(), PdfE
             }
         }
     }
+    Ok(())
+}
+
+/// How finely a scanned PDF's pages are drawn to be placed in a document:
+/// enough for typed and handwritten text on paper.
+pub const SCAN_DPI: f32 = 150.0;
+
+/// An image on a page of its own, below its caption, as large as fits.
+fn scanned_page(w: &mut PageWriter, caption: &str, bytes: &[u8]) -> Result<(), PdfError> {
+    let (left, width) = (w.left(), w.content_width());
+    if !w.page_is_empty() {
+        w.new_page();
+    }
+    w.paragraph(NOTE, left, width, Align::Left, caption);
+    w.space(2.0);
+    let top = w.y();
+    let h = w.bottom() - top;
+    w.image(bytes, (left, top), (width, h))?;
+    w.set_y(w.bottom());
     Ok(())
 }
 

@@ -112,7 +112,6 @@ impl Fonts {
     }
 
     /// Whether `face` has a glyph for `c`.
-    #[cfg(test)]
     pub(crate) fn has_glyph(&self, face: Face, c: char) -> bool {
         self.face(face).lookup_glyph_index(u32::from(c)).is_some()
     }

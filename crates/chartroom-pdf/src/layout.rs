@@ -372,22 +372,35 @@ impl PageWriter {
         (x, top): (f32, f32),
         (w, h): (f32, f32),
     ) -> Result<(), PdfError> {
-        let mut warnings = Vec::new();
-        let raw = printpdf::RawImage::decode_from_bytes(bytes, &mut warnings).map_err(|_| {
-            PdfError::InvalidField {
-                field: "image",
-                reason: "is not a PNG or JPEG image that can be read",
-            }
-        })?;
-        if raw.width == 0 || raw.height == 0 {
-            return Err(PdfError::InvalidField {
-                field: "image",
-                reason: "has no pixels",
-            });
-        }
+        self.place_image(bytes, (x, top), (w, h), true).map(|_| ())
+    }
+
+    /// Like [`PageWriter::image`], but set in the box's top left corner;
+    /// returns the width and height drawn, mm.
+    pub(crate) fn image_top_left(
+        &mut self,
+        bytes: &[u8],
+        (x, top): (f32, f32),
+        (w, h): (f32, f32),
+    ) -> Result<(f32, f32), PdfError> {
+        self.place_image(bytes, (x, top), (w, h), false)
+    }
+
+    fn place_image(
+        &mut self,
+        bytes: &[u8],
+        (x, top): (f32, f32),
+        (w, h): (f32, f32),
+        centred: bool,
+    ) -> Result<(f32, f32), PdfError> {
+        let raw = decode_image(bytes)?;
         let scale = (w / raw.width as f32).min(h / raw.height as f32);
         let (iw, ih) = (raw.width as f32 * scale, raw.height as f32 * scale);
-        let (ix, itop) = (x + (w - iw) / 2.0, top + (h - ih) / 2.0);
+        let (ix, itop) = if centred {
+            (x + (w - iw) / 2.0, top + (h - ih) / 2.0)
+        } else {
+            (x, top)
+        };
         self.check_inside(&[(ix, itop), (ix + iw, itop + ih)]);
         self.images.push(raw);
         let index = self.images.len() - 1;
@@ -398,7 +411,7 @@ impl PageWriter {
             w: iw,
             h: ih,
         });
-        Ok(())
+        Ok((iw, ih))
     }
 
     /// Notes an overflow if any of `points` lies outside the margins.
@@ -617,6 +630,25 @@ impl PageWriter {
 
 fn grey(level: f32) -> Color {
     Color::Greyscale(Greyscale::new(level, None))
+}
+
+/// Decodes a PNG or JPEG, or says it is not one; the one check of image
+/// bytes (a logo when it is saved, a scanned page when it is drawn).
+pub(crate) fn decode_image(bytes: &[u8]) -> Result<printpdf::RawImage, PdfError> {
+    let mut warnings = Vec::new();
+    let raw = printpdf::RawImage::decode_from_bytes(bytes, &mut warnings).map_err(|_| {
+        PdfError::InvalidField {
+            field: "image",
+            reason: "is not a PNG or JPEG image that can be read",
+        }
+    })?;
+    if raw.width == 0 || raw.height == 0 {
+        return Err(PdfError::InvalidField {
+            field: "image",
+            reason: "has no pixels",
+        });
+    }
+    Ok(raw)
 }
 
 /// Text as it will be drawn: composed (NFC, so "e" + combining marks becomes

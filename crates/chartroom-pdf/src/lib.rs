@@ -33,12 +33,31 @@ mod flow;
 mod fonts;
 mod layout;
 mod prescription;
+pub mod raster;
 mod words;
 mod wrap;
 
 pub use audit_seal::{audit_seal, AuditSealDoc};
 pub use error::PdfError;
 pub use flow::{
-    render as render_flow, Block, CellAlign, Column, FlowDoc, Footer, Paper, TrendPlot,
+    render as render_flow, window_envelope, Block, CellAlign, Column, FlowDoc, Footer, Paper,
+    TrendPlot,
 };
+
+/// The first character of `text` the embedded font cannot print (it would
+/// be an empty box), after the clean-up every drawn text gets; `None` when
+/// all of it prints. For checking what a user typed before it is printed.
+pub fn unprintable(text: &str) -> Option<char> {
+    let fonts = fonts::Fonts::load().ok()?;
+    layout::clean(text)
+        .chars()
+        .find(|c| !c.is_whitespace() && !fonts.has_glyph(fonts::Face::Regular, *c))
+}
+
+/// Checks that `bytes` are a PNG or JPEG image Chartroom can print (a
+/// logo, a scanned page); returns its size in pixels.
+pub fn check_image(bytes: &[u8]) -> Result<(usize, usize), PdfError> {
+    let raw = layout::decode_image(bytes)?;
+    Ok((raw.width, raw.height))
+}
 pub use prescription::{prescription, PatientBlock, PracticeHeader, Prescriber, PrescriptionDoc};

@@ -23,6 +23,29 @@ pub struct PracticeHeader {
     pub address_lines: Vec<String>,
     /// Telephone number as it should be printed; empty to leave it out.
     pub phone: String,
+    /// Fax number as it should be printed; empty to leave it out.
+    pub fax: String,
+    /// The practice's (group) NPI; empty to leave it out.
+    pub npi: String,
+    /// The practice's logo, PNG or JPEG, printed at the top left.
+    pub logo: Option<Vec<u8>>,
+}
+
+impl PracticeHeader {
+    /// "Phone (503) 555-0142 · Fax (503) 555-0143", or what of it is set.
+    pub fn contact_line(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.phone.trim().is_empty() {
+            parts.push(format!("Phone {}", self.phone.trim()));
+        }
+        if !self.fax.trim().is_empty() {
+            parts.push(format!("Fax {}", self.fax.trim()));
+        }
+        if !self.npi.trim().is_empty() {
+            parts.push(format!("NPI {}", self.npi.trim()));
+        }
+        parts.join(" · ")
+    }
 }
 
 /// The clinician who writes and signs the prescription.
@@ -110,7 +133,7 @@ const NOTE: Style = Style::regular(9.0).grey(0.3);
 pub fn prescription(doc: &PrescriptionDoc) -> Result<Vec<u8>, PdfError> {
     let checked = check(doc)?;
     let mut w = PageWriter::new(US_LETTER, MARGIN)?;
-    letterhead(&mut w, &doc.practice);
+    letterhead(&mut w, &doc.practice)?;
     prescriber_and_date(&mut w, doc);
     patient(&mut w, &doc.patient);
     body(&mut w, doc, &checked);
@@ -190,21 +213,36 @@ fn name_with_credentials(prescriber: &Prescriber) -> String {
     }
 }
 
-fn letterhead(w: &mut PageWriter, practice: &PracticeHeader) {
-    let (left, width) = (w.left(), w.content_width());
+fn letterhead(w: &mut PageWriter, practice: &PracticeHeader) -> Result<(), PdfError> {
+    let (mut left, mut width) = (w.left(), w.content_width());
+    let top = w.y();
+    let mut logo_bottom = top;
+    if let Some(logo) = &practice.logo {
+        // The logo at the top left; the centred lines keep clear of it on
+        // both sides so they stay centred on the page.
+        let (lw, lh) = w.image_top_left(logo, (left, top), (LOGO_BOX.0, LOGO_BOX.1))?;
+        logo_bottom = top + lh;
+        left += lw + 4.0;
+        width -= 2.0 * (lw + 4.0);
+    }
     w.paragraph(PRACTICE_NAME, left, width, Align::Center, &practice.name);
     w.space(1.0);
     for line in &practice.address_lines {
         w.paragraph(LETTERHEAD, left, width, Align::Center, line);
     }
-    if !practice.phone.trim().is_empty() {
-        let phone = format!("Phone {}", practice.phone.trim());
-        w.paragraph(LETTERHEAD, left, width, Align::Center, &phone);
+    let contact = practice.contact_line();
+    if !contact.is_empty() {
+        w.paragraph(LETTERHEAD, left, width, Align::Center, &contact);
     }
+    w.set_y(w.y().max(logo_bottom));
     w.space(3.0);
-    w.rule(left, w.right(), 1.2, 0.0);
+    w.rule(w.left(), w.right(), 1.2, 0.0);
     w.space(5.0);
+    Ok(())
 }
+
+/// The largest a logo is printed, mm (width, height).
+pub(crate) const LOGO_BOX: (f32, f32) = (32.0, 20.0);
 
 fn prescriber_and_date(w: &mut PageWriter, doc: &PrescriptionDoc) {
     let (left, width) = (w.left(), w.content_width());

@@ -98,7 +98,11 @@ fn summary_doc(rows: usize, paper: Paper) -> FlowDoc {
                 "Portland, OR 97201".into(),
             ],
             phone: "(503) 555-0142".into(),
+            fax: "(503) 555-0143".into(),
+            npi: "1234567893".into(),
+            logo: None,
         }),
+        window_address: None,
         footer: Footer {
             patient: "Nguyễn Thị Ánh · DOB 03/12/1984 · MRN 100001".into(),
             printed: "Printed by Mia Manager on 12/02/2026 09:14".into(),
@@ -395,5 +399,168 @@ fn scanned_images_become_pages_of_their_own_scaled_to_fit() {
     assert!(matches!(
         render_flow(&bad),
         Err(PdfError::InvalidField { field: "image", .. })
+    ));
+}
+
+/// The words of page `n` with their boxes, from `pdftotext -bbox`
+/// (points, from the page's top left corner).
+fn word_boxes(path: &Path, n: usize) -> Vec<(String, f32, f32, f32, f32)> {
+    let n = n.to_string();
+    let html = run(
+        "pdftotext",
+        &["-bbox", "-f", &n, "-l", &n, path.to_str().unwrap(), "-"],
+    );
+    html.lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            let rest = l.strip_prefix("<word ")?;
+            let attr = |name: &str| -> f32 {
+                let key = format!("{name}=\"");
+                let start = rest.find(&key).unwrap() + key.len();
+                let end = rest[start..].find('"').unwrap() + start;
+                rest[start..end].parse().unwrap()
+            };
+            let word = rest[rest.find('>')? + 1..rest.find("</word>")?].to_string();
+            Some((word, attr("xMin"), attr("yMin"), attr("xMax"), attr("yMax")))
+        })
+        .collect()
+}
+
+fn a_png(dir: &Path, name: &str, size: &str, colour: &str) -> Vec<u8> {
+    let path = dir.join(name);
+    run("convert", &["-size", size, colour, path.to_str().unwrap()]);
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn the_recipient_sits_in_a_10_window_envelope_and_the_logo_beside_the_letterhead() {
+    use chartroom_pdf::window_envelope::{INSET_MM, VISIBLE_MM};
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = summary_doc(3, Paper::Letter);
+    if let Some(l) = doc.letterhead.as_mut() {
+        l.logo = Some(a_png(dir.path(), "logo.png", "300x200", "xc:navy"));
+    }
+    doc.window_address = Some(vec![
+        "Dr Ada Heartwell".into(),
+        "Springfield Heart Associates".into(),
+        "12 Cardiac Way, Suite 4".into(),
+        "Springfield, IL 62701".into(),
+    ]);
+    let path = write(&render_flow(&doc).unwrap(), dir.path(), "window.pdf");
+    let words = word_boxes(&path, 1);
+    let mm = |pt: f32| pt * 25.4 / 72.0;
+    let (l, t, r, b) = VISIBLE_MM;
+    for w in ["Heartwell", "Springfield", "Cardiac", "62701"] {
+        let (_, x0, y0, x1, y1) = words
+            .iter()
+            .find(|(t, ..)| t == w)
+            .unwrap_or_else(|| panic!("{w} not on page 1"));
+        assert!(
+            mm(*x0) >= l + INSET_MM - 0.5 && mm(*x1) <= r && mm(*y0) >= t && mm(*y1) <= b,
+            "{w} at x {:.1}-{:.1} mm, y {:.1}-{:.1} mm, outside the window area {l:.1}-{r:.1} x {t:.1}-{b:.1}",
+            mm(*x0), mm(*x1), mm(*y0), mm(*y1)
+        );
+    }
+    // Published #10 figures: window 4.5 x 1.125 in, 7/8 in from the left
+    // and 1/2 in from the bottom of a 9.5 x 4.125 in envelope.
+    assert!(
+        (l - 22.225).abs() < 0.01 && (b - 80.43).abs() < 0.05,
+        "{l} {b}"
+    );
+    // The letterhead's contact line, and the logo drawn at the top left.
+    let text = page_text(&path, 1);
+    assert!(
+        text.contains("Fax (503) 555-0143") && text.contains("NPI 1234567893"),
+        "{text}"
+    );
+    // The body starts below the window.
+    let body = words.iter().find(|(t, ..)| t == "Chart").unwrap();
+    assert!(mm(body.2) > b, "the title starts at {:.1} mm", mm(body.2));
+    // An address too long for the window, or on A4, is refused by name.
+    let mut long = doc.clone();
+    long.window_address = Some(vec!["x".into(); 9]);
+    assert!(matches!(
+        render_flow(&long),
+        Err(PdfError::InvalidField {
+            field: "recipient_address",
+            ..
+        })
+    ));
+    let mut a4 = doc.clone();
+    a4.paper = Paper::A4;
+    assert!(matches!(
+        render_flow(&a4),
+        Err(PdfError::InvalidField { field: "paper", .. })
+    ));
+}
+
+#[test]
+fn a_scanned_pdf_becomes_pages_and_any_page_can_be_drawn_for_a_preview() {
+    let dir = tempfile::tempdir().unwrap();
+    // A three-page "scanned" PDF: made by this layer, read back as pages.
+    let scan = render_flow(&summary_doc(150, Paper::Letter)).unwrap();
+    let scan_pages = chartroom_pdf::raster::page_count(&scan).unwrap();
+    assert!(scan_pages >= 3, "{scan_pages}");
+    let doc = FlowDoc {
+        title: "Packet".into(),
+        footer: Footer {
+            patient: "Test Patient".into(),
+            printed: "Printed by test".into(),
+        },
+        blocks: vec![
+            Block::Paragraph("Cover page.".into()),
+            Block::PdfPages {
+                caption: "Outside cardiology letter".into(),
+                bytes: scan.clone(),
+            },
+        ],
+        ..FlowDoc::default()
+    };
+    let path = write(&render_flow(&doc).unwrap(), dir.path(), "pdf-pages.pdf");
+    assert_eq!(pages(&path), 1 + scan_pages);
+    for p in 2..=1 + scan_pages {
+        let t = page_text(&path, p);
+        assert!(
+            t.contains(&format!(
+                "Outside cardiology letter · page {} of {scan_pages}",
+                p - 1
+            )),
+            "page {p}: {t}"
+        );
+        assert!(dark_pixels(&path, p) > 2_000, "page {p} is blank");
+    }
+    // The preview: a page drawn from the bytes, white with dark text.
+    let (png, w, h) = chartroom_pdf::raster::page_png(&scan, 0, 96.0).unwrap();
+    assert_eq!((w, h), (816, 1056), "letter at 96 dpi");
+    let png_path = dir.path().join("page1.png");
+    std::fs::write(&png_path, &png).unwrap();
+    let mean = run(
+        "convert",
+        &[
+            png_path.to_str().unwrap(),
+            "-colorspace",
+            "gray",
+            "-format",
+            "%[fx:mean]",
+            "info:",
+        ],
+    );
+    let mean: f32 = mean.trim().parse().unwrap();
+    assert!(
+        mean > 0.8 && mean < 0.995,
+        "a white page with text: mean {mean}"
+    );
+    assert!(chartroom_pdf::raster::page_png(&scan, 99, 96.0).is_err());
+    // Bytes that are not a PDF are refused by name.
+    let bad = FlowDoc {
+        blocks: vec![Block::PdfPages {
+            caption: "x".into(),
+            bytes: b"not a pdf".to_vec(),
+        }],
+        ..FlowDoc::default()
+    };
+    assert!(matches!(
+        render_flow(&bad),
+        Err(PdfError::InvalidField { field: "pdf", .. })
     ));
 }

@@ -24,6 +24,9 @@ fn amoxicillin_for_nguyen() -> PrescriptionDoc {
                 "Portland, OR 97201".into(),
             ],
             phone: "(503) 555-0142".into(),
+            fax: "(503) 555-0143".into(),
+            npi: String::new(),
+            logo: None,
         },
         prescriber: Prescriber {
             full_name: "Maria Alvarez".into(),

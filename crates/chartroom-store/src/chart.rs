@@ -1,5 +1,5 @@
 //! Versioned chart entries: problems, medications, allergies, immunizations
-//! and prescriptions, plus the safety-override and disclosure logs.
+//! and prescriptions, plus the safety-override log.
 //!
 //! Invariants: an entry is never deleted (a trigger refuses it); every
 //! change keeps the state it replaces, with the change's name, through
@@ -13,7 +13,6 @@ use chartroom_types::{EntryId, PatientId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 use crate::corrections::{self, in_error, Table};
 use crate::model::{EntryStatus, Section};
@@ -66,24 +65,6 @@ pub struct EntryVersion {
     pub change: String,
     pub saved_at: DateTime<Utc>,
     pub saved_by_name: String,
-}
-
-/// A print or export of patient data, as the disclosure log shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct Disclosure {
-    #[ts(type = "number")]
-    pub id: i64,
-    pub patient_id: PatientId,
-    /// What was disclosed: `prescription`, ...
-    pub kind: String,
-    pub record_id: String,
-    pub recipient: String,
-    pub description: String,
-    pub file_name: String,
-    #[ts(type = "string")]
-    pub at: DateTime<Utc>,
-    pub by_name: String,
 }
 
 const ENTRY_COLUMNS: &str = concat!(
@@ -297,68 +278,6 @@ pub fn overrides_for(conn: &Connection, entry_id: EntryId) -> Result<Vec<(String
     )?;
     let rows = stmt
         .query_map([entry_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
-}
-
-/// What a disclosure records, apart from who and when.
-#[derive(Debug, Clone)]
-pub struct NewDisclosure<'a> {
-    pub patient_id: PatientId,
-    pub kind: &'a str,
-    pub record_id: &'a str,
-    pub recipient: &'a str,
-    pub description: &'a str,
-    pub file_name: &'a str,
-    pub sha256: &'a [u8],
-}
-
-/// Logs a print or export of patient data.
-pub fn insert_disclosure(
-    tx: &Transaction<'_>,
-    d: &NewDisclosure<'_>,
-    at: DateTime<Utc>,
-    by: UserId,
-) -> Result<i64> {
-    tx.prepare_cached(
-        "INSERT INTO disclosure (patient_id, kind, record_id, recipient, description, file_name, \
-         sha256, at, by_user) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(params![
-        d.patient_id,
-        d.kind,
-        d.record_id,
-        d.recipient,
-        d.description,
-        d.file_name,
-        d.sha256,
-        at,
-        by
-    ])?;
-    Ok(tx.last_insert_rowid())
-}
-
-/// A patient's disclosures, newest first.
-pub fn disclosures(conn: &Connection, patient_id: PatientId) -> Result<Vec<Disclosure>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT d.id, d.patient_id, d.kind, d.record_id, d.recipient, d.description, d.file_name, \
-         d.at, (SELECT full_name FROM user_account u WHERE u.id = d.by_user) \
-         FROM disclosure d WHERE d.patient_id = ?1 ORDER BY d.at DESC, d.id DESC",
-    )?;
-    let rows = stmt
-        .query_map([patient_id], |r| {
-            Ok(Disclosure {
-                id: r.get(0)?,
-                patient_id: r.get(1)?,
-                kind: r.get(2)?,
-                record_id: r.get(3)?,
-                recipient: r.get(4)?,
-                description: r.get(5)?,
-                file_name: r.get(6)?,
-                at: r.get(7)?,
-                by_name: r.get::<_, Option<String>>(8)?.unwrap_or_default(),
-            })
-        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }

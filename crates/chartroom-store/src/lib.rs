@@ -9,9 +9,11 @@
 //!
 //! Per-area modules own their tables: [`patients`], [`users`], [`audit`],
 //! [`settings`], and for the clinical chart [`chart`] (versioned entries,
-//! overrides, disclosures), [`observations`] (vitals and labs), [`notes`]
+//! safety overrides), [`observations`] (vitals and labs), [`notes`]
 //! (encounters, signed notes, templates), [`signing_keys`] (clinicians'
-//! public keys and wrapped private keys) and [`documents`]. [`corrections`]
+//! public keys and wrapped private keys) and [`documents`]; for records
+//! out [`disclosures`] (the disclosure log, written once) and [`referrals`]
+//! (the practice's referral address book). [`corrections`]
 //! is the one mechanism every clinical table uses for its replaced states
 //! and for "entered in error"; each table plugs in with a
 //! [`corrections::Table`] declared by its owner. [`migrations`] holds the
@@ -25,6 +27,7 @@ pub mod audit;
 pub mod chart;
 pub mod corrections;
 mod db;
+pub mod disclosures;
 pub mod documents;
 mod error;
 pub mod migrations;
@@ -32,6 +35,7 @@ pub mod model;
 pub mod notes;
 pub mod observations;
 pub mod patients;
+pub mod referrals;
 pub mod search;
 pub mod settings;
 pub mod signing_keys;

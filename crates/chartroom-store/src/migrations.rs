@@ -64,6 +64,9 @@ pub const MIGRATIONS: &[Migration] = &[
     // the audit chain, private half wrapped by the password), and each
     // signed note's signature and key.
     migration!("0007_signing_keys.sql"),
+    // 8: records out: the disclosure log says to whom (and their address),
+    // why, what and how many pages; the practice's referral address book.
+    migration!("0008_records_out.sql"),
 ];
 
 /// The schema version this build writes.
@@ -118,6 +121,10 @@ mod tests {
         (
             "0007_signing_keys.sql",
             "60a8f60377b6d058855a53bde9c26f46a1b828756f0fe324342e0e064ca6c4fe",
+        ),
+        (
+            "0008_records_out.sql",
+            "d1b64ca7cbafa1f71e48b3b06efce2a204f4ce70e80526ebc71d63bd9cc15fa0",
         ),
     ];
 

@@ -4,14 +4,17 @@
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
-use chartroom_store::chart::{self, EntryData, NewDisclosure};
+use chartroom_store::chart::{self, EntryData};
+use chartroom_store::disclosures::{self, NewDisclosure};
 use chartroom_store::documents::{self, DocumentMeta};
 use chartroom_store::model::{
     EntryStatus, NoteKind, NoteStatus, ObservationKind, PatientFields, PreferredContact,
     RecordStatus, Role, Section, Sex,
 };
 use chartroom_store::observations::{self, NewObservation};
+use chartroom_store::referrals;
 use chartroom_store::{corrections, notes, patients, users, Store, StoreError};
+use chartroom_types::{DisclosurePurpose, PacketKind, RecordSection, ReleaseMethod};
 use chartroom_types::{PatientId, UserId};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
@@ -519,32 +522,158 @@ fn documents_are_stored_once_and_checked_on_read() {
     assert_eq!(documents::content(f.store.read(), id).unwrap(), bytes);
 }
 
+fn disclosure<'a>(
+    p: PatientId,
+    purpose: DisclosurePurpose,
+    recipient: &'a str,
+) -> NewDisclosure<'a> {
+    NewDisclosure {
+        patient_id: p,
+        kind: PacketKind::Referral,
+        record_id: "patient/1",
+        recipient,
+        recipient_address: "12 Heart St\nSpringfield, IL 62701",
+        purpose,
+        purpose_detail: "",
+        description: "Referral packet",
+        sections: &[RecordSection::Problems, RecordSection::Medications],
+        dates: (None, NaiveDate::from_ymd_opt(2026, 11, 30)),
+        page_count: 4,
+        method: ReleaseMethod::Printed,
+        file_name: "",
+        sha256: &[0xab, 0xcd],
+    }
+}
+
 #[test]
-fn disclosures_are_logged_and_listed() {
+fn disclosures_are_logged_listed_and_never_changed() {
     let mut f = fx();
     let (p, u) = (f.patient, f.user);
     f.store
         .write(|tx| {
-            chart::insert_disclosure(
+            disclosures::insert(
                 tx,
-                &NewDisclosure {
-                    patient_id: p,
-                    kind: "prescription",
-                    record_id: "7",
-                    recipient: "patient / pharmacy",
-                    description: "Amoxicillin 500 mg",
-                    file_name: "rx.pdf",
-                    sha256: &[1, 2, 3],
-                },
+                &disclosure(p, DisclosurePurpose::Treatment, "Dr Heart"),
                 at(1),
+                u,
+            )?;
+            disclosures::insert(
+                tx,
+                &disclosure(p, DisclosurePurpose::Legal, "County Court"),
+                at(2),
                 u,
             )
         })
         .unwrap();
-    let d = chart::disclosures(f.store.read(), p).unwrap();
-    assert_eq!(d.len(), 1);
-    assert_eq!(d[0].by_name, "Dana Doc");
-    assert_eq!(d[0].description, "Amoxicillin 500 mg");
+    let d = disclosures::of_patient(f.store.read(), p, at(0)).unwrap();
+    assert_eq!(d.len(), 2);
+    assert_eq!(d[0].recipient, "County Court", "newest first");
+    assert!(d[0].accountable && !d[1].accountable);
+    assert_eq!(d[1].by_name, "Dana Doc");
+    assert_eq!(
+        d[1].sections,
+        vec![RecordSection::Problems, RecordSection::Medications]
+    );
+    assert_eq!(d[1].recipient_address, "12 Heart St\nSpringfield, IL 62701");
+    assert_eq!((d[1].page_count, d[1].sha256.as_str()), (4, "abcd"));
+    assert_eq!(
+        disclosures::of_patient(f.store.read(), p, at(2))
+            .unwrap()
+            .len(),
+        1,
+        "the window starts where it is asked to"
+    );
+    let filter = |accountable_only, text: &str, order| disclosures::LogFilter {
+        from: None,
+        to: None,
+        purpose: None,
+        accountable_only,
+        text: text.into(),
+        order,
+        limit: 100,
+    };
+    let all = disclosures::log(
+        f.store.read(),
+        &filter(false, "", disclosures::LogOrder::OldestFirst),
+    )
+    .unwrap();
+    assert_eq!(
+        all.iter().map(|d| d.recipient.as_str()).collect::<Vec<_>>(),
+        ["Dr Heart", "County Court"]
+    );
+    let acc = disclosures::log(
+        f.store.read(),
+        &filter(true, "", disclosures::LogOrder::NewestFirst),
+    )
+    .unwrap();
+    assert_eq!(acc.len(), 1);
+    assert_eq!(acc[0].purpose, DisclosurePurpose::Legal);
+    let by_text = disclosures::log(
+        f.store.read(),
+        &filter(false, "heart", disclosures::LogOrder::NewestFirst),
+    )
+    .unwrap();
+    assert_eq!(by_text.len(), 1);
+    for sql in [
+        "UPDATE disclosure SET recipient = 'someone else'",
+        "DELETE FROM disclosure",
+    ] {
+        let err: StoreError = f.store.write(|tx| Ok(tx.execute(sql, [])?)).unwrap_err();
+        assert!(err.to_string().contains("never"), "{sql}: {err}");
+    }
+}
+
+#[test]
+fn referral_providers_keep_every_edit_and_are_never_deleted() {
+    let mut f = fx();
+    let u = f.user;
+    let mut fields = referrals::ProviderFields {
+        name: "Ada Heart".into(),
+        specialty: "Cardiology".into(),
+        practice: "Springfield Heart".into(),
+        address: "12 Heart St\nSpringfield, IL 62701".into(),
+        phone: "2175550142".into(),
+        fax: "2175550143".into(),
+        npi: "1234567893".into(),
+        active: true,
+    };
+    let r = f
+        .store
+        .write(|tx| referrals::insert(tx, &fields, at(1), u))
+        .unwrap();
+    assert_eq!(r.version, 1);
+    fields.active = false;
+    let r2 = f
+        .store
+        .write(|tx| referrals::update(tx, r.id, 1, &fields, at(2), u))
+        .unwrap();
+    assert_eq!((r2.version, r2.fields.active), (2, false));
+    let stale = f
+        .store
+        .write(|tx| referrals::update(tx, r.id, 1, &fields, at(3), u))
+        .unwrap_err();
+    assert!(
+        matches!(stale, chartroom_store::StoreError::Conflict { .. }),
+        "{stale}"
+    );
+    let h: Vec<corrections::Replaced<corrections::Fields>> =
+        corrections::history(f.store.read(), &referrals::PROVIDER, r.id).unwrap();
+    assert_eq!(h.len(), 1);
+    assert_eq!(h[0].change, "made inactive");
+    let bad_npi = referrals::ProviderFields {
+        npi: "12345".into(),
+        ..fields.clone()
+    };
+    assert!(f
+        .store
+        .write(|tx| referrals::insert(tx, &bad_npi, at(4), u))
+        .is_err());
+    let err: StoreError = f
+        .store
+        .write(|tx| Ok(tx.execute("DELETE FROM referral_provider", [])?))
+        .unwrap_err();
+    assert!(err.to_string().contains("never deleted"), "{err}");
+    assert_eq!(referrals::list(f.store.read()).unwrap().len(), 1);
 }
 
 /// Signs with the hash alone (the store does not make signatures; the API

@@ -73,4 +73,8 @@ ids! {
     DocumentId,
     /// A clinician's signing key.
     SigningKeyId,
+    /// A provider in the practice's referral address book.
+    ProviderId,
+    /// A record of a print or export (the disclosure log).
+    DisclosureId,
 }

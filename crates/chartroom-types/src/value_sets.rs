@@ -301,6 +301,71 @@ value_set! {
     }
 }
 
+value_set! {
+    /// Why records were disclosed (45 CFR 164.528). Disclosures for
+    /// treatment, payment and health care operations and those to the
+    /// patient are logged but left out of the accounting a patient receives
+    /// (`accountable`); the rest are in it.
+    DisclosurePurpose = "disclosure_purpose" {
+        Treatment = "treatment": "Treatment",
+        Payment = "payment": "Payment",
+        Operations = "operations": "Health care operations",
+        PatientRequest = "patient_request": "The patient's own request",
+        Legal = "legal": "Legal (subpoena, court order)",
+        PublicHealth = "public_health": "Public health",
+        Other = "other": "Other",
+    }
+}
+
+impl DisclosurePurpose {
+    /// Whether a disclosure for this purpose belongs in the accounting of
+    /// disclosures a patient may ask for (164.528(a)(1): not those for
+    /// treatment, payment or operations, nor those to the patient).
+    pub fn accountable(self) -> bool {
+        !matches!(
+            self,
+            DisclosurePurpose::Treatment
+                | DisclosurePurpose::Payment
+                | DisclosurePurpose::Operations
+                | DisclosurePurpose::PatientRequest
+        )
+    }
+}
+
+value_set! {
+    /// A part of the chart a released record can hold.
+    RecordSection = "record_section" {
+        Demographics = "demographics": "Demographics",
+        Problems = "problems": "Problems",
+        Medications = "medications": "Medications",
+        Allergies = "allergies": "Allergies",
+        Immunizations = "immunizations": "Immunizations",
+        Vitals = "vitals": "Vital signs",
+        Labs = "labs": "Lab results",
+        Notes = "notes": "Visit notes",
+        Documents = "documents": "Attached documents",
+    }
+}
+
+value_set! {
+    /// What kind of record is released.
+    PacketKind = "packet_kind" {
+        Summary = "summary": "Chart summary",
+        Referral = "referral": "Referral packet",
+        PatientCopy = "patient_copy": "Patient's own copy",
+        Accounting = "accounting": "Accounting of disclosures",
+        Prescription = "prescription": "Prescription",
+    }
+}
+
+value_set! {
+    /// How a record left the practice.
+    ReleaseMethod = "release_method" {
+        Printed = "printed": "Printed",
+        Saved = "saved": "Saved as a PDF",
+    }
+}
+
 /// Every value set's name and its `(code, label)` pairs, for the UI.
 pub fn every_value_set() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
     fn of<V: ValueSet>() -> (&'static str, Vec<(&'static str, &'static str)>) {
@@ -330,6 +395,10 @@ pub fn every_value_set() -> Vec<(&'static str, Vec<(&'static str, &'static str)>
         of::<RecordStatus>(),
         of::<NoteStatus>(),
         of::<NoteKind>(),
+        of::<DisclosurePurpose>(),
+        of::<RecordSection>(),
+        of::<PacketKind>(),
+        of::<ReleaseMethod>(),
     ]
 }
 

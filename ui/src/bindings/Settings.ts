@@ -14,9 +14,22 @@ units: string,
  */
 export_dir: string, 
 /**
- * Printed on prescriptions: street, city (one line each).
+ * Printed on every document's letterhead: street, city (one line each).
  */
-practice_address: string, practice_phone: string, 
+practice_address: string, practice_phone: string, practice_fax: string, 
+/**
+ * The practice's (group) NPI, ten digits; printed on the letterhead.
+ */
+practice_npi: string, 
+/**
+ * The practice's tax id (EIN), `12-3456789`; printed by billing.
+ */
+practice_tax_id: string, 
+/**
+ * Whether a logo is set ([`crate::commands::SetPracticeLogo`] sets it);
+ * ignored when saving.
+ */
+has_logo: boolean, 
 /**
  * Minutes of inactivity before the session locks (1 to 60).
  */

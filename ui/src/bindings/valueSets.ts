@@ -134,6 +134,37 @@ export const VALUE_SETS = {
     { value: 'soap', label: 'Visit note' },
     { value: 'addendum', label: 'Addendum' },
   ],
+  disclosure_purpose: [
+    { value: 'treatment', label: 'Treatment' },
+    { value: 'payment', label: 'Payment' },
+    { value: 'operations', label: 'Health care operations' },
+    { value: 'patient_request', label: 'The patient\'s own request' },
+    { value: 'legal', label: 'Legal (subpoena, court order)' },
+    { value: 'public_health', label: 'Public health' },
+    { value: 'other', label: 'Other' },
+  ],
+  record_section: [
+    { value: 'demographics', label: 'Demographics' },
+    { value: 'problems', label: 'Problems' },
+    { value: 'medications', label: 'Medications' },
+    { value: 'allergies', label: 'Allergies' },
+    { value: 'immunizations', label: 'Immunizations' },
+    { value: 'vitals', label: 'Vital signs' },
+    { value: 'labs', label: 'Lab results' },
+    { value: 'notes', label: 'Visit notes' },
+    { value: 'documents', label: 'Attached documents' },
+  ],
+  packet_kind: [
+    { value: 'summary', label: 'Chart summary' },
+    { value: 'referral', label: 'Referral packet' },
+    { value: 'patient_copy', label: 'Patient\'s own copy' },
+    { value: 'accounting', label: 'Accounting of disclosures' },
+    { value: 'prescription', label: 'Prescription' },
+  ],
+  release_method: [
+    { value: 'printed', label: 'Printed' },
+    { value: 'saved', label: 'Saved as a PDF' },
+  ],
 } as const satisfies Record<string, readonly Option[]>;
 
 export type ValueSetName = keyof typeof VALUE_SETS;

@@ -1,7 +1,7 @@
 // A patient's chart: the banner (on every patient screen, with the
 // allergies for clinical users), the tabs, and the non-clinical tabs:
 // demographics, the edit form (`update_patient` with the version it started
-// from) and the history of previous versions. The clinical tabs live in
+// from), the history of previous versions and records out (`records.ts`). The clinical tabs live in
 // `screens/chart/`; they share the chart summary through `ChartCtx`.
 
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
@@ -31,6 +31,7 @@ import { isClinicalTab, navigate, patientHref, type PatientTab } from '../router
 import { ChartCtx, type ChartContext } from './chart/context';
 import { ChartTabs, ClinicalTabBody } from './chart/tabs';
 import { Forbidden } from '../components/forbidden';
+import { RecordsTab } from './records';
 
 /** How long a chart waits for its summary to show both at once (ms). */
 const SUMMARY_WAIT_MS = 150;
@@ -143,6 +144,7 @@ export function PatientScreen(p: { id: number; tab: PatientTab; noteId: number |
   if (isClinicalTab(tab) && !clinical) return html`<${Forbidden} />`;
 
   const canEdit = app.can('patient_write');
+  const canRelease = app.can('release_records');
   const ctx: ChartContext = {
     patientId: p.id,
     chart,
@@ -154,12 +156,14 @@ export function PatientScreen(p: { id: number; tab: PatientTab; noteId: number |
     <div class="screen patient-screen">
       <div class="chart-head" data-testid="chart-head">
         <${PatientBanner} chart=${chart} emergency=${emergency} summary=${clinical ? summary : undefined} />
-        <${ChartTabs} patientId=${p.id} tab=${tab} clinical=${clinical} canEdit=${canEdit} />
+        <${ChartTabs} patientId=${p.id} tab=${tab} clinical=${clinical} canEdit=${canEdit} canRelease=${canRelease} />
       </div>
       ${tab === 'edit' && canEdit
         ? html`<${EditPatient} chart=${chart} onSaved=${(c: PatientChart) => { setChart(c); navigate(patientHref(p.id, clinical ? 'demographics' : 'default')); }} onReload=${() => load(null)} />`
         : tab === 'history'
           ? html`<${PatientHistory} chart=${chart} />`
+          : tab === 'records'
+            ? canRelease ? html`<${RecordsTab} patientId=${p.id} />` : html`<${Forbidden} />`
           : isClinicalTab(tab)
             ? html`<${ClinicalTabBody} tab=${tab} noteId=${p.noteId} />`
             : html`<${Demographics} patient=${chart.patient} phones=${chart.phones} />`}

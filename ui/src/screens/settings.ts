@@ -1,7 +1,7 @@
 // Practice settings (administrators): the practice name, the idle lock,
-// the units vitals are shown in, where printed PDFs go, and the address and
-// phone printed on prescriptions; and "Back up now", which runs in the
-// background while the window goes on working.
+// the units vitals are shown in, where printed PDFs go, the address, phone,
+// fax, NPI, tax id and logo every letterhead prints; and "Back up now",
+// which runs in the background while the window goes on working.
 
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html';
@@ -9,9 +9,10 @@ import * as api from '../api';
 import { useApp } from '../app';
 import type { Settings } from '../bindings/Settings';
 import type { JobView } from '../bindings/JobView';
-import { Button, FormError, SelectField, Spinner, TextAreaField, TextField, useFormErrors } from '../components/form';
+import { Button, FieldError, FormError, SelectField, Spinner, TextAreaField, TextField, useFormErrors } from '../components/form';
 import { clearReferenceData } from '../reference';
 import { optionsOf } from '../format';
+import { readBase64 } from '../files';
 
 export function SettingsScreen() {
   const app = useApp();
@@ -22,9 +23,13 @@ export function SettingsScreen() {
   const [exportDir, setExportDir] = useState('');
   const [address, setAddress] = useState('');
   const [phone, setPhone] = useState('');
+  const [fax, setFax] = useState('');
+  const [npi, setNpi] = useState('');
+  const [taxId, setTaxId] = useState('');
+  const [hasLogo, setHasLogo] = useState(false);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
-  const form = useFormErrors(['practice_name', 'idle_lock_minutes', 'units', 'export_dir', 'practice_address', 'practice_phone']);
+  const form = useFormErrors(['practice_name', 'idle_lock_minutes', 'units', 'export_dir', 'practice_address', 'practice_phone', 'practice_fax', 'practice_npi', 'practice_tax_id', 'logo']);
   const show = (s: Settings) => {
     setName(s.practice_name);
     setMinutes(String(s.idle_lock_minutes));
@@ -32,6 +37,10 @@ export function SettingsScreen() {
     setExportDir(s.export_dir);
     setAddress(s.practice_address);
     setPhone(s.practice_phone);
+    setFax(s.practice_fax);
+    setNpi(s.practice_npi);
+    setTaxId(s.practice_tax_id);
+    setHasLogo(s.has_logo);
   };
 
   useEffect(() => {
@@ -65,6 +74,10 @@ export function SettingsScreen() {
         export_dir: exportDir,
         practice_address: address,
         practice_phone: phone,
+        practice_fax: fax,
+        practice_npi: npi,
+        practice_tax_id: taxId,
+        has_logo: hasLogo,
       });
       show(s);
       setSaved(true);
@@ -74,6 +87,27 @@ export function SettingsScreen() {
       form.fail(err);
     } finally {
       setBusy(false);
+    }
+  };
+
+  const pickLogo = async (e: Event) => {
+    const input = e.currentTarget as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    form.clear();
+    try {
+      show(await api.setPracticeLogo(await readBase64(file)));
+    } catch (err) {
+      form.fail(err);
+    }
+  };
+  const removeLogo = async () => {
+    form.clear();
+    try {
+      show(await api.setPracticeLogo(null));
+    } catch (err) {
+      form.fail(err);
     }
   };
 
@@ -96,8 +130,22 @@ export function SettingsScreen() {
       <${SelectField} label="Units for vital signs" name="units" testid="settings-units" value=${units} onValue=${edit(setUnits)} error=${f.units} class="field-medium"
         options=${optionsOf('units')} />
       <${TextField} label="Folder for printed PDFs" name="export_dir" testid="settings-export-dir" value=${exportDir} onValue=${edit(setExportDir)} error=${f.export_dir} mono=${true} hint="Prescriptions are written here as PDF files. Leave empty for the default folder." />
-      <${TextAreaField} label="Practice address" name="practice_address" testid="settings-address" rows=${3} value=${address} onValue=${edit(setAddress)} error=${f.practice_address} hint="Printed on prescriptions: street, then city, state and ZIP (one line each)." />
-      <${TextField} label="Practice phone" name="practice_phone" testid="settings-phone" type="tel" value=${phone} onValue=${edit(setPhone)} error=${f.practice_phone} class="field-medium" />
+      <${TextAreaField} label="Practice address" name="practice_address" testid="settings-address" rows=${3} value=${address} onValue=${edit(setAddress)} error=${f.practice_address} hint="Printed on every letterhead: street, then city, state and ZIP (one line each)." />
+      <div class="field-row">
+        <${TextField} label="Practice phone" name="practice_phone" testid="settings-phone" type="tel" value=${phone} onValue=${edit(setPhone)} error=${f.practice_phone} class="field-medium" />
+        <${TextField} label="Practice fax" name="practice_fax" testid="settings-fax" type="tel" value=${fax} onValue=${edit(setFax)} error=${f.practice_fax} class="field-medium" />
+      </div>
+      <div class="field-row">
+        <${TextField} label="Practice NPI" name="practice_npi" testid="settings-npi" inputMode="numeric" value=${npi} onValue=${edit(setNpi)} error=${f.practice_npi} class="field-medium" hint="Ten digits; printed on the letterhead." />
+        <${TextField} label="Tax id (EIN)" name="practice_tax_id" testid="settings-tax-id" value=${taxId} onValue=${edit(setTaxId)} error=${f.practice_tax_id} class="field-medium" hint="For statements and claims." />
+      </div>
+      <div class=${`field ${f.logo ? 'has-error' : ''}`}>
+        <label for="settings-logo">Logo (PNG or JPEG, up to 512 KB)</label>
+        <input id="settings-logo" type="file" accept="image/png,image/jpeg" data-testid="settings-logo-file" onChange=${pickLogo} />
+        <div class="hint" data-testid="settings-logo-state">${hasLogo ? 'A logo is printed at the top left of every letterhead.' : 'No logo: the letterhead is the name and address.'}</div>
+        ${hasLogo ? html`<div><${Button} testid="settings-logo-remove" onClick=${removeLogo}>Remove the logo</${Button}></div>` : null}
+        <${FieldError} name="logo" error=${f.logo} />
+      </div>
       <div class="form-actions left">
         <${Button} kind="primary" type="submit" testid="settings-save" busy=${busy}>Save settings</${Button}>
         ${saved ? html`<span class="saved-note" data-testid="settings-saved" role="status">✓ Settings saved</span>` : null}

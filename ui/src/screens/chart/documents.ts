@@ -16,23 +16,11 @@ import { reportError, toast } from '../../components/toast';
 import { DOC_CATEGORIES, DOC_CATEGORY_LABEL, formatDate, formatInstant, formatSize, inErrorText, todayText } from '../../format';
 import { useChart } from './context';
 import { useLoad } from './data';
+import { readBase64 } from '../../files';
 
 const ACCEPT = 'application/pdf,image/png,image/jpeg';
 
 type PdfViewerType = typeof import('../../components/pdfViewer').PdfViewer;
-
-/** A file's bytes as base64 (FileReader; the data URL's prefix removed). */
-function readBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => {
-      const s = String(r.result ?? '');
-      resolve(s.slice(s.indexOf(',') + 1));
-    };
-    r.onerror = () => reject(r.error ?? new Error('The file could not be read'));
-    r.readAsDataURL(file);
-  });
-}
 
 function base64Bytes(b64: string): Uint8Array {
   const bin = atob(b64);

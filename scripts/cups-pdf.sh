@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Starts the print service (CUPS) if it is not running and makes sure the
+# virtual PDF printer the records-out tests print to exists: the queue
+# `ChartroomPDF` on the cups-pdf backend, which writes each job to ~/PDF.
+# Installed by scripts/setup-debian.sh (cups, cups-client, cups-pdf).
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+if ! lpstat -r >/dev/null 2>&1; then
+  $SUDO cupsd
+  for _ in $(seq 1 50); do lpstat -r >/dev/null 2>&1 && break; sleep 0.2; done
+fi
+if ! lpstat -e 2>/dev/null | grep -qx ChartroomPDF; then
+  ppd=$(ls /usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd 2>/dev/null || ls /usr/share/ppd/cups-pdf/*.ppd | head -1)
+  $SUDO lpadmin -p ChartroomPDF -v cups-pdf:/ -E -P "$ppd" 2>/dev/null
+  $SUDO cupsenable ChartroomPDF
+  $SUDO cupsaccept ChartroomPDF
+fi
+lpstat -e | grep -qx ChartroomPDF
+echo "cups-pdf: queue ChartroomPDF ready (jobs are written to ~/PDF)"

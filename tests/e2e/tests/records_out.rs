@@ -1,0 +1,305 @@
+//! Records out in the real app (issue 9): a practice manager opens a
+//! patient, builds a referral packet to a cardiologist from the address
+//! book with problems, medications, allergies, the blood-pressure trend and
+//! the last two notes, previews it, prints it to the CUPS PDF printer
+//! (`scripts/cups-pdf.sh` sets up the `ChartroomPDF` queue) and saves a
+//! copy. The saved PDF's text shows the letter, the sections and the footer
+//! on every page; the printed one has as many pages and looks the same
+//! (cups-pdf redraws the file through Ghostscript, which drops the text
+//! layer of embedded subset fonts, so it is compared as rendered pages);
+//! the disclosure is in the patient's accounting with the recipient's
+//! address and purpose. A front-desk user cannot reach the records screen.
+
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use chartroom_e2e::{demo_practice_with, fresh_data_dir, App, DEMO_PASSPHRASE, DEMO_PASSWORD};
+
+/// A demo patient with a clinical history (notes, vitals).
+const PATIENT: i64 = 2;
+/// The queue `scripts/cups-pdf.sh` makes.
+const QUEUE: &str = "ChartroomPDF";
+
+fn run(cmd: &str, args: &[&str]) -> String {
+    let out = Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("`{cmd}` could not run ({e}); run scripts/setup-debian.sh"));
+    assert!(
+        out.status.success(),
+        "`{cmd} {}` failed: {}{}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The page count `pdfinfo` reads, 0 while the file is not a whole PDF
+/// (cups-pdf may still be writing it).
+fn pages(path: &Path) -> usize {
+    let out = match Command::new("pdfinfo").arg(path).output() {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
+        _ => return 0,
+    };
+    out.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Page `n` rendered in grey at 30 dpi: (dark pixels, which rows of
+/// pixels have ink).
+fn ink(path: &Path, n: usize) -> (usize, Vec<bool>) {
+    let n = n.to_string();
+    let out = Command::new("pdftoppm")
+        .args(["-gray", "-r", "30", "-f", &n, "-l", &n, "-singlefile"])
+        .arg(path)
+        .output()
+        .expect("pdftoppm runs");
+    // PGM: "P5", width, height, maxval, then one byte a pixel.
+    let data = out.stdout;
+    let (mut fields, mut i, mut nums) = (0, 0, Vec::new());
+    while fields < 4 && i < data.len() {
+        while i < data.len() && data[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while i < data.len() && !data[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        nums.push(String::from_utf8_lossy(&data[start..i]).into_owned());
+        fields += 1;
+    }
+    let width: usize = nums.get(1).and_then(|w| w.parse().ok()).unwrap_or(1).max(1);
+    let px = data.get(i + 1..).unwrap_or_default();
+    let dark = px.iter().filter(|&&p| p < 160).count();
+    let rows = px
+        .chunks(width)
+        .map(|r| r.iter().any(|&p| p < 160))
+        .collect();
+    (dark, rows)
+}
+
+/// Where cups-pdf writes a job printed by this user.
+fn cups_pdf_dir() -> PathBuf {
+    PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/root".into())).join("PDF")
+}
+
+fn pdfs_in(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Scrolls an element to the middle of the window, as a user would.
+fn centre(app: &App, testid: &str) {
+    app.wait_for(testid);
+    app.execute(
+        "document.querySelector(`[data-testid=${arguments[0]}]`).scrollIntoView({block: 'center'})",
+        vec![serde_json::Value::String(testid.to_string())],
+    );
+}
+
+#[test]
+fn a_manager_sends_a_referral_packet_and_the_front_desk_cannot() {
+    let printers = run("lpstat", &["-e"]);
+    assert!(
+        printers.lines().any(|l| l.trim() == QUEUE),
+        "the {QUEUE} queue is missing (scripts/cups-pdf.sh makes it): {printers}"
+    );
+    let before: Vec<PathBuf> = pdfs_in(&cups_pdf_dir());
+    let exports = fresh_data_dir();
+    let export_arg = exports.path().display().to_string();
+    let app = App::launch_in(demo_practice_with(40, 3), &["--export-dir", &export_arg]);
+    app.wait_for("unlock-passphrase");
+    app.unlock(DEMO_PASSPHRASE);
+    app.login("manager", DEMO_PASSWORD);
+
+    app.go_hash(&format!("#/patient/{PATIENT}"));
+    app.click("chart-tab-records");
+    app.wait_for("records-tab");
+    app.select("records-kind", "referral");
+    app.wait_for_css(
+        "[data-testid=records-provider] option[value='1']",
+        "the address book",
+    );
+    app.select("records-provider", "1");
+    let shown = app.wait_text("records-provider-address", "the provider's address", |t| {
+        t.contains("Cardiac Way")
+    });
+    app.check(
+        shown.contains("Willamette Heart"),
+        &format!("address shown: {shown}"),
+    );
+    app.click("records-plot-8480-6");
+    app.click("records-plot-8462-4");
+    app.type_into(
+        "records-reason",
+        "Exertional chest pressure for three weeks.",
+    );
+    app.type_into("records-question", "Is a stress test indicated?");
+    app.click("records-preview");
+    let count = app.wait_text("records-page-count", "the preview's page count", |t| {
+        t.starts_with("Page 1 of ")
+    });
+    let total: usize = count
+        .trim_start_matches("Page 1 of ")
+        .trim()
+        .parse()
+        .unwrap();
+    app.check(total >= 3, &format!("a packet of {total} pages"));
+    app.wait_for("records-preview-image");
+    app.screenshot("records-01-preview-letter");
+    // As a user scrolls the page's buttons to the middle of the window
+    // (the driver would scroll them under the sticky banner).
+    centre(&app, "records-page-next");
+    app.click("records-page-next");
+    app.wait_text("records-page-count", "page 2", |t| {
+        t.starts_with("Page 2 of")
+    });
+    app.screenshot("records-02-preview-page-2");
+
+    // Print to the CUPS PDF printer.
+    app.select("records-printer", QUEUE);
+    centre(&app, "records-print");
+    app.click("records-print");
+    let done = app.wait_text("records-done", "the print's confirmation", |t| {
+        t.contains("print job")
+    });
+    app.check(done.contains("disclosure log"), &done);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let printed = loop {
+        let new: Vec<PathBuf> = pdfs_in(&cups_pdf_dir())
+            .into_iter()
+            .filter(|p| !before.contains(p))
+            .collect();
+        if let Some(p) = new.into_iter().find(|p| pages(p) > 0) {
+            break p;
+        }
+        if Instant::now() > deadline {
+            app.fail("cups-pdf wrote no file within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+
+    // Save a copy.
+    let copy = exports.path().join("referral-heartwell.pdf");
+    app.set_value("records-path", copy.to_str().unwrap());
+    centre(&app, "records-save");
+    app.click("records-save");
+    app.wait_text("records-done", "the save's confirmation", |t| {
+        t.contains("referral-heartwell")
+    });
+    app.check(copy.exists(), "the copy is where it was asked to be");
+    run("qpdf", &["--check", copy.to_str().unwrap()]);
+    let text = run("pdftotext", &["-layout", copy.to_str().unwrap(), "-"]);
+    for want in [
+        "Dr Ada Heartwell",
+        "2800 SW Cardiac Way",
+        "Reason for referral",
+        "Exertional chest pressure",
+        "Is a stress test indicated?",
+        "Mia Manager",
+        "Problems",
+        "Medications",
+        "Allergies",
+        "Vital signs",
+        "Systolic blood pressure",
+        "Visit notes",
+        "Fax (503) 555-0143",
+    ] {
+        app.check(
+            text.contains(want),
+            &format!("the saved packet lacks {want:?}"),
+        );
+    }
+    let n = pages(&copy);
+    app.check(n == total, &format!("saved {n} pages, previewed {total}"));
+    for page in 1..=n {
+        app.check(
+            text.contains(&format!("Page {page} of {n}")),
+            &format!("page {page} has its footer"),
+        );
+    }
+    // The printed file: the same pages, drawn the same.
+    app.check(
+        pages(&printed) == n,
+        &format!("cups-pdf printed {} pages of {n}", pages(&printed)),
+    );
+    for page in 1..=n {
+        let ((a, rows_a), (b, rows_b)) = (ink(&copy, page), ink(&printed, page));
+        app.check(
+            a > 200 && b > 200,
+            &format!("page {page}: saved {a}, printed {b} dark pixels"),
+        );
+        // Ghostscript draws the glyphs a little bolder; the lines of ink
+        // are where they were.
+        let same = rows_a.iter().zip(&rows_b).filter(|(x, y)| x == y).count();
+        let agree = same as f64 / rows_a.len().max(1) as f64;
+        app.check(
+            agree > 0.85,
+            &format!(
+                "page {page}: the printed page's lines of ink agree {:.0}% with the saved one's",
+                agree * 100.0
+            ),
+        );
+    }
+    run(
+        "pdftoppm",
+        &[
+            "-r",
+            "60",
+            "-png",
+            copy.to_str().unwrap(),
+            chartroom_e2e::screenshot_dir()
+                .join("records-packet")
+                .to_str()
+                .unwrap(),
+        ],
+    );
+
+    // The accounting lists both: to the cardiologist, for treatment,
+    // logged but not part of what the patient receives.
+    let rows = app.texts("records-accounting");
+    let acc = rows.join("\n");
+    app.check(
+        acc.matches("Dr Ada Heartwell").count() >= 2,
+        &format!("two disclosures to the cardiologist in: {acc}"),
+    );
+    app.check(
+        acc.contains("2800 SW Cardiac Way"),
+        &format!("the address in: {acc}"),
+    );
+    app.check(acc.contains("Treatment"), &format!("the purpose in: {acc}"));
+    app.check(
+        acc.contains("Logged only"),
+        &format!("the 164.528 mark in: {acc}"),
+    );
+    app.screenshot("records-03-accounting");
+
+    // The front desk has no records tab, and the address shows "not allowed".
+    app.logout();
+    app.login("desk", DEMO_PASSWORD);
+    app.go_hash(&format!("#/patient/{PATIENT}"));
+    app.wait_for("chart-tab-demographics");
+    app.check(
+        app.count("chart-tab-records") == 0,
+        "the front desk sees a records tab",
+    );
+    app.go_hash(&format!("#/patient/{PATIENT}/records"));
+    app.wait_for("forbidden");
+    app.check(
+        !app.is_shown("records-tab"),
+        "the front desk reached records out",
+    );
+    app.screenshot("records-04-front-desk-forbidden");
+    app.close();
+}
