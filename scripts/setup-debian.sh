@@ -21,7 +21,7 @@ PKGS=(
   strace
   # the print service records are printed through, and a virtual PDF
   # printer the tests print to (scripts/cups-pdf.sh starts it)
-  cups cups-client cups-pdf
+  cups cups-client printer-driver-cups-pdf
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -367,3 +367,77 @@ fn a_referral_needs_its_letter_and_an_address_for_the_window() {
     }));
     assert_eq!(f, ["purpose_detail"]);
 }
+
+#[test]
+fn the_patients_own_copy_goes_to_them_at_their_request_and_the_logo_prints() {
+    let mut fx = practice(true);
+    // A logo: bytes that are not an image are refused by field; a PNG is
+    // kept and printed on the letterhead.
+    assert_eq!(
+        field_names(fx.app.run(chartroom_admin::commands::SetPracticeLogo {
+            image_base64: Some("bm90IGFuIGltYWdl".into()),
+        })),
+        ["logo"]
+    );
+    let png = std::process::Command::new("convert")
+        .args(["-size", "240x120", "xc:navy", "png:-"])
+        .output()
+        .expect("ImageMagick's convert (scripts/setup-debian.sh)")
+        .stdout;
+    use base64::Engine as _;
+    let s = ok(
+        &mut fx.app,
+        chartroom_admin::commands::SetPracticeLogo {
+            image_base64: Some(base64::engine::general_purpose::STANDARD.encode(&png)),
+        },
+    );
+    assert!(s.has_logo);
+    add_user(&mut fx.app, "doc", &[Role::Clinician], false);
+    ok(&mut fx.app, Logout {});
+    login(&mut fx.app, "doc");
+    let patient = register(&mut fx.app, anh());
+    let out = tempfile::tempdir().unwrap();
+    let copy = ok(
+        &mut fx.app,
+        ReleaseRecord {
+            request: RecordRequest {
+                patient_id: patient,
+                kind: PacketKind::PatientCopy,
+                // No sections chosen: the whole record.
+                sections: vec![],
+                from: String::new(),
+                to: String::new(),
+                note_ids: vec![],
+                document_ids: vec![],
+                trend_codes: vec![],
+                paper: PaperSize::A4,
+                letter: None,
+            },
+            recipient: Recipient::default(),
+            // Whatever is asked, a patient's copy is at their request.
+            purpose: DisclosurePurpose::Legal,
+            purpose_detail: String::new(),
+            output: saved(&out.path().join("copy")),
+        },
+    );
+    let d = &copy.disclosure;
+    assert_eq!(d.purpose, DisclosurePurpose::PatientRequest);
+    assert!(!d.accountable);
+    assert_eq!(d.recipient, "Thị Ánh Nguyễn");
+    assert_eq!(d.sections.len(), RecordSection::ALL.len());
+    let path = copy.path.unwrap();
+    qpdf_ok(&path);
+    let text = pdf_text(&path);
+    assert!(text.contains("Your health record"), "{text}");
+    assert!(
+        text.contains("Demographics") && text.contains("Attached documents"),
+        "{text}"
+    );
+    // The logo is drawn: the letterhead's corner has ink.
+    let info = std::process::Command::new("pdfimages")
+        .args(["-list", &path])
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&info.stdout);
+    assert!(list.lines().count() > 2, "no image in the copy: {list}");
+}
