@@ -26,6 +26,13 @@ fn administrator_verifies_audit_chain() {
         "admin | login | ",
         "workstation | unlock | ",
         "demo-generator | create | ",
+        // The practice manager keeps the referral address book: three
+        // providers added.
+        "manager | logout | ",
+        "manager | create | ",
+        "manager | create | ",
+        "manager | create | ",
+        "manager | login | ",
         "admin | logout | ",
         "admin | settings_change | ",
         // Four demo users, each with the signing key made with the account.
