@@ -54,6 +54,25 @@ fn clinic_time(ctx: &Ctx<'_>, now: DateTime<Utc>) -> String {
     )
 }
 
+/// The patient as the recipient of their own record: their name and
+/// registered address.
+fn the_patient(p: &chartroom_store::model::Patient) -> Recipient {
+    let f = &p.fields;
+    Recipient {
+        provider_id: None,
+        name: format!("{} {}", f.given_name, f.family_name),
+        address: [
+            f.address_line1.clone(),
+            f.address_line2.clone(),
+            format!("{}, {} {}", f.city, f.region, f.postal_code),
+        ]
+        .into_iter()
+        .filter(|l| !l.trim().trim_matches(',').trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n"),
+    }
+}
+
 /// The recipient as printed and logged: from the address book when one is
 /// chosen, the patient for their own copy when left blank.
 fn resolve_recipient(conn: &Connection, c: &Checked, r: &Recipient) -> Result<Recipient> {
@@ -77,23 +96,7 @@ fn resolve_recipient(conn: &Connection, c: &Checked, r: &Recipient) -> Result<Re
         });
     }
     if c.request.kind == PacketKind::PatientCopy && r.name.trim().is_empty() {
-        let p = patients::get(conn, c.request.patient_id)?;
-        let f = &p.fields;
-        let name = [f.given_name.as_str(), f.family_name.as_str()].join(" ");
-        let address = [
-            f.address_line1.clone(),
-            f.address_line2.clone(),
-            format!("{}, {} {}", f.city, f.region, f.postal_code),
-        ]
-        .into_iter()
-        .filter(|l| !l.trim().trim_matches(',').trim().is_empty())
-        .collect::<Vec<_>>()
-        .join("\n");
-        return Ok(Recipient {
-            provider_id: None,
-            name,
-            address,
-        });
+        return Ok(the_patient(&patients::get(conn, c.request.patient_id)?));
     }
     Ok(Recipient {
         provider_id: None,
@@ -620,20 +623,7 @@ pub fn release_accounting(
     };
     let pdf = render(&doc)?;
     let pages = chartroom_pdf::raster::page_count(&pdf).map_err(pdf_err)? as u32;
-    let f = &p.fields;
-    let recipient = Recipient {
-        provider_id: None,
-        name: format!("{} {}", f.given_name, f.family_name),
-        address: [
-            f.address_line1.clone(),
-            f.address_line2.clone(),
-            format!("{}, {} {}", f.city, f.region, f.postal_code),
-        ]
-        .into_iter()
-        .filter(|l| !l.trim().trim_matches(',').trim().is_empty())
-        .collect::<Vec<_>>()
-        .join("\n"),
-    };
+    let recipient = the_patient(&p);
     send(
         ctx,
         &Outgoing {
