@@ -12,6 +12,7 @@ describe('parseRoute', () => {
     ['#/admin/users', { name: 'users' }],
     ['#/admin/settings', { name: 'settings' }],
     ['#/admin/audit', { name: 'audit' }],
+    ['#/admin/disclosures', { name: 'disclosures' }],
     ['#/emergency', { name: 'emergency' }],
     ['#/account', { name: 'account' }],
   ])('%s', (hash, route) => {

@@ -1,6 +1,7 @@
 // Hash routing: `#/patients`, `#/register`, `#/patient/<id>` and its tabs
 // (`#/patient/<id>/<tab>`, a note at `#/patient/<id>/notes/<noteId>`),
 // `#/templates`, `#/admin/users`, `#/admin/settings`, `#/admin/audit`,
+// `#/admin/disclosures`,
 // `#/emergency`, `#/account`.
 
 import { useEffect, useState } from 'preact/hooks';
@@ -14,6 +15,7 @@ export type Route =
   | { name: 'users' }
   | { name: 'settings' }
   | { name: 'audit' }
+  | { name: 'disclosures' }
   | { name: 'emergency' }
   | { name: 'account' }
   | { name: 'unknown'; path: string };
@@ -60,6 +62,7 @@ export function parseRoute(hash: string): Route {
       if (parts[1] === 'users') return { name: 'users' };
       if (parts[1] === 'settings') return { name: 'settings' };
       if (parts[1] === 'audit') return { name: 'audit' };
+      if (parts[1] === 'disclosures') return { name: 'disclosures' };
       return { name: 'unknown', path };
     case 'emergency':
       return { name: 'emergency' };

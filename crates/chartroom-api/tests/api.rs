@@ -1950,6 +1950,13 @@ fn generated_bad_input_to_the_record_preview() {
     use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
     let mut fx = practice(true);
     add_user(&mut fx.app, "manager", &[Role::PracticeManager], false);
+    // The physician who signs the letter the manager sends.
+    add_user(&mut fx.app, "doc", &[Role::Clinician], false);
+    let doc = ok(&mut fx.app, chartroom_admin::commands::ListUsers {})
+        .into_iter()
+        .find(|u| u.username == "doc")
+        .unwrap()
+        .id;
     ok(&mut fx.app, Logout {});
     login(&mut fx.app, "manager");
     let patient = register(&mut fx.app, anh());
@@ -1967,6 +1974,7 @@ fn generated_bad_input_to_the_record_preview() {
             letter: Some(chartroom_records::protocol::ReferralLetter {
                 reason: "Chest pain on exertion".into(),
                 question: "Stress test?".into(),
+                sender: Some(doc),
             }),
         },
         recipient: Recipient {

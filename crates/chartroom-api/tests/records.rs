@@ -9,6 +9,7 @@
 
 mod common;
 
+use chartroom_admin::commands::{ListUsers, SetUserDisabled};
 use chartroom_api::commands::*;
 use chartroom_api::ErrorCode;
 use chartroom_chart::commands::*;
@@ -55,8 +56,17 @@ fn referral(
         letter: Some(ReferralLetter {
             reason: "Exertional chest pressure for three weeks; hypertension not at target.".into(),
             question: "Is a stress test indicated, and would you adjust her treatment?".into(),
+            sender: None,
         }),
     }
+}
+
+/// `r` with its cover letter signed by `sender`.
+fn signed_by(mut r: RecordRequest, sender: chartroom_types::UserId) -> RecordRequest {
+    if let Some(l) = r.letter.as_mut() {
+        l.sender = Some(sender);
+    }
+    r
 }
 
 fn saved(path: &std::path::Path) -> ReleaseOutput {
@@ -84,6 +94,19 @@ fn a_manager_sends_a_referral_packet_and_it_is_accounted_for() {
     let mut fx = practice(true);
     add_user(&mut fx.app, "mia", &[Role::PracticeManager], false);
     add_user(&mut fx.app, "fred", &[Role::FrontDesk], false);
+    add_user(&mut fx.app, "doc", &[Role::Clinician], false);
+    add_user(&mut fx.app, "retired", &[Role::Clinician], false);
+    let retired = ok(&mut fx.app, ListUsers {})
+        .into_iter()
+        .find(|u| u.username == "retired")
+        .unwrap();
+    ok(
+        &mut fx.app,
+        SetUserDisabled {
+            user_id: retired.id,
+            disabled: true,
+        },
+    );
     ok(&mut fx.app, Logout {});
     login(&mut fx.app, "fred");
     let patient = register(&mut fx.app, anh());
@@ -155,10 +178,28 @@ fn a_manager_sends_a_referral_packet_and_it_is_accounted_for() {
         provider_id: Some(dr.id),
         ..Recipient::default()
     };
+    // A manager is no physician: the letter needs one to sign it, an
+    // enabled clinician of the practice.
+    let senders: Vec<_> = choices.senders.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(senders, ["doc user"]);
+    assert_eq!(choices.default_sender, None);
+    let unsigned = fx.app.run(PreviewRecord {
+        request: referral(patient, last_two.clone()),
+        recipient: recipient.clone(),
+        page: 1,
+    });
+    assert_eq!(field_names(unsigned), ["letter.sender"]);
+    let by_retired = fx.app.run(PreviewRecord {
+        request: signed_by(referral(patient, vec![]), retired.id),
+        recipient: recipient.clone(),
+        page: 1,
+    });
+    assert_eq!(field_names(by_retired), ["letter.sender"]);
+    let doc = choices.senders[0].user_id;
     let preview = ok(
         &mut fx.app,
         PreviewRecord {
-            request: referral(patient, last_two.clone()),
+            request: signed_by(referral(patient, last_two.clone()), doc),
             recipient: recipient.clone(),
             page: 1,
         },
@@ -172,7 +213,7 @@ fn a_manager_sends_a_referral_packet_and_it_is_accounted_for() {
     let sent = ok(
         &mut fx.app,
         ReleaseRecord {
-            request: referral(patient, last_two),
+            request: signed_by(referral(patient, last_two), doc),
             recipient: recipient.clone(),
             purpose: DisclosurePurpose::Treatment,
             purpose_detail: String::new(),
@@ -198,6 +239,8 @@ fn a_manager_sends_a_referral_packet_and_it_is_accounted_for() {
         "Exertional chest pressure",
         "Is a stress test indicated",
         "mia user",
+        "doc user\nRiverside Clinic",
+        "Sent for doc user by mia user.",
         "Problems",
         "Medications",
         "Allergies",
@@ -224,7 +267,7 @@ fn a_manager_sends_a_referral_packet_and_it_is_accounted_for() {
     let again = ok(
         &mut fx.app,
         ReleaseRecord {
-            request: referral(patient, vec![]),
+            request: signed_by(referral(patient, vec![]), doc),
             recipient: recipient.clone(),
             purpose: DisclosurePurpose::Treatment,
             purpose_detail: String::new(),
@@ -234,7 +277,7 @@ fn a_manager_sends_a_referral_packet_and_it_is_accounted_for() {
     assert!(again.path.unwrap().ends_with("referral-heartwell-2.pdf"));
     // Never into the data folder.
     let into_data = fx.app.run(ReleaseRecord {
-        request: referral(patient, vec![]),
+        request: signed_by(referral(patient, vec![]), doc),
         recipient: recipient.clone(),
         purpose: DisclosurePurpose::Treatment,
         purpose_detail: String::new(),
@@ -440,4 +483,101 @@ fn the_patients_own_copy_goes_to_them_at_their_request_and_the_logo_prints() {
         .unwrap();
     let list = String::from_utf8_lossy(&info.stdout);
     assert!(list.lines().count() > 2, "no image in the copy: {list}");
+}
+
+/// A PDF's text as `pdftotext -layout` extracts it, page by page, each
+/// line's whitespace folded and blank lines dropped.
+fn pages_text(path: &str) -> (usize, String) {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", path, "-"])
+        .output()
+        .expect("pdftotext runs (scripts/setup-debian.sh installs poppler-utils)");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    // pdftotext ends every page with a form feed.
+    let pages: Vec<&str> = text.trim_end_matches('\u{c}').split('\u{c}').collect();
+    let mut shown = String::new();
+    for (i, page) in pages.iter().enumerate() {
+        let lines = chartroom_core::validate::clean_lines(page);
+        assert!(!lines.is_empty(), "page {} has no text", i + 1);
+        shown.push_str(&format!("=== page {} ===\n", i + 1));
+        for l in lines {
+            shown.push_str(&l);
+            shown.push('\n');
+        }
+    }
+    (pages.len(), shown)
+}
+
+/// What a referral packet and the patient's accounting say, page by page,
+/// against their snapshots (`UPDATE_EXPECT=1 cargo test -p chartroom-api
+/// --test records snapshot` rewrites them): the letter with the recipient
+/// in the window and the physician's signature, each section under its
+/// heading, where the pages break, the footer on every page.
+#[test]
+fn a_referral_packet_and_an_accounting_read_as_their_snapshots() {
+    let mut fx = practice(true);
+    add_user(&mut fx.app, "doc", &[Role::Clinician], false);
+    ok(&mut fx.app, Logout {});
+    login(&mut fx.app, "doc");
+    let patient = register(&mut fx.app, anh());
+    fx.app
+        .add_demo_chart(
+            patient,
+            chartroom_demo::ChartSize {
+                encounters: 3,
+                observations: 40,
+            },
+            11,
+        )
+        .unwrap();
+    let dr = ok(
+        &mut fx.app,
+        SaveReferralProvider {
+            provider_id: None,
+            expected_version: 0,
+            provider: heartwell(),
+        },
+    );
+    let choices = ok(
+        &mut fx.app,
+        GetRecordChoices {
+            patient_id: patient,
+        },
+    );
+    // The clinician releasing it signs it.
+    assert_eq!(choices.default_sender, Some(choices.senders[0].user_id));
+    let last_two: Vec<_> = choices.notes.iter().take(2).map(|n| n.id).collect();
+    let out_dir = tempfile::tempdir().unwrap();
+    let sent = ok(
+        &mut fx.app,
+        ReleaseRecord {
+            request: referral(patient, last_two),
+            recipient: Recipient {
+                provider_id: Some(dr.id),
+                ..Recipient::default()
+            },
+            purpose: DisclosurePurpose::Treatment,
+            purpose_detail: String::new(),
+            output: saved(&out_dir.path().join("referral")),
+        },
+    );
+    let path = sent.path.unwrap();
+    qpdf_ok(&path);
+    let (pages, text) = pages_text(&path);
+    assert_eq!(pages as i64, sent.disclosure.page_count);
+    expect_test::expect_file!["snapshots/referral-packet.txt"].assert_eq(&text);
+
+    let handed = ok(
+        &mut fx.app,
+        ReleaseAccounting {
+            patient_id: patient,
+            output: saved(&out_dir.path().join("accounting")),
+        },
+    );
+    let path = handed.path.unwrap();
+    qpdf_ok(&path);
+    let (pages, text) = pages_text(&path);
+    assert_eq!(pages as i64, handed.disclosure.page_count);
+    expect_test::expect_file!["snapshots/accounting.txt"].assert_eq(&text);
 }

@@ -5,7 +5,9 @@
 //! Inputs are text, as typed, so that a bad value comes back as a field
 //! error; outputs carry values already converted to the practice's units.
 
-use chartroom_codes::{CodeHit, DrugName, LabFlag, LabTest, SafetyFinding, Vaccine};
+/// A lab value against its reference range (re-exported: observations carry it).
+pub use chartroom_codes::LabFlag;
+use chartroom_codes::{CodeHit, DrugName, LabTest, SafetyFinding, Vaccine};
 use chartroom_core::signing::SignatureCheck;
 use chartroom_store::disclosures::Disclosure;
 use chartroom_store::model::{EntryStatus, NoteKind, NoteStatus, RecordStatus, Section};

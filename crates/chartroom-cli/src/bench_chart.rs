@@ -19,7 +19,8 @@ use chartroom_chart::commands::{GetChartSummary, ListNotes, SearchCodes, Trend};
 use chartroom_demo::ChartSize;
 use chartroom_store::model::Role;
 
-const PW: &str = "bench-password-1";
+/// Every bench user's password.
+pub const PW: &str = "bench-password-1";
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
@@ -103,10 +104,10 @@ fn ok<C: Routed>(app: &mut Chartroom, c: C) -> Result<C::Answer, String> {
     app.run(c).map_err(|e| e.to_string())
 }
 
-pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
-    let dir = std::env::temp_dir().join(format!("chartroom-bench-chart-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let mut cfg = config_for(dir.clone(), false);
+/// A new encrypted practice in `dir` (fast key derivation: the benchmark
+/// times requests, not unlocking), its administrator logged in.
+pub fn bench_practice(dir: &std::path::Path) -> Result<Chartroom, String> {
+    let mut cfg = config_for(dir.to_path_buf(), false);
     cfg.kdf = chartroom_keys::KdfParams::fast_for_tests();
     let mut app = Chartroom::start(cfg, Arc::new(SystemClock));
     ok(
@@ -126,6 +127,13 @@ pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
             password: PW.into(),
         },
     )?;
+    Ok(app)
+}
+
+pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
+    let dir = std::env::temp_dir().join(format!("chartroom-bench-chart-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let mut app = bench_practice(&dir)?;
     ok(
         &mut app,
         CreateUser {

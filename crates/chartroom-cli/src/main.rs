@@ -11,6 +11,7 @@
 mod bench;
 mod bench_chart;
 mod bench_open;
+mod bench_records;
 
 use chartroom_types::PatientId;
 use std::io::Write;
@@ -113,6 +114,17 @@ enum Cmd {
         patients: usize,
         /// Chart opens to time.
         #[arg(long, default_value_t = 300)]
+        rounds: usize,
+    },
+    /// Measure records out on a generated chart: a referral packet of
+    /// `pages` pages (three trend plots, a 5-page scanned attachment)
+    /// released to a file, and the preview of its first page.
+    BenchRecords {
+        /// The packet's least number of pages.
+        #[arg(long, default_value_t = 20)]
+        pages: u32,
+        /// Releases and previews to time.
+        #[arg(long, default_value_t = 30)]
         rounds: usize,
     },
     /// Measure open time against file size: a practice holding GiBs of
@@ -350,6 +362,7 @@ fn run(cli: Cli) -> CliResult {
             charts,
         } => demo_practice(&cli, *patients, *seed, *charts),
         Cmd::BenchChart { patients, rounds } => bench_chart::run(*patients, *rounds),
+        Cmd::BenchRecords { pages, rounds } => bench_records::run(*pages, *rounds),
         Cmd::Bench {
             patients,
             work_dir,

@@ -387,10 +387,13 @@ fn block(w: &mut PageWriter, b: &Block, next: Option<&Block>) -> Result<(), PdfE
         Block::Plot(p) => plot(w, p),
         Block::Image { caption, bytes } => scanned_page(w, caption, bytes)?,
         Block::PdfPages { caption, bytes } => {
-            let pages = crate::raster::all_pages_png(bytes, SCAN_DPI)?;
+            let pages = crate::raster::all_pages_pictures(bytes, SCAN_DPI)?;
             let n = pages.len();
-            for (i, png) in pages.iter().enumerate() {
-                scanned_page(w, &format!("{caption} · page {} of {n}", i + 1), png)?;
+            for (i, picture) in pages.iter().enumerate() {
+                let caption = format!("{caption} · page {} of {n}", i + 1);
+                let (left, top, width, h) = scanned_page_box(w, &caption);
+                w.picture(picture.clone(), (left, top), (width, h));
+                w.set_y(w.bottom());
             }
         }
         Block::Space(mm) => {
@@ -411,8 +414,9 @@ fn block(w: &mut PageWriter, b: &Block, next: Option<&Block>) -> Result<(), PdfE
 /// enough for typed and handwritten text on paper.
 pub const SCAN_DPI: f32 = 150.0;
 
-/// An image on a page of its own, below its caption, as large as fits.
-fn scanned_page(w: &mut PageWriter, caption: &str, bytes: &[u8]) -> Result<(), PdfError> {
+/// Starts a page of its own for a scanned page and prints its caption;
+/// the box left below it: (left, top, width, height), mm.
+fn scanned_page_box(w: &mut PageWriter, caption: &str) -> (f32, f32, f32, f32) {
     let (left, width) = (w.left(), w.content_width());
     if !w.page_is_empty() {
         w.new_page();
@@ -420,7 +424,12 @@ fn scanned_page(w: &mut PageWriter, caption: &str, bytes: &[u8]) -> Result<(), P
     w.paragraph(NOTE, left, width, Align::Left, caption);
     w.space(2.0);
     let top = w.y();
-    let h = w.bottom() - top;
+    (left, top, width, w.bottom() - top)
+}
+
+/// An image on a page of its own, below its caption, as large as fits.
+fn scanned_page(w: &mut PageWriter, caption: &str, bytes: &[u8]) -> Result<(), PdfError> {
+    let (left, top, width, h) = scanned_page_box(w, caption);
     w.image(bytes, (left, top), (width, h))?;
     w.set_y(w.bottom());
     Ok(())

@@ -23,6 +23,7 @@ use printpdf::{
 use unicode_normalization::UnicodeNormalization;
 
 use crate::fonts::{Face, Fonts};
+use crate::picture::Picture;
 use crate::wrap::wrap;
 use crate::PdfError;
 
@@ -149,8 +150,8 @@ pub(crate) struct PageWriter {
     current: usize,
     /// Height kept free above the bottom margin (for a footer drawn later).
     reserve: f32,
-    /// Decoded images drawn by [`Item::Image`].
-    images: Vec<printpdf::RawImage>,
+    /// The images drawn by [`Item::Image`], ready for the PDF.
+    images: Vec<Picture>,
     overflow: bool,
 }
 
@@ -393,16 +394,32 @@ impl PageWriter {
         (w, h): (f32, f32),
         centred: bool,
     ) -> Result<(f32, f32), PdfError> {
-        let raw = decode_image(bytes)?;
-        let scale = (w / raw.width as f32).min(h / raw.height as f32);
-        let (iw, ih) = (raw.width as f32 * scale, raw.height as f32 * scale);
+        let picture = Picture::from_raw(&decode_image(bytes)?)?;
+        Ok(self.place_picture(picture, (x, top), (w, h), centred))
+    }
+
+    /// Draws a prepared picture as large as fits the box from (`x`,
+    /// `top`), `w` × `h` mm, centred, its proportions kept.
+    pub(crate) fn picture(&mut self, picture: Picture, (x, top): (f32, f32), (w, h): (f32, f32)) {
+        self.place_picture(picture, (x, top), (w, h), true);
+    }
+
+    fn place_picture(
+        &mut self,
+        picture: Picture,
+        (x, top): (f32, f32),
+        (w, h): (f32, f32),
+        centred: bool,
+    ) -> (f32, f32) {
+        let scale = (w / picture.width as f32).min(h / picture.height as f32);
+        let (iw, ih) = (picture.width as f32 * scale, picture.height as f32 * scale);
         let (ix, itop) = if centred {
             (x + (w - iw) / 2.0, top + (h - ih) / 2.0)
         } else {
             (x, top)
         };
         self.check_inside(&[(ix, itop), (ix + iw, itop + ih)]);
-        self.images.push(raw);
+        self.images.push(picture);
         let index = self.images.len() - 1;
         self.current_page().push(Item::Image {
             index,
@@ -411,7 +428,7 @@ impl PageWriter {
             w: iw,
             h: ih,
         });
-        Ok((iw, ih))
+        (iw, ih)
     }
 
     /// Notes an overflow if any of `points` lies outside the margins.
@@ -499,8 +516,11 @@ impl PageWriter {
             font_ids.insert(*face, doc.add_font(&font));
         }
 
-        let image_ids: Vec<printpdf::XObjectId> =
-            self.images.iter().map(|raw| doc.add_image(raw)).collect();
+        let image_ids: Vec<printpdf::XObjectId> = self
+            .images
+            .iter()
+            .map(|p| doc.add_xobject(&p.xobject))
+            .collect();
         let height = self.page.height;
         let point = |x: f32, y: f32| Point::new(Mm(x), Mm(height - y));
         let mut pages = Vec::with_capacity(self.pages.len());
@@ -542,7 +562,7 @@ impl PageWriter {
                         w,
                         h,
                     } => {
-                        let raw = &self.images[*index];
+                        let picture = &self.images[*index];
                         // At 72 dpi a pixel is a point; scale from there.
                         let w_pt = Pt::from(Mm(*w)).0;
                         let h_pt = Pt::from(Mm(*h)).0;
@@ -551,8 +571,8 @@ impl PageWriter {
                             transform: printpdf::XObjectTransform {
                                 translate_x: Some(Pt::from(Mm(*x))),
                                 translate_y: Some(Pt::from(Mm(height - top - h))),
-                                scale_x: Some(w_pt / raw.width as f32),
-                                scale_y: Some(h_pt / raw.height as f32),
+                                scale_x: Some(w_pt / picture.width as f32),
+                                scale_y: Some(h_pt / picture.height as f32),
                                 dpi: Some(72.0),
                                 ..Default::default()
                             },

@@ -32,6 +32,7 @@ mod error;
 mod flow;
 mod fonts;
 mod layout;
+mod picture;
 mod prescription;
 pub mod raster;
 mod words;

@@ -1,5 +1,6 @@
 //! What a record of a patient can hold, read for the record screen: the
-//! signed notes, the documents and the measures with values to plot. Read
+//! signed notes, the documents, the measures with values to plot and the
+//! clinicians who may sign a referral letter. Read
 //! in one transaction with its audit record.
 
 use std::collections::BTreeMap;
@@ -7,14 +8,16 @@ use std::collections::BTreeMap;
 use chartroom_chart::{extract, measurements};
 use chartroom_core::{Ctx, Result};
 use chartroom_store::model::{NoteStatus, ObservationKind, RecordStatus};
-use chartroom_store::patients;
+use chartroom_store::{patients, users};
 use chartroom_types::{PatientId, RecordSection};
 
-use crate::protocol::{MeasureChoice, RecordChoices};
+use crate::compose;
+use crate::protocol::{MeasureChoice, RecordChoices, Sender};
 
 /// The choices for `patient_id`.
 pub fn of(ctx: &mut Ctx<'_>, patient_id: PatientId) -> Result<RecordChoices> {
     let units = measurements::units(ctx)?;
+    let me = ctx.actor().user_id;
     ctx.read_audited(
         patient_id,
         ("records", "listed what a record can include"),
@@ -46,6 +49,11 @@ pub fn of(ctx: &mut Ctx<'_>, patient_id: PatientId) -> Result<RecordChoices> {
                     m.values += 1;
                 }
             }
+            let signers: Vec<_> = users::list(tx)?
+                .into_iter()
+                .filter(compose::may_sign)
+                .collect();
+            let default_sender = signers.iter().find(|u| Some(u.id) == me).map(|u| u.id);
             Ok(RecordChoices {
                 patient_id,
                 patient_name: format!("{}, {}", p.fields.family_name, p.fields.given_name),
@@ -53,6 +61,14 @@ pub fn of(ctx: &mut Ctx<'_>, patient_id: PatientId) -> Result<RecordChoices> {
                 notes,
                 documents,
                 measures: measures.into_values().filter(|m| m.values >= 2).collect(),
+                senders: signers
+                    .iter()
+                    .map(|u| Sender {
+                        user_id: u.id,
+                        name: compose::signed_name(u),
+                    })
+                    .collect(),
+                default_sender,
             })
         },
     )

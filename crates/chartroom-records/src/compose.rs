@@ -6,11 +6,11 @@
 //! addenda, and attached documents as pages of their own.
 
 use chartroom_chart::extract;
-use chartroom_chart::protocol::{ChartEntry, EntryDetails, NoteView, TrendSeries};
+use chartroom_chart::protocol::{ChartEntry, EntryDetails, LabFlag, NoteView, TrendSeries};
 use chartroom_chart::vitals::Units;
 use chartroom_core::{validate, Actor, Error, FieldErrors, Result};
 use chartroom_pdf::{Block, Column, FlowDoc, Footer, Paper, PracticeHeader, TrendPlot};
-use chartroom_store::model::{ObservationKind, Patient, Section};
+use chartroom_store::model::{ObservationKind, Patient, Role, Section, UserAccount};
 use chartroom_store::{patients, users, Connection};
 use chartroom_types::{DocumentCategory, EncounterKind, NoteStatus, PacketKind, RecordSection};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -125,7 +125,11 @@ pub fn check(r: &RecordRequest) -> Result<Checked> {
                     "A referral letter is printed on US letter, to fit a #10 window envelope",
                 );
             }
-            Some(ReferralLetter { reason, question })
+            Some(ReferralLetter {
+                reason,
+                question,
+                sender: l.sender,
+            })
         }
         _ => None,
     };
@@ -258,9 +262,20 @@ fn included(c: &Checked) -> String {
         .join(", ")
 }
 
+/// A lab flag as a printed lab report marks it; blank when in range.
+fn flag_mark(f: Option<LabFlag>) -> &'static str {
+    match f {
+        Some(LabFlag::Low) => "L",
+        Some(LabFlag::High) => "H",
+        Some(LabFlag::CriticalLow) => "LL critical",
+        Some(LabFlag::CriticalHigh) => "HH critical",
+        Some(LabFlag::Normal | LabFlag::NoRange) | None => "",
+    }
+}
+
 fn range_text(c: &Checked) -> String {
     match (c.from, c.to) {
-        (None, None) => "the whole record".into(),
+        (None, None) => "all dates on record".into(),
         (Some(f), None) => format!("from {}", us_date(f)),
         (None, Some(t)) => format!("up to {}", us_date(t)),
         (Some(f), Some(t)) => format!("{} to {}", us_date(f), us_date(t)),
@@ -301,26 +316,63 @@ fn cover_letter(
         "Please contact me with any questions. With thanks,".into(),
     ));
     blocks.push(Block::Space(12.0));
-    let (signer, credentials) = match cx.actor.user_id {
-        Some(u) => {
-            let u = users::get(conn, u)?;
-            (u.full_name, u.credentials)
-        }
-        None => (cx.actor.username.clone(), String::new()),
-    };
-    let mut sig = vec![if credentials.trim().is_empty() {
-        signer
-    } else {
-        format!("{signer}, {}", credentials.trim())
-    }];
+    let signer = sender(conn, letter, cx.actor)?;
+    let mut sig = vec![signed_name(&signer)];
     sig.push(cx.practice.name.clone());
     if !cx.practice.contact_line().is_empty() {
         sig.push(cx.practice.contact_line());
     }
     blocks.push(Block::Paragraph("______________________________".into()));
     blocks.push(Block::Paragraph(sig.join("\n")));
+    if cx.actor.user_id != Some(signer.id) {
+        blocks.push(Block::Space(4.0));
+        blocks.push(Block::Note(format!(
+            "Sent for {} by {}.",
+            signer.full_name,
+            printed_by(conn, cx.actor)?
+        )));
+    }
     blocks.push(Block::PageBreak);
     Ok(())
+}
+
+/// A clinician's name as signed: "Maya Patel, MD".
+pub fn signed_name(u: &UserAccount) -> String {
+    let credentials = u.credentials.trim();
+    if credentials.is_empty() {
+        u.full_name.clone()
+    } else {
+        format!("{}, {credentials}", u.full_name)
+    }
+}
+
+/// Whether `u` may sign a referral letter: an enabled clinician.
+pub fn may_sign(u: &UserAccount) -> bool {
+    !u.disabled && u.roles.contains(&Role::Clinician)
+}
+
+/// The physician who signs a referral letter: the one chosen, or the user
+/// releasing it; either way an enabled clinician of the practice.
+fn sender(conn: &Connection, letter: &ReferralLetter, actor: &Actor) -> Result<UserAccount> {
+    let refuse = |reason: &str| Err(Error::field("letter.sender", reason));
+    match (letter.sender, actor.user_id) {
+        (Some(id), _) => match users::get(conn, id) {
+            Ok(u) if may_sign(&u) => Ok(u),
+            Ok(u) => refuse(&format!(
+                "{} cannot sign a referral letter: only an active clinician can",
+                u.full_name
+            )),
+            Err(chartroom_store::StoreError::NotFound { .. }) => {
+                refuse("Choose the sending physician from the list")
+            }
+            Err(e) => Err(e.into()),
+        },
+        (None, Some(me)) => match users::get(conn, me)? {
+            u if may_sign(&u) => Ok(u),
+            _ => refuse("Choose the physician who signs the letter"),
+        },
+        (None, None) => refuse("Choose the physician who signs the letter"),
+    }
 }
 
 fn title_page(
@@ -585,28 +637,35 @@ fn section_blocks(
                 }
             }
             let rows = extract::observations(conn, pid, kind, range, cx.units)?;
+            // Vital signs carry no flag (the range is printed beside them);
+            // lab results print theirs as a lab report does.
+            let flagged = kind == ObservationKind::Lab;
+            let mut columns = vec![
+                Column::new("Date", 1.5),
+                Column::new("Measure", 3.6),
+                Column::right("Value", 1.6),
+                Column::new("Unit", 1.2),
+                Column::new("Range", 1.8),
+            ];
+            if flagged {
+                columns.push(Column::new("Flag", 1.0));
+            }
             blocks.push(Block::Table {
-                columns: vec![
-                    Column::new("Date", 1.5),
-                    Column::new("Measure", 3.6),
-                    Column::right("Value", 1.6),
-                    Column::new("Unit", 1.2),
-                    Column::new("Range", 1.8),
-                    Column::new("Flag", 1.0),
-                ],
+                columns,
                 rows: rows
                     .iter()
                     .map(|o| {
-                        vec![
+                        let mut row = vec![
                             day_text(&o.effective_at),
                             o.name.clone(),
                             o.display_value.clone(),
                             o.display_unit.clone(),
                             o.reference_range.clone(),
-                            o.flag
-                                .map(|f| format!("{f:?}").to_lowercase())
-                                .unwrap_or_default(),
-                        ]
+                        ];
+                        if flagged {
+                            row.push(flag_mark(o.flag).into());
+                        }
+                        row
                     })
                     .collect(),
                 empty: format!(

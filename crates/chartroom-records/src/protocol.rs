@@ -7,7 +7,7 @@
 use chartroom_store::disclosures::Disclosure;
 use chartroom_types::{
     DisclosurePurpose, DocumentId, NoteId, PacketKind, PatientId, ProviderId, RecordSection,
-    ReleaseMethod,
+    ReleaseMethod, UserId,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -31,6 +31,9 @@ pub struct ReferralLetter {
     pub reason: String,
     /// What the sending physician asks the receiving one.
     pub question: String,
+    /// The physician who signs the letter, a clinician of the practice;
+    /// none for the user releasing it, who must then be one.
+    pub sender: Option<UserId>,
 }
 
 /// What a released record holds.
@@ -229,4 +232,17 @@ pub struct RecordChoices {
     /// Documents not entered in error, newest first.
     pub documents: Vec<chartroom_chart::protocol::DocumentView>,
     pub measures: Vec<MeasureChoice>,
+    /// The clinicians who may sign a referral letter, by name.
+    pub senders: Vec<Sender>,
+    /// The one offered first: the user, when they are a clinician.
+    pub default_sender: Option<UserId>,
+}
+
+/// A clinician who may sign a referral letter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Sender {
+    pub user_id: UserId,
+    /// As signed: "Maya Patel, MD".
+    pub name: String,
 }

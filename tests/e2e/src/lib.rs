@@ -813,6 +813,36 @@ impl App {
         );
     }
 
+    /// Scrolls the element `testid` to the middle of the window, as a user
+    /// would before pressing it (the driver scrolls it to the top edge,
+    /// under the sticky patient banner).
+    pub fn centre(&self, testid: &str) {
+        self.wait_for(testid);
+        self.execute(
+            "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})",
+            vec![json!(by_id(testid))],
+        );
+    }
+
+    /// Chooses, in the `<select>` `testid`, the first option whose text
+    /// holds `label`, as a user picks what they read.
+    pub fn select_labelled(&self, testid: &str, label: &str) {
+        self.wait_for(testid);
+        let found = self.rt.block_on(self.client().execute(
+            "const o = [...document.querySelectorAll(arguments[0] + ' option')]\
+               .find((o) => o.textContent.includes(arguments[1])); return o ? o.value : null;",
+            vec![json!(by_id(testid)), json!(label)],
+        ));
+        match found {
+            Ok(Value::String(v)) => self.select(testid, &v),
+            Ok(_) => self.fail(&format!("the select `{testid}` offers no {label:?}")),
+            Err(e) => self.fail(&format!(
+                "reading the options of `{testid}` failed: {}",
+                why(&e)
+            )),
+        }
+    }
+
     /// Sets `location.hash` (navigating as a typed address would).
     pub fn go_hash(&self, hash: &str) {
         if let Err(e) = self.rt.block_on(self.client().execute(

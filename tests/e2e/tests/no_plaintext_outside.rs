@@ -1,7 +1,8 @@
 //! Nothing of a patient outside the encrypted file (issue 8, section 6):
 //! with a private home, cache and temp folder, a clinician registers a
-//! patient with a marker name, opens her chart, prescribes and prints, logs
-//! out and the app closes. Then every file the app or its webview wrote
+//! patient with a marker name, opens her chart, prescribes and prints,
+//! prints and saves a chart summary (records out, issue 9), logs out and
+//! the app closes. Then every file the app or its webview wrote
 //! (the data folder, the private home with `~/.local/share` and `~/.cache`,
 //! the temp folder, the export folder apart from the PDF asked for) is
 //! searched for her name and phone number: zero hits.
@@ -101,30 +102,65 @@ fn nothing_of_a_patient_is_left_outside_the_encrypted_file() {
         t.contains(".pdf")
     });
     app.screenshot("marker-01-printed");
+
+    // Records out: a chart summary previewed, printed to the CUPS PDF
+    // queue (handed to `lp` on its standard input, nothing written here)
+    // and saved to the export folder.
+    app.centre("chart-tab-records");
+    app.click("chart-tab-records");
+    app.select("records-kind", "summary");
+    app.type_into("records-recipient-name", "Dr Ada Heartwell");
+    app.type_into(
+        "records-recipient-address",
+        "2800 SW Cardiac Way\nPortland, OR 97201",
+    );
+    app.click("records-preview");
+    app.wait_for("records-preview-image");
+    app.select("records-printer", "ChartroomPDF");
+    app.centre("records-print");
+    app.click("records-print");
+    app.wait_text("records-done", "the print's confirmation", |t| {
+        t.contains("print job")
+    });
+    app.set_value(
+        "records-path",
+        exports.path().join("summary.pdf").to_str().unwrap(),
+    );
+    app.centre("records-save");
+    app.click("records-save");
+    app.wait_text("records-done", "the save's confirmation", |t| {
+        t.contains("summary.pdf")
+    });
+    app.screenshot("marker-02-summary-saved");
     app.logout();
     let data = app.close_keeping_data();
 
-    // The PDF asked for is the one place her name may be.
-    let pdfs: Vec<PathBuf> = files_under(exports.path())
+    // The PDFs asked for (the prescription, the summary) are the one
+    // place her name may be.
+    let mut pdfs: Vec<PathBuf> = files_under(exports.path())
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
         .collect();
+    pdfs.sort();
     assert_eq!(
         pdfs.len(),
-        1,
-        "one printed PDF (the page said {printed}): {pdfs:?}"
+        2,
+        "the prescription (the page said {printed}) and the summary: {pdfs:?}"
     );
-    // ...and it does hold her name: the needles below are ones that show.
-    let text = std::process::Command::new("pdftotext")
-        .arg(&pdfs[0])
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) runs");
-    let text = String::from_utf8_lossy(&text.stdout);
-    assert!(
-        text.contains(FAMILY),
-        "the printed PDF lacks her name:\n{text}"
-    );
+    // ...and they do hold her name: the needles below are ones that show.
+    for pdf in &pdfs {
+        let text = std::process::Command::new("pdftotext")
+            .arg(pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils) runs");
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(
+            text.contains(FAMILY),
+            "{} lacks her name:\n{text}",
+            pdf.display()
+        );
+    }
 
     let mut scanned = Vec::new();
     let mut hits = Vec::new();

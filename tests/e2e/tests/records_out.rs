@@ -8,7 +8,8 @@
 //! (cups-pdf redraws the file through Ghostscript, which drops the text
 //! layer of embedded subset fonts, so it is compared as rendered pages);
 //! the disclosure is in the patient's accounting with the recipient's
-//! address and purpose. A front-desk user cannot reach the records screen.
+//! address and purpose, and in the practice-wide disclosure log. A
+//! front-desk user cannot reach the records screen.
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
@@ -99,15 +100,6 @@ fn pdfs_in(dir: &Path) -> Vec<PathBuf> {
         .unwrap_or_default()
 }
 
-/// Scrolls an element to the middle of the window, as a user would.
-fn centre(app: &App, testid: &str) {
-    app.wait_for(testid);
-    app.execute(
-        "document.querySelector(`[data-testid=${arguments[0]}]`).scrollIntoView({block: 'center'})",
-        vec![serde_json::Value::String(testid.to_string())],
-    );
-}
-
 #[test]
 fn a_manager_sends_a_referral_packet_and_the_front_desk_cannot() {
     let printers = run("lpstat", &["-e"]);
@@ -146,6 +138,8 @@ fn a_manager_sends_a_referral_packet_and_the_front_desk_cannot() {
         "Exertional chest pressure for three weeks.",
     );
     app.type_into("records-question", "Is a stress test indicated?");
+    // The manager sends it for the physician, who signs it.
+    app.select_labelled("records-sender", "Maya Patel");
     app.click("records-preview");
     let count = app.wait_text("records-page-count", "the preview's page count", |t| {
         t.starts_with("Page 1 of ")
@@ -160,7 +154,7 @@ fn a_manager_sends_a_referral_packet_and_the_front_desk_cannot() {
     app.screenshot("records-01-preview-letter");
     // As a user scrolls the page's buttons to the middle of the window
     // (the driver would scroll them under the sticky banner).
-    centre(&app, "records-page-next");
+    app.centre("records-page-next");
     app.click("records-page-next");
     app.wait_text("records-page-count", "page 2", |t| {
         t.starts_with("Page 2 of")
@@ -169,7 +163,7 @@ fn a_manager_sends_a_referral_packet_and_the_front_desk_cannot() {
 
     // Print to the CUPS PDF printer.
     app.select("records-printer", QUEUE);
-    centre(&app, "records-print");
+    app.centre("records-print");
     app.click("records-print");
     let done = app.wait_text("records-done", "the print's confirmation", |t| {
         t.contains("print job")
@@ -193,7 +187,7 @@ fn a_manager_sends_a_referral_packet_and_the_front_desk_cannot() {
     // Save a copy.
     let copy = exports.path().join("referral-heartwell.pdf");
     app.set_value("records-path", copy.to_str().unwrap());
-    centre(&app, "records-save");
+    app.centre("records-save");
     app.click("records-save");
     app.wait_text("records-done", "the save's confirmation", |t| {
         t.contains("referral-heartwell")
@@ -208,6 +202,8 @@ fn a_manager_sends_a_referral_packet_and_the_front_desk_cannot() {
         "Exertional chest pressure",
         "Is a stress test indicated?",
         "Mia Manager",
+        "Maya Patel, MD",
+        "Sent for Maya Patel by Mia Manager.",
         "Problems",
         "Medications",
         "Allergies",
@@ -284,6 +280,30 @@ fn a_manager_sends_a_referral_packet_and_the_front_desk_cannot() {
         &format!("the 164.528 mark in: {acc}"),
     );
     app.screenshot("records-03-accounting");
+
+    // The practice-wide log, for the manager: both, found by the
+    // recipient's name; neither among those a patient's accounting lists.
+    app.click("nav-admin-disclosures");
+    app.wait_for("disclosures-table");
+    app.type_into("disclosures-text", "Heartwell");
+    app.click("disclosures-apply");
+    app.wait_text("disclosures-count", "the filtered log", |t| {
+        t.starts_with("2 disclosures")
+    });
+    let logged = app.texts("disclosures-row");
+    app.check(
+        logged.len() == 2
+            && logged
+                .iter()
+                .all(|r| r.contains("Dr Ada Heartwell") && r.contains("Logged only")),
+        &format!("the log's rows: {logged:?}"),
+    );
+    app.screenshot("records-05-disclosure-log");
+    app.click("disclosures-accountable");
+    app.click("disclosures-apply");
+    app.wait_text("disclosures-count", "the accountable filter", |t| {
+        t.contains("No disclosures match")
+    });
 
     // The front desk has no records tab, and the address shows "not allowed".
     app.logout();

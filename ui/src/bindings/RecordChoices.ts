@@ -3,6 +3,8 @@ import type { DocumentView } from "./DocumentView";
 import type { MeasureChoice } from "./MeasureChoice";
 import type { NoteSummary } from "./NoteSummary";
 import type { PatientId } from "./PatientId";
+import type { Sender } from "./Sender";
+import type { UserId } from "./UserId";
 
 /**
  * What a record of this patient can hold, for the record screen (which
@@ -16,4 +18,12 @@ notes: Array<NoteSummary>,
 /**
  * Documents not entered in error, newest first.
  */
-documents: Array<DocumentView>, measures: Array<MeasureChoice>, };
+documents: Array<DocumentView>, measures: Array<MeasureChoice>, 
+/**
+ * The clinicians who may sign a referral letter, by name.
+ */
+senders: Array<Sender>, 
+/**
+ * The one offered first: the user, when they are a clinician.
+ */
+default_sender: UserId | null, };

@@ -13,6 +13,7 @@ export const IconAlert = svg('M12 9v4M12 17h.01M10.3 3.9 1.8 18a2 2 0 0 0 1.7 3h
 export const IconLock = svg('M6 11h12a1 1 0 0 1 1 1v8a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1v-8a1 1 0 0 1 1-1zM8 11V7a4 4 0 1 1 8 0v4');
 export const IconLogout = svg('M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4M16 17l5-5-5-5M21 12H9');
 export const IconShield = svg('M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z');
+export const IconMail = svg('M4 6h16a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1zM3 7l9 6 9-6');
 
 export function Logo() {
   return html`<svg class="logo" viewBox="0 0 32 32" width="28" height="28" aria-hidden="true">

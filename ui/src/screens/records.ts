@@ -35,7 +35,7 @@ const DEFAULT_SECTIONS: Record<string, RecordSection[]> = {
 };
 const FIELDS = [
   'kind', 'sections', 'from', 'to', 'note_ids', 'document_ids', 'trend_codes', 'paper',
-  'letter.reason', 'letter.question', 'recipient.provider_id', 'recipient.name', 'recipient.address',
+  'letter.reason', 'letter.question', 'letter.sender', 'recipient.provider_id', 'recipient.name', 'recipient.address',
   'purpose_detail', 'output.path', 'printer',
 ];
 
@@ -54,6 +54,7 @@ export function RecordsTab(p: { patientId: number }) {
   const [address, setAddress] = useState('');
   const [reason, setReason] = useState('');
   const [question, setQuestion] = useState('');
+  const [sender, setSender] = useState('');
   const [purpose, setPurpose] = useState<DisclosurePurpose>('treatment');
   const [detail, setDetail] = useState('');
   const [preview, setPreview] = useState<RecordPreview | null>(null);
@@ -62,13 +63,15 @@ export function RecordsTab(p: { patientId: number }) {
   const [printers, setPrinters] = useState<Printer[] | null>(null);
   const [printer, setPrinter] = useState('');
   const [done, setDone] = useState<Released | null>(null);
-  const [addingProvider, setAddingProvider] = useState(false);
+  // The address-book dialog: closed, adding (null) or editing a provider.
+  const [editing, setEditing] = useState<ReferralProvider | null | undefined>(undefined);
   const [accountingNonce, setAccountingNonce] = useState(0);
   const form = useFormErrors(FIELDS);
 
   useEffect(() => {
     api.recordChoices(p.patientId).then((c) => {
       setChoices(c);
+      setSender(c.default_sender === null ? '' : String(c.default_sender));
       // The last two signed notes, as a referral usually carries.
       setNotes(c.notes.slice(0, 2).map((n) => n.id));
     }, reportError);
@@ -96,7 +99,7 @@ export function RecordsTab(p: { patientId: number }) {
     document_ids: sections.includes('documents') ? docs : [],
     trend_codes: sections.includes('vitals') || sections.includes('labs') ? plots : [],
     paper: 'letter',
-    letter: kind === 'referral' ? { reason, question } : null,
+    letter: kind === 'referral' ? { reason, question, sender: sender ? Number(sender) : null } : null,
   });
   const recipient = (): Recipient => ({
     provider_id: providerId ? Number(providerId) : null,
@@ -189,11 +192,16 @@ export function RecordsTab(p: { patientId: number }) {
             ? html`<p class="muted small" data-testid="records-provider-address">${chosenProvider.practice}${chosenProvider.practice ? ', ' : ''}${chosenProvider.address.split('\n').join(', ')}</p>`
             : html`<${TextField} label="Name" name="recipient.name" testid="records-recipient-name" value=${name} onValue=${setName} error=${f['recipient.name']} />
               <${TextAreaField} label="Address" name="recipient.address" testid="records-recipient-address" rows=${3} value=${address} onValue=${setAddress} error=${f['recipient.address']} />`}
-          <${Button} testid="records-add-provider" onClick=${() => setAddingProvider(true)}>Add to the address book…</${Button}>
+          <div class="form-actions left">
+            <${Button} testid="records-add-provider" onClick=${() => setEditing(null)}>Add to the address book…</${Button}>
+            ${chosenProvider ? html`<${Button} testid="records-edit-provider" onClick=${() => setEditing(chosenProvider)}>Edit ${chosenProvider.name}…</${Button}>` : null}
+          </div>
         </fieldset>
         ${kind === 'referral'
           ? html`<${TextAreaField} label="Reason for referral" name="letter.reason" testid="records-reason" rows=${2} required=${true} value=${reason} onValue=${setReason} error=${f['letter.reason']} />
-            <${TextAreaField} label="Question for the consultant" name="letter.question" testid="records-question" rows=${2} value=${question} onValue=${setQuestion} error=${f['letter.question']} />`
+            <${TextAreaField} label="Question for the consultant" name="letter.question" testid="records-question" rows=${2} value=${question} onValue=${setQuestion} error=${f['letter.question']} />
+            <${SelectField} label="Signed by" name="letter.sender" testid="records-sender" value=${sender} onValue=${(v: string) => { setSender(v); setPreview(null); }}
+              placeholder="Choose the physician" options=${choices.senders.map((x) => ({ value: String(x.user_id), label: x.name }))} error=${f['letter.sender']} />`
           : null}
         <div class="field-row">
           <${SelectField} label="Purpose" name="purpose" testid="records-purpose" value=${purpose} onValue=${(v: string) => setPurpose(v as DisclosurePurpose)} options=${PURPOSES} class="field-medium" />
@@ -226,8 +234,13 @@ export function RecordsTab(p: { patientId: number }) {
       </div>
     </div>
     <${AccountingPanel} patientId=${p.patientId} nonce=${accountingNonce} />
-    ${addingProvider
-      ? html`<${ProviderDialog} onClose=${() => setAddingProvider(false)} onSaved=${(x: ReferralProvider) => { setProviders([...providers, x]); setProviderId(String(x.id)); setAddingProvider(false); }} />`
+    ${editing !== undefined
+      ? html`<${ProviderDialog} existing=${editing} onClose=${() => setEditing(undefined)} onSaved=${(x: ReferralProvider) => {
+          setProviders([...providers.filter((o) => o.id !== x.id), x]);
+          setProviderId(x.active ? String(x.id) : '');
+          setPreview(null);
+          setEditing(undefined);
+        }} />`
       : null}
   </div>`;
 }
@@ -276,21 +289,27 @@ function AccountingPanel(p: { patientId: number; nonce: number }) {
   </section>`;
 }
 
-function ProviderDialog(p: { onClose: () => void; onSaved: (x: ReferralProvider) => void }) {
-  const [v, setV] = useState({ name: '', specialty: '', practice: '', address: '', phone: '', fax: '', npi: '', active: true });
+/** Adds a provider to the referral address book, or edits one (and takes
+ *  them out of the list by unticking "active": nothing is deleted). */
+function ProviderDialog(p: { existing: ReferralProvider | null; onClose: () => void; onSaved: (x: ReferralProvider) => void }) {
+  const e0 = p.existing;
+  const [v, setV] = useState({
+    name: e0?.name ?? '', specialty: e0?.specialty ?? '', practice: e0?.practice ?? '', address: e0?.address ?? '',
+    phone: e0?.phone ?? '', fax: e0?.fax ?? '', npi: e0?.npi ?? '', active: e0?.active ?? true,
+  });
   const form = useFormErrors(['name', 'specialty', 'practice', 'address', 'phone', 'fax', 'npi']);
   const set = (k: keyof typeof v) => (x: string) => setV({ ...v, [k]: x });
   const save = async (e: Event) => {
     e.preventDefault();
     form.clear();
     try {
-      p.onSaved(await api.saveReferralProvider({ provider_id: null, expected_version: 0, provider: v }));
+      p.onSaved(await api.saveReferralProvider({ provider_id: e0?.id ?? null, expected_version: e0?.version ?? 0, provider: v }));
     } catch (err) {
       form.fail(err);
     }
   };
   const f = form.errors.fields;
-  return html`<${Modal} title="Add to the referral address book" testid="provider-dialog" onClose=${p.onClose} wide=${true}><form onSubmit=${save} novalidate>
+  return html`<${Modal} title=${e0 ? `Edit ${e0.name}` : 'Add to the referral address book'} testid="provider-dialog" onClose=${p.onClose} wide=${true}><form onSubmit=${save} novalidate>
     <${FormError} error=${form.errors.general} />
     <${TextField} label="Name" name="name" testid="provider-name" required=${true} value=${v.name} onValue=${set('name')} error=${f.name} />
     <div class="field-row">
@@ -303,9 +322,13 @@ function ProviderDialog(p: { onClose: () => void; onSaved: (x: ReferralProvider)
       <${TextField} label="Fax" name="fax" testid="provider-fax" type="tel" value=${v.fax} onValue=${set('fax')} error=${f.fax} />
       <${TextField} label="NPI" name="npi" testid="provider-npi" value=${v.npi} onValue=${set('npi')} error=${f.npi} />
     </div>
+    ${e0
+      ? html`<${CheckField} label="Active (offered when sending records)" name="active" testid="provider-active" checked=${v.active} onChecked=${(on: boolean) => setV({ ...v, active: on })} />
+        <p class="muted small">Last changed by ${e0.updated_by} on ${formatInstant(e0.updated_at)}; earlier versions are kept.</p>`
+      : null}
     <div class="form-actions">
       <${Button} onClick=${p.onClose}>Cancel</${Button}>
-      <${Button} kind="primary" type="submit" testid="provider-save">Add</${Button}>
+      <${Button} kind="primary" type="submit" testid="provider-save">${e0 ? 'Save' : 'Add'}</${Button}>
     </div>
   </form></${Modal}>`;
 }

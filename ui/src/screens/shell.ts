@@ -16,6 +16,7 @@ import { PatientScreen } from './patient';
 import { UsersScreen } from './users';
 import { SettingsScreen } from './settings';
 import { AuditScreen } from './audit';
+import { DisclosuresScreen } from './disclosures';
 import { EmergencyScreen } from './emergency';
 import { AccountScreen } from './account';
 import { TemplatesScreen } from './chart/templates';
@@ -23,6 +24,7 @@ import { Forbidden } from '../components/forbidden';
 import {
   IconAlert,
   IconAudit,
+  IconMail,
   IconLock,
   IconLogout,
   IconSearch,
@@ -137,6 +139,14 @@ export function Shell(p: { locked: boolean; onLock: () => void }) {
       icon: IconAudit,
       active: (r) => r.name === 'audit',
       allowed: app.can('audit_read'),
+    },
+    {
+      href: '#/admin/disclosures',
+      label: 'Disclosure log',
+      testid: 'nav-admin-disclosures',
+      icon: IconMail,
+      active: (r) => r.name === 'disclosures',
+      allowed: app.can('disclosure_report'),
     },
   ];
   const main = nav.filter((n) => n.allowed);
@@ -255,6 +265,8 @@ function Screen(p: { route: Route }) {
       return guard(app.can('settings_admin'), html`<${SettingsScreen} />`);
     case 'audit':
       return guard(app.can('audit_read'), html`<${AuditScreen} />`);
+    case 'disclosures':
+      return guard(app.can('disclosure_report'), html`<${DisclosuresScreen} />`);
     case 'emergency':
       return guard(app.session.user.can_emergency_access, html`<${EmergencyScreen} />`);
     case 'account':
