@@ -564,3 +564,41 @@ fn a_scanned_pdf_becomes_pages_and_any_page_can_be_drawn_for_a_preview() {
         Err(PdfError::InvalidField { field: "pdf", .. })
     ));
 }
+
+/// A scanned page keeps every pixel it was scanned with: printpdf's
+/// default image pass shrank anything over 2 MB of pixels (a letter page
+/// at 200 dpi is 3.7 million), silently blurring scans.
+#[test]
+fn a_large_scanned_page_is_placed_at_its_full_resolution() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = render_flow(&FlowDoc {
+        blocks: vec![Block::Paragraph("A scanned letter, typed small.".into())],
+        ..FlowDoc::default()
+    })
+    .unwrap();
+    let (png, w, h) = chartroom_pdf::raster::page_png(&page, 0, 200.0).unwrap();
+    assert_eq!((w, h), (1700, 2200));
+    let doc = FlowDoc {
+        blocks: vec![Block::Image {
+            caption: "Scan at 200 dpi".into(),
+            bytes: png,
+        }],
+        ..FlowDoc::default()
+    };
+    let path = write(&render_flow(&doc).unwrap(), dir.path(), "scan-200dpi.pdf");
+    let list = run("pdfimages", &["-list", path.to_str().unwrap()]);
+    let sizes: Vec<(String, String, String)> = list
+        .lines()
+        .skip(2)
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f[3].to_string(), f[4].to_string(), f[5].to_string())
+        })
+        .collect();
+    // Drawn grey text on white: stored grey, every pixel kept.
+    assert_eq!(
+        sizes,
+        [("1700".to_string(), "2200".to_string(), "gray".to_string())],
+        "{list}"
+    );
+}
