@@ -39,7 +39,10 @@ step "keyring: the real Secret Service (gnome-keyring on a private D-Bus session
 # A throw-away keyring folder: the daemon creates a fresh login keyring,
 # unlocked with this password, whatever keyrings the machine already has.
 keyring_home=$(mktemp -d)
-XDG_DATA_HOME="$keyring_home" dbus-run-session -- sh -c 'echo -n chartroom-ci | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; cargo test -p chartroom-keys --locked -- --ignored'
+# The same package selection as the step above, so cargo reuses its build
+# (`-p chartroom-keys` alone unifies features differently and rebuilt
+# about 200 crates, five minutes).
+XDG_DATA_HOME="$keyring_home" dbus-run-session -- sh -c 'echo -n chartroom-ci | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; cargo test --workspace --exclude chartroom-e2e --locked --test system_keyring -- --ignored'
 rm -rf "$keyring_home"
 
 step "no networking crates in the desktop app"
