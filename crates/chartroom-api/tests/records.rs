@@ -365,6 +365,41 @@ fn a_manager_sends_a_referral_packet_and_it_is_accounted_for() {
     );
     assert_eq!(only.len(), 1);
     assert_eq!(only[0].recipient, "Cole & Partners LLP");
+
+    // The cardiologist retires: taken out of the address book (kept, not
+    // deleted), records can no longer go to her; an edit made from a stale
+    // copy is refused.
+    let retired = ok(
+        &mut fx.app,
+        SaveReferralProvider {
+            provider_id: Some(dr.id),
+            expected_version: dr.version,
+            provider: ProviderForm {
+                active: false,
+                ..heartwell()
+            },
+        },
+    );
+    assert!(!retired.active);
+    assert_eq!(retired.version, dr.version + 1);
+    assert_eq!(
+        code(fx.app.run(SaveReferralProvider {
+            provider_id: Some(dr.id),
+            expected_version: dr.version,
+            provider: heartwell(),
+        })),
+        ErrorCode::Conflict
+    );
+    let listed = ok(&mut fx.app, ListReferralProviders {});
+    assert!(listed.iter().any(|p| p.id == dr.id && !p.active));
+    let to_retired = fx.app.run(ReleaseRecord {
+        request: signed_by(referral(patient, vec![]), doc),
+        recipient: recipient.clone(),
+        purpose: DisclosurePurpose::Treatment,
+        purpose_detail: String::new(),
+        output: saved(&out_dir.path().join("to-retired")),
+    });
+    assert_eq!(field_names(to_retired), ["recipient.provider_id"]);
 }
 
 #[test]

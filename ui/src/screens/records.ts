@@ -194,7 +194,7 @@ export function RecordsTab(p: { patientId: number }) {
               <${TextAreaField} label="Address" name="recipient.address" testid="records-recipient-address" rows=${3} value=${address} onValue=${setAddress} error=${f['recipient.address']} />`}
           <div class="form-actions left">
             <${Button} testid="records-add-provider" onClick=${() => setEditing(null)}>Add to the address book…</${Button}>
-            ${chosenProvider ? html`<${Button} testid="records-edit-provider" onClick=${() => setEditing(chosenProvider)}>Edit ${chosenProvider.name}…</${Button}>` : null}
+            ${chosenProvider ? html`<${Button} testid="records-edit-provider" title=${`Edit ${chosenProvider.name} in the address book`} onClick=${() => setEditing(chosenProvider)}>Edit…</${Button}>` : null}
           </div>
         </fieldset>
         ${kind === 'referral'
