@@ -9,6 +9,7 @@ import type { Sex } from './bindings/Sex';
 import type { PreferredContact } from './bindings/PreferredContact';
 import type { EntryStatus } from './bindings/EntryStatus';
 import type { LabFlag } from './bindings/LabFlag';
+import type { Disclosure } from './bindings/Disclosure';
 import { VALUE_SETS, type Option, type ValueSetName } from './bindings/valueSets';
 
 /** `YYYY-MM-DD` → `MM/DD/YYYY` (US clinic convention). */
@@ -91,6 +92,12 @@ function labels<K extends string>(set: ValueSetName): Record<K, string> {
 /** A value set's options, in the backend's order. */
 export function optionsOf(set: ValueSetName): Option[] {
   return VALUE_SETS[set].map((o) => ({ value: o.value, label: o.label }));
+}
+
+/** A disclosure's purpose as the logs show it, with the user's words. */
+export function purposeText(d: Disclosure): string {
+  const label = VALUE_SETS.disclosure_purpose.find((o) => o.value === d.purpose)?.label ?? d.purpose;
+  return d.purpose_detail ? `${label}: ${d.purpose_detail}` : label;
 }
 
 export const SEX_LABEL = labels<Sex>('sex');

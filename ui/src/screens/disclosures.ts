@@ -10,8 +10,8 @@ import type { Disclosure } from '../bindings/Disclosure';
 import type { DisclosurePurpose } from '../bindings/DisclosurePurpose';
 import type { LogOrder } from '../bindings/LogOrder';
 import { Button, CheckField, FormError, SelectField, TextField, useFormErrors } from '../components/form';
-import { formatInstant, optionsOf } from '../format';
-import { VALUE_SETS } from '../bindings/valueSets';
+import { formatInstant, optionsOf, purposeText } from '../format';
+import { accountingMark } from './records';
 
 /** The backend returns at most this many rows. */
 const LIMIT = 2000;
@@ -60,8 +60,6 @@ export function DisclosuresScreen() {
       </button>
     </th>`;
   const f = form.errors.fields;
-  const purposeLabel = (d: Disclosure) =>
-    `${VALUE_SETS.disclosure_purpose.find((o) => o.value === d.purpose)?.label ?? d.purpose}${d.purpose_detail ? `: ${d.purpose_detail}` : ''}`;
   const when = order === 'newest' || order === 'oldest';
   return html`<div class="screen disclosures-screen">
     <div class="screen-head">
@@ -93,10 +91,10 @@ export function DisclosuresScreen() {
                   <td class="nowrap">${formatInstant(d.at, true)}</td>
                   <td><a href=${`#/patient/${d.patient_id}/records`}>${d.patient_name}</a><div class="muted small mono">${d.mrn}</div></td>
                   <td><strong>${d.recipient}</strong><div class="muted small">${d.recipient_address.split('\n').join(', ')}</div></td>
-                  <td>${purposeLabel(d)}</td>
+                  <td>${purposeText(d)}</td>
                   <td>${d.description}<div class="muted small">${d.page_count} ${d.page_count === 1 ? 'page' : 'pages'} · ${d.method === 'printed' ? 'printed' : d.file_name} · sha256 ${d.sha256.slice(0, 12)}…</div></td>
                   <td>${d.by_name}</td>
-                  <td>${d.accountable ? html`<span class="badge badge-warn">Listed</span>` : html`<span class="muted">Logged only</span>`}</td>
+                  <td>${accountingMark(d)}</td>
                 </tr>`)}
               </tbody>
             </table>

@@ -16,13 +16,14 @@ import type { ReferralProvider } from '../bindings/ReferralProvider';
 import type { Printer } from '../bindings/Printer';
 import type { Accounting } from '../bindings/Accounting';
 import type { Released } from '../bindings/Released';
+import type { Disclosure } from '../bindings/Disclosure';
 import type { PacketKind } from '../bindings/PacketKind';
 import type { RecordSection } from '../bindings/RecordSection';
 import type { DisclosurePurpose } from '../bindings/DisclosurePurpose';
 import type { ReleaseMethod } from '../bindings/ReleaseMethod';
 import { Button, CheckField, FormError, Modal, SelectField, Spinner, TextAreaField, TextField, useFormErrors } from '../components/form';
 import { reportError, toast } from '../components/toast';
-import { formatDate, formatInstant, optionsOf } from '../format';
+import { formatDate, formatInstant, optionsOf, purposeText } from '../format';
 import { VALUE_SETS } from '../bindings/valueSets';
 
 const KINDS = optionsOf('packet_kind').filter((o) => ['referral', 'summary', 'patient_copy'].includes(o.value));
@@ -245,6 +246,12 @@ export function RecordsTab(p: { patientId: number }) {
   </div>`;
 }
 
+/** Whether 164.528 lists a disclosure in the patient's accounting (the
+ *  backend's `accountable`), as both logs mark it. */
+export function accountingMark(d: Disclosure) {
+  return d.accountable ? html`<span class="badge badge-warn">Listed</span>` : html`<span class="muted">Logged only</span>`;
+}
+
 /** The patient's disclosures of the last six years, each marked whether it
  *  is part of the accounting they receive, and that accounting as a PDF. */
 function AccountingPanel(p: { patientId: number; nonce: number }) {
@@ -274,10 +281,10 @@ function AccountingPanel(p: { patientId: number; nonce: number }) {
         ${acc.disclosures.map((d) => html`<tr key=${d.id} data-testid=${`accounting-row-${d.id}`}>
           <td>${formatInstant(d.at)}</td>
           <td><strong>${d.recipient}</strong><div class="muted small">${d.recipient_address.split('\n').join(', ')}</div></td>
-          <td>${VALUE_SETS.disclosure_purpose.find((o) => o.value === d.purpose)?.label ?? d.purpose}${d.purpose_detail ? `: ${d.purpose_detail}` : ''}</td>
+          <td>${purposeText(d)}</td>
           <td>${d.description}<div class="muted small">${d.method === 'printed' ? 'Printed' : d.file_name} · sha256 ${d.sha256.slice(0, 12)}…</div></td>
           <td>${d.by_name}</td>
-          <td>${d.accountable ? html`<span class="badge badge-warn">Listed</span>` : html`<span class="muted">Logged only</span>`}</td>
+          <td>${accountingMark(d)}</td>
         </tr>`)}
       </tbody>
     </table>
