@@ -293,6 +293,7 @@ impl Chartroom {
             S::Entry(id) => chartroom_store::chart::get_entry(conn, id)?.patient_id,
             S::Note(id) => chartroom_store::notes::get_note(conn, id)?.patient_id,
             S::Document(id) => chartroom_store::documents::get(conn, id)?.patient_id,
+            S::Appointment(id) => chartroom_store::scheduling::patient_of(conn, id)?,
         }))
     }
 

@@ -16,6 +16,7 @@ use chartroom_chart::commands::*;
 use chartroom_core::{Actor, Command, Guard, Handler, Subject};
 use chartroom_patients::commands::*;
 use chartroom_records::commands::*;
+use chartroom_scheduling::commands::*;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -222,4 +223,21 @@ registry! {
     area GetAccounting,
     area ReleaseAccounting,
     area DisclosureLog,
+    // Scheduling (chartroom-scheduling).
+    area ListCalendars,
+    area SaveCalendar,
+    area ListAppointmentTypes,
+    area SaveAppointmentType,
+    area ListClosures,
+    area SaveClosure,
+    area GetSchedule,
+    area BookAppointment,
+    area MoveAppointment,
+    area CancelAppointment,
+    area SetAppointmentStatus,
+    area CheckIn,
+    area FindNextSlot,
+    area GetFlowBoard,
+    area ListPatientAppointments,
+    area AppointmentHistory,
 }

@@ -20,6 +20,9 @@ use chartroom_records::commands::*;
 use chartroom_records::protocol::{
     DisclosureQuery, PaperSize, ProviderForm, Recipient, RecordRequest, ReleaseOutput,
 };
+use chartroom_scheduling::commands::*;
+use chartroom_scheduling::hours::WeekHoursForm;
+use chartroom_scheduling::protocol::{AppointmentTypeForm, CalendarForm, ClosureForm};
 use chartroom_store::model::{AuditAction, ObservationKind, Role, Section};
 use chartroom_types::{DisclosurePurpose, PacketKind, RecordSection, ReleaseMethod};
 use chrono::Duration;
@@ -1094,6 +1097,116 @@ fn sample(name: CommandName, patient: PatientId, user: UserId) -> Option<Request
             query: DisclosureQuery::default(),
         }
         .into(),
+        N::ListCalendars => ListCalendars {}.into(),
+        N::SaveCalendar => SaveCalendar {
+            id: None,
+            expected_version: 0,
+            form: CalendarForm {
+                name: "Dr Patel".into(),
+                user_id: Some(user),
+                chart_user_id: None,
+                colour: "#3366cc".into(),
+                hours: WeekHoursForm {
+                    mon: "09:00-12:00, 13:00-17:00".into(),
+                    ..Default::default()
+                },
+                active: true,
+            },
+        }
+        .into(),
+        N::ListAppointmentTypes => ListAppointmentTypes {}.into(),
+        N::SaveAppointmentType => SaveAppointmentType {
+            id: None,
+            expected_version: 0,
+            form: AppointmentTypeForm {
+                name: "Follow-up".into(),
+                minutes: 20,
+                colour: "#228844".into(),
+                visit_kind: chartroom_types::EncounterKind::FollowUp,
+                calendars: vec![],
+                active: true,
+            },
+        }
+        .into(),
+        N::ListClosures => ListClosures {
+            from: "2026-12-01".into(),
+            to: "2026-12-31".into(),
+        }
+        .into(),
+        N::SaveClosure => SaveClosure {
+            id: None,
+            expected_version: 0,
+            form: ClosureForm {
+                calendar_id: None,
+                kind: chartroom_types::ClosureKind::Holiday,
+                label: "Christmas".into(),
+                from: "2026-12-25".into(),
+                to: "2026-12-25".into(),
+                withdrawn: false,
+            },
+        }
+        .into(),
+        N::GetSchedule => GetSchedule {
+            from: "2026-12-07".into(),
+            days: 1,
+            calendar_ids: vec![],
+        }
+        .into(),
+        N::BookAppointment => BookAppointment {
+            patient_id: patient,
+            calendar_id: chartroom_types::CalendarId(1),
+            type_id: chartroom_types::AppointmentTypeId(1),
+            start: "2030-12-02T09:00".into(),
+            minutes: None,
+            reason: String::new(),
+            repeat: None,
+            override_reason: String::new(),
+        }
+        .into(),
+        N::MoveAppointment => MoveAppointment {
+            appointment_id: chartroom_types::AppointmentId(1),
+            expected_version: 1,
+            start: "2030-12-02T10:00".into(),
+            calendar_id: None,
+            minutes: None,
+            scope: chartroom_types::SeriesScope::This,
+            override_reason: String::new(),
+        }
+        .into(),
+        N::CancelAppointment => CancelAppointment {
+            appointment_id: chartroom_types::AppointmentId(1),
+            expected_version: 1,
+            reason: "patient called".into(),
+            scope: chartroom_types::SeriesScope::This,
+        }
+        .into(),
+        N::SetAppointmentStatus => SetAppointmentStatus {
+            appointment_id: chartroom_types::AppointmentId(1),
+            expected_version: 1,
+            status: chartroom_types::AppointmentStatus::Confirmed,
+        }
+        .into(),
+        N::CheckIn => CheckIn {
+            appointment_id: chartroom_types::AppointmentId(1),
+            expected_version: 1,
+            demographics_confirmed: true,
+        }
+        .into(),
+        N::FindNextSlot => FindNextSlot {
+            calendar_id: chartroom_types::CalendarId(1),
+            type_id: chartroom_types::AppointmentTypeId(1),
+            after: String::new(),
+        }
+        .into(),
+        N::GetFlowBoard => GetFlowBoard {}.into(),
+        N::ListPatientAppointments => ListPatientAppointments {
+            patient_id: patient,
+        }
+        .into(),
+        N::AppointmentHistory => AppointmentHistory {
+            appointment_id: chartroom_types::AppointmentId(1),
+        }
+        .into(),
     })
 }
 
@@ -1182,6 +1295,22 @@ save_referral_provider - Y - Y -
 get_accounting       - Y - Y -
 release_accounting   - Y - Y -
 disclosure_log       - - - Y -
+list_calendars       Y Y Y Y -
+save_calendar        - - - Y -
+list_appointment_types Y Y Y Y -
+save_appointment_type - - - Y -
+list_closures        Y Y Y Y -
+save_closure         - - - Y -
+get_schedule         Y Y Y Y -
+book_appointment     Y Y - Y -
+move_appointment     Y Y - Y -
+cancel_appointment   Y Y - Y -
+set_appointment_status Y Y - Y -
+check_in             Y Y - Y -
+find_next_slot       Y Y Y Y -
+get_flow_board       Y Y Y Y -
+list_patient_appointments Y Y Y Y -
+appointment_history  Y Y Y Y -
 ";
 
 #[test]

@@ -282,6 +282,44 @@ pub fn start_encounter(
     })
 }
 
+/// Opens a visit for a patient who has arrived (scheduling's check-in),
+/// inside the caller's transaction: the encounter under `clinician`, with
+/// an empty draft note that is theirs to write, so it waits in their chart.
+/// Returns the encounter.
+#[allow(clippy::too_many_arguments)]
+pub fn open_for_arrival(
+    tx: &chartroom_store::Tx<'_>,
+    patient_id: PatientId,
+    date: chrono::NaiveDate,
+    clinician: UserId,
+    kind: EncounterKind,
+    reason: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    by: UserId,
+) -> Result<chartroom_types::EncounterId> {
+    let enc = store::insert_encounter(
+        tx,
+        patient_id,
+        date,
+        clinician,
+        kind.as_str(),
+        reason,
+        now,
+        by,
+    )?;
+    store::insert_note(
+        tx,
+        patient_id,
+        enc,
+        None,
+        NoteKind::Soap,
+        &to_json(&NoteBody::default())?,
+        now,
+        clinician,
+    )?;
+    Ok(enc)
+}
+
 /// A patient's notes.
 pub fn list(ctx: &mut Ctx<'_>, patient_id: PatientId) -> Result<Vec<NoteSummary>> {
     ctx.read_audited(patient_id, ("notes", "listed notes"), |tx| {

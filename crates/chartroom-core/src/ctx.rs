@@ -145,6 +145,11 @@ impl<'a> Ctx<'a> {
         self.clock.today()
     }
 
+    /// The clinic's time zone.
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.clock.zone()
+    }
+
     /// The clock, for turning the clinic's days into instants.
     pub fn clock(&self) -> &'a dyn Clock {
         self.clock

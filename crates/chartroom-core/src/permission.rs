@@ -4,7 +4,7 @@
 //! still cannot do harm.
 
 use chartroom_store::model::Role;
-use chartroom_types::{DocumentId, EntryId, NoteId, ObservationId, PatientId};
+use chartroom_types::{AppointmentId, DocumentId, EntryId, NoteId, ObservationId, PatientId};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -34,27 +34,43 @@ pub enum Permission {
     ReleaseRecords,
     /// Read the practice-wide disclosure log.
     DisclosureReport,
+    /// See the calendars, the flow board and patients' appointments.
+    ScheduleRead,
+    /// Book, move, cancel and check in appointments.
+    ScheduleWrite,
+    /// Book over a conflict (double-booking, outside hours, in a closure),
+    /// with a reason that is kept.
+    ScheduleOverride,
+    /// Set up calendars, working hours, closures and appointment types.
+    ScheduleSetup,
 }
 
 /// The permissions a role grants.
 pub fn granted_by(role: Role) -> &'static [Permission] {
     use Permission::*;
     match role {
-        Role::FrontDesk => &[PatientRead, PatientWrite],
+        Role::FrontDesk => &[PatientRead, PatientWrite, ScheduleRead, ScheduleWrite],
         Role::Clinician => &[
             PatientRead,
             PatientWrite,
             ClinicalRead,
             ClinicalWrite,
             ReleaseRecords,
+            ScheduleRead,
+            ScheduleWrite,
+            ScheduleOverride,
         ],
-        Role::Billing => &[PatientRead],
+        Role::Billing => &[PatientRead, ScheduleRead],
         Role::PracticeManager => &[
             PatientRead,
             PatientWrite,
             AuditRead,
             ReleaseRecords,
             DisclosureReport,
+            ScheduleRead,
+            ScheduleWrite,
+            ScheduleOverride,
+            ScheduleSetup,
         ],
         // Administrators run the system; they do not read charts (least
         // privilege) unless pre-authorised for emergency access.
@@ -98,4 +114,5 @@ pub enum Subject {
     Observation(ObservationId),
     Note(NoteId),
     Document(DocumentId),
+    Appointment(AppointmentId),
 }

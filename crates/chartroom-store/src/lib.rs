@@ -36,6 +36,7 @@ pub mod notes;
 pub mod observations;
 pub mod patients;
 pub mod referrals;
+pub mod scheduling;
 pub mod search;
 pub mod settings;
 pub mod signing_keys;

@@ -67,6 +67,10 @@ pub const MIGRATIONS: &[Migration] = &[
     // 8: records out: the disclosure log says to whom (and their address),
     // why, what and how many pages; the practice's referral address book.
     migration!("0008_records_out.sql"),
+    // 9: scheduling: calendars with their working week, appointment types,
+    // closures, recurring series whose occurrences are rows of their own,
+    // appointments and their status history; nothing deleted.
+    migration!("0009_scheduling.sql"),
 ];
 
 /// The schema version this build writes.
@@ -125,6 +129,10 @@ mod tests {
         (
             "0008_records_out.sql",
             "d1b64ca7cbafa1f71e48b3b06efce2a204f4ce70e80526ebc71d63bd9cc15fa0",
+        ),
+        (
+            "0009_scheduling.sql",
+            "7604eb9940fd98613da522db598282b0e3e0d0105e7f938069b633a9f64971d4",
         ),
     ];
 

@@ -77,4 +77,16 @@ ids! {
     ProviderId,
     /// A record of a print or export (the disclosure log).
     DisclosureId,
+    /// A calendar that takes appointments: a clinician, or a line without a
+    /// login such as a nurse visit.
+    CalendarId,
+    /// A kind of appointment (new patient, follow-up...).
+    AppointmentTypeId,
+    /// A booked appointment (one occurrence of a series is one too).
+    AppointmentId,
+    /// A recurring series of appointments.
+    SeriesId,
+    /// A time a calendar does not take appointments (vacation, holiday,
+    /// meeting).
+    ClosureId,
 }

@@ -248,6 +248,40 @@ value_set! {
 }
 
 value_set! {
+    /// Where an appointment is in the front desk's day. Each change is kept
+    /// with its time and user.
+    AppointmentStatus = "appointment_status" {
+        Scheduled = "scheduled": "Scheduled",
+        Confirmed = "confirmed": "Confirmed",
+        Arrived = "arrived": "Arrived",
+        InRoom = "in_room": "In room",
+        WithProvider = "with_provider": "With provider",
+        CheckedOut = "checked_out": "Checked out",
+        NoShow = "no_show": "No-show",
+        Cancelled = "cancelled": "Cancelled",
+    }
+}
+
+value_set! {
+    /// Why a calendar is closed for a time.
+    ClosureKind = "closure_kind" {
+        Vacation = "vacation": "Vacation",
+        Holiday = "holiday": "Holiday",
+        Meeting = "meeting": "Meeting",
+        Other = "other": "Other",
+    }
+}
+
+value_set! {
+    /// Which occurrences of a series a change applies to.
+    SeriesScope = "series_scope" {
+        This = "this": "This appointment",
+        Following = "following": "This and following",
+        Series = "series": "The whole series",
+    }
+}
+
+value_set! {
     /// What an attached document is.
     DocumentCategory = "document_category" {
         Letter = "letter": "Letter",
@@ -399,6 +433,9 @@ pub fn every_value_set() -> Vec<(&'static str, Vec<(&'static str, &'static str)>
         of::<RecordSection>(),
         of::<PacketKind>(),
         of::<ReleaseMethod>(),
+        of::<AppointmentStatus>(),
+        of::<ClosureKind>(),
+        of::<SeriesScope>(),
     ]
 }
 

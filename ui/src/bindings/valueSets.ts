@@ -165,6 +165,27 @@ export const VALUE_SETS = {
     { value: 'printed', label: 'Printed' },
     { value: 'saved', label: 'Saved as a PDF' },
   ],
+  appointment_status: [
+    { value: 'scheduled', label: 'Scheduled' },
+    { value: 'confirmed', label: 'Confirmed' },
+    { value: 'arrived', label: 'Arrived' },
+    { value: 'in_room', label: 'In room' },
+    { value: 'with_provider', label: 'With provider' },
+    { value: 'checked_out', label: 'Checked out' },
+    { value: 'no_show', label: 'No-show' },
+    { value: 'cancelled', label: 'Cancelled' },
+  ],
+  closure_kind: [
+    { value: 'vacation', label: 'Vacation' },
+    { value: 'holiday', label: 'Holiday' },
+    { value: 'meeting', label: 'Meeting' },
+    { value: 'other', label: 'Other' },
+  ],
+  series_scope: [
+    { value: 'this', label: 'This appointment' },
+    { value: 'following', label: 'This and following' },
+    { value: 'series', label: 'The whole series' },
+  ],
 } as const satisfies Record<string, readonly Option[]>;
 
 export type ValueSetName = keyof typeof VALUE_SETS;

@@ -71,8 +71,12 @@ pub fn field_names<T: std::fmt::Debug>(r: Result<T, ApiError>) -> Vec<String> {
 /// A practice set up with a keyring (or, with `keyring = false`, a passphrase),
 /// its administrator logged in.
 pub fn practice(keyring: bool) -> Fx {
+    practice_at(keyring, clock())
+}
+
+/// [`practice`] on a clock of the test's choosing (a clinic's zone).
+pub fn practice_at(keyring: bool, clock: Arc<FixedClock>) -> Fx {
     let dir = tempfile::tempdir().unwrap();
-    let clock = clock();
     let keystore = keyring.then(|| Arc::new(MemoryKeyStore::new()));
     let mut app = Chartroom::start(config(dir.path(), keystore.clone()), clock.clone());
     let s = ok(

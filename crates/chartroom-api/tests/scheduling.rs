@@ -1,0 +1,545 @@
+//! Scheduling through the API, as the front desk, a clinician and the
+//! practice manager use it, in a clinic in New York (the US change to
+//! daylight time is on Sunday 8 March 2026): calendars and types set up,
+//! conflicts named and overridden only with a reason by a permitted role,
+//! a weekly series that stays at its wall-clock time across the change,
+//! one occurrence cancelled and the following ones moved without touching
+//! the others, check-in opening the visit, the flow board, no-shows,
+//! closures, and the next free slot.
+
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
+mod common;
+
+use std::sync::Arc;
+
+use chartroom_admin::commands::{AuditReport, CreateUser};
+use chartroom_admin::protocol::AuditQuery;
+use chartroom_api::commands::Logout;
+use chartroom_api::{Chartroom, ErrorCode, FixedClock};
+use chartroom_scheduling::commands::*;
+use chartroom_scheduling::hours::WeekHoursForm;
+use chartroom_scheduling::protocol::*;
+use chartroom_store::model::Role;
+use chartroom_types::{
+    AppointmentStatus, AppointmentTypeId, CalendarId, ClosureKind, EncounterKind, PatientId,
+    SeriesScope, UserId,
+};
+use chrono::{Duration, TimeZone, Utc};
+use common::*;
+
+struct Clinic {
+    fx: Fx,
+    maya: UserId,
+    calendar: CalendarId,
+    follow_up: AppointmentTypeId,
+    patient: PatientId,
+}
+
+fn user(app: &mut Chartroom, username: &str, full_name: &str, role: Role) -> UserId {
+    ok(
+        app,
+        CreateUser {
+            username: username.into(),
+            full_name: full_name.into(),
+            credentials: String::new(),
+            password: PW.into(),
+            roles: vec![role],
+            can_emergency_access: false,
+        },
+    )
+    .id
+}
+
+fn as_user(app: &mut Chartroom, username: &str) {
+    let _ = app.run(Logout {});
+    login(app, username);
+}
+
+/// Monday 2 March 2026, 09:00 in New York (14:00 UTC); Dr Patel works
+/// weekdays 9-12 and 13-17; a 20-minute follow-up; one patient.
+fn clinic() -> Clinic {
+    let tz = "America/New_York".parse().unwrap();
+    let clock = Arc::new(FixedClock::in_zone(
+        Utc.with_ymd_and_hms(2026, 3, 2, 14, 0, 0).unwrap(),
+        tz,
+    ));
+    let mut fx = practice_at(true, clock);
+    let maya = user(&mut fx.app, "maya", "Maya Patel", Role::Clinician);
+    user(&mut fx.app, "mia", "Mia Manager", Role::PracticeManager);
+    user(&mut fx.app, "fred", "Fred Desk", Role::FrontDesk);
+    as_user(&mut fx.app, "mia");
+    let day = "09:00-12:00, 13:00-17:00".to_string();
+    let cal = ok(
+        &mut fx.app,
+        SaveCalendar {
+            id: None,
+            expected_version: 0,
+            form: CalendarForm {
+                name: "Dr Patel".into(),
+                user_id: Some(maya),
+                chart_user_id: None,
+                colour: "#3366CC".into(),
+                hours: WeekHoursForm {
+                    mon: day.clone(),
+                    tue: day.clone(),
+                    wed: day.clone(),
+                    thu: day.clone(),
+                    fri: day,
+                    ..Default::default()
+                },
+                active: true,
+            },
+        },
+    );
+    assert_eq!(cal.colour, "#3366cc");
+    assert_eq!(cal.chart_user_id, maya);
+    assert_eq!(cal.week[0].hours, "09:00-12:00, 13:00-17:00");
+    assert_eq!(cal.week[5].hours, "closed");
+    let follow_up = ok(
+        &mut fx.app,
+        SaveAppointmentType {
+            id: None,
+            expected_version: 0,
+            form: AppointmentTypeForm {
+                name: "Follow-up".into(),
+                minutes: 20,
+                colour: "#228844".into(),
+                visit_kind: EncounterKind::FollowUp,
+                calendars: vec![cal.id],
+                active: true,
+            },
+        },
+    )
+    .id;
+    as_user(&mut fx.app, "fred");
+    let patient = register(&mut fx.app, anh());
+    Clinic {
+        fx,
+        maya,
+        calendar: cal.id,
+        follow_up,
+        patient,
+    }
+}
+
+fn book(
+    c: &mut Clinic,
+    start: &str,
+    override_reason: &str,
+) -> Result<Booked, chartroom_api::ApiError> {
+    c.fx.app.run(BookAppointment {
+        patient_id: c.patient,
+        calendar_id: c.calendar,
+        type_id: c.follow_up,
+        start: start.into(),
+        minutes: None,
+        reason: "blood pressure".into(),
+        repeat: None,
+        override_reason: override_reason.into(),
+    })
+}
+
+fn messages<T: std::fmt::Debug>(r: Result<T, chartroom_api::ApiError>) -> Vec<String> {
+    match r {
+        Ok(v) => panic!("expected a refusal, got {v:?}"),
+        Err(e) => e
+            .to_wire()
+            .fields
+            .into_iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect(),
+    }
+}
+
+#[test]
+fn conflicts_are_named_and_only_a_permitted_role_books_over_one_with_a_reason() {
+    let mut c = clinic();
+    let first = book(&mut c, "2026-03-02T10:00", "")
+        .unwrap()
+        .appointments
+        .remove(0);
+    assert_eq!(first.start_local, "2026-03-02T10:00");
+    assert_eq!(first.end_local, "2026-03-02T10:20");
+    assert_eq!(first.starts_at, "2026-03-02T15:00:00+00:00");
+    assert_eq!(first.status, AppointmentStatus::Scheduled);
+
+    // The same provider at 10:10: the 10:00 appointment is named.
+    assert_eq!(
+        messages(book(&mut c, "2026-03-02T10:10", "")),
+        vec![format!(
+            "conflicts: Overlaps appointment #{} on Dr Patel's calendar (Mon Mar 2 10:00-10:20)",
+            first.id
+        )]
+    );
+    // Over lunch, on a Saturday.
+    assert_eq!(
+        messages(book(&mut c, "2026-03-02T11:50", "")),
+        vec!["conflicts: Outside Dr Patel's hours that day (09:00-12:00, 13:00-17:00)"]
+    );
+    assert_eq!(
+        messages(book(&mut c, "2026-03-07T10:00", "")),
+        vec!["conflicts: Dr Patel does not work that day"]
+    );
+    // Bad input is named by field.
+    assert_eq!(
+        field_names(book(&mut c, "tomorrow at ten", "")),
+        vec!["start"]
+    );
+    assert_eq!(
+        field_names(book(&mut c, "2026-03-01T10:00", "")),
+        vec!["start"]
+    );
+
+    // The front desk cannot double-book, even with a reason; the refusal
+    // is recorded and nothing is booked.
+    let r = book(&mut c, "2026-03-02T10:10", "patient in pain, squeeze in");
+    assert_eq!(code(r), ErrorCode::PermissionDenied);
+
+    // The clinician can, with a reason, which is kept and audited.
+    as_user(&mut c.fx.app, "maya");
+    let squeezed = book(&mut c, "2026-03-02T10:10", "patient in pain, squeeze in")
+        .unwrap()
+        .appointments
+        .remove(0);
+    assert_eq!(squeezed.override_reason, "patient in pain, squeeze in");
+    as_user(&mut c.fx.app, "mia");
+    let log = ok(
+        &mut c.fx.app,
+        AuditReport {
+            filter: AuditQuery {
+                from: String::new(),
+                to: String::new(),
+                user_id: Some(c.maya),
+                patient_id: String::new(),
+                action: None,
+                oldest_first: false,
+                limit: 50,
+            },
+        },
+    );
+    assert!(
+        log.iter().any(
+            |r| r.detail.contains("over conflicts (overlaps appointment #")
+                && r.detail.contains("reason: patient in pain, squeeze in")
+        ),
+        "{log:#?}"
+    );
+    // The day view shows both, and who may override.
+    let day = ok(
+        &mut c.fx.app,
+        GetSchedule {
+            from: "2026-03-02".into(),
+            days: 1,
+            calendar_ids: vec![],
+        },
+    );
+    assert_eq!(day.zone, "America/New_York");
+    assert_eq!(day.appointments.len(), 2);
+    assert!(day.can_override);
+    assert_eq!(
+        day.hours
+            .iter()
+            .map(|h| format!("{}-{}", h.start_local, h.end_local))
+            .collect::<Vec<_>>(),
+        vec![
+            "2026-03-02T09:00-2026-03-02T12:00",
+            "2026-03-02T13:00-2026-03-02T17:00"
+        ]
+    );
+}
+
+#[test]
+fn a_weekly_series_keeps_its_time_across_the_change_and_each_visit_stands_alone() {
+    let mut c = clinic();
+    let booked = ok(
+        &mut c.fx.app,
+        BookAppointment {
+            patient_id: c.patient,
+            calendar_id: c.calendar,
+            type_id: c.follow_up,
+            start: "2026-03-02T14:00".into(),
+            minutes: None,
+            reason: String::new(),
+            repeat: Some(RepeatForm {
+                unit: RepeatUnit::Weeks,
+                every: 1,
+                count: Some(4),
+                until: String::new(),
+            }),
+            override_reason: String::new(),
+        },
+    );
+    let a = &booked.appointments;
+    assert!(booked.series_id.is_some());
+    assert_eq!(
+        a.iter().map(|x| x.start_local.as_str()).collect::<Vec<_>>(),
+        vec![
+            "2026-03-02T14:00",
+            "2026-03-09T14:00",
+            "2026-03-16T14:00",
+            "2026-03-23T14:00"
+        ]
+    );
+    // 14:00 EST is 19:00 UTC; after the change 14:00 EDT is 18:00 UTC.
+    assert_eq!(a[0].starts_at, "2026-03-02T19:00:00+00:00");
+    assert_eq!(a[1].starts_at, "2026-03-09T18:00:00+00:00");
+
+    // Cancel the second visit alone.
+    let cancelled = ok(
+        &mut c.fx.app,
+        CancelAppointment {
+            appointment_id: a[1].id,
+            expected_version: a[1].version,
+            reason: "patient away".into(),
+            scope: SeriesScope::This,
+        },
+    );
+    assert_eq!(cancelled.len(), 1);
+    assert!(!cancelled[0].late_cancel, "a week ahead is not late");
+
+    // Move the third and the following ones an hour later.
+    let moved = ok(
+        &mut c.fx.app,
+        MoveAppointment {
+            appointment_id: a[2].id,
+            expected_version: a[2].version,
+            start: "2026-03-16T15:00".into(),
+            calendar_id: None,
+            minutes: None,
+            scope: SeriesScope::Following,
+            override_reason: String::new(),
+        },
+    );
+    assert_eq!(
+        moved
+            .iter()
+            .map(|x| x.start_local.as_str())
+            .collect::<Vec<_>>(),
+        vec!["2026-03-16T15:00", "2026-03-23T15:00"]
+    );
+    let shown = |c: &mut Clinic| {
+        ok(
+            &mut c.fx.app,
+            ListPatientAppointments {
+                patient_id: c.patient,
+            },
+        )
+    };
+    let p = shown(&mut c);
+    assert_eq!(
+        p.upcoming
+            .iter()
+            .map(|x| format!("{} {:?}", x.start_local, x.status))
+            .collect::<Vec<_>>(),
+        vec![
+            "2026-03-02T14:00 Scheduled",
+            "2026-03-16T15:00 Scheduled",
+            "2026-03-23T15:00 Scheduled"
+        ]
+    );
+    assert_eq!(
+        p.past.len(),
+        1,
+        "the cancelled visit stays, in the past list"
+    );
+    assert_eq!(p.past[0].status, AppointmentStatus::Cancelled);
+    assert_eq!(p.past[0].cancel_reason, "patient away");
+
+    // Cancel the whole series: the open ones go, nothing is removed, and
+    // the third visit's history shows its booking, move and cancellation.
+    let third = &moved[0];
+    ok(
+        &mut c.fx.app,
+        CancelAppointment {
+            appointment_id: third.id,
+            expected_version: third.version,
+            reason: "treatment finished".into(),
+            scope: SeriesScope::Series,
+        },
+    );
+    let p = shown(&mut c);
+    assert!(p.upcoming.is_empty());
+    assert_eq!(p.past.len(), 4);
+    let history = ok(
+        &mut c.fx.app,
+        AppointmentHistory {
+            appointment_id: third.id,
+        },
+    );
+    assert_eq!(
+        history
+            .iter()
+            .map(|e| format!("{} by {}: {}", e.what, e.by, e.detail))
+            .collect::<Vec<_>>(),
+        vec![
+            "Scheduled by Fred Desk: ".to_string(),
+            "Moved by Fred Desk: from Mon Mar 16, 2026 14:00 on Dr Patel's calendar".into(),
+            "Cancelled by Fred Desk: treatment finished".into(),
+        ]
+    );
+    // A stale copy cannot change it, and a cancelled visit stays cancelled.
+    let r = c.fx.app.run(SetAppointmentStatus {
+        appointment_id: third.id,
+        expected_version: third.version,
+        status: AppointmentStatus::Confirmed,
+    });
+    assert_eq!(code(r), ErrorCode::Conflict);
+}
+
+#[test]
+fn check_in_opens_the_visit_and_the_flow_board_shows_the_wait() {
+    let mut c = clinic();
+    let appt = book(&mut c, "2026-03-02T09:20", "")
+        .unwrap()
+        .appointments
+        .remove(0);
+    assert!(appt.actions.can_check_in);
+    assert_eq!(
+        field_names(c.fx.app.run(CheckIn {
+            appointment_id: appt.id,
+            expected_version: appt.version,
+            demographics_confirmed: false,
+        })),
+        vec!["demographics_confirmed"]
+    );
+    let arrived = ok(
+        &mut c.fx.app,
+        CheckIn {
+            appointment_id: appt.id,
+            expected_version: appt.version,
+            demographics_confirmed: true,
+        },
+    );
+    assert_eq!(arrived.status, AppointmentStatus::Arrived);
+    let visit = arrived.encounter_id.expect("check-in opens a visit");
+    assert_eq!(
+        arrived.actions.next,
+        vec![
+            AppointmentStatus::InRoom,
+            AppointmentStatus::WithProvider,
+            AppointmentStatus::CheckedOut
+        ]
+    );
+
+    c.fx.clock.advance(Duration::minutes(15));
+    as_user(&mut c.fx.app, "fred"); // the idle lock came on meanwhile
+    let board = ok(&mut c.fx.app, GetFlowBoard {});
+    assert_eq!(board.today, "2026-03-02");
+    assert_eq!(board.waiting, 1);
+    assert_eq!(board.rows[0].waiting_minutes, Some(15));
+
+    // The clinician finds the visit waiting in the chart.
+    as_user(&mut c.fx.app, "maya");
+    let visits = ok(
+        &mut c.fx.app,
+        chartroom_chart::commands::ListNotes {
+            patient_id: c.patient,
+        },
+    );
+    assert_eq!(visits.len(), 1, "{visits:#?}");
+    let v = &visits[0];
+    assert_eq!(v.encounter_kind, "follow_up");
+    assert_eq!(v.provider, "Maya Patel");
+    assert_eq!(v.reason, "Follow-up: blood pressure");
+    assert_eq!(v.status, chartroom_store::model::NoteStatus::Draft);
+    let _ = visit;
+
+    let done = ok(
+        &mut c.fx.app,
+        SetAppointmentStatus {
+            appointment_id: appt.id,
+            expected_version: arrived.version,
+            status: AppointmentStatus::CheckedOut,
+        },
+    );
+    assert!(done.actions.next.is_empty());
+    assert_eq!(ok(&mut c.fx.app, GetFlowBoard {}).waiting, 0);
+}
+
+#[test]
+fn a_no_show_is_marked_once_its_time_has_come_and_counted() {
+    let mut c = clinic();
+    let appt = book(&mut c, "2026-03-02T09:40", "")
+        .unwrap()
+        .appointments
+        .remove(0);
+    let early = c.fx.app.run(SetAppointmentStatus {
+        appointment_id: appt.id,
+        expected_version: appt.version,
+        status: AppointmentStatus::NoShow,
+    });
+    assert_eq!(field_names(early), vec!["status"]);
+    assert!(!appt.actions.next.contains(&AppointmentStatus::NoShow));
+    c.fx.clock.advance(Duration::minutes(45));
+    as_user(&mut c.fx.app, "fred");
+    ok(
+        &mut c.fx.app,
+        SetAppointmentStatus {
+            appointment_id: appt.id,
+            expected_version: appt.version,
+            status: AppointmentStatus::NoShow,
+        },
+    );
+    let p = ok(
+        &mut c.fx.app,
+        ListPatientAppointments {
+            patient_id: c.patient,
+        },
+    );
+    assert_eq!(p.no_shows, 1);
+}
+
+#[test]
+fn closures_refuse_bookings_and_the_next_free_slot_goes_round_everything() {
+    let mut c = clinic();
+    as_user(&mut c.fx.app, "mia");
+    ok(
+        &mut c.fx.app,
+        SaveClosure {
+            id: None,
+            expected_version: 0,
+            form: ClosureForm {
+                calendar_id: None,
+                kind: ClosureKind::Holiday,
+                label: "Clinic closed".into(),
+                from: "2026-03-03".into(),
+                to: "2026-03-03".into(),
+                withdrawn: false,
+            },
+        },
+    );
+    as_user(&mut c.fx.app, "fred");
+    assert_eq!(
+        messages(book(&mut c, "2026-03-03T10:00", "")),
+        vec!["conflicts: The practice is closed: Clinic closed (holiday), Tue Mar 3 00:00 to Wed Mar 4 00:00"]
+    );
+    // Fill Monday from now (09:00) to noon but for 10:40-11:00.
+    for t in [
+        "09:00", "09:20", "09:40", "10:00", "10:20", "11:00", "11:20", "11:40",
+    ] {
+        book(&mut c, &format!("2026-03-02T{t}"), "").unwrap();
+    }
+    let slot = |c: &mut Clinic, after: &str| {
+        ok(
+            &mut c.fx.app,
+            FindNextSlot {
+                calendar_id: c.calendar,
+                type_id: c.follow_up,
+                after: after.into(),
+            },
+        )
+        .map(|s| s.start_local)
+    };
+    assert_eq!(slot(&mut c, "").as_deref(), Some("2026-03-02T10:40"));
+    // From 11:00: after lunch.
+    assert_eq!(
+        slot(&mut c, "2026-03-02T11:00").as_deref(),
+        Some("2026-03-02T13:00")
+    );
+    // From 16:45 on Monday: Tuesday is closed, so Wednesday 09:00.
+    assert_eq!(
+        slot(&mut c, "2026-03-02T16:45").as_deref(),
+        Some("2026-03-04T09:00")
+    );
+}

@@ -1,0 +1,1155 @@
+//! Booking, moving, cancelling and the front desk's day.
+//!
+//! - A booking (one visit or a series) is checked against the calendar's
+//!   hours, its closures and its other appointments; every conflict is
+//!   named (field `conflicts`). Booking over one needs
+//!   [`Permission::ScheduleOverride`] and a reason, kept on the
+//!   appointment and in the audit record.
+//! - Every occurrence of a series is its own appointment: moved,
+//!   cancelled or checked in alone, with the following ones, or with the
+//!   whole series ([`SeriesScope`]); a move keeps each one's wall-clock
+//!   shift in the clinic's zone. Only open appointments (scheduled,
+//!   confirmed) move or are cancelled; the others keep their history.
+//! - Check-in confirms demographics and opens the visit in the chart (an
+//!   encounter of the type's visit kind, under the calendar's clinician).
+//! - Every read of appointments (patient names) is audited.
+
+use std::collections::HashMap;
+
+use chartroom_core::{validate, Ctx, Error, FieldErrors, Permission, Result};
+use chartroom_store::model::{AuditAction, DataCategory};
+use chartroom_store::scheduling::{
+    self as store, AppointmentRow, Booking, CalendarRow, SeriesFields, StatusChange, TypeRow,
+};
+use chartroom_store::{audit, settings, Connection};
+use chartroom_types::{
+    AppointmentId, AppointmentStatus as S, AppointmentTypeId, CalendarId, PatientId, SeriesScope,
+};
+use chrono::{DateTime, Duration, Months, NaiveDate, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::conflicts::{self, Busy, Calendar, Closed};
+use crate::hours::WeekHours;
+use crate::protocol::*;
+use crate::recurrence::{self, Ends, Repeat, Series};
+use crate::setup::{self, local_text, parse_local};
+use crate::status;
+
+/// The setting that holds how far ahead an open-ended series is booked,
+/// in months.
+pub const HORIZON_KEY: &str = "scheduling.horizon_months";
+/// The horizon when the practice has set none.
+pub const DEFAULT_HORIZON_MONTHS: u32 = 12;
+/// How far "find the next free slot" looks.
+pub const SLOT_SEARCH_DAYS: u32 = 90;
+/// The most days one schedule read shows (a week).
+pub const MAX_DAYS: u32 = 7;
+
+/// Names and colours the views need, read once per request.
+struct Names {
+    calendars: HashMap<CalendarId, CalendarRow>,
+    types: HashMap<AppointmentTypeId, TypeRow>,
+}
+
+impl Names {
+    fn read(conn: &Connection) -> Result<Names> {
+        Ok(Names {
+            calendars: store::calendars(conn)?
+                .into_iter()
+                .map(|c| (c.id, c))
+                .collect(),
+            types: store::appointment_types(conn)?
+                .into_iter()
+                .map(|t| (t.id, t))
+                .collect(),
+        })
+    }
+}
+
+fn view(
+    tz: Tz,
+    now: DateTime<Utc>,
+    names: &Names,
+    r: AppointmentRow,
+    can_write: bool,
+) -> AppointmentView {
+    let b = &r.booking;
+    let t = names.types.get(&b.type_id);
+    let open = status::is_open(r.status);
+    let waiting = matches!(r.status, S::Arrived | S::InRoom | S::WithProvider)
+        .then(|| {
+            r.arrived_at
+                .map(|a| u32::try_from((now - a).num_minutes().max(0)).unwrap_or(0))
+        })
+        .flatten();
+    let next = if can_write {
+        status::next(r.status)
+            .iter()
+            .copied()
+            .filter(|s| *s != S::Arrived && *s != S::Cancelled)
+            .filter(|s| status::check(r.status, *s, b.starts_at, now).is_ok())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    AppointmentView {
+        id: r.id,
+        patient_id: b.patient_id,
+        patient_name: r.patient_name,
+        mrn: r.patient_mrn,
+        calendar_id: b.calendar_id,
+        calendar_name: names
+            .calendars
+            .get(&b.calendar_id)
+            .map(|c| c.fields.name.clone())
+            .unwrap_or_default(),
+        type_id: b.type_id,
+        type_name: t.map(|t| t.fields.name.clone()).unwrap_or_default(),
+        colour: t.map(|t| t.fields.colour.clone()).unwrap_or_default(),
+        start_local: local_text(tz, b.starts_at),
+        end_local: local_text(tz, b.ends_at),
+        starts_at: b.starts_at.to_rfc3339(),
+        ends_at: b.ends_at.to_rfc3339(),
+        day: b.day.to_string(),
+        minutes: u32::try_from((b.ends_at - b.starts_at).num_minutes()).unwrap_or(0),
+        status: r.status,
+        reason: b.reason.clone(),
+        override_reason: b.override_reason.clone(),
+        series: b
+            .series
+            .map(|(series_id, index)| SeriesPlace { series_id, index }),
+        cancel_reason: r.cancel_reason,
+        late_cancel: r.late_cancel,
+        arrived_at: r.arrived_at.map(|a| a.to_rfc3339()),
+        waiting_minutes: waiting,
+        encounter_id: r.encounter_id,
+        actions: AppointmentActions {
+            next,
+            can_check_in: can_write && open && b.day == now.with_timezone(&tz).date_naive(),
+            can_move: can_write && open,
+            can_cancel: can_write && open,
+        },
+        version: r.version,
+    }
+}
+
+/// The calendar as the conflict checks need it, between two instants.
+fn calendar_state(
+    conn: &Connection,
+    cal: &CalendarRow,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<(WeekHours, Vec<Closed>, Vec<Busy>)> {
+    let hours = WeekHours::parse_stored(&cal.fields.hours)?;
+    let closed = store::closures_between(conn, from, to)?
+        .into_iter()
+        .filter(|k| k.fields.calendar_id.is_none_or(|c| c == cal.id))
+        .map(|k| Closed {
+            kind: k.fields.kind,
+            label: k.fields.label,
+            practice_wide: k.fields.calendar_id.is_none(),
+            starts_at: k.fields.starts_at,
+            ends_at: k.fields.ends_at,
+        })
+        .collect();
+    let busy = store::busy_between(conn, cal.id, from, to)?
+        .into_iter()
+        .map(|(id, starts_at, ends_at)| Busy {
+            id,
+            starts_at,
+            ends_at,
+        })
+        .collect();
+    Ok((hours, closed, busy))
+}
+
+/// A wanted place for one appointment.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    local: NaiveDateTime,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+}
+
+/// Checks the places against the calendar. Conflicts are refused unless
+/// overridden with a reason by a user who may; then the conflicts are
+/// returned, in words, for the audit record.
+fn check_conflicts(
+    ctx: &Ctx<'_>,
+    cal: &CalendarRow,
+    slots: &[Slot],
+    moving: &[AppointmentId],
+    override_reason: &str,
+) -> Result<Vec<String>> {
+    let Some(first) = slots.first() else {
+        return Ok(Vec::new());
+    };
+    let last = slots.last().map_or(first.end, |s| s.end);
+    let (hours, closed, busy) = calendar_state(ctx.read(), cal, first.start, last)?;
+    let busy: Vec<Busy> = busy
+        .into_iter()
+        .filter(|b| !moving.contains(&b.id))
+        .collect();
+    let view = Calendar {
+        name: &cal.fields.name,
+        hours: &hours,
+        closed: &closed,
+        busy: &busy,
+    };
+    let tz = ctx.zone();
+    let mut found = Vec::new();
+    for s in slots {
+        for c in conflicts::conflicts(tz, &view, s.start, s.end, None) {
+            let words = c.describe(tz, &cal.fields.name);
+            found.push(if slots.len() > 1 {
+                format!("{}: {words}", s.local.format("%a %b %-d, %Y %H:%M"))
+            } else {
+                words
+            });
+        }
+    }
+    if found.is_empty() {
+        return Ok(found);
+    }
+    if override_reason.trim().is_empty() {
+        return Err(Error::Validation(
+            found
+                .iter()
+                .map(|m| chartroom_core::FieldError {
+                    field: "conflicts".into(),
+                    message: capitalise(m),
+                })
+                .collect(),
+        ));
+    }
+    if !ctx.actor().may(Permission::ScheduleOverride) {
+        return Err(Error::PermissionDenied(
+            "booking over a conflict needs a clinician or the practice manager".into(),
+        ));
+    }
+    Ok(found)
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+fn minutes_of(errs: &mut FieldErrors, t: &TypeRow, minutes: Option<u32>) -> i64 {
+    match minutes {
+        None => t.fields.minutes,
+        Some(m) if (5..=480).contains(&m) && m.is_multiple_of(5) => i64::from(m),
+        Some(_) => {
+            errs.add(
+                "minutes",
+                "A visit lasts 5 to 480 minutes, in steps of five",
+            );
+            t.fields.minutes
+        }
+    }
+}
+
+fn active_calendar(
+    conn: &Connection,
+    errs: &mut FieldErrors,
+    id: CalendarId,
+) -> Result<Option<CalendarRow>> {
+    match store::calendar(conn, id) {
+        Ok(c) if c.fields.active => Ok(Some(c)),
+        Ok(_) | Err(chartroom_store::StoreError::NotFound { .. }) => {
+            errs.add("calendar_id", "Choose an active calendar");
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn offered_type(
+    conn: &Connection,
+    errs: &mut FieldErrors,
+    id: AppointmentTypeId,
+    cal: Option<&CalendarRow>,
+) -> Result<Option<TypeRow>> {
+    match store::appointment_type(conn, id) {
+        Ok(t) if t.fields.active => {
+            if let Some(c) = cal {
+                if !setup::offered_on(&t, c.id) {
+                    errs.add(
+                        "type_id",
+                        format!(
+                            "{} is not offered on {}'s calendar",
+                            t.fields.name, c.fields.name
+                        ),
+                    );
+                }
+            }
+            Ok(Some(t))
+        }
+        Ok(_) | Err(chartroom_store::StoreError::NotFound { .. }) => {
+            errs.add("type_id", "Choose an active appointment type");
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn horizon(ctx: &Ctx<'_>) -> Result<NaiveDate> {
+    let months = settings::get(ctx.read(), HORIZON_KEY)?
+        .and_then(|v| v.parse::<u32>().ok())
+        .filter(|m| (1..=36).contains(m))
+        .unwrap_or(DEFAULT_HORIZON_MONTHS);
+    Ok(ctx
+        .today()
+        .checked_add_months(Months::new(months))
+        .unwrap_or(NaiveDate::MAX))
+}
+
+fn series_of(errs: &mut FieldErrors, first: NaiveDateTime, r: &RepeatForm) -> Option<Series> {
+    let every = r.every;
+    let repeat = match r.unit {
+        RepeatUnit::Weeks => Repeat::Weekly { every },
+        RepeatUnit::MonthsByDate => Repeat::MonthlyByDate { every },
+        RepeatUnit::MonthsByWeekday => Repeat::MonthlyByWeekday { every, last: false },
+        RepeatUnit::MonthsLastWeekday => Repeat::MonthlyByWeekday { every, last: true },
+    };
+    let until = r.until.trim();
+    let ends = match (r.count, until.is_empty()) {
+        (Some(n), true) => Ends::After(n),
+        (None, false) => Ends::On(validate::typed_date(
+            errs,
+            "repeat.until",
+            "The end date",
+            until,
+            true,
+        )?),
+        (None, true) => Ends::Never,
+        (Some(_), false) => {
+            errs.add(
+                "repeat.until",
+                "End the series after a number of visits or on a date, not both",
+            );
+            return None;
+        }
+    };
+    Some(Series {
+        first,
+        repeat,
+        ends,
+    })
+}
+
+/// The rule in the series row: RFC 5545 words.
+fn rule_text(s: &Series) -> String {
+    let (freq, every, by) = match s.repeat {
+        Repeat::Weekly { every } => ("WEEKLY", every, String::new()),
+        Repeat::MonthlyByDate { every } => ("MONTHLY", every, String::new()),
+        Repeat::MonthlyByWeekday { every, last } => (
+            "MONTHLY",
+            every,
+            if last {
+                ";BYSETPOS=-1".into()
+            } else {
+                ";BYWEEKDAY-OF-MONTH".into()
+            },
+        ),
+    };
+    let end = match s.ends {
+        Ends::After(n) => format!(";COUNT={n}"),
+        Ends::On(d) => format!(";UNTIL={}", d.format("%Y%m%d")),
+        Ends::Never => String::new(),
+    };
+    format!("FREQ={freq};INTERVAL={every}{by}{end}")
+}
+
+/// Books one appointment or a series.
+#[allow(clippy::too_many_arguments)]
+pub fn book(
+    ctx: &mut Ctx<'_>,
+    patient_id: PatientId,
+    calendar_id: CalendarId,
+    type_id: AppointmentTypeId,
+    start: &str,
+    minutes: Option<u32>,
+    reason: &str,
+    repeat: Option<&RepeatForm>,
+    override_reason: &str,
+) -> Result<Booked> {
+    let tz = ctx.zone();
+    let conn = ctx.read();
+    let mut errs = FieldErrors::default();
+    chartroom_store::patients::get(conn, patient_id)?;
+    let cal = active_calendar(conn, &mut errs, calendar_id)?;
+    let ty = offered_type(conn, &mut errs, type_id, cal.as_ref())?;
+    let reason = validate::short_text(&mut errs, "reason", "Reason", reason, 200);
+    let override_reason =
+        validate::short_text(&mut errs, "override_reason", "Reason", override_reason, 200);
+    let first = parse_local(&mut errs, "start", start);
+    let length = ty.as_ref().map_or(0, |t| minutes_of(&mut errs, t, minutes));
+    if let Some(f) = first {
+        if f.date() < ctx.today() {
+            errs.add("start", "That day has passed");
+        }
+    }
+    let series = match (first, repeat) {
+        (Some(f), Some(r)) => series_of(&mut errs, f, r),
+        _ => None,
+    };
+    errs.finish()?;
+    let (Some(cal), Some(_), Some(first)) = (cal, ty, first) else {
+        return Err(Error::Internal("checked above".into()));
+    };
+    let horizon = horizon(ctx)?;
+    let places: Vec<(NaiveDateTime, DateTime<Utc>)> = match &series {
+        Some(s) => recurrence::occurrences(s, tz, horizon)?
+            .into_iter()
+            .map(|o| (o.local, o.at))
+            .collect(),
+        None => vec![(first, recurrence::resolve(tz, first).0)],
+    };
+    let slots: Vec<Slot> = places
+        .iter()
+        .map(|(local, at)| Slot {
+            local: *local,
+            start: *at,
+            end: *at + Duration::minutes(length),
+        })
+        .collect();
+    let overridden = check_conflicts(ctx, &cal, &slots, &[], &override_reason)?;
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    let (series_id, ids) = ctx.write(|tx, now| {
+        let series_id = match &series {
+            Some(s) => Some(store::insert_series(
+                tx,
+                &SeriesFields {
+                    patient_id,
+                    rule: rule_text(s),
+                    first_local: first.format("%Y-%m-%dT%H:%M").to_string(),
+                    time_zone: tz.name().into(),
+                },
+                now,
+                user,
+            )?),
+            None => None,
+        };
+        let mut ids = Vec::with_capacity(slots.len());
+        for (i, s) in slots.iter().enumerate() {
+            ids.push(store::insert_appointment(
+                tx,
+                &Booking {
+                    patient_id,
+                    calendar_id,
+                    type_id,
+                    series: series_id.map(|id| (id, i as i64)),
+                    starts_at: s.start,
+                    ends_at: s.end,
+                    day: s.start.with_timezone(&tz).date_naive(),
+                    reason: reason.clone(),
+                    override_reason: if overridden.is_empty() {
+                        String::new()
+                    } else {
+                        override_reason.clone()
+                    },
+                },
+                now,
+                user,
+            )?);
+        }
+        let what = match series_id {
+            Some(sid) => format!("series/{sid}"),
+            None => format!("appointment/{}", ids[0]),
+        };
+        let mut detail = format!(
+            "booked {} appointment{} on {}'s calendar",
+            ids.len(),
+            if ids.len() == 1 { "" } else { "s" },
+            cal.fields.name
+        );
+        if !overridden.is_empty() {
+            detail.push_str(&format!(
+                "; over conflicts ({}), reason: {override_reason}",
+                overridden.join("; ")
+            ));
+        }
+        audit::append(
+            tx,
+            now,
+            &actor.event(
+                AuditAction::Create,
+                DataCategory::Schedule,
+                Some(patient_id),
+                what,
+                detail,
+            ),
+        )?;
+        Ok((series_id, ids))
+    })?;
+    let names = Names::read(ctx.read())?;
+    let now = ctx.now();
+    let appointments = ids
+        .into_iter()
+        .map(|id| {
+            Ok(view(
+                tz,
+                now,
+                &names,
+                store::appointment(ctx.read(), id)?,
+                true,
+            ))
+        })
+        .collect::<Result<_>>()?;
+    Ok(Booked {
+        series_id,
+        appointments,
+    })
+}
+
+/// The appointments a change of `scope` applies to: this one, or its
+/// series' open ones (from this one on, or all).
+fn in_scope(
+    conn: &Connection,
+    row: &AppointmentRow,
+    scope: SeriesScope,
+) -> Result<Vec<AppointmentRow>> {
+    match (scope, row.booking.series) {
+        (SeriesScope::This, _) | (_, None) => Ok(vec![row.clone()]),
+        (SeriesScope::Following, Some((sid, index))) => {
+            Ok(store::series_appointments(conn, sid, index)?
+                .into_iter()
+                .filter(|r| r.id == row.id || status::is_open(r.status))
+                .collect())
+        }
+        (SeriesScope::Series, Some((sid, _))) => Ok(store::series_appointments(conn, sid, 0)?
+            .into_iter()
+            .filter(|r| r.id == row.id || status::is_open(r.status))
+            .collect()),
+    }
+}
+
+fn must_be_open(row: &AppointmentRow, what: &str) -> Result<()> {
+    if status::is_open(row.status) {
+        Ok(())
+    } else {
+        Err(Error::field(
+            "status",
+            format!(
+                "An appointment that is {} cannot be {what}",
+                row.status.label().to_lowercase()
+            ),
+        ))
+    }
+}
+
+fn stale_unless(row: &AppointmentRow, expected_version: i64) -> Result<()> {
+    if row.version == expected_version {
+        Ok(())
+    } else {
+        Err(chartroom_store::StoreError::Conflict {
+            what: "appointment",
+            expected: expected_version,
+            found: row.version,
+        }
+        .into())
+    }
+}
+
+/// Moves an appointment (or its following ones, or its series) to a new
+/// time, calendar or length; each moved appointment keeps its place in the
+/// clinic's wall-clock shift.
+#[allow(clippy::too_many_arguments)]
+pub fn move_to(
+    ctx: &mut Ctx<'_>,
+    id: AppointmentId,
+    expected_version: i64,
+    start: &str,
+    calendar_id: Option<CalendarId>,
+    minutes: Option<u32>,
+    scope: SeriesScope,
+    override_reason: &str,
+) -> Result<Vec<AppointmentView>> {
+    let tz = ctx.zone();
+    let conn = ctx.read();
+    let row = store::appointment(conn, id)?;
+    stale_unless(&row, expected_version)?;
+    must_be_open(&row, "moved")?;
+    let mut errs = FieldErrors::default();
+    let new_local = parse_local(&mut errs, "start", start);
+    let cal = active_calendar(
+        conn,
+        &mut errs,
+        calendar_id.unwrap_or(row.booking.calendar_id),
+    )?;
+    let ty = offered_type(conn, &mut errs, row.booking.type_id, cal.as_ref())?;
+    let override_reason =
+        validate::short_text(&mut errs, "override_reason", "Reason", override_reason, 200);
+    if let Some(n) = new_local {
+        if n.date() < ctx.today() {
+            errs.add("start", "That day has passed");
+        }
+    }
+    let length = ty.as_ref().map(|t| minutes_of(&mut errs, t, minutes));
+    errs.finish()?;
+    let (Some(cal), Some(new_local)) = (cal, new_local) else {
+        return Err(Error::Internal("checked above".into()));
+    };
+    let shift = new_local - row.booking.starts_at.with_timezone(&tz).naive_local();
+    let rows = in_scope(conn, &row, scope)?;
+    let moves: Vec<(AppointmentRow, Slot)> = rows
+        .into_iter()
+        .map(|r| {
+            let local = r.booking.starts_at.with_timezone(&tz).naive_local() + shift;
+            let start = recurrence::resolve(tz, local).0;
+            let len = match (minutes, length) {
+                (Some(_), Some(l)) => Duration::minutes(l),
+                _ => r.booking.ends_at - r.booking.starts_at,
+            };
+            (
+                r,
+                Slot {
+                    local,
+                    start,
+                    end: start + len,
+                },
+            )
+        })
+        .collect();
+    let moving: Vec<AppointmentId> = moves.iter().map(|(r, _)| r.id).collect();
+    let slots: Vec<Slot> = moves.iter().map(|(_, s)| *s).collect();
+    let overridden = check_conflicts(ctx, &cal, &slots, &moving, &override_reason)?;
+    let names = Names::read(ctx.read())?;
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    let patient_id = row.booking.patient_id;
+    ctx.write(|tx, now| {
+        for (r, s) in &moves {
+            let from = format!(
+                "from {} on {}'s calendar",
+                r.booking
+                    .starts_at
+                    .with_timezone(&tz)
+                    .format("%a %b %-d, %Y %H:%M"),
+                names
+                    .calendars
+                    .get(&r.booking.calendar_id)
+                    .map_or("", |c| c.fields.name.as_str())
+            );
+            store::move_appointment(
+                tx,
+                r.id,
+                r.version,
+                &Booking {
+                    calendar_id: cal.id,
+                    starts_at: s.start,
+                    ends_at: s.end,
+                    day: s.start.with_timezone(&tz).date_naive(),
+                    override_reason: if overridden.is_empty() {
+                        String::new()
+                    } else {
+                        override_reason.clone()
+                    },
+                    ..r.booking.clone()
+                },
+                &from,
+                now,
+                user,
+            )?;
+        }
+        let mut detail = format!("moved {} appointment(s)", moves.len());
+        if !overridden.is_empty() {
+            detail.push_str(&format!(
+                "; over conflicts ({}), reason: {override_reason}",
+                overridden.join("; ")
+            ));
+        }
+        audit::append(
+            tx,
+            now,
+            &actor.event(
+                AuditAction::Update,
+                DataCategory::Schedule,
+                Some(patient_id),
+                format!("appointment/{id}"),
+                detail,
+            ),
+        )?;
+        Ok(())
+    })?;
+    let now = ctx.now();
+    moving
+        .into_iter()
+        .map(|i| {
+            Ok(view(
+                tz,
+                now,
+                &names,
+                store::appointment(ctx.read(), i)?,
+                true,
+            ))
+        })
+        .collect()
+}
+
+/// Cancels an appointment (or its following ones, or its series) with a
+/// reason; each is late when within a day of its start. Nothing is
+/// removed: the appointments stay, cancelled, with their history.
+pub fn cancel(
+    ctx: &mut Ctx<'_>,
+    id: AppointmentId,
+    expected_version: i64,
+    reason: &str,
+    scope: SeriesScope,
+) -> Result<Vec<AppointmentView>> {
+    let tz = ctx.zone();
+    let row = store::appointment(ctx.read(), id)?;
+    stale_unless(&row, expected_version)?;
+    must_be_open(&row, "cancelled")?;
+    let mut errs = FieldErrors::default();
+    let reason = validate::short_text(&mut errs, "reason", "Reason", reason, 200);
+    if reason.is_empty() {
+        errs.add(
+            "reason",
+            "Say why the appointment is cancelled (patient called, provider away)",
+        );
+    }
+    errs.finish()?;
+    let rows = in_scope(ctx.read(), &row, scope)?;
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    ctx.write(|tx, now| {
+        for r in &rows {
+            store::set_status(
+                tx,
+                r.id,
+                r.version,
+                S::Cancelled,
+                &StatusChange {
+                    cancel_reason: reason.clone(),
+                    late_cancel: status::late(r.booking.starts_at, now),
+                    ..Default::default()
+                },
+                now,
+                user,
+            )?;
+        }
+        audit::append(
+            tx,
+            now,
+            &actor.event(
+                AuditAction::Update,
+                DataCategory::Schedule,
+                Some(row.booking.patient_id),
+                format!("appointment/{id}"),
+                format!("cancelled {} appointment(s): {reason}", rows.len()),
+            ),
+        )?;
+        Ok(())
+    })?;
+    let names = Names::read(ctx.read())?;
+    let now = ctx.now();
+    rows.into_iter()
+        .map(|r| {
+            Ok(view(
+                tz,
+                now,
+                &names,
+                store::appointment(ctx.read(), r.id)?,
+                true,
+            ))
+        })
+        .collect()
+}
+
+/// A plain status change (confirmed, in room, with provider, checked out,
+/// no-show).
+pub fn set_status(
+    ctx: &mut Ctx<'_>,
+    id: AppointmentId,
+    expected_version: i64,
+    to: S,
+) -> Result<AppointmentView> {
+    let tz = ctx.zone();
+    let row = store::appointment(ctx.read(), id)?;
+    stale_unless(&row, expected_version)?;
+    match to {
+        S::Arrived => {
+            return Err(Error::field(
+                "status",
+                "Check the patient in to mark an arrival",
+            ))
+        }
+        S::Cancelled => {
+            return Err(Error::field(
+                "status",
+                "Cancel the appointment, with its reason",
+            ))
+        }
+        _ => {}
+    }
+    status::check(row.status, to, row.booking.starts_at, ctx.now())?;
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    ctx.write(|tx, now| {
+        store::set_status(
+            tx,
+            id,
+            expected_version,
+            to,
+            &StatusChange::default(),
+            now,
+            user,
+        )?;
+        audit::append(
+            tx,
+            now,
+            &actor.event(
+                AuditAction::Update,
+                DataCategory::Schedule,
+                Some(row.booking.patient_id),
+                format!("appointment/{id}"),
+                format!("status: {}", to.label().to_lowercase()),
+            ),
+        )?;
+        Ok(())
+    })?;
+    let names = Names::read(ctx.read())?;
+    Ok(view(
+        tz,
+        ctx.now(),
+        &names,
+        store::appointment(ctx.read(), id)?,
+        true,
+    ))
+}
+
+/// Checks a patient in: the front desk has confirmed their details; the
+/// visit opens in the chart, waiting for the clinician.
+pub fn check_in(
+    ctx: &mut Ctx<'_>,
+    id: AppointmentId,
+    expected_version: i64,
+    demographics_confirmed: bool,
+) -> Result<AppointmentView> {
+    let tz = ctx.zone();
+    let row = store::appointment(ctx.read(), id)?;
+    stale_unless(&row, expected_version)?;
+    must_be_open(&row, "checked in")?;
+    let today = ctx.today();
+    let mut errs = FieldErrors::default();
+    if !demographics_confirmed {
+        errs.add(
+            "demographics_confirmed",
+            "Confirm the patient's address, phone and insurance with them first",
+        );
+    }
+    if row.booking.day != today {
+        errs.add(
+            "status",
+            format!(
+                "This appointment is on {}; only today's are checked in",
+                row.booking.day.format("%a %b %-d, %Y")
+            ),
+        );
+    }
+    errs.finish()?;
+    let names = Names::read(ctx.read())?;
+    let cal = names
+        .calendars
+        .get(&row.booking.calendar_id)
+        .ok_or_else(|| Error::Internal("appointment without its calendar".into()))?;
+    let ty = names
+        .types
+        .get(&row.booking.type_id)
+        .ok_or_else(|| Error::Internal("appointment without its type".into()))?;
+    let visit_reason = if row.booking.reason.is_empty() {
+        ty.fields.name.clone()
+    } else {
+        format!("{}: {}", ty.fields.name, row.booking.reason)
+    };
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    let patient_id = row.booking.patient_id;
+    ctx.write(|tx, now| {
+        let kind =
+            chartroom_types::EncounterKind::parse(&ty.fields.visit_kind).ok_or_else(|| {
+                Error::Internal(format!("stored visit kind {}", ty.fields.visit_kind))
+            })?;
+        let encounter = chartroom_chart::notes::open_for_arrival(
+            tx,
+            patient_id,
+            today,
+            cal.fields.chart_user_id,
+            kind,
+            &visit_reason,
+            now,
+            user,
+        )?;
+        store::set_status(
+            tx,
+            id,
+            expected_version,
+            S::Arrived,
+            &StatusChange {
+                arrived: Some((now, encounter)),
+                detail: "demographics confirmed".into(),
+                ..Default::default()
+            },
+            now,
+            user,
+        )?;
+        audit::append(
+            tx,
+            now,
+            &actor.event(
+                AuditAction::Update,
+                DataCategory::Schedule,
+                Some(patient_id),
+                format!("appointment/{id}"),
+                format!(
+                    "checked in; visit {encounter} opened for {}",
+                    cal.chart_user_name
+                ),
+            ),
+        )?;
+        Ok(())
+    })?;
+    Ok(view(
+        tz,
+        ctx.now(),
+        &names,
+        store::appointment(ctx.read(), id)?,
+        true,
+    ))
+}
+
+/// Days of the schedule: `days` from `from` (at most a week), of the
+/// given calendars (all active ones when empty).
+pub fn schedule(
+    ctx: &mut Ctx<'_>,
+    from: &str,
+    days: u32,
+    calendar_ids: &[CalendarId],
+) -> Result<ScheduleView> {
+    let tz = ctx.zone();
+    let mut errs = FieldErrors::default();
+    let first = validate::typed_date(&mut errs, "from", "The first day", from, true);
+    if !(1..=MAX_DAYS).contains(&days) {
+        errs.add("days", format!("Show 1 to {MAX_DAYS} days"));
+    }
+    errs.finish()?;
+    let first = first.ok_or_else(|| Error::Internal("checked above".into()))?;
+    let last = first + Duration::days(i64::from(days) - 1);
+    let conn = ctx.read();
+    let names = Names::read(conn)?;
+    let mut calendars: Vec<&CalendarRow> = store::calendars(conn)?
+        .iter()
+        .filter_map(|c| names.calendars.get(&c.id))
+        .filter(|c| {
+            if calendar_ids.is_empty() {
+                c.fields.active
+            } else {
+                calendar_ids.contains(&c.id)
+            }
+        })
+        .collect();
+    calendars.sort_by_key(|c| (c.fields.user_id.is_none(), c.fields.name.to_lowercase()));
+    let shown: Vec<CalendarId> = calendars.iter().map(|c| c.id).collect();
+    let mut hours = Vec::new();
+    for c in &calendars {
+        let week = WeekHours::parse_stored(&c.fields.hours)?;
+        for d in first.iter_days().take(days as usize) {
+            for b in week.on(chrono::Datelike::weekday(&d)) {
+                hours.push(WorkingBlock {
+                    calendar_id: c.id,
+                    start_local: d.and_time(b.start).format("%Y-%m-%dT%H:%M").to_string(),
+                    end_local: d.and_time(b.end).format("%Y-%m-%dT%H:%M").to_string(),
+                });
+            }
+        }
+    }
+    let closures = setup::closures(ctx, first, last)?
+        .into_iter()
+        .filter(|k| k.calendar_id.is_none_or(|c| shown.contains(&c)))
+        .collect();
+    let can_write = ctx.actor().may(Permission::ScheduleWrite);
+    let rows: Vec<AppointmentRow> = store::appointments_on_days(ctx.read(), first, last)?
+        .into_iter()
+        .filter(|r| shown.contains(&r.booking.calendar_id))
+        .collect();
+    let count = rows.len();
+    let now = ctx.now();
+    let appointments = rows
+        .into_iter()
+        .map(|r| view(tz, now, &names, r, can_write))
+        .collect();
+    let calendar_views = calendars
+        .into_iter()
+        .map(|c| setup::calendar_view(c.clone()))
+        .collect::<Result<_>>()?;
+    ctx.audit(ctx.actor().event(
+        AuditAction::Read,
+        DataCategory::Schedule,
+        None,
+        "schedule",
+        format!("schedule {first} to {last}: {count} appointment(s) shown"),
+    ))?;
+    Ok(ScheduleView {
+        zone: tz.name().into(),
+        days: first
+            .iter_days()
+            .take(days as usize)
+            .map(|d| d.to_string())
+            .collect(),
+        today: ctx.today().to_string(),
+        calendars: calendar_views,
+        hours,
+        closures,
+        appointments,
+        can_book: can_write,
+        can_override: ctx.actor().may(Permission::ScheduleOverride),
+    })
+}
+
+/// The first time from `after` (or now) within [`SLOT_SEARCH_DAYS`] days
+/// where an appointment of the type fits the calendar.
+pub fn next_slot(
+    ctx: &Ctx<'_>,
+    calendar_id: CalendarId,
+    type_id: AppointmentTypeId,
+    after: &str,
+) -> Result<Option<FreeSlot>> {
+    let tz = ctx.zone();
+    let conn = ctx.read();
+    let mut errs = FieldErrors::default();
+    let cal = active_calendar(conn, &mut errs, calendar_id)?;
+    let ty = offered_type(conn, &mut errs, type_id, cal.as_ref())?;
+    let after = if after.trim().is_empty() {
+        None
+    } else {
+        parse_local(&mut errs, "after", after)
+    };
+    errs.finish()?;
+    let (Some(cal), Some(ty)) = (cal, ty) else {
+        return Err(Error::Internal("checked above".into()));
+    };
+    let now = ctx.now();
+    let from = after.map_or(now, |a| recurrence::resolve(tz, a).0.max(now));
+    let to = from + Duration::days(i64::from(SLOT_SEARCH_DAYS) + 1);
+    let (hours, closed, busy) = calendar_state(conn, &cal, from, to)?;
+    let view = Calendar {
+        name: &cal.fields.name,
+        hours: &hours,
+        closed: &closed,
+        busy: &busy,
+    };
+    Ok(
+        conflicts::next_free(tz, &view, ty.fields.minutes, from, SLOT_SEARCH_DAYS).map(|t| {
+            FreeSlot {
+                calendar_id,
+                start_local: local_text(tz, t),
+                starts_at: t.to_rfc3339(),
+                minutes: u32::try_from(ty.fields.minutes).unwrap_or(0),
+            }
+        }),
+    )
+}
+
+/// Today's flow board.
+pub fn flow_board(ctx: &mut Ctx<'_>) -> Result<FlowBoard> {
+    let tz = ctx.zone();
+    let today = ctx.today();
+    let now = ctx.now();
+    let names = Names::read(ctx.read())?;
+    let can_write = ctx.actor().may(Permission::ScheduleWrite);
+    let rows: Vec<AppointmentView> = store::appointments_on_days(ctx.read(), today, today)?
+        .into_iter()
+        .filter(|r| r.status != S::Cancelled)
+        .map(|r| view(tz, now, &names, r, can_write))
+        .collect();
+    let waiting = rows.iter().filter(|r| r.waiting_minutes.is_some()).count();
+    ctx.audit(ctx.actor().event(
+        AuditAction::Read,
+        DataCategory::Schedule,
+        None,
+        "flow_board",
+        format!("flow board {today}: {} appointment(s) shown", rows.len()),
+    ))?;
+    Ok(FlowBoard {
+        today: today.to_string(),
+        at: now.to_rfc3339(),
+        rows,
+        waiting: u32::try_from(waiting).unwrap_or(u32::MAX),
+    })
+}
+
+/// A patient's appointments: upcoming, past, and how many were missed.
+pub fn of_patient(ctx: &mut Ctx<'_>, patient_id: PatientId) -> Result<PatientAppointments> {
+    let tz = ctx.zone();
+    let today = ctx.today();
+    let can_write = ctx.actor().may(Permission::ScheduleWrite);
+    let names = Names::read(ctx.read())?;
+    let actor = ctx.actor();
+    let rows = ctx.write(|tx, now| {
+        let rows = store::appointments_of_patient(tx, patient_id)?;
+        audit::append(
+            tx,
+            now,
+            &actor.event(
+                AuditAction::Read,
+                DataCategory::Schedule,
+                Some(patient_id),
+                "appointments",
+                format!("{} appointment(s) listed", rows.len()),
+            ),
+        )?;
+        Ok(rows)
+    })?;
+    let no_shows = rows.iter().filter(|r| r.status == S::NoShow).count();
+    let (mut upcoming, past): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .partition(|r| status::is_open(r.status) && r.booking.day >= today);
+    upcoming.reverse();
+    let now = ctx.now();
+    Ok(PatientAppointments {
+        upcoming: upcoming
+            .into_iter()
+            .map(|r| view(tz, now, &names, r, can_write))
+            .collect(),
+        past: past
+            .into_iter()
+            .map(|r| view(tz, now, &names, r, can_write))
+            .collect(),
+        no_shows: u32::try_from(no_shows).unwrap_or(u32::MAX),
+    })
+}
+
+/// An appointment's history, oldest first (the read is audited).
+pub fn history(ctx: &mut Ctx<'_>, id: AppointmentId) -> Result<Vec<AppointmentEvent>> {
+    let patient_id = store::patient_of(ctx.read(), id)?;
+    let actor = ctx.actor();
+    let events = ctx.write(|tx, now| {
+        let events = store::events(tx, id)?;
+        audit::append(
+            tx,
+            now,
+            &actor.event(
+                AuditAction::Read,
+                DataCategory::Schedule,
+                Some(patient_id),
+                format!("appointment/{id}"),
+                "appointment history read",
+            ),
+        )?;
+        Ok(events)
+    })?;
+    Ok(events
+        .into_iter()
+        .map(|e| AppointmentEvent {
+            what: S::parse(&e.what).map_or_else(|| "Moved".to_string(), |s| s.label().to_string()),
+            at: e.at.to_rfc3339(),
+            by: e.by_name,
+            detail: e.detail,
+        })
+        .collect())
+}

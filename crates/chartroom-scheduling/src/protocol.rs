@@ -1,0 +1,287 @@
+//! Scheduling's request parts and answers, exported to TypeScript. Times a
+//! person types or reads are the clinic's wall-clock times
+//! (`YYYY-MM-DDTHH:MM`, floating, as the calendar component wants them);
+//! instants are UTC (RFC 3339) beside them.
+
+use chartroom_types::{
+    AppointmentId, AppointmentStatus, AppointmentTypeId, CalendarId, ClosureId, ClosureKind,
+    EncounterId, EncounterKind, PatientId, SeriesId, UserId,
+};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::hours::WeekHoursForm;
+
+/// A calendar as typed by the practice manager.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CalendarForm {
+    pub name: String,
+    /// The clinician whose own calendar it is; none for a line without a
+    /// login (a nurse visit).
+    pub user_id: Option<UserId>,
+    /// For a line without a login: the clinician under whom check-in opens
+    /// the visit. Ignored for a clinician's own calendar.
+    pub chart_user_id: Option<UserId>,
+    /// `#rrggbb`.
+    pub colour: String,
+    pub hours: WeekHoursForm,
+    pub active: bool,
+}
+
+/// One day of a calendar's week, in words.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DayHours {
+    /// `Monday`...
+    pub day: String,
+    /// "08:00-12:00, 13:00-17:00" or "closed".
+    pub hours: String,
+}
+
+/// A calendar.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CalendarView {
+    pub id: CalendarId,
+    pub name: String,
+    pub user_id: Option<UserId>,
+    pub chart_user_id: UserId,
+    pub chart_user_name: String,
+    pub colour: String,
+    pub hours: WeekHoursForm,
+    pub week: Vec<DayHours>,
+    pub active: bool,
+    #[ts(type = "number")]
+    pub version: i64,
+}
+
+/// An appointment type as typed.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AppointmentTypeForm {
+    pub name: String,
+    pub minutes: u32,
+    pub colour: String,
+    /// The kind of visit check-in opens.
+    pub visit_kind: EncounterKind,
+    /// The calendars that offer it; empty: every calendar.
+    pub calendars: Vec<CalendarId>,
+    pub active: bool,
+}
+
+/// An appointment type.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AppointmentTypeView {
+    pub id: AppointmentTypeId,
+    pub name: String,
+    pub minutes: u32,
+    pub colour: String,
+    pub visit_kind: EncounterKind,
+    pub calendars: Vec<CalendarId>,
+    pub active: bool,
+    #[ts(type = "number")]
+    pub version: i64,
+}
+
+/// A closure as typed: times as `YYYY-MM-DD HH:MM`, or a date alone for
+/// whole days (`to` included).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ClosureForm {
+    /// None: the whole practice.
+    pub calendar_id: Option<CalendarId>,
+    pub kind: ClosureKind,
+    pub label: String,
+    pub from: String,
+    pub to: String,
+    pub withdrawn: bool,
+}
+
+/// A closure.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ClosureView {
+    pub id: ClosureId,
+    pub calendar_id: Option<CalendarId>,
+    pub kind: ClosureKind,
+    pub label: String,
+    /// Clinic wall-clock times.
+    pub start_local: String,
+    pub end_local: String,
+    pub withdrawn: bool,
+    #[ts(type = "number")]
+    pub version: i64,
+}
+
+/// How often a series repeats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RepeatUnit {
+    /// Every N weeks, on the first visit's weekday.
+    Weeks,
+    /// Every N months, on the first visit's day of the month.
+    MonthsByDate,
+    /// Every N months, on the same weekday of the same week ("second
+    /// Tuesday").
+    MonthsByWeekday,
+    /// Every N months, on the last of the first visit's weekday.
+    MonthsLastWeekday,
+}
+
+/// A series as typed.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RepeatForm {
+    pub unit: RepeatUnit,
+    pub every: u32,
+    /// After this many visits (the first included)...
+    pub count: Option<u32>,
+    /// ... or up to this typed date; neither: up to the practice's horizon.
+    pub until: String,
+}
+
+/// An occurrence's place in its series.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SeriesPlace {
+    pub series_id: SeriesId,
+    /// From 0.
+    #[ts(type = "number")]
+    pub index: i64,
+}
+
+/// What the user may do with an appointment now.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AppointmentActions {
+    /// Plain status changes open to it (check-in and cancelling have their
+    /// own).
+    pub next: Vec<AppointmentStatus>,
+    pub can_check_in: bool,
+    pub can_move: bool,
+    pub can_cancel: bool,
+}
+
+/// An appointment as the calendar and the lists show it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AppointmentView {
+    pub id: AppointmentId,
+    pub patient_id: PatientId,
+    /// "Family, Given".
+    pub patient_name: String,
+    pub mrn: String,
+    pub calendar_id: CalendarId,
+    pub calendar_name: String,
+    pub type_id: AppointmentTypeId,
+    pub type_name: String,
+    pub colour: String,
+    pub start_local: String,
+    pub end_local: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    /// The clinic day, `YYYY-MM-DD`.
+    pub day: String,
+    pub minutes: u32,
+    pub status: AppointmentStatus,
+    pub reason: String,
+    pub override_reason: String,
+    pub series: Option<SeriesPlace>,
+    pub cancel_reason: String,
+    pub late_cancel: bool,
+    /// Check-in time (RFC 3339).
+    pub arrived_at: Option<String>,
+    /// Minutes since check-in while the patient waits for checkout.
+    pub waiting_minutes: Option<u32>,
+    pub encounter_id: Option<EncounterId>,
+    pub actions: AppointmentActions,
+    #[ts(type = "number")]
+    pub version: i64,
+}
+
+/// What was booked.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Booked {
+    pub series_id: Option<SeriesId>,
+    /// Every appointment made, in order.
+    pub appointments: Vec<AppointmentView>,
+}
+
+/// A block of working time on a day, clinic wall-clock.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct WorkingBlock {
+    pub calendar_id: CalendarId,
+    pub start_local: String,
+    pub end_local: String,
+}
+
+/// Days of calendars: their hours, closures and appointments.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ScheduleView {
+    /// The clinic's IANA time zone.
+    pub zone: String,
+    /// The days shown, `YYYY-MM-DD`.
+    pub days: Vec<String>,
+    pub today: String,
+    pub calendars: Vec<CalendarView>,
+    pub hours: Vec<WorkingBlock>,
+    pub closures: Vec<ClosureView>,
+    /// Cancelled ones included (the screen shows them struck out).
+    pub appointments: Vec<AppointmentView>,
+    pub can_book: bool,
+    /// Whether the user may book over a conflict, with a reason.
+    pub can_override: bool,
+}
+
+/// A free time found.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FreeSlot {
+    pub calendar_id: CalendarId,
+    pub start_local: String,
+    pub starts_at: String,
+    pub minutes: u32,
+}
+
+/// Today's patients as the front desk follows them.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FlowBoard {
+    pub today: String,
+    /// When it was read (RFC 3339): the screen refreshes from here.
+    pub at: String,
+    /// Today's appointments not cancelled, by start.
+    pub rows: Vec<AppointmentView>,
+    /// How many have arrived and are not checked out.
+    #[ts(type = "number")]
+    pub waiting: u32,
+}
+
+/// A patient's appointments.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PatientAppointments {
+    /// Open appointments from today on, soonest first.
+    pub upcoming: Vec<AppointmentView>,
+    /// The rest, newest first.
+    pub past: Vec<AppointmentView>,
+    #[ts(type = "number")]
+    pub no_shows: u32,
+}
+
+/// One change of an appointment, for its history.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AppointmentEvent {
+    /// What it became; `moved` entries are the replaced times.
+    pub what: String,
+    pub at: String,
+    pub by: String,
+    pub detail: String,
+}

@@ -1,0 +1,390 @@
+//! What the practice manager sets up: calendars with their working week,
+//! appointment types (name, length, colour, the visit check-in opens, the
+//! calendars that offer it) and closures (vacation, holidays, meetings).
+//! Nothing is deleted: calendars and types are made inactive, closures
+//! withdrawn; every edit keeps the state it replaces and is audited.
+
+use chartroom_core::{validate, Ctx, Error, FieldErrors, Result};
+use chartroom_store::model::{AuditAction, DataCategory, Role};
+use chartroom_store::scheduling::{
+    self as store, CalendarFields, CalendarRow, ClosureFields, ClosureRow, TypeFields, TypeRow,
+};
+use chartroom_store::{users, Connection};
+use chartroom_types::{AppointmentTypeId, CalendarId, ClosureId, EncounterKind, UserId};
+use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono_tz::Tz;
+
+use crate::hours::{WeekHours, DAYS};
+use crate::protocol::*;
+
+/// A clinic wall-clock time as the screens and the calendar component
+/// read it.
+pub fn local_text(tz: Tz, t: DateTime<Utc>) -> String {
+    t.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// Reads a typed clinic wall-clock time: `YYYY-MM-DDTHH:MM` or with a
+/// space.
+pub fn parse_local(errs: &mut FieldErrors, field: &str, text: &str) -> Option<NaiveDateTime> {
+    let t = text.trim();
+    let parsed = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok());
+    if parsed.is_none() {
+        errs.add(
+            field,
+            if t.is_empty() {
+                "Give the date and time".to_string()
+            } else {
+                format!("\"{t}\" is not a date and time such as 2026-12-07 09:00")
+            },
+        );
+    }
+    parsed
+}
+
+fn colour(errs: &mut FieldErrors, text: &str) -> String {
+    let c = text.trim().to_ascii_lowercase();
+    let ok = c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|ch| ch.is_ascii_hexdigit());
+    if !ok {
+        errs.add("colour", "Choose a colour (#rrggbb)");
+    }
+    c
+}
+
+fn is_clinician(conn: &Connection, id: UserId) -> Result<Option<String>> {
+    match users::get(conn, id) {
+        Ok(u) if !u.disabled && u.roles.contains(&Role::Clinician) => Ok(Some(u.full_name)),
+        Ok(_) | Err(chartroom_store::StoreError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---------------------------------------------------------------- calendars
+
+/// A calendar as the screens show it.
+pub fn calendar_view(r: CalendarRow) -> Result<CalendarView> {
+    let hours = WeekHours::parse_stored(&r.fields.hours)?;
+    Ok(CalendarView {
+        id: r.id,
+        week: DAYS
+            .iter()
+            .map(|(d, _, name)| DayHours {
+                day: (*name).into(),
+                hours: hours.describe(*d),
+            })
+            .collect(),
+        hours: hours.to_form(),
+        name: r.fields.name,
+        user_id: r.fields.user_id,
+        chart_user_id: r.fields.chart_user_id,
+        chart_user_name: r.chart_user_name,
+        colour: r.fields.colour,
+        active: r.fields.active,
+        version: r.version,
+    })
+}
+
+/// Every calendar, active ones first.
+pub fn calendars(conn: &Connection) -> Result<Vec<CalendarView>> {
+    store::calendars(conn)?
+        .into_iter()
+        .map(calendar_view)
+        .collect()
+}
+
+fn check_calendar(
+    conn: &Connection,
+    id: Option<CalendarId>,
+    f: &CalendarForm,
+) -> Result<CalendarFields> {
+    let mut errs = FieldErrors::default();
+    let name = validate::short_text(&mut errs, "name", "Name", &f.name, 80);
+    if name.is_empty() {
+        errs.add("name", "Give the calendar a name (Dr Patel, Nurse visits)");
+    }
+    let colour = colour(&mut errs, &f.colour);
+    let hours = WeekHours::check(&f.hours, &mut errs);
+    let chart_user = match (f.user_id, f.chart_user_id) {
+        (Some(u), _) => {
+            if is_clinician(conn, u)?.is_none() {
+                errs.add(
+                    "user_id",
+                    "A calendar of its own is a clinician's: choose an active clinician",
+                );
+            } else if store::calendars(conn)?
+                .iter()
+                .any(|c| c.fields.user_id == Some(u) && Some(c.id) != id)
+            {
+                errs.add("user_id", "That clinician already has a calendar");
+            }
+            Some(u)
+        }
+        (None, Some(c)) => {
+            if is_clinician(conn, c)?.is_none() {
+                errs.add("chart_user_id", "Choose an active clinician");
+            }
+            Some(c)
+        }
+        (None, None) => {
+            errs.add(
+                "chart_user_id",
+                "Choose the clinician under whom this line's visits open",
+            );
+            None
+        }
+    };
+    errs.finish()?;
+    Ok(CalendarFields {
+        name,
+        user_id: f.user_id,
+        chart_user_id: chart_user.ok_or_else(|| Error::Internal("checked above".into()))?,
+        colour,
+        hours: hours.to_stored(),
+        active: f.active,
+    })
+}
+
+/// Adds a calendar (`id` none) or changes one at `expected_version`.
+pub fn save_calendar(
+    ctx: &mut Ctx<'_>,
+    id: Option<CalendarId>,
+    expected_version: i64,
+    form: &CalendarForm,
+) -> Result<CalendarView> {
+    let fields = check_calendar(ctx.read(), id, form)?;
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    let row = ctx.write(|tx, now| {
+        let row = match id {
+            None => store::insert_calendar(tx, &fields, now, user),
+            Some(id) => store::update_calendar(tx, id, expected_version, &fields, now, user),
+        }?;
+        chartroom_store::audit::append(
+            tx,
+            now,
+            &actor.event(
+                if id.is_none() {
+                    AuditAction::Create
+                } else {
+                    AuditAction::Update
+                },
+                DataCategory::Schedule,
+                None,
+                format!("calendar/{}", row.id),
+                "calendar saved",
+            ),
+        )?;
+        Ok(row)
+    })?;
+    calendar_view(row)
+}
+
+// ------------------------------------------------------- appointment types
+
+/// An appointment type as the screens show it.
+pub fn type_view(r: TypeRow) -> Result<AppointmentTypeView> {
+    Ok(AppointmentTypeView {
+        id: r.id,
+        name: r.fields.name,
+        minutes: u32::try_from(r.fields.minutes).unwrap_or(0),
+        colour: r.fields.colour,
+        visit_kind: EncounterKind::parse(&r.fields.visit_kind)
+            .ok_or_else(|| Error::Internal(format!("stored visit kind {}", r.fields.visit_kind)))?,
+        calendars: r.fields.calendars,
+        active: r.fields.active,
+        version: r.version,
+    })
+}
+
+/// Every appointment type, active ones first.
+pub fn types(conn: &Connection) -> Result<Vec<AppointmentTypeView>> {
+    store::appointment_types(conn)?
+        .into_iter()
+        .map(type_view)
+        .collect()
+}
+
+/// Whether a type is offered on a calendar.
+pub fn offered_on(t: &TypeRow, calendar: CalendarId) -> bool {
+    t.fields.calendars.is_empty() || t.fields.calendars.contains(&calendar)
+}
+
+/// Adds an appointment type or changes one at `expected_version`.
+pub fn save_type(
+    ctx: &mut Ctx<'_>,
+    id: Option<AppointmentTypeId>,
+    expected_version: i64,
+    form: &AppointmentTypeForm,
+) -> Result<AppointmentTypeView> {
+    let mut errs = FieldErrors::default();
+    let name = validate::short_text(&mut errs, "name", "Name", &form.name, 60);
+    if name.is_empty() {
+        errs.add("name", "Give the type a name (Follow-up, New patient)");
+    }
+    if !(5..=480).contains(&form.minutes) || !form.minutes.is_multiple_of(5) {
+        errs.add(
+            "minutes",
+            "A visit lasts 5 to 480 minutes, in steps of five",
+        );
+    }
+    let colour = colour(&mut errs, &form.colour);
+    let known = store::calendars(ctx.read())?;
+    let mut calendars = form.calendars.clone();
+    calendars.sort();
+    calendars.dedup();
+    if calendars.iter().any(|c| !known.iter().any(|k| k.id == *c)) {
+        errs.add("calendars", "Choose calendars from the list");
+    }
+    errs.finish()?;
+    let fields = TypeFields {
+        name,
+        minutes: i64::from(form.minutes),
+        colour,
+        visit_kind: form.visit_kind.as_str().into(),
+        calendars,
+        active: form.active,
+    };
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    let row = ctx.write(|tx, now| {
+        let row = match id {
+            None => store::insert_type(tx, &fields, now, user)?,
+            Some(id) => store::update_type(tx, id, expected_version, &fields, now, user)?,
+        };
+        chartroom_store::audit::append(
+            tx,
+            now,
+            &actor.event(
+                if id.is_none() {
+                    AuditAction::Create
+                } else {
+                    AuditAction::Update
+                },
+                DataCategory::Schedule,
+                None,
+                format!("appointment_type/{}", row.id),
+                "appointment type saved",
+            ),
+        )?;
+        Ok(row)
+    })?;
+    type_view(row)
+}
+
+// ---------------------------------------------------------------- closures
+
+/// A closure as the screens show it.
+pub fn closure_view(tz: Tz, r: ClosureRow) -> ClosureView {
+    ClosureView {
+        id: r.id,
+        calendar_id: r.fields.calendar_id,
+        kind: r.fields.kind,
+        label: r.fields.label,
+        start_local: local_text(tz, r.fields.starts_at),
+        end_local: local_text(tz, r.fields.ends_at),
+        withdrawn: r.fields.withdrawn,
+        version: r.version,
+    }
+}
+
+/// Reads a closure's bound: a date and time, or a date alone (its start,
+/// or for `to` the start of the next day, so the day is included).
+fn bound(errs: &mut FieldErrors, field: &str, text: &str, end: bool) -> Option<NaiveDateTime> {
+    let t = text.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        let d = if end {
+            d.checked_add_days(Days::new(1))?
+        } else {
+            d
+        };
+        return Some(d.and_time(NaiveTime::MIN));
+    }
+    parse_local(errs, field, t)
+}
+
+/// Closures in force between two typed days, by start.
+pub fn closures(ctx: &Ctx<'_>, from: NaiveDate, to: NaiveDate) -> Result<Vec<ClosureView>> {
+    let tz = ctx.zone();
+    let (a, b) = (
+        ctx.clock().day_start(from),
+        ctx.clock().day_start(to.succ_opt().unwrap_or(to)),
+    );
+    Ok(store::closures_between(ctx.read(), a, b)?
+        .into_iter()
+        .map(|r| closure_view(tz, r))
+        .collect())
+}
+
+/// Adds a closure or changes (withdraws) one at `expected_version`.
+pub fn save_closure(
+    ctx: &mut Ctx<'_>,
+    id: Option<ClosureId>,
+    expected_version: i64,
+    form: &ClosureForm,
+) -> Result<ClosureView> {
+    let tz = ctx.zone();
+    let mut errs = FieldErrors::default();
+    let label = validate::short_text(&mut errs, "label", "Label", &form.label, 80);
+    let from = bound(&mut errs, "from", &form.from, false);
+    let to = bound(&mut errs, "to", &form.to, true);
+    if let Some(c) = form.calendar_id {
+        if store::calendar(ctx.read(), c).is_err() {
+            errs.add(
+                "calendar_id",
+                "Choose a calendar from the list, or the whole practice",
+            );
+        }
+    }
+    let (starts_at, ends_at) = match (from, to) {
+        (Some(f), Some(t)) => {
+            let (s, e) = (
+                crate::recurrence::resolve(tz, f).0,
+                crate::recurrence::resolve(tz, t).0,
+            );
+            if e <= s {
+                errs.add("to", "The closure ends before it starts");
+            }
+            (s, e)
+        }
+        _ => (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MIN_UTC),
+    };
+    errs.finish()?;
+    let fields = ClosureFields {
+        calendar_id: form.calendar_id,
+        kind: form.kind,
+        label,
+        starts_at,
+        ends_at,
+        withdrawn: form.withdrawn,
+    };
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    let row = ctx.write(|tx, now| {
+        let row = match id {
+            None => store::insert_closure(tx, &fields, now, user)?,
+            Some(id) => store::update_closure(tx, id, expected_version, &fields, now, user)?,
+        };
+        chartroom_store::audit::append(
+            tx,
+            now,
+            &actor.event(
+                if id.is_none() {
+                    AuditAction::Create
+                } else {
+                    AuditAction::Update
+                },
+                DataCategory::Schedule,
+                None,
+                format!("closure/{}", row.id),
+                if fields.withdrawn {
+                    "closure withdrawn"
+                } else {
+                    "closure saved"
+                },
+            ),
+        )?;
+        Ok(row)
+    })?;
+    Ok(closure_view(tz, row))
+}
