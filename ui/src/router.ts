@@ -1,7 +1,8 @@
 // Hash routing: `#/patients`, `#/register`, `#/patient/<id>` and its tabs
 // (`#/patient/<id>/<tab>`, a note at `#/patient/<id>/notes/<noteId>`),
 // `#/templates`, `#/admin/users`, `#/admin/settings`, `#/admin/audit`,
-// `#/admin/disclosures`,
+// `#/admin/disclosures`, `#/admin/scheduling`, `#/schedule` (optionally
+// `#/schedule/<YYYY-MM-DD>`), `#/today`,
 // `#/emergency`, `#/account`.
 
 import { useEffect, useState } from 'preact/hooks';
@@ -16,6 +17,9 @@ export type Route =
   | { name: 'settings' }
   | { name: 'audit' }
   | { name: 'disclosures' }
+  | { name: 'scheduling' }
+  | { name: 'schedule'; day: string | null }
+  | { name: 'today' }
   | { name: 'emergency' }
   | { name: 'account' }
   | { name: 'unknown'; path: string };
@@ -63,7 +67,15 @@ export function parseRoute(hash: string): Route {
       if (parts[1] === 'settings') return { name: 'settings' };
       if (parts[1] === 'audit') return { name: 'audit' };
       if (parts[1] === 'disclosures') return { name: 'disclosures' };
+      if (parts[1] === 'scheduling') return { name: 'scheduling' };
       return { name: 'unknown', path };
+    case 'schedule': {
+      const day = parts[1] ?? null;
+      if (day !== null && !/^\d{4}-\d{2}-\d{2}$/.test(day)) return { name: 'unknown', path };
+      return { name: 'schedule', day };
+    }
+    case 'today':
+      return { name: 'today' };
     case 'emergency':
       return { name: 'emergency' };
     case 'account':

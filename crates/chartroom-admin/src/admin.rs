@@ -2,6 +2,7 @@
 //! chain check. Accounts are disabled, never deleted; the last enabled
 //! administrator cannot be disabled or demoted.
 
+use chartroom_core::Clock as _;
 use chartroom_store::audit::{self, AuditFilter, ChainReport};
 use chartroom_store::model::{AuditAction, AuditRecord, DataCategory, Role, UserAccount};
 use chartroom_store::{settings, users, Connection};
@@ -331,6 +332,8 @@ pub fn get_settings(ctx: &mut Ctx<'_>) -> Result<Settings> {
         practice_tax_id: get(letterhead::TAX_ID_KEY)?,
         has_logo: !get(letterhead::LOGO_KEY)?.is_empty(),
         idle_lock_minutes: idle_lock_minutes(conn),
+        time_zone: get(chartroom_core::clock::TIME_ZONE_KEY)?,
+        workstation_time_zone: chartroom_core::SystemClock.zone().name().to_string(),
     })
 }
 
@@ -388,6 +391,13 @@ pub fn update_settings(ctx: &mut Ctx<'_>, s: &Settings) -> Result<Settings> {
     };
     let npi = validate::npi(&mut errs, "practice_npi", &s.practice_npi);
     let tax_id = validate::tax_id(&mut errs, "practice_tax_id", &s.practice_tax_id);
+    let time_zone = s.time_zone.trim().to_string();
+    if !time_zone.is_empty() && chartroom_core::clock::parse_zone(&time_zone).is_none() {
+        errs.add(
+            "time_zone",
+            format!("\"{time_zone}\" is not a time zone name such as America/New_York"),
+        );
+    }
     errs.finish()?;
     let before = get_settings(ctx)?;
     ctx.write(|tx, now| {
@@ -400,6 +410,7 @@ pub fn update_settings(ctx: &mut Ctx<'_>, s: &Settings) -> Result<Settings> {
         settings::set(tx, letterhead::FAX_KEY, &fax)?;
         settings::set(tx, letterhead::NPI_KEY, &npi)?;
         settings::set(tx, letterhead::TAX_ID_KEY, &tax_id)?;
+        settings::set(tx, chartroom_core::clock::TIME_ZONE_KEY, &time_zone)?;
         audit::append(
             tx,
             now,
@@ -409,9 +420,19 @@ pub fn update_settings(ctx: &mut Ctx<'_>, s: &Settings) -> Result<Settings> {
                 None,
                 "settings",
                 format!(
-                    "idle lock {} -> {} min; practice name {}",
+                    "idle lock {} -> {} min; time zone {} -> {}; practice name {}",
                     before.idle_lock_minutes,
                     s.idle_lock_minutes,
+                    if before.time_zone.is_empty() {
+                        "workstation's"
+                    } else {
+                        &before.time_zone
+                    },
+                    if time_zone.is_empty() {
+                        "workstation's"
+                    } else {
+                        &time_zone
+                    },
                     if before.practice_name == name {
                         "unchanged"
                     } else {
@@ -573,7 +594,7 @@ fn audit_filter(q: &AuditQuery, clock: &dyn chartroom_core::Clock) -> Result<Aud
 
 pub fn audit_report(ctx: &mut Ctx<'_>, query: &AuditQuery) -> Result<Vec<AuditRecord>> {
     let actor = ctx.actor();
-    let filter = &audit_filter(query, ctx.clock())?;
+    let filter = &audit_filter(query, &ctx.clock())?;
     let mut rows = audit::query(ctx.read(), filter)?;
     // The log says who touched which chart and how; what the chart says
     // (drug names, override reasons) is for those who may read charts.

@@ -50,6 +50,11 @@ pub struct Settings {
     /// Minutes of inactivity before the session locks (1 to 60).
     #[ts(type = "number")]
     pub idle_lock_minutes: u32,
+    /// The clinic's IANA time zone ("America/New_York"); empty: the
+    /// workstation's. It decides "today" and every appointment's local time.
+    pub time_zone: String,
+    /// The workstation's zone, shown beside it; ignored when saving.
+    pub workstation_time_zone: String,
 }
 
 /// A user's id and name, for filters.

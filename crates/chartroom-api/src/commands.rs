@@ -283,6 +283,7 @@ impl AppHandler for UpdateSettings {
         })?;
         let open = app.open_mut()?;
         open.env.practice_name = saved.practice_name.clone();
+        open.env.time_zone = chartroom_core::clock::parse_zone(&saved.time_zone);
         open.practice.name = saved.practice_name.clone();
         Ok(saved)
     }

@@ -90,6 +90,9 @@ fn open_with_key(app: &mut Chartroom, key: DbKey, kf: KeyFile) -> Result<()> {
         practice_name: practice.name.clone(),
         default_export_dir: app.cfg.export_dir.clone(),
         data_dir: app.cfg.data_dir.clone(),
+        time_zone: settings::get(store.read(), chartroom_core::clock::TIME_ZONE_KEY)?
+            .as_deref()
+            .and_then(chartroom_core::clock::parse_zone),
     };
     app.open = Some(Open {
         store,

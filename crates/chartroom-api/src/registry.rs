@@ -226,6 +226,7 @@ registry! {
     // Scheduling (chartroom-scheduling).
     area ListCalendars,
     area SaveCalendar,
+    area ListClinicians,
     area ListAppointmentTypes,
     area SaveAppointmentType,
     area ListClosures,

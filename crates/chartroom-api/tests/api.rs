@@ -692,6 +692,8 @@ fn an_idle_session_locks_and_resumes_with_the_password() {
             settings: Settings {
                 practice_name: "Riverside Clinic".into(),
                 idle_lock_minutes: 5,
+                time_zone: String::new(),
+                workstation_time_zone: String::new(),
                 ..current
             },
         },
@@ -734,6 +736,8 @@ fn an_idle_session_locks_and_resumes_with_the_password() {
             settings: Settings {
                 practice_name: "x".into(),
                 idle_lock_minutes: 0,
+                time_zone: String::new(),
+                workstation_time_zone: String::new(),
                 ..current
             },
         })
@@ -851,6 +855,8 @@ fn sample(name: CommandName, patient: PatientId, user: UserId) -> Option<Request
                 practice_tax_id: String::new(),
                 has_logo: false,
                 idle_lock_minutes: 0,
+                time_zone: String::new(),
+                workstation_time_zone: String::new(),
             },
         }
         .into(),
@@ -1114,6 +1120,7 @@ fn sample(name: CommandName, patient: PatientId, user: UserId) -> Option<Request
             },
         }
         .into(),
+        N::ListClinicians => ListClinicians {}.into(),
         N::ListAppointmentTypes => ListAppointmentTypes {}.into(),
         N::SaveAppointmentType => SaveAppointmentType {
             id: None,
@@ -1297,6 +1304,7 @@ release_accounting   - Y - Y -
 disclosure_log       - - - Y -
 list_calendars       Y Y Y Y -
 save_calendar        - - - Y -
+list_clinicians      - - - Y -
 list_appointment_types Y Y Y Y -
 save_appointment_type - - - Y -
 list_closures        Y Y Y Y -

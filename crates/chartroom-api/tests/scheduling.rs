@@ -543,3 +543,45 @@ fn closures_refuse_bookings_and_the_next_free_slot_goes_round_everything() {
         Some("2026-03-04T09:00")
     );
 }
+
+#[test]
+fn the_practice_names_its_time_zone_and_today_and_times_follow_it() {
+    let mut c = clinic();
+    as_user(&mut c.fx.app, "admin");
+    let mut s = ok(&mut c.fx.app, chartroom_admin::commands::GetSettings {});
+    assert_eq!(s.time_zone, "", "none set: the workstation's");
+    s.time_zone = "Mars/Olympus".into();
+    assert_eq!(
+        field_names(c.fx.app.run(chartroom_admin::commands::UpdateSettings {
+            settings: s.clone()
+        })),
+        vec!["time_zone"]
+    );
+    // Tokyo: 14:00 UTC on 2 March is 23:00 there, still 2 March; at 15:00
+    // UTC it is 3 March, while New York is still on 2 March.
+    s.time_zone = "Asia/Tokyo".into();
+    let saved = ok(
+        &mut c.fx.app,
+        chartroom_admin::commands::UpdateSettings { settings: s },
+    );
+    assert_eq!(saved.time_zone, "Asia/Tokyo");
+    c.fx.clock.advance(Duration::hours(1));
+    as_user(&mut c.fx.app, "fred");
+    let board = ok(&mut c.fx.app, GetFlowBoard {});
+    assert_eq!(board.today, "2026-03-03");
+    let day = ok(
+        &mut c.fx.app,
+        GetSchedule {
+            from: "2026-03-03".into(),
+            days: 1,
+            calendar_ids: vec![],
+        },
+    );
+    assert_eq!(day.zone, "Asia/Tokyo");
+    // Dr Patel's 09:00 in Tokyo is 00:00 UTC.
+    let a = book(&mut c, "2026-03-03T09:00", "")
+        .unwrap()
+        .appointments
+        .remove(0);
+    assert_eq!(a.starts_at, "2026-03-03T00:00:00+00:00");
+}

@@ -12,6 +12,7 @@ mod bench;
 mod bench_chart;
 mod bench_open;
 mod bench_records;
+mod bench_schedule;
 
 use chartroom_types::PatientId;
 use std::io::Write;
@@ -125,6 +126,17 @@ enum Cmd {
         pages: u32,
         /// Releases and previews to time.
         #[arg(long, default_value_t = 30)]
+        rounds: usize,
+    },
+    /// Measure the front desk's reads on a generated practice: the day view
+    /// of six calendars with 150 appointments, the next free slot on a
+    /// calendar booked solid for 90 days, today's flow board.
+    BenchSchedule {
+        /// Patients in the practice.
+        #[arg(long, default_value_t = 5000)]
+        patients: usize,
+        /// Reads of each kind to time.
+        #[arg(long, default_value_t = 50)]
         rounds: usize,
     },
     /// Measure open time against file size: a practice holding GiBs of
@@ -363,6 +375,7 @@ fn run(cli: Cli) -> CliResult {
         } => demo_practice(&cli, *patients, *seed, *charts),
         Cmd::BenchChart { patients, rounds } => bench_chart::run(*patients, *rounds),
         Cmd::BenchRecords { pages, rounds } => bench_records::run(*pages, *rounds),
+        Cmd::BenchSchedule { patients, rounds } => bench_schedule::run(*patients, *rounds),
         Cmd::Bench {
             patients,
             work_dir,
@@ -405,6 +418,162 @@ fn restore_with_passphrase(
 }
 
 /// Sets up a demo practice (if the folder is empty) with one login per role.
+/// The demo's schedule: the practice manager sets up the doctor's calendar
+/// and a nurse-visit line (weekdays 8-12 and 13-17, Saturday mornings) and
+/// four appointment types; the front desk books today and the next five
+/// days. A slot that is not a working time (Sunday) is skipped.
+fn demo_schedule(
+    app: &mut Chartroom,
+    doctor: chartroom_types::UserId,
+    patients: usize,
+) -> Result<(), ApiError> {
+    use chartroom_scheduling::commands::{BookAppointment, SaveAppointmentType, SaveCalendar};
+    use chartroom_scheduling::hours::WeekHoursForm;
+    use chartroom_scheduling::protocol::{AppointmentTypeForm, CalendarForm};
+    use chartroom_types::EncounterKind;
+    app.run(Login {
+        username: "manager".into(),
+        password: demo::DEMO_PASSWORD.into(),
+    })?;
+    let day = "08:00-12:00, 13:00-17:00".to_string();
+    let week = WeekHoursForm {
+        mon: day.clone(),
+        tue: day.clone(),
+        wed: day.clone(),
+        thu: day.clone(),
+        fri: day,
+        sat: "09:00-12:00".into(),
+        sun: String::new(),
+    };
+    let mut calendars = Vec::new();
+    for (name, user_id, chart_user_id, colour) in [
+        ("Dr Maya Patel", Some(doctor), None, "#2f6fb0"),
+        ("Nurse visits", None, Some(doctor), "#2f8f6a"),
+    ] {
+        calendars.push(
+            app.run(SaveCalendar {
+                id: None,
+                expected_version: 0,
+                form: CalendarForm {
+                    name: name.into(),
+                    user_id,
+                    chart_user_id,
+                    colour: colour.into(),
+                    hours: week.clone(),
+                    active: true,
+                },
+            })?
+            .id,
+        );
+    }
+    let mut types = Vec::new();
+    for (name, minutes, colour, kind, on) in [
+        (
+            "New patient",
+            40,
+            "#8a4fbf",
+            EncounterKind::OfficeVisit,
+            vec![calendars[0]],
+        ),
+        (
+            "Follow-up",
+            20,
+            "#2f6fb0",
+            EncounterKind::FollowUp,
+            vec![calendars[0]],
+        ),
+        (
+            "Annual physical",
+            30,
+            "#c07a1e",
+            EncounterKind::AnnualPhysical,
+            vec![calendars[0]],
+        ),
+        (
+            "Nurse visit",
+            15,
+            "#2f8f6a",
+            EncounterKind::OfficeVisit,
+            vec![calendars[1]],
+        ),
+    ] {
+        types.push(
+            app.run(SaveAppointmentType {
+                id: None,
+                expected_version: 0,
+                form: AppointmentTypeForm {
+                    name: name.into(),
+                    minutes,
+                    colour: colour.into(),
+                    visit_kind: kind,
+                    calendars: on,
+                    active: true,
+                },
+            })?
+            .id,
+        );
+    }
+    app.run(Logout {})?;
+    app.run(Login {
+        username: "desk".into(),
+        password: demo::DEMO_PASSWORD.into(),
+    })?;
+    let today = chartroom_api::Clock::today(&SystemClock);
+    let doctor_day = [
+        ("08:00", 1),
+        ("08:20", 1),
+        ("08:40", 0),
+        ("09:20", 1),
+        ("09:40", 2),
+        ("10:10", 1),
+        ("10:30", 1),
+        ("11:00", 0),
+        ("13:00", 1),
+        ("13:20", 2),
+        ("14:00", 1),
+        ("14:20", 1),
+        ("15:00", 0),
+        ("15:40", 1),
+        ("16:00", 1),
+    ];
+    let nurse_day = [
+        "08:30", "09:00", "10:00", "11:15", "13:30", "14:45", "16:15",
+    ];
+    let mut next_patient = 0usize;
+    let mut patient = || {
+        next_patient = next_patient % patients.max(1) + 1;
+        PatientId(next_patient as i64)
+    };
+    for offset in 0..6u64 {
+        let Some(d) = today.checked_add_days(chrono::Days::new(offset)) else {
+            continue;
+        };
+        let slots = doctor_day
+            .iter()
+            .map(|(t, k)| (calendars[0], types[*k], *t))
+            .chain(nurse_day.iter().map(|t| (calendars[1], types[3], *t)));
+        for (calendar_id, type_id, t) in slots {
+            let booked = app.run(BookAppointment {
+                patient_id: patient(),
+                calendar_id,
+                type_id,
+                start: format!("{d}T{t}"),
+                minutes: None,
+                reason: String::new(),
+                repeat: None,
+                override_reason: String::new(),
+            });
+            match booked {
+                Ok(_) => {}
+                Err(e) if e.code() == chartroom_api::ErrorCode::Validation => {} // not a working time
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    app.run(Logout {})?;
+    Ok(())
+}
+
 fn demo_practice(cli: &Cli, patients: usize, seed: u64, charts: usize) -> CliResult {
     let dir = data_dir(cli)?;
     let cfg = config_for(dir.clone(), !cli.no_keyring);
@@ -432,16 +601,21 @@ fn demo_practice(cli: &Cli, patients: usize, seed: u64, charts: usize) -> CliRes
         password: demo::DEMO_PASSWORD.into(),
     })
     .map_err(err)?;
+    let mut clinician = None;
     for (username, full_name, credentials, roles) in demo::DEMO_USERS {
-        app.run(CreateUser {
-            username: username.to_string(),
-            full_name: full_name.to_string(),
-            credentials: credentials.to_string(),
-            password: demo::DEMO_PASSWORD.into(),
-            roles: roles.to_vec(),
-            can_emergency_access: false,
-        })
-        .map_err(err)?;
+        let u = app
+            .run(CreateUser {
+                username: username.to_string(),
+                full_name: full_name.to_string(),
+                credentials: credentials.to_string(),
+                password: demo::DEMO_PASSWORD.into(),
+                roles: roles.to_vec(),
+                can_emergency_access: false,
+            })
+            .map_err(err)?;
+        if roles.contains(&chartroom_store::model::Role::Clinician) {
+            clinician.get_or_insert(u.id);
+        }
     }
     // The letterhead printed on prescriptions.
     {
@@ -505,6 +679,9 @@ fn demo_practice(cli: &Cli, patients: usize, seed: u64, charts: usize) -> CliRes
             "  clinical histories for {} patients (MRN 100001 has 1,000 visits)",
             charts.min(patients)
         );
+    }
+    if let Some(doctor) = clinician {
+        demo_schedule(&mut app, doctor, patients).map_err(err)?;
     }
     std::fs::write(dir.join("DEMO-RECOVERY-CODE.txt"), format!("Demo practice recovery code (demo only; a real practice prints it and keeps it offline):\n{}\n", setup.recovery_code))
         .map_err(|e| e.to_string())?;

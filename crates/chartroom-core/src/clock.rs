@@ -43,6 +43,32 @@ pub fn first_instant_at_or_after(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> 
     }
 }
 
+/// The practice setting that names the clinic's IANA time zone (empty or
+/// absent: the workstation's).
+pub const TIME_ZONE_KEY: &str = "practice.time_zone";
+
+/// Reads an IANA zone name ("America/New_York").
+pub fn parse_zone(name: &str) -> Option<Tz> {
+    name.trim().parse::<Tz>().ok()
+}
+
+/// A clock read in the clinic's zone: the workstation's instant, the zone
+/// the practice set (every [`crate::Ctx`] holds one).
+#[derive(Clone, Copy)]
+pub struct InZone<'a> {
+    pub clock: &'a dyn Clock,
+    pub zone: Tz,
+}
+
+impl Clock for InZone<'_> {
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+    fn zone(&self) -> Tz {
+        self.zone
+    }
+}
+
 /// The workstation's clock and time zone.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SystemClock;

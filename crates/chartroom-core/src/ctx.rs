@@ -13,6 +13,7 @@ use chartroom_store::model::{AuditAction, DataCategory};
 use chartroom_store::{Connection, Store, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::clock::InZone;
 use crate::{Clock, Error, Permission, Result};
 
 /// Who is acting, for audit records.
@@ -104,12 +105,15 @@ pub struct Env {
     /// The data folder (the database, its key file, backups' temporary
     /// files): no file made for a user may be saved inside it.
     pub data_dir: PathBuf,
+    /// The clinic's time zone as the practice set it
+    /// ([`crate::clock::TIME_ZONE_KEY`]); none: the workstation's.
+    pub time_zone: Option<chrono_tz::Tz>,
 }
 
 /// One command's view of the open practice.
 pub struct Ctx<'a> {
     store: &'a mut Store,
-    clock: &'a dyn Clock,
+    clock: InZone<'a>,
     actor: &'a Actor,
     env: &'a Env,
 }
@@ -119,7 +123,10 @@ impl<'a> Ctx<'a> {
     pub fn new(store: &'a mut Store, clock: &'a dyn Clock, actor: &'a Actor, env: &'a Env) -> Self {
         Ctx {
             store,
-            clock,
+            clock: InZone {
+                clock,
+                zone: env.time_zone.unwrap_or_else(|| clock.zone()),
+            },
             actor,
             env,
         }
@@ -145,13 +152,14 @@ impl<'a> Ctx<'a> {
         self.clock.today()
     }
 
-    /// The clinic's time zone.
+    /// The clinic's time zone (the practice's setting, else the
+    /// workstation's).
     pub fn zone(&self) -> chrono_tz::Tz {
-        self.clock.zone()
+        self.clock.zone
     }
 
-    /// The clock, for turning the clinic's days into instants.
-    pub fn clock(&self) -> &'a dyn Clock {
+    /// The clock in the clinic's zone, for turning its days into instants.
+    pub fn clock(&self) -> InZone<'a> {
         self.clock
     }
 

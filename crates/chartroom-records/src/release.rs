@@ -15,6 +15,7 @@
 //!   those to the patient (45 CFR 164.528(a)(1)); the screen shows both,
 //!   marked.
 
+use chartroom_core::Clock as _;
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;

@@ -63,6 +63,25 @@ impl Handler for SaveCalendar {
     }
 }
 
+/// The practice's active clinicians, with their calendars (for set-up).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ListClinicians {}
+
+impl Command for ListClinicians {
+    type Answer = Vec<Clinician>;
+    const GUARD: Guard = SETUP;
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for ListClinicians {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        setup::clinicians(ctx.read())
+    }
+}
+
 /// Every appointment type, active ones first.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]

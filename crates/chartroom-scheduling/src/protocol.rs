@@ -285,3 +285,13 @@ pub struct AppointmentEvent {
     pub by: String,
     pub detail: String,
 }
+
+/// A clinician who can have a calendar, for the set-up screen.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Clinician {
+    pub user_id: UserId,
+    pub name: String,
+    /// Their own calendar, if they have one.
+    pub calendar_id: Option<CalendarId>,
+}

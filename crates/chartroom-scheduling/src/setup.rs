@@ -4,6 +4,7 @@
 //! Nothing is deleted: calendars and types are made inactive, closures
 //! withdrawn; every edit keeps the state it replaces and is audited.
 
+use chartroom_core::Clock as _;
 use chartroom_core::{validate, Ctx, Error, FieldErrors, Result};
 use chartroom_store::model::{AuditAction, DataCategory, Role};
 use chartroom_store::scheduling::{
@@ -23,20 +24,24 @@ pub fn local_text(tz: Tz, t: DateTime<Utc>) -> String {
     t.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string()
 }
 
-/// Reads a typed clinic wall-clock time: `YYYY-MM-DDTHH:MM` or with a
-/// space.
+/// Reads a typed clinic wall-clock time: a typed date (`MM/DD/YYYY`,
+/// `YYYY-MM-DD`...) and a 24-hour time, with a space or `T` between.
 pub fn parse_local(errs: &mut FieldErrors, field: &str, text: &str) -> Option<NaiveDateTime> {
     let t = text.trim();
-    let parsed = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok());
+    let parsed = t.rsplit_once(['T', ' ']).and_then(|(d, h)| {
+        let date = chartroom_store::search::parse_typed_date(d.trim())?;
+        let time = NaiveTime::parse_from_str(h.trim(), "%H:%M")
+            .or_else(|_| NaiveTime::parse_from_str(h.trim(), "%H:%M:%S"))
+            .ok()?;
+        Some(date.and_time(time))
+    });
     if parsed.is_none() {
         errs.add(
             field,
             if t.is_empty() {
                 "Give the date and time".to_string()
             } else {
-                format!("\"{t}\" is not a date and time such as 2026-12-07 09:00")
+                format!("\"{t}\" is not a date and time such as 12/07/2026 09:00")
             },
         );
     }
@@ -180,6 +185,23 @@ pub fn save_calendar(
     calendar_view(row)
 }
 
+/// The practice's active clinicians, with their calendars.
+pub fn clinicians(conn: &Connection) -> Result<Vec<Clinician>> {
+    let calendars = store::calendars(conn)?;
+    Ok(users::list(conn)?
+        .into_iter()
+        .filter(|u| !u.disabled && u.roles.contains(&Role::Clinician))
+        .map(|u| Clinician {
+            calendar_id: calendars
+                .iter()
+                .find(|c| c.fields.user_id == Some(u.id))
+                .map(|c| c.id),
+            user_id: u.id,
+            name: u.full_name,
+        })
+        .collect())
+}
+
 // ------------------------------------------------------- appointment types
 
 /// An appointment type as the screens show it.
@@ -292,7 +314,7 @@ pub fn closure_view(tz: Tz, r: ClosureRow) -> ClosureView {
 /// or for `to` the start of the next day, so the day is included).
 fn bound(errs: &mut FieldErrors, field: &str, text: &str, end: bool) -> Option<NaiveDateTime> {
     let t = text.trim();
-    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+    if let Some(d) = chartroom_store::search::parse_typed_date(t) {
         let d = if end {
             d.checked_add_days(Days::new(1))?
         } else {

@@ -33,4 +33,13 @@ has_logo: boolean,
 /**
  * Minutes of inactivity before the session locks (1 to 60).
  */
-idle_lock_minutes: number, };
+idle_lock_minutes: number, 
+/**
+ * The clinic's IANA time zone ("America/New_York"); empty: the
+ * workstation's. It decides "today" and every appointment's local time.
+ */
+time_zone: string, 
+/**
+ * The workstation's zone, shown beside it; ignored when saving.
+ */
+workstation_time_zone: string, };

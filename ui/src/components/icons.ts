@@ -21,3 +21,5 @@ export function Logo() {
     <path d="M16 8v16M8 16h16" stroke="#fff" stroke-width="4" stroke-linecap="round" />
   </svg>`;
 }
+export const IconCalendar = svg('M5 5h14a1 1 0 0 1 1 1v14a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1zM4 10h16M8 3v4M16 3v4');
+export const IconClock = svg('M12 3a9 9 0 1 1 0 18 9 9 0 0 1 0-18zM12 7v5l3 2');

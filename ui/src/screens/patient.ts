@@ -5,6 +5,9 @@
 // `screens/chart/`; they share the chart summary through `ChartCtx`.
 
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { PatientAppointments } from '../bindings/PatientAppointments';
+import type { AppointmentView } from '../bindings/AppointmentView';
+import { statusLabel } from './appointment';
 import { html } from '../html';
 import * as api from '../api';
 import { useApp } from '../app';
@@ -258,7 +261,30 @@ function Demographics(p: { patient: Patient; phones: PatientPhones }) {
         ${item('Version', String(pt.version))}
       </dl>
     </section>
+    ${useApp().can('schedule_read') ? html`<${PatientAppointmentsCard} patientId=${pt.id} />` : null}
   </div>`;
+}
+
+/** Upcoming and past appointments and the no-show count (front desk). */
+function PatientAppointmentsCard(p: { patientId: number }) {
+  const [data, setData] = useState<PatientAppointments | null>(null);
+  useEffect(() => {
+    api.call({ cmd: 'list_patient_appointments', patient_id: p.patientId }).then(setData, reportError);
+  }, [p.patientId]);
+  const row = (a: AppointmentView) =>
+    html`<li key=${a.id} data-testid="patient-appointment" data-status=${a.status}>
+      <a href=${`#/schedule/${a.day}`}>${formatDate(a.day)} ${a.start_local.slice(11, 16)}</a> · ${a.type_name} · ${a.calendar_name}
+      ${a.status !== 'scheduled' ? html` <span class=${`appt-status status-${a.status}`}>${statusLabel(a.status)}</span>` : null}
+    </li>`;
+  return html`<section class="card info-card appointments-card" data-testid="patient-appointments">
+    <h2>Appointments${data && data.no_shows > 0 ? html` <span class="chip chip-warn" data-testid="patient-no-shows">${data.no_shows} no-show${data.no_shows === 1 ? '' : 's'}</span>` : null}</h2>
+    ${data === null
+      ? html`<p class="none">Loading…</p>`
+      : html`<h3 class="small-head">Upcoming</h3>
+          ${data.upcoming.length ? html`<ul class="plain-list">${data.upcoming.map(row)}</ul>` : html`<p class="none">None booked</p>`}
+          <h3 class="small-head">Past</h3>
+          ${data.past.length ? html`<ul class="plain-list">${data.past.slice(0, 8).map(row)}</ul>` : html`<p class="none">None</p>`}`}
+  </section>`;
 }
 
 function EditPatient(p: { chart: PatientChart; onSaved: (c: PatientChart) => void; onReload: () => Promise<void> }) {

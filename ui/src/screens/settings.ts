@@ -27,9 +27,11 @@ export function SettingsScreen() {
   const [npi, setNpi] = useState('');
   const [taxId, setTaxId] = useState('');
   const [hasLogo, setHasLogo] = useState(false);
+  const [timeZone, setTimeZone] = useState('');
+  const [workstationZone, setWorkstationZone] = useState('');
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
-  const form = useFormErrors(['practice_name', 'idle_lock_minutes', 'units', 'export_dir', 'practice_address', 'practice_phone', 'practice_fax', 'practice_npi', 'practice_tax_id', 'logo']);
+  const form = useFormErrors(['practice_name', 'idle_lock_minutes', 'units', 'export_dir', 'practice_address', 'practice_phone', 'practice_fax', 'practice_npi', 'practice_tax_id', 'logo', 'time_zone']);
   const show = (s: Settings) => {
     setName(s.practice_name);
     setMinutes(String(s.idle_lock_minutes));
@@ -41,6 +43,8 @@ export function SettingsScreen() {
     setNpi(s.practice_npi);
     setTaxId(s.practice_tax_id);
     setHasLogo(s.has_logo);
+    setTimeZone(s.time_zone);
+    setWorkstationZone(s.workstation_time_zone);
   };
 
   useEffect(() => {
@@ -78,6 +82,8 @@ export function SettingsScreen() {
         practice_npi: npi,
         practice_tax_id: taxId,
         has_logo: hasLogo,
+        time_zone: timeZone,
+        workstation_time_zone: workstationZone,
       });
       show(s);
       setSaved(true);
@@ -129,6 +135,7 @@ export function SettingsScreen() {
       <p class="muted small">A locked screen hides patient information until the user types their password; unsaved work is kept.</p>
       <${SelectField} label="Units for vital signs" name="units" testid="settings-units" value=${units} onValue=${edit(setUnits)} error=${f.units} class="field-medium"
         options=${optionsOf('units')} />
+      <${TextField} label="Clinic time zone" name="time_zone" testid="settings-time-zone" value=${timeZone} onValue=${edit(setTimeZone)} error=${f.time_zone} mono=${true} placeholder=${workstationZone} hint=${`An IANA name such as America/New_York; it decides "today" and appointment times. Empty: this computer's (${workstationZone}).`} />
       <${TextField} label="Folder for printed PDFs" name="export_dir" testid="settings-export-dir" value=${exportDir} onValue=${edit(setExportDir)} error=${f.export_dir} mono=${true} hint="Prescriptions are written here as PDF files. Leave empty for the default folder." />
       <${TextAreaField} label="Practice address" name="practice_address" testid="settings-address" rows=${3} value=${address} onValue=${edit(setAddress)} error=${f.practice_address} hint="Printed on every letterhead: street, then city, state and ZIP (one line each)." />
       <div class="field-row">

@@ -17,6 +17,9 @@ import { UsersScreen } from './users';
 import { SettingsScreen } from './settings';
 import { AuditScreen } from './audit';
 import { DisclosuresScreen } from './disclosures';
+import { ScheduleScreen } from './schedule';
+import { FlowBoardScreen } from './flowboard';
+import { SchedulingSetupScreen } from './schedulingSetup';
 import { EmergencyScreen } from './emergency';
 import { AccountScreen } from './account';
 import { TemplatesScreen } from './chart/templates';
@@ -32,6 +35,8 @@ import {
   IconUserPlus,
   IconUsers,
   Logo,
+  IconCalendar,
+  IconClock,
 } from '../components/icons';
 import { useEffect, useRef } from 'preact/hooks';
 import { flushPending } from '../flush';
@@ -99,6 +104,22 @@ export function Shell(p: { locked: boolean; onLock: () => void }) {
       allowed: app.can('patient_read'),
     },
     {
+      href: '#/today',
+      label: 'Today',
+      testid: 'nav-today',
+      icon: IconClock,
+      active: (r) => r.name === 'today',
+      allowed: app.can('schedule_read'),
+    },
+    {
+      href: '#/schedule',
+      label: 'Schedule',
+      testid: 'nav-schedule',
+      icon: IconCalendar,
+      active: (r) => r.name === 'schedule',
+      allowed: app.can('schedule_read'),
+    },
+    {
       href: '#/register',
       label: 'Register patient',
       testid: 'nav-register',
@@ -147,6 +168,14 @@ export function Shell(p: { locked: boolean; onLock: () => void }) {
       icon: IconMail,
       active: (r) => r.name === 'disclosures',
       allowed: app.can('disclosure_report'),
+    },
+    {
+      href: '#/admin/scheduling',
+      label: 'Calendars',
+      testid: 'nav-admin-scheduling',
+      icon: IconCalendar,
+      active: (r) => r.name === 'scheduling',
+      allowed: app.can('schedule_setup'),
     },
   ];
   const main = nav.filter((n) => n.allowed);
@@ -267,6 +296,12 @@ function Screen(p: { route: Route }) {
       return guard(app.can('audit_read'), html`<${AuditScreen} />`);
     case 'disclosures':
       return guard(app.can('disclosure_report'), html`<${DisclosuresScreen} />`);
+    case 'schedule':
+      return guard(app.can('schedule_read'), html`<${ScheduleScreen} day=${r.day} />`);
+    case 'today':
+      return guard(app.can('schedule_read'), html`<${FlowBoardScreen} />`);
+    case 'scheduling':
+      return guard(app.can('schedule_setup'), html`<${SchedulingSetupScreen} />`);
     case 'emergency':
       return guard(app.session.user.can_emergency_access, html`<${EmergencyScreen} />`);
     case 'account':
