@@ -241,4 +241,6 @@ registry! {
     area GetFlowBoard,
     area ListPatientAppointments,
     area AppointmentHistory,
+    area PrintDaySheet,
+    area PrintReminders,
 }

@@ -1214,6 +1214,23 @@ fn sample(name: CommandName, patient: PatientId, user: UserId) -> Option<Request
             appointment_id: chartroom_types::AppointmentId(1),
         }
         .into(),
+        N::PrintDaySheet => PrintDaySheet {
+            calendar_id: chartroom_types::CalendarId(1),
+            day: "2026-12-07".into(),
+            output: chartroom_scheduling::printouts::SheetOutput {
+                method: ReleaseMethod::Saved,
+                printer: String::new(),
+            },
+        }
+        .into(),
+        N::PrintReminders => PrintReminders {
+            from: "2026-12-07".into(),
+            output: chartroom_scheduling::printouts::SheetOutput {
+                method: ReleaseMethod::Saved,
+                printer: String::new(),
+            },
+        }
+        .into(),
     })
 }
 
@@ -1296,7 +1313,7 @@ document_history     - Y - - -
 get_record_choices   - Y - Y -
 preview_record       - Y - Y -
 release_record       - Y - Y -
-list_printers        - Y - Y -
+list_printers        Y Y Y Y Y
 list_referral_providers - Y - Y -
 save_referral_provider - Y - Y -
 get_accounting       - Y - Y -
@@ -1319,6 +1336,8 @@ find_next_slot       Y Y Y Y -
 get_flow_board       Y Y Y Y -
 list_patient_appointments Y Y Y Y -
 appointment_history  Y Y Y Y -
+print_day_sheet      Y Y - Y -
+print_reminders      Y Y - Y -
 ";
 
 #[test]
@@ -1455,8 +1474,10 @@ fn generated_bad_input_through_every_request_gets_a_field_error_never_a_panic() 
 /// take no input); the record preview draws a PDF and a
 /// page of it for each case, so it has a run of its own
 /// (`generated_bad_input_to_the_record_preview`).
-const EXCLUDED: [&str; 7] = [
+const EXCLUDED: [&str; 9] = [
     "list_printers",
+    "print_day_sheet",
+    "print_reminders",
     "start_backup",
     "print_prescription",
     "print_audit_seal",

@@ -585,3 +585,110 @@ fn the_practice_names_its_time_zone_and_today_and_times_follow_it() {
         .remove(0);
     assert_eq!(a.starts_at, "2026-03-03T00:00:00+00:00");
 }
+
+#[test]
+fn the_day_sheet_and_reminders_print_what_is_booked_and_each_patient_is_a_disclosure() {
+    use chartroom_scheduling::printouts::SheetOutput;
+    use chartroom_types::ReleaseMethod;
+    let mut c = clinic();
+    let mut with_address = anh();
+    with_address.family_name = "Ødegård".into();
+    with_address.given_name = "Søren".into();
+    with_address.birth_date = "1971-06-02".into();
+    with_address.phone_mobile = "(503) 555-0177".into();
+    with_address.address_line1 = "12 Harbor Lane".into();
+    with_address.city = "Portland".into();
+    with_address.region = "OR".into();
+    with_address.postal_code = "97201".into();
+    let soren = register(&mut c.fx.app, with_address);
+    book(&mut c, "2026-03-02T10:00", "").unwrap();
+    ok(
+        &mut c.fx.app,
+        BookAppointment {
+            patient_id: soren,
+            calendar_id: c.calendar,
+            type_id: c.follow_up,
+            start: "03/04/2026 13:20".into(),
+            minutes: None,
+            reason: "knee pain".into(),
+            repeat: None,
+            override_reason: String::new(),
+        },
+    );
+    let saved = SheetOutput {
+        method: ReleaseMethod::Saved,
+        printer: String::new(),
+    };
+    // Wednesday's day sheet: Søren, his phone and the reason.
+    let sheet = ok(
+        &mut c.fx.app,
+        PrintDaySheet {
+            calendar_id: c.calendar,
+            day: "03/04/2026".into(),
+            output: saved.clone(),
+        },
+    );
+    assert_eq!((sheet.pages, sheet.patients), (1, 1));
+    let text = pdf_text(sheet.path.as_deref().unwrap());
+    for want in [
+        "Day sheet: Dr Patel, Wednesday, March 4, 2026",
+        "13:20-13:40",
+        "Ødegård, Søren",
+        "knee pain",
+        "(503) 555-0177",
+        "Notes",
+        "Printed by Fred Desk",
+    ] {
+        assert!(text.contains(want), "{want:?} not in:\n{text}");
+    }
+    assert!(
+        !text.contains("Nguyễn"),
+        "Monday's patient is not on Wednesday's sheet"
+    );
+
+    // The week's reminders: one letter (Anh has no postal address).
+    let r = ok(
+        &mut c.fx.app,
+        PrintReminders {
+            from: "03/02/2026".into(),
+            output: saved,
+        },
+    );
+    assert_eq!((r.done.patients, r.without_address), (1, 1));
+    let text = pdf_text(r.done.path.as_deref().unwrap());
+    for want in [
+        "Søren Ødegård",
+        "12 Harbor Lane",
+        "Portland, OR 97201",
+        "Dear Søren Ødegård,",
+        "13:20 with Dr Patel (Follow-up)",
+    ] {
+        assert!(text.contains(want), "{want:?} not in:\n{text}");
+    }
+
+    // Each patient on a sheet is in the disclosure log.
+    as_user(&mut c.fx.app, "mia");
+    let log = ok(
+        &mut c.fx.app,
+        chartroom_records::commands::DisclosureLog {
+            query: chartroom_records::protocol::DisclosureQuery::default(),
+        },
+    );
+    let kinds: Vec<String> = log
+        .iter()
+        .map(|d| format!("{:?} {} {:?}", d.kind, d.mrn, d.purpose))
+        .collect();
+    assert_eq!(kinds.len(), 2, "{kinds:?}");
+    assert!(
+        kinds
+            .iter()
+            .any(|k| k.starts_with("DaySheet") && k.ends_with("Operations")),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds
+            .iter()
+            .any(|k| k.starts_with("Reminder") && k.ends_with("Treatment")),
+        "{kinds:?}"
+    );
+}

@@ -16,7 +16,8 @@
 //! - [`letterhead`]: the practice's name, address, phone, fax, NPI and logo
 //!   as every printed document shows them.
 //! - [`prescriptions`]: printed prescriptions, each a disclosure;
-//!   [`printing`]: how every printed PDF reaches the export folder.
+//!   [`printing`]: how every printed PDF reaches the export folder;
+//!   [`printer`]: the computer's print service (CUPS `lp`).
 //! - [`corrections`]: "entered in error", one path for every kind of record
 //!   (the reason checked, the store's one helper, the audit record).
 //! - [`reference`]: the offline code sets, loaded once per process.
@@ -38,6 +39,7 @@ pub mod letterhead;
 pub mod measurements;
 pub mod notes;
 pub mod prescriptions;
+pub mod printer;
 pub mod printing;
 pub mod protocol;
 pub mod reference;

@@ -548,3 +548,11 @@ pub fn record_versions(
         })
         .collect()
 }
+
+/// A print queue of the computer's print service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Printer {
+    pub name: String,
+    pub is_default: bool,
+}

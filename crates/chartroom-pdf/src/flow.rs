@@ -105,6 +105,10 @@ pub enum Block {
     Space(f32),
     /// Starts a new page, unless the current one is still empty.
     PageBreak,
+    /// Starts a letter of a batch (reminders): a new page, unless the
+    /// current one is still empty, with the letterhead and this address in
+    /// the envelope window, as the document's first page has them.
+    Letter(Vec<String>),
 }
 
 /// A trend of one measure over time, drawn as vectors: axes with ticks,
@@ -180,7 +184,9 @@ pub fn render(doc: &FlowDoc) -> Result<Vec<u8>, PdfError> {
     }
     let mut w = PageWriter::new(doc.paper.size(), MARGIN)?;
     w.reserve_bottom(FOOTER_BAND);
-    if let Some(l) = &doc.letterhead {
+    // A batch of letters draws each letter's head itself.
+    let batch = matches!(doc.blocks.first(), Some(Block::Letter(_)));
+    if let (Some(l), false) = (&doc.letterhead, batch) {
         letterhead(&mut w, l)?;
     }
     if let Some(lines) = &doc.window_address {
@@ -194,6 +200,23 @@ pub fn render(doc: &FlowDoc) -> Result<Vec<u8>, PdfError> {
     }
     let mut i = 0;
     while i < doc.blocks.len() {
+        if let Block::Letter(lines) = &doc.blocks[i] {
+            if doc.paper != Paper::Letter {
+                return Err(PdfError::InvalidField {
+                    field: "paper",
+                    reason: "must be US letter for a #10 window envelope",
+                });
+            }
+            if !w.page_is_empty() {
+                w.new_page();
+            }
+            if let Some(l) = &doc.letterhead {
+                letterhead(&mut w, l)?;
+            }
+            window_address(&mut w, lines)?;
+            i += 1;
+            continue;
+        }
         let next = doc.blocks.get(i + 1);
         block(&mut w, &doc.blocks[i], next)?;
         i += 1;
@@ -406,6 +429,8 @@ fn block(w: &mut PageWriter, b: &Block, next: Option<&Block>) -> Result<(), PdfE
                 w.new_page();
             }
         }
+        // Drawn by `render`, which knows the letterhead.
+        Block::Letter(_) => {}
     }
     Ok(())
 }

@@ -10,7 +10,7 @@
 //!   with the recipient, the purpose, what was sent, the page count and
 //!   the file's SHA-256; the accounting of disclosures (45 CFR 164.528)
 //!   on screen and as a PDF; the practice-wide disclosure log.
-//! - [`printer`]: the print service (CUPS `lp`), fed the PDF on its input
+//! - printing goes through `chartroom_chart::printer` (CUPS `lp`), fed the PDF on its input
 //!   so no copy is left behind.
 //! - [`referrals`]: the practice's referral address book.
 //! - [`choices`]: what a record of a patient can hold (signed notes,
@@ -23,7 +23,6 @@
 pub mod choices;
 pub mod commands;
 pub mod compose;
-pub mod printer;
 pub mod protocol;
 pub mod referrals;
 pub mod release;

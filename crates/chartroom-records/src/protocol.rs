@@ -122,13 +122,7 @@ pub struct Released {
     pub print_job: Option<String>,
 }
 
-/// A print queue of the computer's print service.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct Printer {
-    pub name: String,
-    pub is_default: bool,
-}
+pub use chartroom_chart::protocol::Printer;
 
 /// A provider in the referral address book, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]

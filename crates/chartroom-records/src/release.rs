@@ -32,11 +32,11 @@ use chrono::{DateTime, Months, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::compose::{self, Checked, Context};
-use crate::printer;
 use crate::protocol::{
     Accounting, DisclosureQuery, PaperSize, Recipient, RecordPreview, RecordRequest, ReleaseOutput,
     Released,
 };
+use chartroom_chart::printer;
 
 /// How finely the preview draws a page (the screen shows it at about
 /// this size; the file itself is vectors).

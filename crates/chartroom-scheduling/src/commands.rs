@@ -13,8 +13,9 @@ use chartroom_types::{
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::printouts::{RemindersDone, SheetDone, SheetOutput};
 use crate::protocol::*;
-use crate::{appointments, setup};
+use crate::{appointments, printouts, setup};
 
 const READ: Guard = Guard::Needs(Permission::ScheduleRead);
 const WRITE: Guard = Guard::Needs(Permission::ScheduleWrite);
@@ -452,5 +453,51 @@ impl Command for AppointmentHistory {
 impl Handler for AppointmentHistory {
     fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
         appointments::history(ctx, self.appointment_id)
+    }
+}
+
+/// Prints or saves a calendar's day sheet.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PrintDaySheet {
+    pub calendar_id: CalendarId,
+    /// A typed date.
+    pub day: String,
+    pub output: SheetOutput,
+}
+
+impl Command for PrintDaySheet {
+    type Answer = SheetDone;
+    const GUARD: Guard = WRITE;
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for PrintDaySheet {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        printouts::day_sheet(ctx, self.calendar_id, &self.day, &self.output)
+    }
+}
+
+/// Prints or saves the reminder letters of the week from a typed date.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PrintReminders {
+    pub from: String,
+    pub output: SheetOutput,
+}
+
+impl Command for PrintReminders {
+    type Answer = RemindersDone;
+    const GUARD: Guard = WRITE;
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for PrintReminders {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        printouts::reminders(ctx, &self.from, &self.output)
     }
 }

@@ -11,6 +11,8 @@
 //! - [`status`]: the status flow and late cancellations.
 //! - [`setup`]: calendars, appointment types and closures.
 //! - [`appointments`]: booking, moving, cancelling, check-in, the views.
+//! - [`printouts`]: day sheets and reminder letters, saved or printed,
+//!   each patient on them a disclosure.
 //! - [`commands`]: the commands, each declared once; [`protocol`]: their
 //!   parts and answers.
 
@@ -18,6 +20,7 @@ pub mod appointments;
 pub mod commands;
 pub mod conflicts;
 pub mod hours;
+pub mod printouts;
 pub mod protocol;
 pub mod recurrence;
 pub mod setup;

@@ -389,6 +389,8 @@ value_set! {
         PatientCopy = "patient_copy": "Patient's own copy",
         Accounting = "accounting": "Accounting of disclosures",
         Prescription = "prescription": "Prescription",
+        DaySheet = "day_sheet": "Day sheet",
+        Reminder = "reminder": "Appointment reminder",
     }
 }
 

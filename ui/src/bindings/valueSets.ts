@@ -160,6 +160,8 @@ export const VALUE_SETS = {
     { value: 'patient_copy', label: 'Patient\'s own copy' },
     { value: 'accounting', label: 'Accounting of disclosures' },
     { value: 'prescription', label: 'Prescription' },
+    { value: 'day_sheet', label: 'Day sheet' },
+    { value: 'reminder', label: 'Appointment reminder' },
   ],
   release_method: [
     { value: 'printed', label: 'Printed' },

@@ -18,7 +18,10 @@ import * as api from '../api';
 import type { ScheduleView } from '../bindings/ScheduleView';
 import type { AppointmentView } from '../bindings/AppointmentView';
 import type { AppointmentTypeView } from '../bindings/AppointmentTypeView';
-import { Button, FormError, SelectField } from '../components/form';
+import { Button, FormError, Modal, SelectField, useFormErrors } from '../components/form';
+import type { CalendarView } from '../bindings/CalendarView';
+import type { Printer } from '../bindings/Printer';
+import type { ReleaseMethod } from '../bindings/ReleaseMethod';
 import { reportError, toast } from '../components/toast';
 import { toWireError } from '../api';
 import { AppointmentDialog, BookDialog, statusLabel, timeOf, type BookingDraft } from './appointment';
@@ -28,6 +31,12 @@ export function addDays(day: string, n: number): string {
   const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);
   return d.toISOString().slice(0, 10);
+}
+
+/** The Monday of the week `day` is in (weeks start on Monday). */
+export function weekStart(day: string): string {
+  const wd = new Date(`${day}T12:00:00Z`).getUTCDay();
+  return addDays(day, -((wd + 6) % 7));
 }
 
 /** A grid Date (UTC fields hold the clinic's wall clock) as `YYYY-MM-DDTHH:MM`. */
@@ -45,9 +54,11 @@ export function ScheduleScreen(p: { day: string | null }) {
   const [weekCalendar, setWeekCalendar] = useState<number | null>(null);
   const [data, setData] = useState<ScheduleView | null>(null);
   const [types, setTypes] = useState<AppointmentTypeView[]>([]);
+  const [allCalendars, setAllCalendars] = useState<CalendarView[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<AppointmentView | null>(null);
   const [draft, setDraft] = useState<BookingDraft | null>(null);
+  const [printing, setPrinting] = useState(false);
   const [day, setDay] = useState<string | null>(p.day);
   const host = useRef<HTMLDivElement>(null);
   const grid = useRef<Calendar | null>(null);
@@ -59,7 +70,7 @@ export function ScheduleScreen(p: { day: string | null }) {
     try {
       const s = await api.call({
         cmd: 'get_schedule',
-        from: day ?? '',
+        from: day === null ? '' : view === 'week' ? weekStart(day) : day,
         days: view === 'week' ? 7 : 1,
         calendar_ids: view === 'week' && weekCalendar !== null ? [weekCalendar] : [],
       });
@@ -73,6 +84,7 @@ export function ScheduleScreen(p: { day: string | null }) {
 
   useEffect(() => {
     api.call({ cmd: 'list_appointment_types' }).then(setTypes, reportError);
+    api.call({ cmd: 'list_calendars' }).then((c) => setAllCalendars(c.filter((x) => x.active)), reportError);
   }, []);
   useEffect(() => {
     if (day === null) {
@@ -116,6 +128,15 @@ export function ScheduleScreen(p: { day: string | null }) {
         editable: a.actions.can_move,
         classNames: [`appt-${a.status}`],
       }));
+    // The hours shown: the working hours and appointments of the days, at
+    // least 08:00-18:00, in whole hours.
+    const times = [
+      ...data.hours.flatMap((h) => [h.start_local, h.end_local]),
+      ...events.flatMap((e) => [e.start, e.end]),
+    ].map((t) => Number(t.slice(11, 13)) * 60 + Number(t.slice(14, 16)));
+    const lo = Math.min(8 * 60, ...times);
+    const hi = Math.max(18 * 60, ...times.map((t) => (t === 0 ? 24 * 60 : t)));
+    const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:00`;
     const options: Calendar.Options = {
       view: view === 'week' ? 'timeGridWeek' : 'resourceTimeGridDay',
       date: data.days[0],
@@ -123,9 +144,9 @@ export function ScheduleScreen(p: { day: string | null }) {
       headerToolbar: { start: '', center: '', end: '' },
       allDaySlot: false,
       slotDuration: '00:15',
-      slotMinTime: '07:00',
-      slotMaxTime: '19:00',
-      scrollTime: '08:00',
+      slotMinTime: hhmm(lo),
+      slotMaxTime: hhmm(Math.min(24 * 60, Math.ceil(hi / 60) * 60)),
+      scrollTime: hhmm(Math.max(lo, 8 * 60)),
       height: '640px',
       firstDay: 1,
       nowIndicator: false,
@@ -198,22 +219,25 @@ export function ScheduleScreen(p: { day: string | null }) {
       <${Button} testid="schedule-prev" onClick=${() => go(-1)} title="Earlier">‹</${Button}>
       <${Button} testid="schedule-today" onClick=${() => data && setDay(data.today)}>Today</${Button}>
       <${Button} testid="schedule-next" onClick=${() => go(1)} title="Later">›</${Button}>
-      <h1 class="schedule-title" data-testid="schedule-title">${day ? (view === 'week' ? `Week of ${dayTitle(day)}` : dayTitle(day)) : ''}</h1>
+      <h1 class="schedule-title" data-testid="schedule-title">${day ? (view === 'week' ? `Week of ${dayTitle(weekStart(day))}` : dayTitle(day)) : ''}</h1>
       <div class="segmented" role="group" aria-label="View">
         <button type="button" class=${view === 'day' ? 'on' : ''} data-testid="schedule-view-day" aria-pressed=${view === 'day'} onClick=${() => setView('day')}>Day</button>
         <button type="button" class=${view === 'week' ? 'on' : ''} data-testid="schedule-view-week" aria-pressed=${view === 'week'}
-          onClick=${() => { setView('week'); if (weekCalendar === null && data?.calendars[0]) setWeekCalendar(data.calendars[0].id); }}>Week</button>
+          onClick=${() => { if (weekCalendar === null && allCalendars[0]) setWeekCalendar(allCalendars[0].id); setView('week'); }}>Week</button>
       </div>
-      ${view === 'week' && data
+      ${view === 'week'
         ? html`<${SelectField} label="Calendar" name="week_calendar" testid="schedule-week-calendar" value=${String(weekCalendar ?? '')}
-            onValue=${(v: string) => setWeekCalendar(Number(v))} options=${data.calendars.map((c) => ({ value: String(c.id), label: c.name }))} class="inline-field" />`
+            onValue=${(v: string) => v && setWeekCalendar(Number(v))} options=${allCalendars.map((c) => ({ value: String(c.id), label: c.name }))} class="inline-field" />`
+        : null}
+      ${data?.can_book && data.calendars[0]
+        ? html`<${Button} testid="schedule-print" onClick=${() => setPrinting(true)}>Print…</${Button}>`
         : null}
       ${data?.can_book && data.calendars[0]
         ? html`<${Button} kind="primary" testid="schedule-book" onClick=${() => setDraft({ calendar_id: weekCalendar ?? data.calendars[0]!.id, start_local: `${day}T09:00` })}>Book…</${Button}>`
         : null}
     </div>
     <${FormError} error=${error} />
-    ${data && data.calendars.length === 0
+    ${data && allCalendars.length === 0
       ? html`<div class="panel empty-panel"><p>No calendars yet. The practice manager sets them up under Calendars.</p></div>`
       : null}
     <div class="schedule-grid" ref=${host} data-testid="schedule-grid"></div>
@@ -238,10 +262,66 @@ export function ScheduleScreen(p: { day: string | null }) {
     ${open
       ? html`<${AppointmentDialog} appointment=${open} onClose=${() => setOpen(null)} onChanged=${() => { setOpen(null); void load(); }} />`
       : null}
+    ${printing && data && day
+      ? html`<${PrintDialog} day=${day} calendars=${allCalendars} calendarId=${weekCalendar ?? data.calendars[0]?.id ?? 0} onClose=${() => setPrinting(false)} />`
+      : null}
     ${draft && data
-      ? html`<${BookDialog} draft=${draft} calendars=${data.calendars} types=${types} canOverride=${data.can_override}
+      ? html`<${BookDialog} draft=${draft} calendars=${allCalendars} types=${types} canOverride=${data.can_override}
           onClose=${() => setDraft(null)}
           onBooked=${(a: AppointmentView) => { setDraft(null); toast(`Booked ${a.patient_name}, ${timeOf(a.start_local)}`, 'success'); setDay(a.day); void load(); }} />`
       : null}
   </div>`;
+}
+
+/** Prints or saves a calendar's day sheet, or the reminder letters of the
+ *  week that starts on the day shown. */
+function PrintDialog(p: { day: string; calendars: CalendarView[]; calendarId: number; onClose: () => void }) {
+  const [what, setWhat] = useState<'day_sheet' | 'reminders'>('day_sheet');
+  const [calendarId, setCalendarId] = useState(String(p.calendarId));
+  const [method, setMethod] = useState<ReleaseMethod>('saved');
+  const [printers, setPrinters] = useState<Printer[]>([]);
+  const [printer, setPrinter] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+  const form = useFormErrors(['day', 'from', 'printer', 'calendar_id']);
+  useEffect(() => {
+    api.call({ cmd: 'list_printers' }).then(setPrinters, () => setPrinters([]));
+  }, []);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    form.clear();
+    setDone(null);
+    setBusy(true);
+    const output = { method, printer };
+    try {
+      const r =
+        what === 'day_sheet'
+          ? await api.call({ cmd: 'print_day_sheet', calendar_id: Number(calendarId), day: p.day, output })
+          : (await api.call({ cmd: 'print_reminders', from: p.day, output })).done;
+      setDone(
+        `${r.patients} patient${r.patients === 1 ? '' : 's'}, ${r.pages} page${r.pages === 1 ? '' : 's'} ${r.method === 'printed' ? `sent to the printer (job ${r.job ?? ''})` : `saved to ${r.path ?? ''}`}. Each patient is in the disclosure log.`,
+      );
+    } catch (err) {
+      form.fail(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<${Modal} title="Print" testid="print-dialog" onClose=${p.onClose}>
+    <form onSubmit=${submit}>
+      <${SelectField} label="What" name="what" testid="print-what" value=${what} onValue=${(v: string) => setWhat(v as 'day_sheet' | 'reminders')}
+        options=${[{ value: 'day_sheet', label: `Day sheet of ${dayTitle(p.day)}` }, { value: 'reminders', label: `Reminder letters for the week from ${dayTitle(p.day)}` }]} />
+      ${what === 'day_sheet'
+        ? html`<${SelectField} label="Calendar" name="calendar_id" testid="print-calendar" value=${calendarId} onValue=${setCalendarId} options=${p.calendars.map((c) => ({ value: String(c.id), label: c.name }))} error=${form.errors.fields.calendar_id} />`
+        : null}
+      <${SelectField} label="How" name="method" testid="print-method" value=${method} onValue=${(v: string) => setMethod(v as ReleaseMethod)}
+        options=${[{ value: 'saved', label: 'Save as PDF (the export folder)' }, { value: 'printed', label: 'Print' }]} />
+      ${method === 'printed'
+        ? html`<${SelectField} label="Printer" name="printer" testid="print-printer" value=${printer} onValue=${setPrinter} placeholder="The default printer" options=${printers.map((x) => ({ value: x.name, label: x.name }))} error=${form.errors.fields.printer} />`
+        : null}
+      <${FormError} error=${form.errors.general} />
+      ${done ? html`<p class="form-ok" role="status" data-testid="print-done">${done}</p>` : null}
+      <div class="form-actions"><${Button} kind="ghost" onClick=${p.onClose}>Close</${Button}><${Button} kind="primary" type="submit" testid="print-submit" busy=${busy}>${method === 'printed' ? 'Print' : 'Save'}</${Button}></div>
+    </form>
+  </${Modal}>`;
 }

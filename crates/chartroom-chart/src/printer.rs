@@ -1,4 +1,5 @@
-//! The computer's print service. On Linux and macOS that is CUPS: the
+//! The computer's print service, for every printout (records out, day
+//! sheets, reminder letters). On Linux and macOS that is CUPS: the
 //! queues come from `lpstat`, and a job is handed to `lp` on its standard
 //! input, so Chartroom writes no copy of the document anywhere (CUPS keeps
 //! its own spool, as for every program that prints). Windows has no `lp`;
