@@ -692,3 +692,106 @@ fn the_day_sheet_and_reminders_print_what_is_booked_and_each_patient_is_a_disclo
         "{kinds:?}"
     );
 }
+
+/// Found in review: cancelling a whole series also cancelled, as late,
+/// its visits whose time had passed (they were still "scheduled").
+#[test]
+fn cancelling_a_series_leaves_its_past_visits_alone() {
+    let mut c = clinic();
+    let a = ok(
+        &mut c.fx.app,
+        BookAppointment {
+            patient_id: c.patient,
+            calendar_id: c.calendar,
+            type_id: c.follow_up,
+            start: "2026-03-02T09:20".into(),
+            minutes: None,
+            reason: String::new(),
+            repeat: Some(RepeatForm {
+                unit: RepeatUnit::Weeks,
+                every: 1,
+                count: Some(3),
+                until: String::new(),
+            }),
+            override_reason: String::new(),
+        },
+    )
+    .appointments;
+    // A week and an hour later: the first visit has passed, never marked.
+    c.fx.clock.advance(Duration::days(7) + Duration::hours(1));
+    as_user(&mut c.fx.app, "fred");
+    let second = &a[1];
+    let second = ok(
+        &mut c.fx.app,
+        ListPatientAppointments {
+            patient_id: c.patient,
+        },
+    )
+    .upcoming
+    .into_iter()
+    .find(|x| x.id == second.id)
+    .unwrap_or_else(|| panic!("the second visit is still to come"));
+    let cancelled = ok(
+        &mut c.fx.app,
+        CancelAppointment {
+            appointment_id: second.id,
+            expected_version: second.version,
+            reason: "treatment finished".into(),
+            scope: SeriesScope::Series,
+        },
+    );
+    assert_eq!(
+        cancelled.iter().map(|x| x.id).collect::<Vec<_>>(),
+        vec![a[1].id, a[2].id],
+        "only the visits still to come"
+    );
+    let p = ok(
+        &mut c.fx.app,
+        ListPatientAppointments {
+            patient_id: c.patient,
+        },
+    );
+    let first = p.past.iter().find(|x| x.id == a[0].id).unwrap();
+    assert_eq!(first.status, AppointmentStatus::Scheduled);
+    assert!(!first.late_cancel);
+}
+
+/// Found in review: a far-off year panicked in date arithmetic; a start off
+/// the five-minute grid (or with seconds) was booked.
+#[test]
+fn far_off_years_and_odd_minutes_are_refused_by_field() {
+    let mut c = clinic();
+    for start in [
+        "+262143-12-31T09:00",
+        "12/31/9999 09:00",
+        "1850-01-01T09:00",
+    ] {
+        assert_eq!(
+            field_names(book(&mut c, start, "")),
+            vec!["start"],
+            "{start}"
+        );
+    }
+    assert_eq!(
+        field_names(book(&mut c, "2026-03-02T09:07", "")),
+        vec!["start"]
+    );
+    assert_eq!(
+        field_names(book(&mut c, "2026-03-02T09:00:30", "")),
+        vec!["start"]
+    );
+    for from in ["+262143-12-31", "12/31/9999"] {
+        let r = c.fx.app.run(GetSchedule {
+            from: from.into(),
+            days: 7,
+            calendar_ids: vec![],
+        });
+        assert_eq!(field_names(r), vec!["from"], "{from}");
+        let r = c.fx.app.run(FindNextSlot {
+            calendar_id: c.calendar,
+            type_id: c.follow_up,
+            after: format!("{from}T09:00"),
+        });
+        assert_eq!(field_names(r), vec!["after"], "{from}");
+    }
+}

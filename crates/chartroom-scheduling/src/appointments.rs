@@ -23,9 +23,10 @@ use chartroom_store::scheduling::{
 };
 use chartroom_store::{audit, settings, Connection};
 use chartroom_types::{
-    AppointmentId, AppointmentStatus as S, AppointmentTypeId, CalendarId, PatientId, SeriesScope,
+    AppointmentId, AppointmentStatus as S, AppointmentTypeId, CalendarId, PatientId, SeriesId,
+    SeriesScope,
 };
-use chrono::{DateTime, Duration, Months, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveDateTime, Timelike, Utc};
 use chrono_tz::Tz;
 
 use crate::conflicts::{self, Busy, Calendar, Closed};
@@ -44,6 +45,9 @@ pub const DEFAULT_HORIZON_MONTHS: u32 = 12;
 pub const SLOT_SEARCH_DAYS: u32 = 90;
 /// The most days one schedule read shows (a week).
 pub const MAX_DAYS: u32 = 7;
+/// The years a date of the schedule may fall in.
+pub const MIN_YEAR: i32 = 2000;
+pub const MAX_YEAR: i32 = 2200;
 
 /// Names and colours the views need, read once per request.
 struct Names {
@@ -172,20 +176,25 @@ struct Slot {
 }
 
 /// Checks the places against the calendar. Conflicts are refused unless
-/// overridden with a reason by a user who may; then the conflicts are
-/// returned, in words, for the audit record.
+/// overridden with a reason by a user who may; then each place's
+/// conflicts are returned, in words (empty for a place with none), for
+/// the appointment and the audit record.
 fn check_conflicts(
     ctx: &Ctx<'_>,
     cal: &CalendarRow,
     slots: &[Slot],
     moving: &[AppointmentId],
     override_reason: &str,
-) -> Result<Vec<String>> {
-    let Some(first) = slots.first() else {
+) -> Result<Vec<Vec<String>>> {
+    // The window covers every place: a series whose visits were moved one
+    // by one is not in time order.
+    let (Some(from), Some(to)) = (
+        slots.iter().map(|s| s.start).min(),
+        slots.iter().map(|s| s.end).max(),
+    ) else {
         return Ok(Vec::new());
     };
-    let last = slots.last().map_or(first.end, |s| s.end);
-    let (hours, closed, busy) = calendar_state(ctx.read(), cal, first.start, last)?;
+    let (hours, closed, busy) = calendar_state(ctx.read(), cal, from, to)?;
     let busy: Vec<Busy> = busy
         .into_iter()
         .filter(|b| !moving.contains(&b.id))
@@ -197,24 +206,30 @@ fn check_conflicts(
         busy: &busy,
     };
     let tz = ctx.zone();
-    let mut found = Vec::new();
-    for s in slots {
-        for c in conflicts::conflicts(tz, &view, s.start, s.end, None) {
-            let words = c.describe(tz, &cal.fields.name);
-            found.push(if slots.len() > 1 {
-                format!("{}: {words}", s.local.format("%a %b %-d, %Y %H:%M"))
-            } else {
-                words
-            });
-        }
-    }
-    if found.is_empty() {
+    let found: Vec<Vec<String>> = slots
+        .iter()
+        .map(|s| {
+            conflicts::conflicts(tz, &view, s.start, s.end, None)
+                .iter()
+                .map(|c| {
+                    let words = c.describe(tz, &cal.fields.name);
+                    if slots.len() > 1 {
+                        format!("{}: {words}", s.local.format("%a %b %-d, %Y %H:%M"))
+                    } else {
+                        words
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    if found.iter().all(Vec::is_empty) {
         return Ok(found);
     }
     if override_reason.trim().is_empty() {
         return Err(Error::Validation(
             found
                 .iter()
+                .flatten()
                 .map(|m| chartroom_core::FieldError {
                     field: "conflicts".into(),
                     message: capitalise(m),
@@ -228,6 +243,45 @@ fn check_conflicts(
         ));
     }
     Ok(found)
+}
+
+/// A typed clinic time for an appointment's start: on the five minutes,
+/// within the years the schedule keeps.
+fn on_grid(errs: &mut FieldErrors, field: &str, t: Option<NaiveDateTime>) -> Option<NaiveDateTime> {
+    let t = t?;
+    if !(MIN_YEAR..=MAX_YEAR).contains(&t.year()) {
+        errs.add(
+            field,
+            format!("Choose a date between {MIN_YEAR} and {MAX_YEAR}"),
+        );
+        return None;
+    }
+    if t.minute() % 5 != 0 || t.second() != 0 {
+        errs.add(
+            field,
+            "Appointments start on the five minutes (09:00, 09:05...)",
+        );
+        return None;
+    }
+    Some(t)
+}
+
+/// A typed day the schedule is read for, within the years it keeps.
+pub(crate) fn in_years(
+    errs: &mut FieldErrors,
+    field: &str,
+    d: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    let d = d?;
+    if (MIN_YEAR..=MAX_YEAR).contains(&d.year()) {
+        Some(d)
+    } else {
+        errs.add(
+            field,
+            format!("Choose a date between {MIN_YEAR} and {MAX_YEAR}"),
+        );
+        None
+    }
 }
 
 fn capitalise(s: &str) -> String {
@@ -317,13 +371,10 @@ fn series_of(errs: &mut FieldErrors, first: NaiveDateTime, r: &RepeatForm) -> Op
     let until = r.until.trim();
     let ends = match (r.count, until.is_empty()) {
         (Some(n), true) => Ends::After(n),
-        (None, false) => Ends::On(validate::typed_date(
-            errs,
-            "repeat.until",
-            "The end date",
-            until,
-            true,
-        )?),
+        (None, false) => {
+            let d = validate::typed_date(errs, "repeat.until", "The end date", until, true);
+            Ends::On(in_years(errs, "repeat.until", d)?)
+        }
         (None, true) => Ends::Never,
         (Some(_), false) => {
             errs.add(
@@ -385,7 +436,8 @@ pub fn book(
     let reason = validate::short_text(&mut errs, "reason", "Reason", reason, 200);
     let override_reason =
         validate::short_text(&mut errs, "override_reason", "Reason", override_reason, 200);
-    let first = parse_local(&mut errs, "start", start);
+    let typed = parse_local(&mut errs, "start", start);
+    let first = on_grid(&mut errs, "start", typed);
     let length = ty.as_ref().map_or(0, |t| minutes_of(&mut errs, t, minutes));
     if let Some(f) = first {
         if f.date() < ctx.today() {
@@ -447,7 +499,7 @@ pub fn book(
                     ends_at: s.end,
                     day: s.start.with_timezone(&tz).date_naive(),
                     reason: reason.clone(),
-                    override_reason: if overridden.is_empty() {
+                    override_reason: if overridden.get(i).is_none_or(Vec::is_empty) {
                         String::new()
                     } else {
                         override_reason.clone()
@@ -467,10 +519,11 @@ pub fn book(
             if ids.len() == 1 { "" } else { "s" },
             cal.fields.name
         );
-        if !overridden.is_empty() {
+        let over: Vec<&str> = overridden.iter().flatten().map(String::as_str).collect();
+        if !over.is_empty() {
             detail.push_str(&format!(
                 "; over conflicts ({}), reason: {override_reason}",
-                overridden.join("; ")
+                over.join("; ")
             ));
         }
         audit::append(
@@ -512,19 +565,26 @@ fn in_scope(
     conn: &Connection,
     row: &AppointmentRow,
     scope: SeriesScope,
+    now: DateTime<Utc>,
 ) -> Result<Vec<AppointmentRow>> {
+    // The others of the series that are still to come and still open: a
+    // visit whose time has passed keeps its place in the history (it is a
+    // no-show question, not a cancellation or a move).
+    let others =
+        |from: i64| -> Result<Vec<AppointmentRow>> {
+            Ok(store::series_appointments(
+                conn,
+                row.booking.series.map_or(SeriesId(0), |s| s.0),
+                from,
+            )?
+            .into_iter()
+            .filter(|r| r.id == row.id || (status::is_open(r.status) && r.booking.starts_at >= now))
+            .collect())
+        };
     match (scope, row.booking.series) {
         (SeriesScope::This, _) | (_, None) => Ok(vec![row.clone()]),
-        (SeriesScope::Following, Some((sid, index))) => {
-            Ok(store::series_appointments(conn, sid, index)?
-                .into_iter()
-                .filter(|r| r.id == row.id || status::is_open(r.status))
-                .collect())
-        }
-        (SeriesScope::Series, Some((sid, _))) => Ok(store::series_appointments(conn, sid, 0)?
-            .into_iter()
-            .filter(|r| r.id == row.id || status::is_open(r.status))
-            .collect()),
+        (SeriesScope::Following, Some((_, index))) => others(index),
+        (SeriesScope::Series, Some(_)) => others(0),
     }
 }
 
@@ -575,7 +635,8 @@ pub fn move_to(
     stale_unless(&row, expected_version)?;
     must_be_open(&row, "moved")?;
     let mut errs = FieldErrors::default();
-    let new_local = parse_local(&mut errs, "start", start);
+    let typed = parse_local(&mut errs, "start", start);
+    let new_local = on_grid(&mut errs, "start", typed);
     let cal = active_calendar(
         conn,
         &mut errs,
@@ -595,7 +656,7 @@ pub fn move_to(
         return Err(Error::Internal("checked above".into()));
     };
     let shift = new_local - row.booking.starts_at.with_timezone(&tz).naive_local();
-    let rows = in_scope(conn, &row, scope)?;
+    let rows = in_scope(conn, &row, scope, ctx.now())?;
     let moves: Vec<(AppointmentRow, Slot)> = rows
         .into_iter()
         .map(|r| {
@@ -623,7 +684,7 @@ pub fn move_to(
     let user = actor.user()?;
     let patient_id = row.booking.patient_id;
     ctx.write(|tx, now| {
-        for (r, s) in &moves {
+        for (i, (r, s)) in moves.iter().enumerate() {
             let from = format!(
                 "from {} on {}'s calendar",
                 r.booking
@@ -644,7 +705,7 @@ pub fn move_to(
                     starts_at: s.start,
                     ends_at: s.end,
                     day: s.start.with_timezone(&tz).date_naive(),
-                    override_reason: if overridden.is_empty() {
+                    override_reason: if overridden.get(i).is_none_or(Vec::is_empty) {
                         String::new()
                     } else {
                         override_reason.clone()
@@ -657,10 +718,11 @@ pub fn move_to(
             )?;
         }
         let mut detail = format!("moved {} appointment(s)", moves.len());
-        if !overridden.is_empty() {
+        let over: Vec<&str> = overridden.iter().flatten().map(String::as_str).collect();
+        if !over.is_empty() {
             detail.push_str(&format!(
                 "; over conflicts ({}), reason: {override_reason}",
-                overridden.join("; ")
+                over.join("; ")
             ));
         }
         audit::append(
@@ -714,7 +776,7 @@ pub fn cancel(
         );
     }
     errs.finish()?;
-    let rows = in_scope(ctx.read(), &row, scope)?;
+    let rows = in_scope(ctx.read(), &row, scope, ctx.now())?;
     let actor = ctx.actor();
     let user = actor.user()?;
     ctx.write(|tx, now| {
@@ -923,6 +985,22 @@ pub fn check_in(
     ))
 }
 
+/// The ids of the patients a read showed, for its audit record (one
+/// record a read, naming each patient: a day's view refreshed all day
+/// would otherwise write hundreds of records a minute).
+fn patients_shown(ids: impl Iterator<Item = PatientId>) -> String {
+    let mut ids: Vec<i64> = ids.map(PatientId::get).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return "none".into();
+    }
+    ids.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Days of the schedule: `days` from `from` (at most a week), of the
 /// given calendars (all active ones when empty).
 pub fn schedule(
@@ -933,7 +1011,12 @@ pub fn schedule(
 ) -> Result<ScheduleView> {
     let tz = ctx.zone();
     let mut errs = FieldErrors::default();
-    let first = validate::typed_date(&mut errs, "from", "The first day", from, true);
+    let first = if from.trim().is_empty() {
+        Some(ctx.today())
+    } else {
+        let typed = validate::typed_date(&mut errs, "from", "The first day", from, true);
+        in_years(&mut errs, "from", typed)
+    };
     if !(1..=MAX_DAYS).contains(&days) {
         errs.add("days", format!("Show 1 to {MAX_DAYS} days"));
     }
@@ -978,6 +1061,7 @@ pub fn schedule(
         .filter(|r| shown.contains(&r.booking.calendar_id))
         .collect();
     let count = rows.len();
+    let who = patients_shown(rows.iter().map(|r| r.booking.patient_id));
     let now = ctx.now();
     let appointments = rows
         .into_iter()
@@ -992,7 +1076,7 @@ pub fn schedule(
         DataCategory::Schedule,
         None,
         "schedule",
-        format!("schedule {first} to {last}: {count} appointment(s) shown"),
+        format!("schedule {first} to {last}: {count} appointment(s) shown; patients {who}"),
     ))?;
     Ok(ScheduleView {
         zone: tz.name().into(),
@@ -1073,7 +1157,11 @@ pub fn flow_board(ctx: &mut Ctx<'_>) -> Result<FlowBoard> {
         DataCategory::Schedule,
         None,
         "flow_board",
-        format!("flow board {today}: {} appointment(s) shown", rows.len()),
+        format!(
+            "flow board {today}: {} appointment(s) shown; patients {}",
+            rows.len(),
+            patients_shown(rows.iter().map(|r| r.patient_id))
+        ),
     ))?;
     Ok(FlowBoard {
         today: today.to_string(),

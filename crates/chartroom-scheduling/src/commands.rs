@@ -126,7 +126,8 @@ impl Handler for SaveAppointmentType {
     }
 }
 
-/// Closures in force between two typed days.
+/// Closures in force between two typed days (empty: from today, for a
+/// year).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ListClosures {
@@ -144,17 +145,24 @@ impl Command for ListClosures {
 
 impl Handler for ListClosures {
     fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
-        {
-            let mut errs = chartroom_core::FieldErrors::default();
-            let (f, t) = (
-                chartroom_core::validate::typed_date(&mut errs, "from", "From", &self.from, true),
-                chartroom_core::validate::typed_date(&mut errs, "to", "To", &self.to, true),
-            );
-            errs.finish()?;
-            match (f, t) {
-                (Some(f), Some(t)) => setup::closures(ctx, f, t),
-                _ => Ok(Vec::new()),
-            }
+        // Empty bounds: from today, for a year.
+        let mut errs = chartroom_core::FieldErrors::default();
+        let from = if self.from.trim().is_empty() {
+            Some(ctx.today())
+        } else {
+            chartroom_core::validate::typed_date(&mut errs, "from", "From", &self.from, true)
+        };
+        let to = if self.to.trim().is_empty() {
+            from.and_then(|f| f.checked_add_days(chrono::Days::new(365)))
+        } else {
+            chartroom_core::validate::typed_date(&mut errs, "to", "To", &self.to, true)
+        };
+        let from = crate::appointments::in_years(&mut errs, "from", from);
+        let to = crate::appointments::in_years(&mut errs, "to", to);
+        errs.finish()?;
+        match (from, to) {
+            (Some(f), Some(t)) => setup::closures(ctx, f, t),
+            _ => Ok(Vec::new()),
         }
     }
 }

@@ -222,7 +222,10 @@ pub fn day_sheet(
 ) -> Result<SheetDone> {
     let tz = ctx.zone();
     let mut errs = FieldErrors::default();
-    let day = validate::typed_date(&mut errs, "day", "The day", day, true);
+    let day = {
+        let typed = validate::typed_date(&mut errs, "day", "The day", day, true);
+        crate::appointments::in_years(&mut errs, "day", typed)
+    };
     errs.finish()?;
     let day = day.ok_or_else(|| Error::Internal("checked above".into()))?;
     let conn = ctx.read();
@@ -316,7 +319,10 @@ pub fn day_sheet(
 pub fn reminders(ctx: &mut Ctx<'_>, from: &str, out: &SheetOutput) -> Result<RemindersDone> {
     let tz = ctx.zone();
     let mut errs = FieldErrors::default();
-    let first = validate::typed_date(&mut errs, "from", "The first day", from, true);
+    let first = {
+        let typed = validate::typed_date(&mut errs, "from", "The first day", from, true);
+        crate::appointments::in_years(&mut errs, "from", typed)
+    };
     errs.finish()?;
     let first = first.ok_or_else(|| Error::Internal("checked above".into()))?;
     let last = first + Duration::days(6);
@@ -331,7 +337,8 @@ pub fn reminders(ctx: &mut Ctx<'_>, from: &str, out: &SheetOutput) -> Result<Rem
         .collect();
     let mut by_patient: BTreeMap<PatientId, Vec<AppointmentRow>> = BTreeMap::new();
     for a in store::appointments_on_days(conn, first, last)? {
-        if crate::status::is_open(a.status) {
+        // Open visits still to come (one earlier in the week is not mailed).
+        if crate::status::is_open(a.status) && a.booking.starts_at > ctx.now() {
             by_patient.entry(a.booking.patient_id).or_default().push(a);
         }
     }

@@ -35,6 +35,10 @@ pub fn parse_local(errs: &mut FieldErrors, field: &str, text: &str) -> Option<Na
             .ok()?;
         Some(date.and_time(time))
     });
+    if let Some(p) = parsed {
+        // Far-off years are refused here, before any arithmetic on them.
+        return crate::appointments::in_years(errs, field, Some(p.date())).map(|_| p);
+    }
     if parsed.is_none() {
         errs.add(
             field,
@@ -315,6 +319,7 @@ pub fn closure_view(tz: Tz, r: ClosureRow) -> ClosureView {
 fn bound(errs: &mut FieldErrors, field: &str, text: &str, end: bool) -> Option<NaiveDateTime> {
     let t = text.trim();
     if let Some(d) = chartroom_store::search::parse_typed_date(t) {
+        let d = crate::appointments::in_years(errs, field, Some(d))?;
         let d = if end {
             d.checked_add_days(Days::new(1))?
         } else {

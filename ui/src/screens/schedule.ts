@@ -86,12 +86,8 @@ export function ScheduleScreen(p: { day: string | null }) {
     api.call({ cmd: 'list_appointment_types' }).then(setTypes, reportError);
     api.call({ cmd: 'list_calendars' }).then((c) => setAllCalendars(c.filter((x) => x.active)), reportError);
   }, []);
+  // No day yet: the backend reads the clinic's today (an empty `from`).
   useEffect(() => {
-    if (day === null) {
-      // The clinic's today comes from the backend.
-      api.call({ cmd: 'get_flow_board' }).then((b) => setDay(b.today), (e) => setError(toWireError(e).message));
-      return;
-    }
     void load();
   }, [day, view, weekCalendar]);
 

@@ -18,7 +18,6 @@ import { Button, CheckField, FormError, Modal, SelectField, TextField, useFormEr
 import { reportError, toast } from '../components/toast';
 import { ENCOUNTER_KINDS, optionsOf } from '../format';
 import { typedLocal } from './appointment';
-import { addDays } from './schedule';
 
 const DAYS: { key: keyof WeekHoursForm; label: string }[] = [
   { key: 'mon', label: 'Monday' },
@@ -36,20 +35,18 @@ export function SchedulingSetupScreen() {
   const [clinicians, setClinicians] = useState<Clinician[]>([]);
   const [types, setTypes] = useState<AppointmentTypeView[]>([]);
   const [closures, setClosures] = useState<ClosureView[]>([]);
-  const [today, setToday] = useState<string | null>(null);
   const [editCal, setEditCal] = useState<CalendarView | 'new' | null>(null);
   const [editType, setEditType] = useState<AppointmentTypeView | 'new' | null>(null);
   const [editClosure, setEditClosure] = useState<ClosureView | 'new' | null>(null);
 
   const load = async () => {
     try {
-      const board = await api.call({ cmd: 'get_flow_board' });
-      setToday(board.today);
       const [c, u, t, k] = await Promise.all([
         api.call({ cmd: 'list_calendars' }),
         api.call({ cmd: 'list_clinicians' }),
         api.call({ cmd: 'list_appointment_types' }),
-        api.call({ cmd: 'list_closures', from: board.today, to: addDays(board.today, 365) }),
+        // Empty bounds: from the clinic's today, for a year.
+        api.call({ cmd: 'list_closures', from: '', to: '' }),
       ]);
       setCalendars(c);
       setClinicians(u);
@@ -110,7 +107,7 @@ export function SchedulingSetupScreen() {
 
     ${editCal ? html`<${CalendarDialog} calendar=${editCal === 'new' ? null : editCal} clinicians=${clinicians} onClose=${() => setEditCal(null)} onSaved=${() => { setEditCal(null); toast('Calendar saved', 'success'); void load(); }} />` : null}
     ${editType && calendars ? html`<${TypeDialog} type=${editType === 'new' ? null : editType} calendars=${calendars} onClose=${() => setEditType(null)} onSaved=${() => { setEditType(null); toast('Appointment type saved', 'success'); void load(); }} />` : null}
-    ${editClosure && calendars && today ? html`<${ClosureDialog} closure=${editClosure === 'new' ? null : editClosure} calendars=${calendars} today=${today} onClose=${() => setEditClosure(null)} onSaved=${() => { setEditClosure(null); toast('Closure saved', 'success'); void load(); }} />` : null}
+    ${editClosure && calendars ? html`<${ClosureDialog} closure=${editClosure === 'new' ? null : editClosure} calendars=${calendars} onClose=${() => setEditClosure(null)} onSaved=${() => { setEditClosure(null); toast('Closure saved', 'success'); void load(); }} />` : null}
   </div>`;
 }
 
@@ -206,7 +203,7 @@ function TypeDialog(p: { type: AppointmentTypeView | null; calendars: CalendarVi
   </${Modal}>`;
 }
 
-function ClosureDialog(p: { closure: ClosureView | null; calendars: CalendarView[]; today: string; onClose: () => void; onSaved: () => void }) {
+function ClosureDialog(p: { closure: ClosureView | null; calendars: CalendarView[]; onClose: () => void; onSaved: () => void }) {
   const k = p.closure;
   const [calendar, setCalendar] = useState(k?.calendar_id != null ? String(k.calendar_id) : '');
   const [kind, setKind] = useState<ClosureKind>(k?.kind ?? 'vacation');
