@@ -284,6 +284,30 @@ pub(crate) fn in_years(
     }
 }
 
+/// The audit record of a change to an appointment (moved, cancelled, a
+/// status, check-in), in its transaction.
+fn audit_change(
+    tx: &chartroom_store::Tx<'_>,
+    now: DateTime<Utc>,
+    actor: &chartroom_core::Actor,
+    patient_id: PatientId,
+    id: AppointmentId,
+    detail: impl Into<String>,
+) -> Result<()> {
+    audit::append(
+        tx,
+        now,
+        &actor.event(
+            AuditAction::Update,
+            DataCategory::Schedule,
+            Some(patient_id),
+            format!("appointment/{id}"),
+            detail,
+        ),
+    )?;
+    Ok(())
+}
+
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next()
@@ -725,17 +749,7 @@ pub fn move_to(
                 over.join("; ")
             ));
         }
-        audit::append(
-            tx,
-            now,
-            &actor.event(
-                AuditAction::Update,
-                DataCategory::Schedule,
-                Some(patient_id),
-                format!("appointment/{id}"),
-                detail,
-            ),
-        )?;
+        audit_change(tx, now, actor, patient_id, id, detail)?;
         Ok(())
     })?;
     let now = ctx.now();
@@ -795,16 +809,13 @@ pub fn cancel(
                 user,
             )?;
         }
-        audit::append(
+        audit_change(
             tx,
             now,
-            &actor.event(
-                AuditAction::Update,
-                DataCategory::Schedule,
-                Some(row.booking.patient_id),
-                format!("appointment/{id}"),
-                format!("cancelled {} appointment(s): {reason}", rows.len()),
-            ),
+            actor,
+            row.booking.patient_id,
+            id,
+            format!("cancelled {} appointment(s): {reason}", rows.len()),
         )?;
         Ok(())
     })?;
@@ -862,16 +873,13 @@ pub fn set_status(
             now,
             user,
         )?;
-        audit::append(
+        audit_change(
             tx,
             now,
-            &actor.event(
-                AuditAction::Update,
-                DataCategory::Schedule,
-                Some(row.booking.patient_id),
-                format!("appointment/{id}"),
-                format!("status: {}", to.label().to_lowercase()),
-            ),
+            actor,
+            row.booking.patient_id,
+            id,
+            format!("status: {}", to.label().to_lowercase()),
         )?;
         Ok(())
     })?;
@@ -960,18 +968,15 @@ pub fn check_in(
             now,
             user,
         )?;
-        audit::append(
+        audit_change(
             tx,
             now,
-            &actor.event(
-                AuditAction::Update,
-                DataCategory::Schedule,
-                Some(patient_id),
-                format!("appointment/{id}"),
-                format!(
-                    "checked in; visit {encounter} opened for {}",
-                    cal.chart_user_name
-                ),
+            actor,
+            patient_id,
+            id,
+            format!(
+                "checked in; visit {encounter} opened for {}",
+                cal.chart_user_name
             ),
         )?;
         Ok(())

@@ -69,6 +69,29 @@ fn is_clinician(conn: &Connection, id: UserId) -> Result<Option<String>> {
     }
 }
 
+/// The audit record of a set-up change (a calendar, type or closure added
+/// or changed), in its transaction.
+fn audit_saved(
+    tx: &chartroom_store::Tx<'_>,
+    now: DateTime<Utc>,
+    actor: &chartroom_core::Actor,
+    created: bool,
+    record: String,
+    detail: &str,
+) -> Result<()> {
+    let action = if created {
+        AuditAction::Create
+    } else {
+        AuditAction::Update
+    };
+    chartroom_store::audit::append(
+        tx,
+        now,
+        &actor.event(action, DataCategory::Schedule, None, record, detail),
+    )?;
+    Ok(())
+}
+
 // ---------------------------------------------------------------- calendars
 
 /// A calendar as the screens show it.
@@ -169,20 +192,13 @@ pub fn save_calendar(
             None => store::insert_calendar(tx, &fields, now, user),
             Some(id) => store::update_calendar(tx, id, expected_version, &fields, now, user),
         }?;
-        chartroom_store::audit::append(
+        audit_saved(
             tx,
             now,
-            &actor.event(
-                if id.is_none() {
-                    AuditAction::Create
-                } else {
-                    AuditAction::Update
-                },
-                DataCategory::Schedule,
-                None,
-                format!("calendar/{}", row.id),
-                "calendar saved",
-            ),
+            actor,
+            id.is_none(),
+            format!("calendar/{}", row.id),
+            "calendar saved",
         )?;
         Ok(row)
     })?;
@@ -278,20 +294,13 @@ pub fn save_type(
             None => store::insert_type(tx, &fields, now, user)?,
             Some(id) => store::update_type(tx, id, expected_version, &fields, now, user)?,
         };
-        chartroom_store::audit::append(
+        audit_saved(
             tx,
             now,
-            &actor.event(
-                if id.is_none() {
-                    AuditAction::Create
-                } else {
-                    AuditAction::Update
-                },
-                DataCategory::Schedule,
-                None,
-                format!("appointment_type/{}", row.id),
-                "appointment type saved",
-            ),
+            actor,
+            id.is_none(),
+            format!("appointment_type/{}", row.id),
+            "appointment type saved",
         )?;
         Ok(row)
     })?;
@@ -392,24 +401,17 @@ pub fn save_closure(
             None => store::insert_closure(tx, &fields, now, user)?,
             Some(id) => store::update_closure(tx, id, expected_version, &fields, now, user)?,
         };
-        chartroom_store::audit::append(
+        audit_saved(
             tx,
             now,
-            &actor.event(
-                if id.is_none() {
-                    AuditAction::Create
-                } else {
-                    AuditAction::Update
-                },
-                DataCategory::Schedule,
-                None,
-                format!("closure/{}", row.id),
-                if fields.withdrawn {
-                    "closure withdrawn"
-                } else {
-                    "closure saved"
-                },
-            ),
+            actor,
+            id.is_none(),
+            format!("closure/{}", row.id),
+            if fields.withdrawn {
+                "closure withdrawn"
+            } else {
+                "closure saved"
+            },
         )?;
         Ok(row)
     })?;
