@@ -2,7 +2,7 @@
 // (`#/patient/<id>/<tab>`, a note at `#/patient/<id>/notes/<noteId>`),
 // `#/templates`, `#/admin/users`, `#/admin/settings`, `#/admin/audit`,
 // `#/admin/disclosures`, `#/admin/scheduling`, `#/schedule` (optionally
-// `#/schedule/<YYYY-MM-DD>`), `#/today`,
+// `#/schedule/<YYYY-MM-DD>`), `#/today`, `#/waitlist`,
 // `#/emergency`, `#/account`.
 
 import { useEffect, useState } from 'preact/hooks';
@@ -20,6 +20,7 @@ export type Route =
   | { name: 'scheduling' }
   | { name: 'schedule'; day: string | null }
   | { name: 'today' }
+  | { name: 'waitlist' }
   | { name: 'emergency' }
   | { name: 'account' }
   | { name: 'unknown'; path: string };
@@ -76,6 +77,8 @@ export function parseRoute(hash: string): Route {
     }
     case 'today':
       return { name: 'today' };
+    case 'waitlist':
+      return { name: 'waitlist' };
     case 'emergency':
       return { name: 'emergency' };
     case 'account':

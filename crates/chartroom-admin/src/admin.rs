@@ -400,7 +400,18 @@ pub fn update_settings(ctx: &mut Ctx<'_>, s: &Settings) -> Result<Settings> {
     }
     errs.finish()?;
     let before = get_settings(ctx)?;
+    // The zone the clinic will be in: the one named, or the workstation's.
+    let zone_after =
+        chartroom_core::clock::parse_zone(&time_zone).unwrap_or_else(|| ctx.clock().clock.zone());
+    let zone_changes = zone_after != ctx.zone();
     ctx.write(|tx, now| {
+        // Appointments keep their instants; the clinic day each falls on
+        // (what the day views look up) follows the new zone.
+        let redated = if zone_changes {
+            chartroom_store::scheduling::redate(tx, |t| t.with_timezone(&zone_after).date_naive())?
+        } else {
+            0
+        };
         settings::rename_practice(tx, &name)?;
         settings::set(tx, IDLE_KEY, &s.idle_lock_minutes.to_string())?;
         settings::set(tx, measurements::UNITS_KEY, &s.units)?;
@@ -420,7 +431,7 @@ pub fn update_settings(ctx: &mut Ctx<'_>, s: &Settings) -> Result<Settings> {
                 None,
                 "settings",
                 format!(
-                    "idle lock {} -> {} min; time zone {} -> {}; practice name {}",
+                    "idle lock {} -> {} min; time zone {} -> {}{}; practice name {}",
                     before.idle_lock_minutes,
                     s.idle_lock_minutes,
                     if before.time_zone.is_empty() {
@@ -432,6 +443,11 @@ pub fn update_settings(ctx: &mut Ctx<'_>, s: &Settings) -> Result<Settings> {
                         "workstation's"
                     } else {
                         &time_zone
+                    },
+                    if redated > 0 {
+                        format!(" ({redated} appointment day(s) redated)")
+                    } else {
+                        String::new()
                     },
                     if before.practice_name == name {
                         "unchanged"

@@ -294,6 +294,16 @@ impl Chartroom {
             S::Note(id) => chartroom_store::notes::get_note(conn, id)?.patient_id,
             S::Document(id) => chartroom_store::documents::get(conn, id)?.patient_id,
             S::Appointment(id) => chartroom_store::scheduling::patient_of(conn, id)?,
+            S::WaitlistEntry(id) => {
+                chartroom_store::scheduling::waitlist_entry(conn, id)?
+                    .fields
+                    .patient_id
+            }
+            S::Recall(id) => {
+                chartroom_store::scheduling::recall(conn, id)?
+                    .fields
+                    .patient_id
+            }
         }))
     }
 

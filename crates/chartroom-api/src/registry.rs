@@ -243,4 +243,11 @@ registry! {
     area AppointmentHistory,
     area PrintDaySheet,
     area PrintReminders,
+    area AddToWaitlist,
+    area ListWaitlist,
+    area CloseWaitlistEntry,
+    area WaitlistOffers,
+    area AddRecall,
+    area ListRecalls,
+    area CloseRecall,
 }

@@ -1168,6 +1168,7 @@ fn sample(name: CommandName, patient: PatientId, user: UserId) -> Option<Request
             reason: String::new(),
             repeat: None,
             override_reason: String::new(),
+            fills: None,
         }
         .into(),
         N::MoveAppointment => MoveAppointment {
@@ -1229,6 +1230,47 @@ fn sample(name: CommandName, patient: PatientId, user: UserId) -> Option<Request
                 method: ReleaseMethod::Saved,
                 printer: String::new(),
             },
+        }
+        .into(),
+        N::AddToWaitlist => AddToWaitlist {
+            form: chartroom_scheduling::protocol::WaitlistForm {
+                patient_id: patient,
+                type_id: chartroom_types::AppointmentTypeId(1),
+                calendar_id: None,
+                time_of_day: chartroom_types::TimeOfDay::Any,
+                earliest: String::new(),
+                before: String::new(),
+                note: String::new(),
+            },
+        }
+        .into(),
+        N::ListWaitlist => ListWaitlist {}.into(),
+        N::CloseWaitlistEntry => CloseWaitlistEntry {
+            entry_id: chartroom_types::WaitlistEntryId(1),
+            expected_version: 1,
+            reason: "no longer needed".into(),
+        }
+        .into(),
+        N::WaitlistOffers => WaitlistOffers {
+            appointment_id: chartroom_types::AppointmentId(1),
+        }
+        .into(),
+        N::AddRecall => AddRecall {
+            form: chartroom_scheduling::protocol::RecallForm {
+                patient_id: patient,
+                after_months: Some(3),
+                due: String::new(),
+                reason: "blood pressure check".into(),
+                type_id: None,
+                calendar_id: None,
+            },
+        }
+        .into(),
+        N::ListRecalls => ListRecalls { days: 30 }.into(),
+        N::CloseRecall => CloseRecall {
+            recall_id: chartroom_types::RecallId(1),
+            expected_version: 1,
+            reason: "declined".into(),
         }
         .into(),
     })
@@ -1338,6 +1380,13 @@ list_patient_appointments Y Y Y Y -
 appointment_history  Y Y Y Y -
 print_day_sheet      Y Y - Y -
 print_reminders      Y Y - Y -
+add_to_waitlist      Y Y - Y -
+list_waitlist        Y Y Y Y -
+close_waitlist_entry Y Y - Y -
+waitlist_offers      Y Y - Y -
+add_recall           Y Y - Y -
+list_recalls         Y Y Y Y -
+close_recall         Y Y - Y -
 ";
 
 #[test]

@@ -137,6 +137,7 @@ fn book(
         reason: "blood pressure".into(),
         repeat: None,
         override_reason: override_reason.into(),
+        fills: None,
     })
 }
 
@@ -268,6 +269,7 @@ fn a_weekly_series_keeps_its_time_across_the_change_and_each_visit_stands_alone(
                 until: String::new(),
             }),
             override_reason: String::new(),
+            fills: None,
         },
     );
     let a = &booked.appointments;
@@ -428,6 +430,12 @@ fn check_in_opens_the_visit_and_the_flow_board_shows_the_wait() {
     assert_eq!(board.today, "2026-03-02");
     assert_eq!(board.waiting, 1);
     assert_eq!(board.rows[0].waiting_minutes, Some(15));
+    assert!(!board.rows[0].waiting_long);
+    c.fx.clock.advance(Duration::minutes(5));
+    as_user(&mut c.fx.app, "fred");
+    let board = ok(&mut c.fx.app, GetFlowBoard {});
+    assert_eq!(board.rows[0].waiting_minutes, Some(20));
+    assert!(board.rows[0].waiting_long, "20 minutes is a long wait");
 
     // The clinician finds the visit waiting in the chart.
     as_user(&mut c.fx.app, "maya");
@@ -613,6 +621,7 @@ fn the_day_sheet_and_reminders_print_what_is_booked_and_each_patient_is_a_disclo
             reason: "knee pain".into(),
             repeat: None,
             override_reason: String::new(),
+            fills: None,
         },
     );
     let saved = SheetOutput {
@@ -714,6 +723,7 @@ fn cancelling_a_series_leaves_its_past_visits_alone() {
                 until: String::new(),
             }),
             override_reason: String::new(),
+            fills: None,
         },
     )
     .appointments;
@@ -794,4 +804,531 @@ fn far_off_years_and_odd_minutes_are_refused_by_field() {
         });
         assert_eq!(field_names(r), vec!["after"], "{from}");
     }
+}
+
+/// Found in review: moving "this and following" without choosing a
+/// calendar put every following visit on the clicked visit's calendar,
+/// even one the front desk had moved to another calendar on its own.
+#[test]
+fn moving_the_following_visits_keeps_each_on_its_own_calendar() {
+    let mut c = clinic();
+    as_user(&mut c.fx.app, "mia");
+    let nurse = ok(
+        &mut c.fx.app,
+        SaveCalendar {
+            id: None,
+            expected_version: 0,
+            form: CalendarForm {
+                name: "Nurse visits".into(),
+                user_id: None,
+                chart_user_id: Some(c.maya),
+                colour: "#aa5500".into(),
+                hours: WeekHoursForm {
+                    mon: "08:00-17:00".into(),
+                    ..Default::default()
+                },
+                active: true,
+            },
+        },
+    )
+    .id;
+    let check = ok(
+        &mut c.fx.app,
+        SaveAppointmentType {
+            id: None,
+            expected_version: 0,
+            form: AppointmentTypeForm {
+                name: "Blood pressure check".into(),
+                minutes: 15,
+                colour: "#228844".into(),
+                visit_kind: EncounterKind::OfficeVisit,
+                calendars: vec![c.calendar, nurse],
+                active: true,
+            },
+        },
+    )
+    .id;
+    as_user(&mut c.fx.app, "fred");
+    let a = ok(
+        &mut c.fx.app,
+        BookAppointment {
+            patient_id: c.patient,
+            calendar_id: c.calendar,
+            type_id: check,
+            start: "2026-03-09T10:00".into(),
+            minutes: None,
+            reason: String::new(),
+            repeat: Some(RepeatForm {
+                unit: RepeatUnit::Weeks,
+                every: 1,
+                count: Some(3),
+                until: String::new(),
+            }),
+            override_reason: String::new(),
+            fills: None,
+        },
+    )
+    .appointments;
+    // The second visit goes to the nurse line, same time.
+    let second = ok(
+        &mut c.fx.app,
+        MoveAppointment {
+            appointment_id: a[1].id,
+            expected_version: a[1].version,
+            start: "2026-03-16T10:00".into(),
+            calendar_id: Some(nurse),
+            minutes: None,
+            scope: SeriesScope::This,
+            override_reason: String::new(),
+        },
+    );
+    assert_eq!(second[0].calendar_id, nurse);
+    // Then all three an hour later, no calendar chosen.
+    let moved = ok(
+        &mut c.fx.app,
+        MoveAppointment {
+            appointment_id: a[0].id,
+            expected_version: a[0].version,
+            start: "2026-03-09T11:00".into(),
+            calendar_id: None,
+            minutes: None,
+            scope: SeriesScope::Following,
+            override_reason: String::new(),
+        },
+    );
+    assert_eq!(
+        moved
+            .iter()
+            .map(|x| format!("{} {}", x.start_local, x.calendar_name))
+            .collect::<Vec<_>>(),
+        vec![
+            "2026-03-09T11:00 Dr Patel",
+            "2026-03-16T11:00 Nurse visits",
+            "2026-03-23T11:00 Dr Patel"
+        ]
+    );
+    // Each visit's conflicts are checked on its own calendar: the nurse
+    // line's hours end at 17:00, Dr Patel's lunch is 12-13.
+    let r = c.fx.app.run(MoveAppointment {
+        appointment_id: moved[0].id,
+        expected_version: moved[0].version,
+        start: "2026-03-09T12:00".into(),
+        calendar_id: None,
+        minutes: None,
+        scope: SeriesScope::Following,
+        override_reason: String::new(),
+    });
+    let m = messages(r);
+    assert_eq!(m.len(), 2, "{m:?}");
+    assert!(
+        m[0].starts_with("conflicts: Mon Mar 9, 2026 12:00:"),
+        "{m:?}"
+    );
+    assert!(
+        m[1].starts_with("conflicts: Mon Mar 23, 2026 12:00:"),
+        "{m:?}"
+    );
+}
+
+/// Found in review: a calendar could be taken out of use with visits still
+/// booked on it, which then vanished from the day view and could not be
+/// moved. Now it is refused, naming how many and the first; once they are
+/// cancelled it goes.
+#[test]
+fn a_calendar_with_visits_still_booked_is_not_taken_out_of_use() {
+    let mut c = clinic();
+    let v = book(&mut c, "2026-03-04T10:00", "").unwrap().appointments;
+    as_user(&mut c.fx.app, "mia");
+    let cal = ok(&mut c.fx.app, ListCalendars {})
+        .into_iter()
+        .find(|x| x.id == c.calendar)
+        .unwrap();
+    let form = |active: bool| CalendarForm {
+        name: cal.name.clone(),
+        user_id: Some(c.maya),
+        chart_user_id: None,
+        colour: cal.colour.clone(),
+        hours: cal.hours.clone(),
+        active,
+    };
+    let r = c.fx.app.run(SaveCalendar {
+        id: Some(c.calendar),
+        expected_version: cal.version,
+        form: form(false),
+    });
+    assert_eq!(
+        messages(r),
+        vec![
+            "active: 1 appointment(s) from Wed Mar 4, 2026 10:00 are still booked on this calendar: move or cancel them first"
+        ]
+    );
+    as_user(&mut c.fx.app, "fred");
+    ok(
+        &mut c.fx.app,
+        CancelAppointment {
+            appointment_id: v[0].id,
+            expected_version: v[0].version,
+            reason: "provider leaving".into(),
+            scope: SeriesScope::This,
+        },
+    );
+    as_user(&mut c.fx.app, "mia");
+    let saved = ok(
+        &mut c.fx.app,
+        SaveCalendar {
+            id: Some(c.calendar),
+            expected_version: cal.version,
+            form: form(false),
+        },
+    );
+    assert!(!saved.active);
+}
+
+/// Found in review: the clinic day stored with each appointment (what the
+/// day views look up) was not worked out again when the practice changed
+/// its time zone, so a visit showed under the wrong day or not at all.
+#[test]
+fn a_new_time_zone_puts_each_booked_visit_on_its_day_there() {
+    let mut c = clinic();
+    // 16:00 in New York on 4 March is 21:00 UTC: 06:00 on 5 March in Tokyo.
+    let a = book(&mut c, "2026-03-04T16:00", "").unwrap().appointments;
+    as_user(&mut c.fx.app, "admin");
+    let mut s = ok(&mut c.fx.app, chartroom_admin::commands::GetSettings {});
+    s.time_zone = "Asia/Tokyo".into();
+    ok(
+        &mut c.fx.app,
+        chartroom_admin::commands::UpdateSettings { settings: s },
+    );
+    as_user(&mut c.fx.app, "fred");
+    let on = |c: &mut Clinic, day: &str| {
+        ok(
+            &mut c.fx.app,
+            GetSchedule {
+                from: day.into(),
+                days: 1,
+                calendar_ids: vec![],
+            },
+        )
+        .appointments
+        .iter()
+        .map(|x| format!("{} {}", x.id, x.start_local))
+        .collect::<Vec<_>>()
+    };
+    assert!(on(&mut c, "2026-03-04").is_empty());
+    assert_eq!(
+        on(&mut c, "2026-03-05"),
+        vec![format!("{} 2026-03-05T06:00", a[0].id)]
+    );
+}
+
+/// Found in review: a visit whose appointment type the practice retired
+/// after it was booked could no longer be moved.
+#[test]
+fn a_visit_of_a_retired_type_can_still_be_moved() {
+    let mut c = clinic();
+    let v = book(&mut c, "2026-03-04T10:00", "").unwrap().appointments;
+    as_user(&mut c.fx.app, "mia");
+    let t = ok(&mut c.fx.app, ListAppointmentTypes {})
+        .into_iter()
+        .find(|t| t.id == c.follow_up)
+        .unwrap();
+    ok(
+        &mut c.fx.app,
+        SaveAppointmentType {
+            id: Some(t.id),
+            expected_version: t.version,
+            form: AppointmentTypeForm {
+                name: t.name.clone(),
+                minutes: t.minutes,
+                colour: t.colour.clone(),
+                visit_kind: t.visit_kind,
+                calendars: t.calendars.clone(),
+                active: false,
+            },
+        },
+    );
+    as_user(&mut c.fx.app, "fred");
+    // New bookings of it are refused; the booked visit moves.
+    assert_eq!(
+        field_names(book(&mut c, "2026-03-05T10:00", "")),
+        vec!["type_id"]
+    );
+    let moved = ok(
+        &mut c.fx.app,
+        MoveAppointment {
+            appointment_id: v[0].id,
+            expected_version: v[0].version,
+            start: "2026-03-04T11:00".into(),
+            calendar_id: None,
+            minutes: None,
+            scope: SeriesScope::This,
+            override_reason: String::new(),
+        },
+    );
+    assert_eq!(moved[0].start_local, "2026-03-04T11:00");
+    assert_eq!(moved[0].type_name, "Follow-up");
+}
+
+fn søren() -> chartroom_api::protocol::PatientInput {
+    chartroom_api::protocol::PatientInput {
+        family_name: "Ødegård".into(),
+        given_name: "Søren".into(),
+        birth_date: "1971-06-30".into(),
+        sex: "male".into(),
+        phone_home: "(503) 555-0177".into(),
+        preferred_contact: "phone".into(),
+        ..Default::default()
+    }
+}
+
+fn wants(
+    c: &Clinic,
+    patient_id: PatientId,
+    time_of_day: chartroom_types::TimeOfDay,
+) -> WaitlistForm {
+    WaitlistForm {
+        patient_id,
+        type_id: c.follow_up,
+        calendar_id: None,
+        time_of_day,
+        earliest: String::new(),
+        before: String::new(),
+        note: "can come at short notice".into(),
+    }
+}
+
+/// Section 7: a cancelled time is offered to the waitlist patients it
+/// suits, longest waiting first; booking one closes the entry in the same
+/// transaction, and a closed entry cannot fill a second booking.
+#[test]
+fn a_freed_time_is_offered_to_the_waitlist_and_booking_closes_the_entry() {
+    use chartroom_types::{ListEntryStatus, TimeOfDay};
+    let mut c = clinic();
+    let søren = register(&mut c.fx.app, søren());
+    let other = register(
+        &mut c.fx.app,
+        chartroom_api::protocol::PatientInput {
+            family_name: "Ağaoğlu".into(),
+            given_name: "Zoë".into(),
+            birth_date: "1990-01-05".into(),
+            sex: "female".into(),
+            phone_mobile: "(503) 555-0190".into(),
+            preferred_contact: "phone".into(),
+            ..Default::default()
+        },
+    );
+    // Anh holds Wednesday 14:00.
+    let held = book(&mut c, "2026-03-04T14:00", "").unwrap().appointments;
+    // Søren wants an afternoon, Zoë only mornings.
+    let form = wants(&c, søren, TimeOfDay::Afternoon);
+    let s = ok(&mut c.fx.app, AddToWaitlist { form });
+    assert_eq!(s.calendar_name, "Any calendar");
+    assert_eq!(s.phone, "(503) 555-0177");
+    let form = wants(&c, other, TimeOfDay::Morning);
+    ok(&mut c.fx.app, AddToWaitlist { form });
+    let form = WaitlistForm {
+        before: "03/01/2026".into(),
+        earliest: "03/05/2026".into(),
+        ..wants(&c, søren, TimeOfDay::Any)
+    };
+    let bad = c.fx.app.run(AddToWaitlist { form });
+    assert_eq!(field_names(bad), vec!["before", "before"]);
+    let list = ok(&mut c.fx.app, ListWaitlist {});
+    assert_eq!(list.len(), 2);
+    assert!(list.iter().all(|e| e.can_change));
+
+    // While it is booked, nothing is offered; once cancelled, Søren is.
+    assert!(ok(
+        &mut c.fx.app,
+        WaitlistOffers {
+            appointment_id: held[0].id
+        }
+    )
+    .is_empty());
+    ok(
+        &mut c.fx.app,
+        CancelAppointment {
+            appointment_id: held[0].id,
+            expected_version: held[0].version,
+            reason: "patient called".into(),
+            scope: SeriesScope::This,
+        },
+    );
+    let offers = ok(
+        &mut c.fx.app,
+        WaitlistOffers {
+            appointment_id: held[0].id,
+        },
+    );
+    assert_eq!(
+        offers
+            .iter()
+            .map(|o| format!("{} {} {}", o.entry.patient_name, o.start_local, o.minutes))
+            .collect::<Vec<_>>(),
+        vec!["Ødegård, Søren 2026-03-04T14:00 20"]
+    );
+    let o = &offers[0];
+    let fills = Fills::Waitlist {
+        entry_id: o.entry.id,
+        expected_version: o.entry.version,
+    };
+    let booked = ok(
+        &mut c.fx.app,
+        BookAppointment {
+            patient_id: søren,
+            calendar_id: o.calendar_id,
+            type_id: o.entry.type_id,
+            start: o.start_local.clone(),
+            minutes: None,
+            reason: String::new(),
+            repeat: None,
+            override_reason: String::new(),
+            fills: Some(fills.clone()),
+        },
+    );
+    let left = ok(&mut c.fx.app, ListWaitlist {});
+    assert_eq!(left.len(), 1, "Søren's entry is closed");
+    assert_eq!(left[0].patient_id, other);
+    // The time is taken now: no offer, and the closed entry fills nothing.
+    assert!(ok(
+        &mut c.fx.app,
+        WaitlistOffers {
+            appointment_id: held[0].id
+        }
+    )
+    .is_empty());
+    let again = c.fx.app.run(BookAppointment {
+        patient_id: søren,
+        calendar_id: o.calendar_id,
+        type_id: o.entry.type_id,
+        start: "2026-03-05T14:00".into(),
+        minutes: None,
+        reason: String::new(),
+        repeat: None,
+        override_reason: String::new(),
+        fills: Some(fills),
+    });
+    assert_eq!(messages(again), vec!["fills: It is already closed"]);
+    // Another patient's entry cannot fill Anh's booking.
+    let r = c.fx.app.run(BookAppointment {
+        patient_id: c.patient,
+        calendar_id: c.calendar,
+        type_id: c.follow_up,
+        start: "2026-03-05T10:00".into(),
+        minutes: None,
+        reason: String::new(),
+        repeat: None,
+        override_reason: String::new(),
+        fills: Some(Fills::Waitlist {
+            entry_id: left[0].id,
+            expected_version: left[0].version,
+        }),
+    });
+    assert_eq!(messages(r), vec!["fills: It is another patient's"]);
+    // Zoë is taken off, with a reason; an empty one is refused.
+    let r = c.fx.app.run(CloseWaitlistEntry {
+        entry_id: left[0].id,
+        expected_version: left[0].version,
+        reason: " ".into(),
+    });
+    assert_eq!(field_names(r), vec!["reason"]);
+    let closed = ok(
+        &mut c.fx.app,
+        CloseWaitlistEntry {
+            entry_id: left[0].id,
+            expected_version: left[0].version,
+            reason: "booked elsewhere".into(),
+        },
+    );
+    assert_eq!(closed.status, ListEntryStatus::Closed);
+    assert_eq!(closed.outcome, "booked elsewhere");
+    assert!(ok(&mut c.fx.app, ListWaitlist {}).is_empty());
+    let history = ok(
+        &mut c.fx.app,
+        AppointmentHistory {
+            appointment_id: booked.appointments[0].id,
+        },
+    );
+    assert_eq!(history.len(), 1);
+}
+
+/// Section 7: "see again in 3 months" makes a recall due then; the list
+/// shows what falls due within the days asked for, and booking it (or
+/// closing it with a reason) takes it off.
+#[test]
+fn a_recall_comes_due_and_booking_it_takes_it_off_the_list() {
+    let mut c = clinic();
+    let due = ok(
+        &mut c.fx.app,
+        AddRecall {
+            form: RecallForm {
+                patient_id: c.patient,
+                after_months: Some(3),
+                due: String::new(),
+                reason: "blood pressure check".into(),
+                type_id: Some(c.follow_up),
+                calendar_id: Some(c.calendar),
+            },
+        },
+    );
+    assert_eq!(due.due_day, "2026-06-02");
+    assert_eq!(due.type_name, "Follow-up");
+    let bad = c.fx.app.run(AddRecall {
+        form: RecallForm {
+            patient_id: c.patient,
+            after_months: None,
+            due: "02/01/2026".into(),
+            reason: String::new(),
+            type_id: None,
+            calendar_id: None,
+        },
+    });
+    assert_eq!(field_names(bad), vec!["due", "reason"]);
+    let within = |c: &mut Clinic, days: u32| {
+        ok(&mut c.fx.app, ListRecalls { days })
+            .recalls
+            .iter()
+            .map(|r| format!("{} {}", r.due_day, r.reason))
+            .collect::<Vec<_>>()
+    };
+    assert!(within(&mut c, 30).is_empty(), "not due within 30 days");
+    assert_eq!(within(&mut c, 100), vec!["2026-06-02 blood pressure check"]);
+    // Three months on it is due today, then overdue the day after.
+    c.fx.clock.advance(Duration::days(92));
+    as_user(&mut c.fx.app, "fred");
+    let list = ok(&mut c.fx.app, ListRecalls { days: 0 });
+    assert_eq!(list.today, "2026-06-02");
+    assert!(!list.recalls[0].overdue);
+    c.fx.clock.advance(Duration::days(1));
+    as_user(&mut c.fx.app, "fred");
+    let r = ok(&mut c.fx.app, ListRecalls { days: 0 }).recalls.remove(0);
+    assert!(r.overdue);
+    // Booked from the list: it closes with the booking.
+    ok(
+        &mut c.fx.app,
+        BookAppointment {
+            patient_id: c.patient,
+            calendar_id: c.calendar,
+            type_id: c.follow_up,
+            start: "2026-06-04T10:00".into(),
+            minutes: None,
+            reason: r.reason.clone(),
+            repeat: None,
+            override_reason: String::new(),
+            fills: Some(Fills::Recall {
+                recall_id: r.id,
+                expected_version: r.version,
+            }),
+        },
+    );
+    assert!(ok(&mut c.fx.app, ListRecalls { days: 365 })
+        .recalls
+        .is_empty());
+    // A stale copy cannot close it again.
+    let r2 = c.fx.app.run(CloseRecall {
+        recall_id: r.id,
+        expected_version: r.version,
+        reason: "declined".into(),
+    });
+    assert_eq!(messages(r2), vec!["status: It is already closed"]);
 }

@@ -162,6 +162,7 @@ pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
                 reason: String::new(),
                 repeat: None,
                 override_reason: String::new(),
+                fills: None,
             },
         )
         .map(|_| ())

@@ -562,6 +562,7 @@ fn demo_schedule(
                 reason: String::new(),
                 repeat: None,
                 override_reason: String::new(),
+                fills: None,
             });
             match booked {
                 Ok(_) => {}

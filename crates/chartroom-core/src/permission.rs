@@ -4,7 +4,9 @@
 //! still cannot do harm.
 
 use chartroom_store::model::Role;
-use chartroom_types::{AppointmentId, DocumentId, EntryId, NoteId, ObservationId, PatientId};
+use chartroom_types::{
+    AppointmentId, DocumentId, EntryId, NoteId, ObservationId, PatientId, RecallId, WaitlistEntryId,
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -115,4 +117,6 @@ pub enum Subject {
     Note(NoteId),
     Document(DocumentId),
     Appointment(AppointmentId),
+    WaitlistEntry(WaitlistEntryId),
+    Recall(RecallId),
 }

@@ -198,6 +198,10 @@ pub fn render(doc: &FlowDoc) -> Result<Vec<u8>, PdfError> {
         }
         window_address(&mut w, lines)?;
     }
+    // The first page of each letter of a batch: each letter's pages are
+    // numbered on their own ("Page 1 of 2" is the patient's, not the
+    // batch's).
+    let mut starts = vec![0];
     let mut i = 0;
     while i < doc.blocks.len() {
         if let Block::Letter(lines) = &doc.blocks[i] {
@@ -209,6 +213,7 @@ pub fn render(doc: &FlowDoc) -> Result<Vec<u8>, PdfError> {
             }
             if !w.page_is_empty() {
                 w.new_page();
+                starts.push(w.page_count() - 1);
             }
             if let Some(l) = &doc.letterhead {
                 letterhead(&mut w, l)?;
@@ -222,7 +227,7 @@ pub fn render(doc: &FlowDoc) -> Result<Vec<u8>, PdfError> {
         i += 1;
     }
     w.drop_trailing_empty_pages();
-    footers(&mut w, &doc.footer);
+    footers(&mut w, &doc.footer, &starts);
     w.finish_with(&Info {
         title: doc.title.clone(),
         author: doc.author.clone(),
@@ -705,8 +710,10 @@ fn cell_anchor(align: CellAlign, x: f32, width: f32) -> (f32, Align) {
     }
 }
 
-/// The footer of every page, drawn once the page count is known.
-fn footers(w: &mut PageWriter, footer: &Footer) {
+/// The footer of every page, drawn once the page count is known; pages
+/// are numbered from each of `starts` (the first page of each letter of a
+/// batch; `[0]` for one document).
+fn footers(w: &mut PageWriter, footer: &Footer, starts: &[usize]) {
     w.reserve_bottom(0.0);
     let n = w.page_count();
     let (left, right) = (w.left(), w.right());
@@ -716,7 +723,14 @@ fn footers(w: &mut PageWriter, footer: &Footer) {
         w.set_y(band_top + 2.5);
         w.rule(left, right, 0.4, 0.6);
         w.space(1.5);
-        let page = format!("Page {} of {n}", i + 1);
+        let first = starts
+            .iter()
+            .copied()
+            .filter(|&s| s <= i)
+            .max()
+            .unwrap_or(0);
+        let end = starts.iter().copied().find(|&s| s > i).unwrap_or(n).min(n);
+        let page = format!("Page {} of {}", i - first + 1, end - first);
         let page_w = w.measure(FOOT, &page);
         let room_for_patient = right - left - page_w - 6.0;
         let patient = fit(w, FOOT, &footer.patient, room_for_patient);

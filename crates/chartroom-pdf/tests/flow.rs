@@ -602,3 +602,39 @@ fn a_large_scanned_page_is_placed_at_its_full_resolution() {
         "{list}"
     );
 }
+
+/// Found in review: a batch of letters (reminders) numbered its pages over
+/// the whole batch, so the second patient's letter said "Page 3 of 3".
+/// Each letter's pages are numbered on their own.
+#[test]
+fn each_letter_of_a_batch_numbers_its_own_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = summary_doc(0, Paper::Letter);
+    doc.footer.patient = String::new();
+    doc.blocks = vec![
+        Block::Letter(vec![
+            "Søren Ødegård".into(),
+            "12 Elm Street".into(),
+            "Portland, OR 97201".into(),
+        ]),
+        Block::Paragraph("A long letter that runs over onto a second page. ".repeat(120)),
+        Block::Letter(vec![
+            "Zoë Ağaoğlu".into(),
+            "4 Oak Avenue".into(),
+            "Portland, OR 97202".into(),
+        ]),
+        Block::Paragraph("A short one.".into()),
+    ];
+    let path = write(&render_flow(&doc).unwrap(), dir.path(), "letters.pdf");
+    assert_eq!(pages(&path), 3);
+    let footers: Vec<String> = (1..=3)
+        .map(|n| {
+            page_text(&path, n)
+                .lines()
+                .find_map(|l| l.find("Page ").map(|i| l[i..].trim().to_string()))
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(footers, vec!["Page 1 of 2", "Page 2 of 2", "Page 1 of 1"]);
+    assert!(page_text(&path, 3).contains("Zoë Ağaoğlu"));
+}

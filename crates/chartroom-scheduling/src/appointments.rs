@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use chartroom_core::{validate, Ctx, Error, FieldErrors, Permission, Result};
+use chartroom_core::{validate, Actor, Ctx, Error, FieldErrors, Permission, Result};
 use chartroom_store::model::{AuditAction, DataCategory};
 use chartroom_store::scheduling::{
     self as store, AppointmentRow, Booking, CalendarRow, SeriesFields, StatusChange, TypeRow,
@@ -35,6 +35,7 @@ use crate::protocol::*;
 use crate::recurrence::{self, Ends, Repeat, Series};
 use crate::setup::{self, local_text, parse_local};
 use crate::status;
+use crate::waitlist;
 
 /// The setting that holds how far ahead an open-ended series is booked,
 /// in months.
@@ -50,13 +51,27 @@ pub const MIN_YEAR: i32 = 2000;
 pub const MAX_YEAR: i32 = 2200;
 
 /// Names and colours the views need, read once per request.
-struct Names {
-    calendars: HashMap<CalendarId, CalendarRow>,
-    types: HashMap<AppointmentTypeId, TypeRow>,
+pub(crate) struct Names {
+    pub(crate) calendars: HashMap<CalendarId, CalendarRow>,
+    pub(crate) types: HashMap<AppointmentTypeId, TypeRow>,
 }
 
 impl Names {
-    fn read(conn: &Connection) -> Result<Names> {
+    /// A calendar's name (empty for one not found).
+    pub(crate) fn calendar_name(&self, id: CalendarId) -> String {
+        self.calendars
+            .get(&id)
+            .map_or_else(String::new, |c| c.fields.name.clone())
+    }
+
+    /// A type's name (empty for one not found).
+    pub(crate) fn type_name(&self, id: AppointmentTypeId) -> String {
+        self.types
+            .get(&id)
+            .map_or_else(String::new, |t| t.fields.name.clone())
+    }
+
+    pub(crate) fn read(conn: &Connection) -> Result<Names> {
         Ok(Names {
             calendars: store::calendars(conn)?
                 .into_iter()
@@ -70,13 +85,30 @@ impl Names {
     }
 }
 
+/// What the user may do with the appointments shown.
+#[derive(Debug, Clone, Copy)]
+struct Rights {
+    write: bool,
+    override_conflicts: bool,
+}
+
+impl Rights {
+    fn of(actor: &Actor) -> Rights {
+        Rights {
+            write: actor.may(Permission::ScheduleWrite),
+            override_conflicts: actor.may(Permission::ScheduleOverride),
+        }
+    }
+}
+
 fn view(
     tz: Tz,
     now: DateTime<Utc>,
     names: &Names,
     r: AppointmentRow,
-    can_write: bool,
+    may: Rights,
 ) -> AppointmentView {
+    let can_write = may.write;
     let b = &r.booking;
     let t = names.types.get(&b.type_id);
     let open = status::is_open(r.status);
@@ -126,12 +158,14 @@ fn view(
         late_cancel: r.late_cancel,
         arrived_at: r.arrived_at.map(|a| a.to_rfc3339()),
         waiting_minutes: waiting,
+        waiting_long: waiting.is_some_and(|m| m >= status::LONG_WAIT_MINUTES),
         encounter_id: r.encounter_id,
         actions: AppointmentActions {
             next,
             can_check_in: can_write && open && b.day == now.with_timezone(&tz).date_naive(),
             can_move: can_write && open,
             can_cancel: can_write && open,
+            can_override: can_write && open && may.override_conflicts,
         },
         version: r.version,
     }
@@ -169,10 +203,10 @@ fn calendar_state(
 
 /// A wanted place for one appointment.
 #[derive(Debug, Clone, Copy)]
-struct Slot {
-    local: NaiveDateTime,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
+pub(crate) struct Slot {
+    pub(crate) local: NaiveDateTime,
+    pub(crate) start: DateTime<Utc>,
+    pub(crate) end: DateTime<Utc>,
 }
 
 /// Checks the places against the calendar. Conflicts are refused unless
@@ -185,6 +219,20 @@ fn check_conflicts(
     slots: &[Slot],
     moving: &[AppointmentId],
     override_reason: &str,
+) -> Result<Vec<Vec<String>>> {
+    let found = find_conflicts(ctx, cal, slots, moving, slots.len() > 1)?;
+    require_override(ctx, found, override_reason)
+}
+
+/// What each of `slots` on `cal` would run into (the appointments in
+/// `moving` are the ones being moved, so not in the way), in words; with
+/// `dated`, each line starts with its visit's time.
+fn find_conflicts(
+    ctx: &Ctx<'_>,
+    cal: &CalendarRow,
+    slots: &[Slot],
+    moving: &[AppointmentId],
+    dated: bool,
 ) -> Result<Vec<Vec<String>>> {
     // The window covers every place: a series whose visits were moved one
     // by one is not in time order.
@@ -213,7 +261,7 @@ fn check_conflicts(
                 .iter()
                 .map(|c| {
                     let words = c.describe(tz, &cal.fields.name);
-                    if slots.len() > 1 {
+                    if dated {
                         format!("{}: {words}", s.local.format("%a %b %-d, %Y %H:%M"))
                     } else {
                         words
@@ -222,6 +270,26 @@ fn check_conflicts(
                 .collect()
         })
         .collect();
+    Ok(found)
+}
+
+/// Whether `slot` on `cal` is free: nothing booked over it, within the
+/// hours, no closure.
+pub(crate) fn is_free(ctx: &Ctx<'_>, cal: &CalendarRow, slot: &Slot) -> Result<bool> {
+    Ok(
+        find_conflicts(ctx, cal, std::slice::from_ref(slot), &[], false)?
+            .iter()
+            .all(Vec::is_empty),
+    )
+}
+
+/// Lets conflicts through only with a reason, from someone who may
+/// override; `found` is per visit, and is what comes back.
+fn require_override(
+    ctx: &Ctx<'_>,
+    found: Vec<Vec<String>>,
+    override_reason: &str,
+) -> Result<Vec<Vec<String>>> {
     if found.iter().all(Vec::is_empty) {
         return Ok(found);
     }
@@ -450,11 +518,15 @@ pub fn book(
     reason: &str,
     repeat: Option<&RepeatForm>,
     override_reason: &str,
+    fills: Option<&Fills>,
 ) -> Result<Booked> {
     let tz = ctx.zone();
     let conn = ctx.read();
     let mut errs = FieldErrors::default();
     chartroom_store::patients::get(conn, patient_id)?;
+    if let Some(f) = fills {
+        waitlist::check_fills(conn, f, patient_id)?;
+    }
     let cal = active_calendar(conn, &mut errs, calendar_id)?;
     let ty = offered_type(conn, &mut errs, type_id, cal.as_ref())?;
     let reason = validate::short_text(&mut errs, "reason", "Reason", reason, 200);
@@ -550,6 +622,9 @@ pub fn book(
                 over.join("; ")
             ));
         }
+        if let Some(f) = fills {
+            detail.push_str(&waitlist::close_filled(tx, f, ids[0], now, user)?);
+        }
         audit::append(
             tx,
             now,
@@ -573,7 +648,7 @@ pub fn book(
                 now,
                 &names,
                 store::appointment(ctx.read(), id)?,
-                true,
+                Rights::of(ctx.actor()),
             ))
         })
         .collect::<Result<_>>()?;
@@ -666,7 +741,13 @@ pub fn move_to(
         &mut errs,
         calendar_id.unwrap_or(row.booking.calendar_id),
     )?;
-    let ty = offered_type(conn, &mut errs, row.booking.type_id, cal.as_ref())?;
+    // Its own type, even one the practice has retired since it was
+    // booked; on another calendar, one offered there.
+    let ty = if calendar_id.is_some_and(|c| c != row.booking.calendar_id) {
+        offered_type(conn, &mut errs, row.booking.type_id, cal.as_ref())?
+    } else {
+        Some(store::appointment_type(conn, row.booking.type_id)?)
+    };
     let override_reason =
         validate::short_text(&mut errs, "override_reason", "Reason", override_reason, 200);
     if let Some(n) = new_local {
@@ -681,6 +762,36 @@ pub fn move_to(
     };
     let shift = new_local - row.booking.starts_at.with_timezone(&tz).naive_local();
     let rows = in_scope(conn, &row, scope, ctx.now())?;
+    // Where each visit goes: the calendar asked for, or (none asked for)
+    // each stays on its own, which for the following visits of a series
+    // need not be this one's.
+    let mut calendars = vec![cal];
+    if calendar_id.is_none() {
+        let mut errs = FieldErrors::default();
+        for r in &rows {
+            if calendars.iter().all(|c| c.id != r.booking.calendar_id) {
+                let other = store::calendar(conn, r.booking.calendar_id)?;
+                if !other.fields.active {
+                    errs.add(
+                        "calendar_id",
+                        format!(
+                            "A visit of this series is on {}'s calendar, which is no longer in use: choose a calendar",
+                            other.fields.name
+                        ),
+                    );
+                }
+                calendars.push(other);
+            }
+        }
+        errs.finish()?;
+    }
+    let target = |r: &AppointmentRow| -> CalendarId {
+        if calendar_id.is_some() {
+            calendars[0].id
+        } else {
+            r.booking.calendar_id
+        }
+    };
     let moves: Vec<(AppointmentRow, Slot)> = rows
         .into_iter()
         .map(|r| {
@@ -701,8 +812,18 @@ pub fn move_to(
         })
         .collect();
     let moving: Vec<AppointmentId> = moves.iter().map(|(r, _)| r.id).collect();
-    let slots: Vec<Slot> = moves.iter().map(|(_, s)| *s).collect();
-    let overridden = check_conflicts(ctx, &cal, &slots, &moving, &override_reason)?;
+    let mut found = vec![Vec::new(); moves.len()];
+    for c in &calendars {
+        let here: Vec<usize> = (0..moves.len())
+            .filter(|&i| target(&moves[i].0) == c.id)
+            .collect();
+        let slots: Vec<Slot> = here.iter().map(|&i| moves[i].1).collect();
+        let lines = find_conflicts(ctx, c, &slots, &moving, moves.len() > 1)?;
+        for (i, l) in here.into_iter().zip(lines) {
+            found[i] = l;
+        }
+    }
+    let overridden = require_override(ctx, found, &override_reason)?;
     let names = Names::read(ctx.read())?;
     let actor = ctx.actor();
     let user = actor.user()?;
@@ -725,7 +846,7 @@ pub fn move_to(
                 r.id,
                 r.version,
                 &Booking {
-                    calendar_id: cal.id,
+                    calendar_id: target(r),
                     starts_at: s.start,
                     ends_at: s.end,
                     day: s.start.with_timezone(&tz).date_naive(),
@@ -761,7 +882,7 @@ pub fn move_to(
                 now,
                 &names,
                 store::appointment(ctx.read(), i)?,
-                true,
+                Rights::of(ctx.actor()),
             ))
         })
         .collect()
@@ -828,7 +949,7 @@ pub fn cancel(
                 now,
                 &names,
                 store::appointment(ctx.read(), r.id)?,
-                true,
+                Rights::of(ctx.actor()),
             ))
         })
         .collect()
@@ -889,7 +1010,7 @@ pub fn set_status(
         ctx.now(),
         &names,
         store::appointment(ctx.read(), id)?,
-        true,
+        Rights::of(ctx.actor()),
     ))
 }
 
@@ -986,14 +1107,27 @@ pub fn check_in(
         ctx.now(),
         &names,
         store::appointment(ctx.read(), id)?,
-        true,
+        Rights::of(ctx.actor()),
     ))
 }
 
 /// The ids of the patients a read showed, for its audit record (one
 /// record a read, naming each patient: a day's view refreshed all day
 /// would otherwise write hundreds of records a minute).
-fn patients_shown(ids: impl Iterator<Item = PatientId>) -> String {
+/// The first phone number to call a patient on (mobile, home, work), as
+/// printed; empty when none is recorded.
+pub(crate) fn phone_to_call(conn: &Connection, patient_id: PatientId) -> Result<String> {
+    let p = chartroom_store::patients::get(conn, patient_id)?;
+    let f = &p.fields;
+    let phone = [&f.phone_mobile, &f.phone_home, &f.phone_work]
+        .into_iter()
+        .find(|x| !x.is_empty())
+        .map(|x| validate::phone_display(x))
+        .unwrap_or_default();
+    Ok(phone)
+}
+
+pub(crate) fn patients_shown(ids: impl Iterator<Item = PatientId>) -> String {
     let mut ids: Vec<i64> = ids.map(PatientId::get).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -1060,7 +1194,7 @@ pub fn schedule(
         .into_iter()
         .filter(|k| k.calendar_id.is_none_or(|c| shown.contains(&c)))
         .collect();
-    let can_write = ctx.actor().may(Permission::ScheduleWrite);
+    let may = Rights::of(ctx.actor());
     let rows: Vec<AppointmentRow> = store::appointments_on_days(ctx.read(), first, last)?
         .into_iter()
         .filter(|r| shown.contains(&r.booking.calendar_id))
@@ -1070,7 +1204,7 @@ pub fn schedule(
     let now = ctx.now();
     let appointments = rows
         .into_iter()
-        .map(|r| view(tz, now, &names, r, can_write))
+        .map(|r| view(tz, now, &names, r, may))
         .collect();
     let calendar_views = calendars
         .into_iter()
@@ -1095,7 +1229,7 @@ pub fn schedule(
         hours,
         closures,
         appointments,
-        can_book: can_write,
+        can_book: may.write,
         can_override: ctx.actor().may(Permission::ScheduleOverride),
     })
 }
@@ -1150,11 +1284,11 @@ pub fn flow_board(ctx: &mut Ctx<'_>) -> Result<FlowBoard> {
     let today = ctx.today();
     let now = ctx.now();
     let names = Names::read(ctx.read())?;
-    let can_write = ctx.actor().may(Permission::ScheduleWrite);
+    let may = Rights::of(ctx.actor());
     let rows: Vec<AppointmentView> = store::appointments_on_days(ctx.read(), today, today)?
         .into_iter()
         .filter(|r| r.status != S::Cancelled)
-        .map(|r| view(tz, now, &names, r, can_write))
+        .map(|r| view(tz, now, &names, r, may))
         .collect();
     let waiting = rows.iter().filter(|r| r.waiting_minutes.is_some()).count();
     ctx.audit(ctx.actor().event(
@@ -1180,7 +1314,7 @@ pub fn flow_board(ctx: &mut Ctx<'_>) -> Result<FlowBoard> {
 pub fn of_patient(ctx: &mut Ctx<'_>, patient_id: PatientId) -> Result<PatientAppointments> {
     let tz = ctx.zone();
     let today = ctx.today();
-    let can_write = ctx.actor().may(Permission::ScheduleWrite);
+    let may = Rights::of(ctx.actor());
     let names = Names::read(ctx.read())?;
     let actor = ctx.actor();
     let rows = ctx.write(|tx, now| {
@@ -1207,13 +1341,14 @@ pub fn of_patient(ctx: &mut Ctx<'_>, patient_id: PatientId) -> Result<PatientApp
     Ok(PatientAppointments {
         upcoming: upcoming
             .into_iter()
-            .map(|r| view(tz, now, &names, r, can_write))
+            .map(|r| view(tz, now, &names, r, may))
             .collect(),
         past: past
             .into_iter()
-            .map(|r| view(tz, now, &names, r, can_write))
+            .map(|r| view(tz, now, &names, r, may))
             .collect(),
         no_shows: u32::try_from(no_shows).unwrap_or(u32::MAX),
+        can_book: may.write,
     })
 }
 

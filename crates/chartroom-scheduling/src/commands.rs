@@ -8,14 +8,14 @@
 use chartroom_core::{Command, Ctx, Guard, Handler, Permission, Result, Subject};
 use chartroom_types::{
     AppointmentId, AppointmentStatus, AppointmentTypeId, CalendarId, ClosureId, PatientId,
-    SeriesScope,
+    RecallId, SeriesScope, WaitlistEntryId,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::printouts::{RemindersDone, SheetDone, SheetOutput};
 use crate::protocol::*;
-use crate::{appointments, printouts, setup};
+use crate::{appointments, printouts, setup, waitlist};
 
 const READ: Guard = Guard::Needs(Permission::ScheduleRead);
 const WRITE: Guard = Guard::Needs(Permission::ScheduleWrite);
@@ -230,6 +230,8 @@ pub struct BookAppointment {
     pub repeat: Option<RepeatForm>,
     /// Books over the conflicts found (needs the override permission).
     pub override_reason: String,
+    /// The waitlist entry or recall this booking fills (closed with it).
+    pub fills: Option<Fills>,
 }
 
 impl Command for BookAppointment {
@@ -252,6 +254,7 @@ impl Handler for BookAppointment {
             &self.reason,
             self.repeat.as_ref(),
             &self.override_reason,
+            self.fills.as_ref(),
         )
     }
 }
@@ -507,5 +510,158 @@ impl Command for PrintReminders {
 impl Handler for PrintReminders {
     fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
         printouts::reminders(ctx, &self.from, &self.output)
+    }
+}
+
+/// Puts a patient on the waitlist for an earlier appointment.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AddToWaitlist {
+    pub form: WaitlistForm,
+}
+
+impl Command for AddToWaitlist {
+    type Answer = WaitlistEntryView;
+    const GUARD: Guard = WRITE;
+    fn subject(&self) -> Subject {
+        Subject::Patient(self.form.patient_id)
+    }
+}
+
+impl Handler for AddToWaitlist {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        waitlist::add_to_waitlist(ctx, &self.form)
+    }
+}
+
+/// The open waitlist, longest waiting first.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ListWaitlist {}
+
+impl Command for ListWaitlist {
+    type Answer = Vec<WaitlistEntryView>;
+    const GUARD: Guard = READ;
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for ListWaitlist {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        waitlist::waitlist(ctx)
+    }
+}
+
+/// Takes a patient off the waitlist, with the reason (nothing is deleted).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CloseWaitlistEntry {
+    pub entry_id: WaitlistEntryId,
+    #[ts(type = "number")]
+    pub expected_version: i64,
+    pub reason: String,
+}
+
+impl Command for CloseWaitlistEntry {
+    type Answer = WaitlistEntryView;
+    const GUARD: Guard = WRITE;
+    fn subject(&self) -> Subject {
+        Subject::WaitlistEntry(self.entry_id)
+    }
+}
+
+impl Handler for CloseWaitlistEntry {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        waitlist::close_waitlist_entry(ctx, self.entry_id, self.expected_version, &self.reason)
+    }
+}
+
+/// The waitlist entries that could take the time an appointment held
+/// (after it was cancelled), longest waiting first.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct WaitlistOffers {
+    pub appointment_id: AppointmentId,
+}
+
+impl Command for WaitlistOffers {
+    type Answer = Vec<WaitlistOffer>;
+    const GUARD: Guard = WRITE;
+    fn subject(&self) -> Subject {
+        // The offers name other patients than the appointment's.
+        Subject::None
+    }
+}
+
+impl Handler for WaitlistOffers {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        waitlist::offers_for(ctx, self.appointment_id)
+    }
+}
+
+/// Adds a recall ("see again in 3 months").
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AddRecall {
+    pub form: RecallForm,
+}
+
+impl Command for AddRecall {
+    type Answer = RecallView;
+    const GUARD: Guard = WRITE;
+    fn subject(&self) -> Subject {
+        Subject::Patient(self.form.patient_id)
+    }
+}
+
+impl Handler for AddRecall {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        waitlist::add_recall(ctx, &self.form)
+    }
+}
+
+/// The open recalls due within `days` of today, overdue ones first.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ListRecalls {
+    pub days: u32,
+}
+
+impl Command for ListRecalls {
+    type Answer = RecallList;
+    const GUARD: Guard = READ;
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for ListRecalls {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        waitlist::recalls(ctx, self.days)
+    }
+}
+
+/// Closes a recall with the reason (declined, could not reach).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CloseRecall {
+    pub recall_id: RecallId,
+    #[ts(type = "number")]
+    pub expected_version: i64,
+    pub reason: String,
+}
+
+impl Command for CloseRecall {
+    type Answer = RecallView;
+    const GUARD: Guard = WRITE;
+    fn subject(&self) -> Subject {
+        Subject::Recall(self.recall_id)
+    }
+}
+
+impl Handler for CloseRecall {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        waitlist::close_recall(ctx, self.recall_id, self.expected_version, &self.reason)
     }
 }

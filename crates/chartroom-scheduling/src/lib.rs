@@ -13,6 +13,8 @@
 //! - [`appointments`]: booking, moving, cancelling, check-in, the views.
 //! - [`printouts`]: day sheets and reminder letters, saved or printed,
 //!   each patient on them a disclosure.
+//! - [`waitlist`]: the waitlist (a freed time offered to those it suits)
+//!   and recalls, the lists the front desk works from.
 //! - [`commands`]: the commands, each declared once; [`protocol`]: their
 //!   parts and answers.
 
@@ -25,3 +27,4 @@ pub mod protocol;
 pub mod recurrence;
 pub mod setup;
 pub mod status;
+pub mod waitlist;

@@ -243,13 +243,7 @@ pub fn day_sheet(
     let mut table = Vec::with_capacity(rows.len());
     let mut listed = Vec::with_capacity(rows.len());
     for a in &rows {
-        let p = patients::get(conn, a.booking.patient_id)?;
-        let f = &p.fields;
-        let phone = [&f.phone_mobile, &f.phone_home, &f.phone_work]
-            .into_iter()
-            .find(|x| !x.is_empty())
-            .map(|x| validate::phone_display(x))
-            .unwrap_or_default();
+        let phone = crate::appointments::phone_to_call(conn, a.booking.patient_id)?;
         table.push(vec![
             format!(
                 "{}-{}",
@@ -260,7 +254,9 @@ pub fn day_sheet(
                 "{}\nMRN {} · DOB {}",
                 a.patient_name,
                 a.patient_mrn,
-                validate::date_text(f.birth_date)
+                a.patient_birth_date
+                    .map(validate::date_text)
+                    .unwrap_or_default()
             ),
             types.get(&a.booking.type_id).cloned().unwrap_or_default(),
             a.booking.reason.clone(),

@@ -5,7 +5,8 @@
 
 use chartroom_types::{
     AppointmentId, AppointmentStatus, AppointmentTypeId, CalendarId, ClosureId, ClosureKind,
-    EncounterId, EncounterKind, PatientId, SeriesId, UserId,
+    EncounterId, EncounterKind, ListEntryStatus, PatientId, RecallId, SeriesId, TimeOfDay, UserId,
+    WaitlistEntryId,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -163,6 +164,8 @@ pub struct AppointmentActions {
     pub can_check_in: bool,
     pub can_move: bool,
     pub can_cancel: bool,
+    /// Whether this user may move it over a conflict (with a reason).
+    pub can_override: bool,
 }
 
 /// An appointment as the calendar and the lists show it.
@@ -196,6 +199,9 @@ pub struct AppointmentView {
     pub arrived_at: Option<String>,
     /// Minutes since check-in while the patient waits for checkout.
     pub waiting_minutes: Option<u32>,
+    /// Waited long enough to be shown as a long wait
+    /// (`status::LONG_WAIT_MINUTES`).
+    pub waiting_long: bool,
     pub encounter_id: Option<EncounterId>,
     pub actions: AppointmentActions,
     #[ts(type = "number")]
@@ -273,6 +279,9 @@ pub struct PatientAppointments {
     pub past: Vec<AppointmentView>,
     #[ts(type = "number")]
     pub no_shows: u32,
+    /// Whether this user may book for the patient (and add them to the
+    /// waitlist or a recall).
+    pub can_book: bool,
 }
 
 /// One change of an appointment, for its history.
@@ -294,4 +303,141 @@ pub struct Clinician {
     pub name: String,
     /// Their own calendar, if they have one.
     pub calendar_id: Option<CalendarId>,
+}
+
+/// What a patient on the waitlist asks for.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct WaitlistForm {
+    pub patient_id: PatientId,
+    pub type_id: AppointmentTypeId,
+    /// None: any calendar that offers the type.
+    pub calendar_id: Option<CalendarId>,
+    pub time_of_day: TimeOfDay,
+    /// A slot on or after this day (MM/DD/YYYY; empty: any).
+    pub earliest: String,
+    /// A slot before this day, e.g. the visit they hold (empty: any).
+    pub before: String,
+    pub note: String,
+}
+
+/// A waitlist entry as the lists show it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct WaitlistEntryView {
+    pub id: WaitlistEntryId,
+    pub patient_id: PatientId,
+    /// "Family, Given".
+    pub patient_name: String,
+    pub mrn: String,
+    /// The number to call, as printed.
+    pub phone: String,
+    pub type_id: AppointmentTypeId,
+    pub type_name: String,
+    pub calendar_id: Option<CalendarId>,
+    /// "Any calendar" when none was chosen.
+    pub calendar_name: String,
+    pub time_of_day: TimeOfDay,
+    pub earliest_day: Option<String>,
+    pub before_day: Option<String>,
+    pub note: String,
+    pub status: ListEntryStatus,
+    pub appointment_id: Option<AppointmentId>,
+    /// "Booked", or the reason it was closed; empty while open.
+    pub outcome: String,
+    /// When it was added, clinic wall-clock time.
+    pub added: String,
+    /// Days since it was added.
+    #[ts(type = "number")]
+    pub waiting_days: u32,
+    /// Whether this user may book or close it.
+    pub can_change: bool,
+    #[ts(type = "number")]
+    pub version: i64,
+}
+
+/// A time that freed up, offered to a waitlist entry it suits.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct WaitlistOffer {
+    pub entry: WaitlistEntryView,
+    pub calendar_id: CalendarId,
+    pub calendar_name: String,
+    /// Clinic wall-clock time.
+    pub start_local: String,
+    /// The entry's type's length.
+    #[ts(type = "number")]
+    pub minutes: u32,
+}
+
+/// A recall as typed: due on a day, or in so many months from today.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RecallForm {
+    pub patient_id: PatientId,
+    /// "See again in N months" (then `due` is ignored).
+    pub after_months: Option<u32>,
+    /// MM/DD/YYYY, when `after_months` is none.
+    pub due: String,
+    /// What the visit is for ("blood pressure check").
+    pub reason: String,
+    pub type_id: Option<AppointmentTypeId>,
+    pub calendar_id: Option<CalendarId>,
+}
+
+/// A recall as the lists show it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RecallView {
+    pub id: RecallId,
+    pub patient_id: PatientId,
+    /// "Family, Given".
+    pub patient_name: String,
+    pub mrn: String,
+    pub phone: String,
+    /// The clinic day it is due, `YYYY-MM-DD`.
+    pub due_day: String,
+    /// Open and due before today.
+    pub overdue: bool,
+    pub reason: String,
+    pub type_id: Option<AppointmentTypeId>,
+    pub type_name: String,
+    pub calendar_id: Option<CalendarId>,
+    pub calendar_name: String,
+    pub status: ListEntryStatus,
+    pub appointment_id: Option<AppointmentId>,
+    /// "Booked", or the reason it was closed; empty while open.
+    pub outcome: String,
+    pub can_change: bool,
+    #[ts(type = "number")]
+    pub version: i64,
+}
+
+/// The recalls due within the days asked for.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RecallList {
+    /// The clinic's today, `YYYY-MM-DD`.
+    pub today: String,
+    /// The last due day listed.
+    pub until: String,
+    pub recalls: Vec<RecallView>,
+}
+
+/// What a booking fills, closed with it in one transaction: a waitlist
+/// entry or a recall, at the version the user saw.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum Fills {
+    Waitlist {
+        entry_id: WaitlistEntryId,
+        #[ts(type = "number")]
+        expected_version: i64,
+    },
+    Recall {
+        recall_id: RecallId,
+        #[ts(type = "number")]
+        expected_version: i64,
+    },
 }

@@ -185,6 +185,21 @@ pub fn save_calendar(
     form: &CalendarForm,
 ) -> Result<CalendarView> {
     let fields = check_calendar(ctx.read(), id, form)?;
+    if let (Some(id), false) = (id, fields.active) {
+        // Visits still booked on a calendar taken out of use would vanish
+        // from the day view and could not be moved: they go first.
+        let (n, first) = store::still_booked(ctx.read(), id, ctx.now())?;
+        if let (true, Some(first)) = (n > 0, first) {
+            return Err(Error::field(
+                "active",
+                format!(
+                    "{} appointment(s) from {} are still booked on this calendar: move or cancel them first",
+                    n,
+                    first.with_timezone(&ctx.zone()).format("%a %b %-d, %Y %H:%M")
+                ),
+            ));
+        }
+    }
     let actor = ctx.actor();
     let user = actor.user()?;
     let row = ctx.write(|tx, now| {

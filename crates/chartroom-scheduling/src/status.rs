@@ -12,6 +12,10 @@ use chrono::{DateTime, Duration, Utc};
 /// A cancellation this close to the start is a late cancellation.
 pub const LATE_CANCEL_HOURS: i64 = 24;
 
+/// A patient who has waited this long since check-in shows as a long wait
+/// on the flow board.
+pub const LONG_WAIT_MINUTES: u32 = 20;
+
 /// The statuses an appointment in `from` may move to by a plain status
 /// change (check-in and cancellation have commands of their own, which
 /// check them here too).

@@ -71,6 +71,9 @@ pub const MIGRATIONS: &[Migration] = &[
     // closures, recurring series whose occurrences are rows of their own,
     // appointments and their status history; nothing deleted.
     migration!("0009_scheduling.sql"),
+    // 10: the waitlist and recalls, each entry closed once (booked with its
+    // appointment, or with a reason) and never deleted.
+    migration!("0010_waitlist_recalls.sql"),
 ];
 
 /// The schema version this build writes.
@@ -133,6 +136,10 @@ mod tests {
         (
             "0009_scheduling.sql",
             "7604eb9940fd98613da522db598282b0e3e0d0105e7f938069b633a9f64971d4",
+        ),
+        (
+            "0010_waitlist_recalls.sql",
+            "aa1ee97153cc54d6e2d107b4182edecf3b9da247f2322d44ee037fbe53ce3f80",
         ),
     ];
 

@@ -9,7 +9,8 @@
 
 use chartroom_types::{
     AppointmentId, AppointmentStatus, AppointmentTypeId, CalendarId, ClosureId, ClosureKind,
-    EncounterId, PatientId, SeriesId, UserId,
+    EncounterId, ListEntryStatus, PatientId, RecallId, SeriesId, TimeOfDay, UserId,
+    WaitlistEntryId,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
@@ -850,6 +851,50 @@ pub fn busy_between(
     Ok(rows)
 }
 
+/// Sets every appointment's clinic day again from its start after the
+/// practice's time zone changed (`day_of` gives an instant's date in the
+/// new zone). The instants stay; the day is what the day views look up.
+/// Returns how many days changed.
+pub fn redate(tx: &Transaction<'_>, day_of: impl Fn(DateTime<Utc>) -> NaiveDate) -> Result<usize> {
+    let rows = {
+        let mut stmt = tx.prepare("SELECT id, starts_at, day FROM appointment")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, AppointmentId>(0)?,
+                    r.get::<_, DateTime<Utc>>(1)?,
+                    r.get::<_, NaiveDate>(2)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows
+    };
+    let mut update = tx.prepare("UPDATE appointment SET day = ?2 WHERE id = ?1")?;
+    let mut changed = 0;
+    for (id, starts_at, day) in rows {
+        let new = day_of(starts_at);
+        if new != day {
+            update.execute(params![id, new])?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
+/// How many of a calendar's appointments from `from` on are still booked
+/// (scheduled or confirmed), and the first of them.
+pub fn still_booked(
+    conn: &Connection,
+    calendar_id: CalendarId,
+    from: DateTime<Utc>,
+) -> Result<(i64, Option<DateTime<Utc>>)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT count(*), min(starts_at) FROM appointment \
+         WHERE calendar_id = ?1 AND starts_at >= ?2 AND status IN ('scheduled', 'confirmed')",
+    )?;
+    Ok(stmt.query_row(params![calendar_id, from], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}
+
 /// A patient's appointments, newest first.
 pub fn appointments_of_patient(
     conn: &Connection,
@@ -908,4 +953,297 @@ pub fn events(conn: &Connection, id: AppointmentId) -> Result<Vec<EventRow>> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+// ------------------------------------------------------ waitlist, recalls
+
+/// What a waitlist entry asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitlistFields {
+    pub patient_id: PatientId,
+    pub type_id: AppointmentTypeId,
+    /// None: any calendar that offers the type.
+    pub calendar_id: Option<CalendarId>,
+    pub time_of_day: TimeOfDay,
+    pub earliest_day: Option<NaiveDate>,
+    pub before_day: Option<NaiveDate>,
+    pub note: String,
+}
+
+/// How a waitlist entry or a recall ended (none while open).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Closing {
+    pub status: ListEntryStatus,
+    pub appointment_id: Option<AppointmentId>,
+    pub reason: String,
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// A waitlist entry as stored, with the patient's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitlistRow {
+    pub id: WaitlistEntryId,
+    pub fields: WaitlistFields,
+    pub closing: Closing,
+    pub created_at: DateTime<Utc>,
+    pub version: i64,
+    pub patient_name: String,
+    pub patient_mrn: String,
+}
+
+const WAITLIST_SQL: &str = "SELECT w.id, w.patient_id, w.type_id, w.calendar_id, w.time_of_day, \
+     w.earliest_day, w.before_day, w.note, w.status, w.appointment_id, w.closed_reason, \
+     w.closed_at, w.created_at, w.version, p.family_name || ', ' || p.given_name, p.mrn \
+     FROM waitlist_entry w JOIN patient p ON p.id = w.patient_id";
+
+fn waitlist_from_row(r: &Row<'_>) -> rusqlite::Result<WaitlistRow> {
+    let time_of_day: String = r.get(4)?;
+    let status: String = r.get(8)?;
+    Ok(WaitlistRow {
+        id: r.get(0)?,
+        fields: WaitlistFields {
+            patient_id: r.get(1)?,
+            type_id: r.get(2)?,
+            calendar_id: r.get(3)?,
+            time_of_day: decode(TimeOfDay::parse(&time_of_day), "time of day")?,
+            earliest_day: r.get(5)?,
+            before_day: r.get(6)?,
+            note: r.get(7)?,
+        },
+        closing: Closing {
+            status: decode(ListEntryStatus::parse(&status), "waitlist status")?,
+            appointment_id: r.get(9)?,
+            reason: r.get(10)?,
+            at: r.get(11)?,
+        },
+        created_at: r.get(12)?,
+        version: r.get(13)?,
+        patient_name: r.get(14)?,
+        patient_mrn: r.get(15)?,
+    })
+}
+
+/// Puts a patient on the waitlist.
+pub fn insert_waitlist(
+    tx: &Transaction<'_>,
+    f: &WaitlistFields,
+    at: DateTime<Utc>,
+    by: UserId,
+) -> Result<WaitlistEntryId> {
+    tx.prepare_cached(
+        "INSERT INTO waitlist_entry (patient_id, type_id, calendar_id, time_of_day, \
+         earliest_day, before_day, note, status, created_at, created_by) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9)",
+    )?
+    .execute(params![
+        f.patient_id,
+        f.type_id,
+        f.calendar_id,
+        f.time_of_day.as_str(),
+        f.earliest_day,
+        f.before_day,
+        f.note,
+        at,
+        by
+    ])?;
+    Ok(WaitlistEntryId(tx.last_insert_rowid()))
+}
+
+/// One waitlist entry.
+pub fn waitlist_entry(conn: &Connection, id: WaitlistEntryId) -> Result<WaitlistRow> {
+    conn.prepare_cached(&format!("{WAITLIST_SQL} WHERE w.id = ?1"))?
+        .query_row([id], waitlist_from_row)
+        .optional()?
+        .ok_or(StoreError::NotFound {
+            what: "waitlist entry",
+            id: id.into(),
+        })
+}
+
+/// The open waitlist, oldest first (first come, first offered).
+pub fn open_waitlist(conn: &Connection) -> Result<Vec<WaitlistRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{WAITLIST_SQL} WHERE w.status = 'open' ORDER BY w.created_at, w.id"
+    ))?;
+    let rows = stmt
+        .query_map([], waitlist_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Closes an open entry at `expected_version`: booked (with the
+/// appointment) or closed with a reason. It is final.
+pub fn close_waitlist(
+    tx: &Transaction<'_>,
+    id: WaitlistEntryId,
+    expected_version: i64,
+    appointment_id: Option<AppointmentId>,
+    reason: &str,
+    at: DateTime<Utc>,
+    by: UserId,
+) -> Result<()> {
+    let found = waitlist_entry(tx, id)?.version;
+    close_listed(
+        tx,
+        ("waitlist_entry", "waitlist entry"),
+        id.into(),
+        (expected_version, found),
+        appointment_id,
+        reason,
+        (at, by),
+    )
+}
+
+/// Closes a row of `table` (the waitlist or recalls) at the version the
+/// user saw: booked, with the appointment, or closed with a reason.
+fn close_listed(
+    tx: &Transaction<'_>,
+    (table, what): (&str, &'static str),
+    id: i64,
+    (expected, found): (i64, i64),
+    appointment_id: Option<AppointmentId>,
+    reason: &str,
+    (at, by): (DateTime<Utc>, UserId),
+) -> Result<()> {
+    if found != expected {
+        return Err(StoreError::Conflict {
+            what,
+            expected,
+            found,
+        });
+    }
+    let status = if appointment_id.is_some() {
+        ListEntryStatus::Booked
+    } else {
+        ListEntryStatus::Closed
+    };
+    tx.prepare_cached(&format!(
+        "UPDATE {table} SET status = ?2, appointment_id = ?3, closed_reason = ?4, \
+         closed_at = ?5, closed_by = ?6, version = version + 1 WHERE id = ?1"
+    ))?
+    .execute(params![id, status.as_str(), appointment_id, reason, at, by])?;
+    Ok(())
+}
+
+/// What a recall asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecallFields {
+    pub patient_id: PatientId,
+    pub due_day: NaiveDate,
+    pub reason: String,
+    pub type_id: Option<AppointmentTypeId>,
+    pub calendar_id: Option<CalendarId>,
+    /// "staff" (preventive care will add its own).
+    pub source: String,
+}
+
+/// A recall as stored, with the patient's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecallRow {
+    pub id: RecallId,
+    pub fields: RecallFields,
+    pub closing: Closing,
+    pub created_at: DateTime<Utc>,
+    pub version: i64,
+    pub patient_name: String,
+    pub patient_mrn: String,
+}
+
+const RECALL_SQL: &str = "SELECT r.id, r.patient_id, r.due_day, r.reason, r.type_id, \
+     r.calendar_id, r.source, r.status, r.appointment_id, r.closed_reason, r.closed_at, \
+     r.created_at, r.version, p.family_name || ', ' || p.given_name, p.mrn \
+     FROM recall r JOIN patient p ON p.id = r.patient_id";
+
+fn recall_from_row(r: &Row<'_>) -> rusqlite::Result<RecallRow> {
+    let status: String = r.get(7)?;
+    Ok(RecallRow {
+        id: r.get(0)?,
+        fields: RecallFields {
+            patient_id: r.get(1)?,
+            due_day: r.get(2)?,
+            reason: r.get(3)?,
+            type_id: r.get(4)?,
+            calendar_id: r.get(5)?,
+            source: r.get(6)?,
+        },
+        closing: Closing {
+            status: decode(ListEntryStatus::parse(&status), "recall status")?,
+            appointment_id: r.get(8)?,
+            reason: r.get(9)?,
+            at: r.get(10)?,
+        },
+        created_at: r.get(11)?,
+        version: r.get(12)?,
+        patient_name: r.get(13)?,
+        patient_mrn: r.get(14)?,
+    })
+}
+
+/// Adds a recall.
+pub fn insert_recall(
+    tx: &Transaction<'_>,
+    f: &RecallFields,
+    at: DateTime<Utc>,
+    by: UserId,
+) -> Result<RecallId> {
+    tx.prepare_cached(
+        "INSERT INTO recall (patient_id, due_day, reason, type_id, calendar_id, source, status, \
+         created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8)",
+    )?
+    .execute(params![
+        f.patient_id,
+        f.due_day,
+        f.reason,
+        f.type_id,
+        f.calendar_id,
+        f.source,
+        at,
+        by
+    ])?;
+    Ok(RecallId(tx.last_insert_rowid()))
+}
+
+/// One recall.
+pub fn recall(conn: &Connection, id: RecallId) -> Result<RecallRow> {
+    conn.prepare_cached(&format!("{RECALL_SQL} WHERE r.id = ?1"))?
+        .query_row([id], recall_from_row)
+        .optional()?
+        .ok_or(StoreError::NotFound {
+            what: "recall",
+            id: id.into(),
+        })
+}
+
+/// Open recalls due on or before `due_by`, soonest first.
+pub fn open_recalls(conn: &Connection, due_by: NaiveDate) -> Result<Vec<RecallRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{RECALL_SQL} WHERE r.status = 'open' AND r.due_day <= ?1 ORDER BY r.due_day, r.id"
+    ))?;
+    let rows = stmt
+        .query_map([due_by], recall_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Closes an open recall at `expected_version`: booked (with the
+/// appointment) or closed with a reason. It is final.
+pub fn close_recall(
+    tx: &Transaction<'_>,
+    id: RecallId,
+    expected_version: i64,
+    appointment_id: Option<AppointmentId>,
+    reason: &str,
+    at: DateTime<Utc>,
+    by: UserId,
+) -> Result<()> {
+    let found = recall(tx, id)?.version;
+    close_listed(
+        tx,
+        ("recall", "recall"),
+        id.into(),
+        (expected_version, found),
+        appointment_id,
+        reason,
+        (at, by),
+    )
 }

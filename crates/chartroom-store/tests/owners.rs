@@ -42,12 +42,14 @@ const OWNERS: &[(&str, &str)] = &[
     ("patient", "patients.rs"),
     ("patient_search", "patients.rs"),
     ("practice", "settings.rs"),
+    ("recall", "scheduling.rs"),
     ("referral_provider", "referrals.rs"),
     ("replaced_state", "corrections.rs"),
     ("safety_override", "chart.rs"),
     ("setting", "settings.rs"),
     ("signing_key", "signing_keys.rs"),
     ("user_account", "users.rs"),
+    ("waitlist_entry", "scheduling.rs"),
 ];
 
 /// Tables kept as they were but no longer written by anything, with the

@@ -89,4 +89,8 @@ ids! {
     /// A time a calendar does not take appointments (vacation, holiday,
     /// meeting).
     ClosureId,
+    /// A patient on the waitlist for an earlier appointment.
+    WaitlistEntryId,
+    /// A recall: a patient due to be seen again.
+    RecallId,
 }

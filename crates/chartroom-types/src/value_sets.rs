@@ -248,6 +248,25 @@ value_set! {
 }
 
 value_set! {
+    /// When in the day a patient on the waitlist can come.
+    TimeOfDay = "time_of_day" {
+        Any = "any": "Any time",
+        Morning = "morning": "Mornings",
+        Afternoon = "afternoon": "Afternoons",
+    }
+}
+
+value_set! {
+    /// Where a waitlist entry or a recall stands: open on the list, booked
+    /// (with its appointment), or closed with a reason.
+    ListEntryStatus = "list_entry_status" {
+        Open = "open": "Open",
+        Booked = "booked": "Booked",
+        Closed = "closed": "Closed",
+    }
+}
+
+value_set! {
     /// Where an appointment is in the front desk's day. Each change is kept
     /// with its time and user.
     AppointmentStatus = "appointment_status" {
@@ -425,6 +444,8 @@ pub fn every_value_set() -> Vec<(&'static str, Vec<(&'static str, &'static str)>
         of::<ReactionSeverity>(),
         of::<ImmunizationKind>(),
         of::<EncounterKind>(),
+        of::<TimeOfDay>(),
+        of::<ListEntryStatus>(),
         of::<DocumentCategory>(),
         of::<Units>(),
         of::<ObservationKind>(),

@@ -39,6 +39,8 @@ use serde_json::{json, Value};
 use tempfile::TempDir;
 use tokio::runtime::Runtime;
 
+pub mod printed;
+
 /// Where tauri-driver listens.
 pub const DRIVER_PORT: u16 = 4444;
 /// Where tauri-driver starts WebKitWebDriver.
@@ -947,6 +949,65 @@ impl App {
     pub fn click_el(&self, el: &Element, what: &str) {
         if let Err(e) = self.try_click(el) {
             self.fail(&format!("clicking {what} failed: {e}"));
+        }
+    }
+
+    /// Presses the mouse at `from` pixels from the centre of `el`, moves it
+    /// by `by` pixels in small steps, as a hand does, and lets go: a drag
+    /// (or, with `by` (0, 0), a click at that point).
+    pub fn drag(&self, el: &Element, from: (f64, f64), by: (f64, f64), what: &str) {
+        self.pointer(
+            fantoccini::actions::PointerAction::MoveToElement {
+                element: el.clone(),
+                duration: None,
+                x: from.0,
+                y: from.1,
+            },
+            by,
+            what,
+        );
+    }
+
+    /// [`App::drag`] from a point of the window's viewport (CSS pixels from
+    /// its top left), which the page is not scrolled to first.
+    pub fn drag_at(&self, at: (f64, f64), by: (f64, f64), what: &str) {
+        self.pointer(
+            fantoccini::actions::PointerAction::MoveTo {
+                duration: None,
+                x: at.0,
+                y: at.1,
+            },
+            by,
+            what,
+        );
+    }
+
+    fn pointer(&self, to: fantoccini::actions::PointerAction, by: (f64, f64), what: &str) {
+        use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+        let steps = 8;
+        let mut mouse = MouseActions::new("mouse".into())
+            .then(to)
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        if by != (0.0, 0.0) {
+            for _ in 0..steps {
+                mouse = mouse.then(PointerAction::MoveBy {
+                    duration: Some(Duration::from_millis(40)),
+                    x: by.0 / f64::from(steps),
+                    y: by.1 / f64::from(steps),
+                });
+            }
+        }
+        mouse = mouse.then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+        let c = self.client();
+        if let Err(e) = self.rt.block_on(async {
+            c.perform_actions(mouse).await?;
+            c.release_actions().await
+        }) {
+            self.fail(&format!("dragging {what} failed: {}", why(&e)));
         }
     }
 

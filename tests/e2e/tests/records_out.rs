@@ -13,44 +13,15 @@
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use chartroom_e2e::printed::{self, pages, run, QUEUE};
 use chartroom_e2e::{demo_practice_with, fresh_data_dir, App, DEMO_PASSPHRASE, DEMO_PASSWORD};
 
 /// A demo patient with a clinical history (notes, vitals).
 const PATIENT: i64 = 2;
-/// The queue `scripts/cups-pdf.sh` makes.
-const QUEUE: &str = "ChartroomPDF";
-
-fn run(cmd: &str, args: &[&str]) -> String {
-    let out = Command::new(cmd)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("`{cmd}` could not run ({e}); run scripts/setup-debian.sh"));
-    assert!(
-        out.status.success(),
-        "`{cmd} {}` failed: {}{}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// The page count `pdfinfo` reads, 0 while the file is not a whole PDF
-/// (cups-pdf may still be writing it).
-fn pages(path: &Path) -> usize {
-    let out = match Command::new("pdfinfo").arg(path).output() {
-        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
-        _ => return 0,
-    };
-    out.lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or(0)
-}
 
 /// Page `n` rendered in grey at 30 dpi: (dark pixels, which rows of
 /// pixels have ink).
@@ -85,29 +56,9 @@ fn ink(path: &Path, n: usize) -> (usize, Vec<bool>) {
     (dark, rows)
 }
 
-/// Where cups-pdf writes a job printed by this user.
-fn cups_pdf_dir() -> PathBuf {
-    PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/root".into())).join("PDF")
-}
-
-fn pdfs_in(dir: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(dir)
-        .map(|d| {
-            d.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[test]
 fn a_manager_sends_a_referral_packet_and_the_front_desk_cannot() {
-    let printers = run("lpstat", &["-e"]);
-    assert!(
-        printers.lines().any(|l| l.trim() == QUEUE),
-        "the {QUEUE} queue is missing (scripts/cups-pdf.sh makes it): {printers}"
-    );
-    let before: Vec<PathBuf> = pdfs_in(&cups_pdf_dir());
+    let before = printed::before_printing();
     let exports = fresh_data_dir();
     let export_arg = exports.path().display().to_string();
     let app = App::launch_in(demo_practice_with(40, 3), &["--export-dir", &export_arg]);
@@ -169,19 +120,8 @@ fn a_manager_sends_a_referral_packet_and_the_front_desk_cannot() {
         t.contains("print job")
     });
     app.check(done.contains("disclosure log"), &done);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let printed = loop {
-        let new: Vec<PathBuf> = pdfs_in(&cups_pdf_dir())
-            .into_iter()
-            .filter(|p| !before.contains(p))
-            .collect();
-        if let Some(p) = new.into_iter().find(|p| pages(p) > 0) {
-            break p;
-        }
-        if Instant::now() > deadline {
-            app.fail("cups-pdf wrote no file within 60 s");
-        }
-        std::thread::sleep(Duration::from_millis(500));
+    let Some(printed) = printed::new_print(&before, Duration::from_secs(60)) else {
+        app.fail("cups-pdf wrote no file within 60 s");
     };
 
     // Save a copy.

@@ -6,36 +6,25 @@
 //! with the conflicting appointment named and no override offered, finds
 //! the visit in the day's list, checks the patient in from the flow board
 //! (details confirmed) and sees the wait; the clinician finds the visit
-//! waiting in the chart as a draft note. The front desk also books a weekly
-//! series of six, cancels one of them with a reason (it stays listed,
-//! cancelled) in the week view, and saves today's day sheet, whose text is
-//! checked. Screenshots of each screen, the day sheet rendered to PNG.
+//! waiting in the chart as a draft note. The front desk also books a
+//! patient by clicking a free time in the grid, moves that visit by
+//! dragging it an hour later, marks a visit whose time has come a no-show,
+//! books a weekly series of six, cancels one of them with a reason (it
+//! stays listed, cancelled) in the week view, saves today's day sheet,
+//! whose text is checked, and prints it to the CUPS PDF queue. Screenshots
+//! of each screen, the day sheet rendered to PNG.
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
 use std::process::Command;
 
+use std::time::Duration;
+
+use chartroom_e2e::printed::{self, QUEUE};
 use chartroom_e2e::{
     demo_practice_with, screenshot_dir, today_utc, App, DEMO_PASSPHRASE, DEMO_PASSWORD,
 };
-
-fn pdf_text(path: &str) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-layout", path, "-"])
-        .output()
-        .expect("pdftotext runs (scripts/setup-debian.sh installs poppler-utils)");
-    assert!(out.status.success(), "pdftotext {path} failed");
-    let check = Command::new("qpdf")
-        .args(["--check", path])
-        .output()
-        .expect("qpdf runs");
-    assert!(
-        check.status.success(),
-        "qpdf --check {path}: {}",
-        String::from_utf8_lossy(&check.stdout)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use serde_json::json;
 
 /// (year, month, day) moved on by `n` days.
 fn add_days((mut y, mut m, mut d): (i64, u32, u32), n: u32) -> (i64, u32, u32) {
@@ -58,6 +47,45 @@ fn add_days((mut y, mut m, mut d): (i64, u32, u32), n: u32) -> (i64, u32, u32) {
         }
     }
     (y, m, d)
+}
+
+/// Where `time` (HH:MM) is in the day grid's column of `calendar`: the
+/// middle of its 15-minute slot in viewport pixels (the grid scrolled to
+/// show it), and a slot's height.
+fn grid_point(app: &App, calendar: &str, time: &str) -> ((f64, f64), f64) {
+    let found = app.execute(
+        r#"
+        const [calendar, time] = arguments;
+        const heads = [...document.querySelectorAll('.ec-header .ec-col-head')];
+        const index = heads.findIndex((h) => h.textContent.trim() === calendar);
+        const slots = [...document.querySelectorAll('.ec-body .ec-sidebar .ec-slot')];
+        const at = (s) => s.querySelector('time')?.getAttribute('datetime') ?? '';
+        const i = slots.findIndex((s) => at(s).includes('T' + time));
+        const slot = slots[i];
+        if (index < 0 || !slot) return { missing: true, heads: heads.map((h) => h.textContent.trim()),
+          slots: [...document.querySelectorAll('.ec-body .ec-sidebar .ec-slot')].slice(0, 6).map((s) => s.outerHTML) };
+        slot.scrollIntoView({ block: 'center' });
+        const col = document.querySelectorAll('.ec-body .ec-grid .ec-day')[index];
+        const c = col.getBoundingClientRect();
+        // The labels' rows may hold more than one 15-minute slot: the
+        // pixels of 15 minutes from two labels' times and tops.
+        const r = slot.getBoundingClientRect();
+        const next = slots[i + 1];
+        const minutes = (Date.parse(at(next)) - Date.parse(at(slot))) / 60000;
+        const quarter = (next.getBoundingClientRect().top - r.top) * 15 / minutes;
+        return { x: c.left + c.width / 2, y: r.top + quarter / 2, slot: quarter };
+        "#,
+        vec![json!(calendar), json!(time)],
+    );
+    if found.is_null() || found.get("missing").is_some() {
+        app.fail(&format!(
+            "no {time} slot in {calendar}'s column of the grid: {found}"
+        ));
+    }
+    (
+        (found["x"].as_f64().unwrap(), found["y"].as_f64().unwrap()),
+        found["slot"].as_f64().unwrap(),
+    )
 }
 
 /// The PDF's first page as a PNG beside the screenshots, to look at.
@@ -185,6 +213,100 @@ fn the_front_desk_books_and_checks_in_and_the_visit_waits_in_the_chart() {
     app.wait_text("flow-waiting", "the waiting count", |t| t == "1 waiting");
     app.screenshot("schedule-05-flow-board");
 
+    // Book by clicking a free time in the walk-in line's column of today's
+    // grid: the dialog opens on that calendar and time.
+    app.click("nav-schedule");
+    app.wait_for("schedule-grid");
+    app.wait_for_css(".ec-event", "today's appointments in the grid");
+    let (at, slot) = grid_point(&app, "Walk-ins", "10:00");
+    app.drag_at(at, (0.0, 0.0), "10:00 in the walk-in column");
+    app.wait_for("book-dialog");
+    app.check(
+        app.value("book-start") == format!("{m:02}/{d:02}/{y} 10:00"),
+        &format!(
+            "the dialog starts at the slot clicked: {}",
+            app.value("book-start")
+        ),
+    );
+    app.type_into("book-patient-search", "100004");
+    app.click_css("[data-testid=\"book-patient-option\"]", "the patient found");
+    app.select_labelled("book-type", "Walk-in (15 min)");
+    app.screenshot("schedule-03b-book-from-grid");
+    app.click("book-submit");
+    app.wait_gone("book-dialog");
+    // The day's list row of that visit (the demo's nurse line also has a
+    // 10:00).
+    let row_of = |when: &str| -> String {
+        app.wait_js(
+            "const r = [...document.querySelectorAll('[data-testid=\"schedule-row\"]')]\
+               .find((r) => r.textContent.includes(arguments[0]) && r.textContent.includes('Walk-ins'));\
+             return r ? r.getAttribute('data-appointment-id') : null;",
+            vec![json!(when)],
+            &format!("the walk-in row at {when}"),
+            Duration::from_secs(10),
+        )
+        .as_str()
+        .unwrap()
+        .to_string()
+    };
+    let booked_id = row_of("10:00–10:15");
+
+    // Move it by dragging it an hour (four 15-minute slots) later.
+    let event = app
+        .find_all_css(".ec-event")
+        .into_iter()
+        .find(|e| {
+            let t = app.text_of(e);
+            t.starts_with("10:00") && t.contains("Walk-in")
+        })
+        .unwrap_or_else(|| app.fail("the 10:00 walk-in in the grid"));
+    app.drag(&event, (0.0, 0.0), (0.0, 4.0 * slot), "the 10:00 walk-in");
+    app.wait_js(
+        "return [...document.querySelectorAll('[data-testid=\"schedule-row\"]')]\
+           .some((r) => r.getAttribute('data-appointment-id') === arguments[0] && r.textContent.includes('11:00–11:15'));",
+        vec![json!(booked_id)],
+        "the dragged visit at 11:00 in the day's list",
+        Duration::from_secs(10),
+    );
+
+    // A walk-in booked for midnight, whose time has come, marked a no-show.
+    app.click("schedule-book");
+    app.wait_for("book-dialog");
+    app.type_into("book-patient-search", "100005");
+    app.click_css("[data-testid=\"book-patient-option\"]", "the patient found");
+    app.select_labelled("book-calendar", "Walk-ins");
+    app.select_labelled("book-type", "Walk-in (15 min)");
+    app.set_value("book-start", &format!("{m:02}/{d:02}/{y} 00:00"));
+    app.click("book-submit");
+    app.wait_gone("book-dialog");
+    let midnight_id = row_of("00:00–00:15");
+    app.click_css(
+        &format!("[data-testid=\"schedule-row\"][data-appointment-id=\"{midnight_id}\"] [data-testid=\"schedule-open\"]"),
+        "the midnight walk-in",
+    );
+    app.wait_for("appointment-dialog");
+    app.click("appointment-set-no_show");
+    app.wait_gone("appointment-dialog");
+    app.wait_for_css(
+        &format!("[data-testid=\"schedule-row\"][data-appointment-id=\"{midnight_id}\"][data-status=\"no_show\"]"),
+        "the walk-in marked a no-show",
+    );
+
+    // Patient 100006 goes on the waitlist for a walk-in, any time.
+    app.click("nav-waitlist");
+    app.click("waitlist-add");
+    app.wait_for("waitlist-dialog");
+    app.type_into("waitlist-patient-search", "100006");
+    app.click_css(
+        "[data-testid=\"waitlist-patient-option\"]",
+        "the patient found",
+    );
+    app.select_labelled("waitlist-type", "Walk-in (15 min)");
+    app.type_into("waitlist-note", "can come at short notice");
+    app.click("waitlist-save");
+    app.wait_gone("waitlist-dialog");
+    app.wait_for("waitlist-row");
+
     // A weekly series of six on the walk-in line, one of them cancelled
     // with a reason; the week view shows the rest.
     app.click("nav-schedule");
@@ -226,9 +348,50 @@ fn the_front_desk_books_and_checks_in_and_the_visit_waits_in_the_chart() {
         &format!("[data-testid=\"schedule-row\"][data-appointment-id=\"{id}\"][data-status=\"cancelled\"]"),
         "the cancelled visit, still listed",
     );
+    // The freed time is offered to the waiting patient, who is booked
+    // into it in one click; the entry leaves the waitlist.
+    let offer = app.wait_for("waitlist-offer");
+    app.check(
+        app.text_of(&offer).contains("Walk-in"),
+        &format!("the offer names the visit: {}", app.text_of(&offer)),
+    );
+    app.screenshot("schedule-06b-waitlist-offer");
+    app.click("waitlist-offer-book");
+    app.wait_gone("waitlist-offers");
+    app.wait_js(
+        "return [...document.querySelectorAll('[data-testid=\"schedule-row\"]')]\
+           .filter((r) => r.textContent.includes(arguments[0]) && r.getAttribute('data-status') === 'scheduled').length === 1 || null;",
+        vec![json!(format!("{nm:02}-{nd:02} 22:00"))],
+        "the freed time booked again",
+        Duration::from_secs(10),
+    );
     app.screenshot("schedule-06-week");
+    app.click("nav-waitlist");
+    app.wait_text("waitlist", "the emptied waitlist", |t| {
+        t.contains("No one is waiting")
+    });
+
+    // A recall from the patient's card: see again in 3 months; it is on
+    // the recall list within a year.
+    app.go_hash("#/patient/6/demographics");
+    app.click("patient-add-recall");
+    app.wait_for("recall-dialog");
+    app.select("recall-months", "3");
+    app.type_into("recall-reason", "blood pressure check");
+    app.click("recall-save");
+    app.wait_gone("recall-dialog");
+    app.click("nav-waitlist");
+    app.select("recalls-days", "365");
+    let recall = app.wait_for("recall-row");
+    app.check(
+        app.text_of(&recall).contains("blood pressure check"),
+        &format!("the recall is listed: {}", app.text_of(&recall)),
+    );
+    app.screenshot("schedule-06c-waitlist-recalls");
 
     // Today's day sheet of the walk-in line, saved.
+    app.click("nav-schedule");
+    app.wait_for("schedule-grid");
     app.click("schedule-today");
     app.click("schedule-view-day");
     app.click("schedule-print");
@@ -244,7 +407,7 @@ fn the_front_desk_books_and_checks_in_and_the_visit_waits_in_the_chart() {
         .next()
         .unwrap()
         .to_string();
-    let text = pdf_text(&path);
+    let text = printed::text(std::path::Path::new(&path));
     for want in [
         "Day sheet: Walk-ins",
         "23:00-23:15",
@@ -257,6 +420,21 @@ fn the_front_desk_books_and_checks_in_and_the_visit_waits_in_the_chart() {
         );
     }
     render_png(&path, "schedule-07-day-sheet");
+    // And printed to the CUPS PDF queue.
+    let before = printed::before_printing();
+    app.select("print-method", "printed");
+    app.select("print-printer", QUEUE);
+    app.click("print-submit");
+    app.wait_text("print-done", "the print job", |t| {
+        t.contains("sent to the printer")
+    });
+    let Some(sheet) = printed::new_print(&before, Duration::from_secs(60)) else {
+        app.fail("cups-pdf wrote no file within 60 s");
+    };
+    app.check(
+        printed::pages(&sheet) == printed::pages(std::path::Path::new(&path)),
+        "the printed sheet has the saved one's pages",
+    );
     app.click("modal-close");
     app.logout();
 

@@ -27,4 +27,9 @@ arrived_at: string | null,
 /**
  * Minutes since check-in while the patient waits for checkout.
  */
-waiting_minutes: number | null, encounter_id: EncounterId | null, actions: AppointmentActions, version: number, };
+waiting_minutes: number | null, 
+/**
+ * Waited long enough to be shown as a long wait
+ * (`status::LONG_WAIT_MINUTES`).
+ */
+waiting_long: boolean, encounter_id: EncounterId | null, actions: AppointmentActions, version: number, };

@@ -12,4 +12,9 @@ upcoming: Array<AppointmentView>,
 /**
  * The rest, newest first.
  */
-past: Array<AppointmentView>, no_shows: number, };
+past: Array<AppointmentView>, no_shows: number, 
+/**
+ * Whether this user may book for the patient (and add them to the
+ * waitlist or a recall).
+ */
+can_book: boolean, };

@@ -105,6 +105,16 @@ export const VALUE_SETS = {
     { value: 'telephone', label: 'Telephone' },
     { value: 'acute', label: 'Acute visit' },
   ],
+  time_of_day: [
+    { value: 'any', label: 'Any time' },
+    { value: 'morning', label: 'Mornings' },
+    { value: 'afternoon', label: 'Afternoons' },
+  ],
+  list_entry_status: [
+    { value: 'open', label: 'Open' },
+    { value: 'booked', label: 'Booked' },
+    { value: 'closed', label: 'Closed' },
+  ],
   document_category: [
     { value: 'letter', label: 'Letter' },
     { value: 'lab_report', label: 'Lab report' },

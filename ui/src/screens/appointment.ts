@@ -15,6 +15,7 @@ import type { CalendarView } from '../bindings/CalendarView';
 import type { PatientSummary } from '../bindings/PatientSummary';
 import type { RepeatUnit } from '../bindings/RepeatUnit';
 import type { SeriesScope } from '../bindings/SeriesScope';
+import type { Fills } from '../bindings/Fills';
 import { Button, CheckField, FormError, Modal, SelectField, TextField, useFormErrors } from '../components/form';
 import { formatDate, formatInstant, optionsOf } from '../format';
 import { VALUE_SETS } from '../bindings/valueSets';
@@ -36,7 +37,14 @@ export function timeOf(s: string): string {
   return s.slice(11, 16);
 }
 
-export function AppointmentDialog(p: { appointment: AppointmentView; onClose: () => void; onChanged: () => void; checkIn?: boolean }) {
+export function AppointmentDialog(p: {
+  appointment: AppointmentView;
+  onClose: () => void;
+  onChanged: () => void;
+  /** After a cancellation (the schedule then offers the time to the waitlist). */
+  onCancelled?: (id: number) => void;
+  checkIn?: boolean;
+}) {
   const a = p.appointment;
   const [mode, setMode] = useState<'view' | 'move' | 'cancel' | 'check_in'>(p.checkIn && a.actions.can_check_in ? 'check_in' : 'view');
   const [history, setHistory] = useState<AppointmentEvent[] | null>(null);
@@ -115,7 +123,7 @@ export function AppointmentDialog(p: { appointment: AppointmentView; onClose: ()
         }}>
           <${TextField} label="New date and time" name="start" testid="move-start" value=${start} onValue=${setStart} error=${form.errors.fields.start} hint="MM/DD/YYYY HH:MM, 24-hour" />
           ${a.series ? html`<${SelectField} label="Apply to" name="scope" testid="move-scope" value=${scope} onValue=${(v: string) => setScope(v as SeriesScope)} options=${SCOPES} />` : null}
-          <${Conflicts} error=${form.errors.fields.conflicts} reason=${overrideReason} onReason=${setOverrideReason} reasonError=${form.errors.fields.override_reason} />
+          <${Conflicts} error=${form.errors.fields.conflicts} reason=${overrideReason} onReason=${setOverrideReason} reasonError=${form.errors.fields.override_reason} canOverride=${a.actions.can_override} />
           <div class="form-actions left">
             <${Button} kind="primary" type="submit" testid="move-submit" busy=${busy}>Move</${Button}>
             <${Button} kind="ghost" onClick=${() => setMode('view')}>Back</${Button}>
@@ -126,7 +134,10 @@ export function AppointmentDialog(p: { appointment: AppointmentView; onClose: ()
     ${mode === 'cancel'
       ? html`<form class="appt-subform" onSubmit=${(e: Event) => {
           e.preventDefault();
-          void run(() => api.call({ cmd: 'cancel_appointment', appointment_id: a.id, expected_version: a.version, reason, scope }));
+          void run(async () => {
+            await api.call({ cmd: 'cancel_appointment', appointment_id: a.id, expected_version: a.version, reason, scope });
+            p.onCancelled?.(a.id);
+          });
         }}>
           <${TextField} label="Why is it cancelled?" name="reason" testid="cancel-reason" value=${reason} onValue=${setReason} error=${form.errors.fields.reason} placeholder="Patient called; provider away…" />
           ${a.series ? html`<${SelectField} label="Cancel" name="scope" testid="cancel-scope" value=${scope} onValue=${(v: string) => setScope(v as SeriesScope)} options=${SCOPES} />` : null}
@@ -148,21 +159,67 @@ export function AppointmentDialog(p: { appointment: AppointmentView; onClose: ()
 
 /** The conflicts the backend found, and (for a user who may) the reason
  *  to book over them. */
-function Conflicts(p: { error: string | undefined; reason: string; onReason: (v: string) => void; reasonError?: string | undefined; canOverride?: boolean }) {
+function Conflicts(p: { error: string | undefined; reason: string; onReason: (v: string) => void; reasonError?: string | undefined; canOverride: boolean }) {
   if (!p.error) return null;
   return html`<div class="conflicts" role="alert" data-testid="booking-conflicts">
     <strong>This time conflicts:</strong>
     <p>${p.error}</p>
-    ${p.canOverride !== false
+    ${p.canOverride
       ? html`<${TextField} label="Book anyway: reason (recorded)" name="override_reason" testid="override-reason" value=${p.reason} onValue=${p.onReason} error=${p.reasonError} placeholder="Urgent; approved by Dr …" />`
       : null}
   </div>`;
 }
 
+/** A patient chosen in a form. */
+export interface Picked {
+  id: number;
+  /** "Family, Given". */
+  name: string;
+  mrn: string;
+}
+
+export function pickedOf(p: PatientSummary): Picked {
+  return { id: p.id, name: `${p.family_name}, ${p.given_name}`, mrn: p.mrn };
+}
+
 export interface BookingDraft {
   calendar_id: number;
   start_local: string;
-  patient?: PatientSummary | null;
+  patient?: Picked | null;
+  type_id?: number | null;
+  /** The waitlist entry or recall the booking fills (closed with it). */
+  fills?: Fills | null;
+}
+
+/** Finds a patient by name, MRN or birth date, or shows the one chosen. */
+export function PatientPick(p: { picked: Picked | null; onPick: (x: Picked | null) => void; error?: string | undefined; testid: string; autoFocus?: boolean }) {
+  const [query, setQuery] = useState('');
+  const [found, setFound] = useState<PatientSummary[]>([]);
+  useEffect(() => {
+    if (p.picked || query.trim().length < 2) {
+      setFound([]);
+      return;
+    }
+    let live = true;
+    api.searchPatients(query, 8).then((r) => live && setFound(r), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [query, p.picked]);
+  if (p.picked) {
+    return html`<div class="field"><label>Patient</label>
+      <div class="picked" data-testid=${`${p.testid}-patient`}>${p.picked.name} <span class="muted mono">MRN ${p.picked.mrn}</span>
+        <button type="button" class="link-btn" onClick=${() => p.onPick(null)}>change</button></div></div>`;
+  }
+  return html`<div class="patient-pick">
+    <${TextField} label="Patient" name="patient_id" testid=${`${p.testid}-patient-search`} value=${query} onValue=${setQuery} error=${p.error} placeholder="Name, MRN or birth date" autoFocus=${p.autoFocus ?? true} />
+    ${found.length
+      ? html`<ul class="pick-list" role="listbox">
+          ${found.map((f) => html`<li key=${f.id}><button type="button" data-testid=${`${p.testid}-patient-option`} data-patient-id=${f.id} onClick=${() => p.onPick(pickedOf(f))}>
+            ${f.family_name}, ${f.given_name} <span class="muted">${formatDate(f.birth_date)} · MRN ${f.mrn}</span></button></li>`)}
+        </ul>`
+      : null}
+  </div>`;
 }
 
 const REPEATS: { value: '' | RepeatUnit; label: string }[] = [
@@ -181,11 +238,9 @@ export function BookDialog(p: {
   onClose: () => void;
   onBooked: (first: AppointmentView) => void;
 }) {
-  const [query, setQuery] = useState('');
-  const [found, setFound] = useState<PatientSummary[]>([]);
-  const [patient, setPatient] = useState<PatientSummary | null>(p.draft.patient ?? null);
+  const [patient, setPatient] = useState<Picked | null>(p.draft.patient ?? null);
   const [calendarId, setCalendarId] = useState(String(p.draft.calendar_id));
-  const [typeId, setTypeId] = useState(String(p.types.find((t) => t.active)?.id ?? ''));
+  const [typeId, setTypeId] = useState(String(p.draft.type_id ?? p.types.find((t) => t.active)?.id ?? ''));
   const [start, setStart] = useState(typedLocal(p.draft.start_local));
   const [reason, setReason] = useState('');
   const [repeat, setRepeat] = useState<'' | RepeatUnit>('');
@@ -195,19 +250,7 @@ export function BookDialog(p: {
   const [overrideReason, setOverrideReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [slotNote, setSlotNote] = useState<string | null>(null);
-  const form = useFormErrors(['patient_id', 'calendar_id', 'type_id', 'start', 'minutes', 'reason', 'repeat.every', 'repeat.until', 'repeat', 'ends', 'override_reason', 'conflicts']);
-
-  useEffect(() => {
-    if (patient || query.trim().length < 2) {
-      setFound([]);
-      return;
-    }
-    let live = true;
-    api.searchPatients(query, 8).then((r) => live && setFound(r), () => undefined);
-    return () => {
-      live = false;
-    };
-  }, [query, patient]);
+  const form = useFormErrors(['patient_id', 'calendar_id', 'type_id', 'start', 'minutes', 'reason', 'repeat.every', 'repeat.until', 'repeat', 'ends', 'override_reason', 'conflicts', 'fills']);
 
   const findSlot = async () => {
     form.clear();
@@ -242,6 +285,7 @@ export function BookDialog(p: {
           ? { unit: repeat, every: Number(every) || 0, count: count.trim() ? Number(count) || 0 : null, until }
           : null,
         override_reason: overrideReason,
+        fills: p.draft.fills ?? null,
       });
       const first = booked.appointments[0];
       if (first) p.onBooked(first);
@@ -254,19 +298,13 @@ export function BookDialog(p: {
 
   return html`<${Modal} title="Book an appointment" testid="book-dialog" onClose=${p.onClose} wide=${true}>
     <form onSubmit=${submit} class="book-form">
-      ${patient
-        ? html`<div class="field"><label>Patient</label>
-            <div class="picked" data-testid="book-patient">${patient.family_name}, ${patient.given_name} <span class="muted mono">MRN ${patient.mrn}</span>
-              <button type="button" class="link-btn" onClick=${() => setPatient(null)}>change</button></div></div>`
-        : html`<div class="patient-pick">
-            <${TextField} label="Patient" name="patient_id" testid="book-patient-search" value=${query} onValue=${setQuery} error=${form.errors.fields.patient_id} placeholder="Name, MRN or birth date" autoFocus=${true} />
-            ${found.length
-              ? html`<ul class="pick-list" role="listbox">
-                  ${found.map((f) => html`<li key=${f.id}><button type="button" data-testid="book-patient-option" data-patient-id=${f.id} onClick=${() => setPatient(f)}>
-                    ${f.family_name}, ${f.given_name} <span class="muted">${formatDate(f.birth_date)} · MRN ${f.mrn}</span></button></li>`)}
-                </ul>`
-              : null}
-          </div>`}
+      ${p.draft.fills
+        ? html`<p class="notice" data-testid="book-fills">Booking this closes the patient's ${p.draft.fills.kind === 'waitlist' ? 'waitlist entry' : 'recall'}.</p>`
+        : null}
+      ${p.draft.fills && patient
+        ? html`<div class="field"><label>Patient</label><div class="picked" data-testid="book-patient">${patient.name} <span class="muted mono">MRN ${patient.mrn}</span></div></div>`
+        : html`<${PatientPick} picked=${patient} onPick=${setPatient} error=${form.errors.fields.patient_id} testid="book" />`}
+      <${FormError} error=${form.errors.fields.fills ?? null} />
       <div class="form-row">
         <${SelectField} label="Calendar" name="calendar_id" testid="book-calendar" value=${calendarId} onValue=${setCalendarId}
           options=${p.calendars.filter((c) => c.active).map((c) => ({ value: String(c.id), label: c.name }))} error=${form.errors.fields.calendar_id} />

@@ -65,7 +65,7 @@ export function FlowBoardScreen() {
                 <td>${a.calendar_name}</td>
                 <td><span class="type-dot" style=${`background:${a.colour}`}></span>${a.type_name}</td>
                 <td><span class=${`appt-status status-${a.status}`} data-testid="flow-status">${statusLabel(a.status)}</span></td>
-                <td class="num" data-testid="flow-wait">${a.waiting_minutes !== null ? html`<strong class=${a.waiting_minutes >= 20 ? 'wait-long' : ''}>${a.waiting_minutes} min</strong>` : ''}</td>
+                <td class="num" data-testid="flow-wait">${a.waiting_minutes !== null ? html`<strong class=${a.waiting_long ? 'wait-long' : ''}>${a.waiting_minutes} min</strong>` : ''}</td>
                 <td class="nowrap">${a.actions.can_check_in
                   ? html`<${Button} testid="flow-check-in" onClick=${() => { setCheckIn(true); setOpen(a); }}>Check in…</${Button}>`
                   : a.actions.next[0]

@@ -7,7 +7,10 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { PatientAppointments } from '../bindings/PatientAppointments';
 import type { AppointmentView } from '../bindings/AppointmentView';
-import { statusLabel } from './appointment';
+import { statusLabel, type Picked } from './appointment';
+import { RecallDialog, WaitlistDialog } from './waitlist';
+import type { AppointmentTypeView } from '../bindings/AppointmentTypeView';
+import type { CalendarView } from '../bindings/CalendarView';
 import { html } from '../html';
 import * as api from '../api';
 import { useApp } from '../app';
@@ -261,16 +264,28 @@ function Demographics(p: { patient: Patient; phones: PatientPhones }) {
         ${item('Version', String(pt.version))}
       </dl>
     </section>
-    ${useApp().can('schedule_read') ? html`<${PatientAppointmentsCard} patientId=${pt.id} />` : null}
+    ${useApp().can('schedule_read') ? html`<${PatientAppointmentsCard} patient=${pt} />` : null}
   </div>`;
 }
 
 /** Upcoming and past appointments and the no-show count (front desk). */
-function PatientAppointmentsCard(p: { patientId: number }) {
+function PatientAppointmentsCard(p: { patient: Patient }) {
   const [data, setData] = useState<PatientAppointments | null>(null);
+  const [adding, setAdding] = useState<'waitlist' | 'recall' | null>(null);
+  const [types, setTypes] = useState<AppointmentTypeView[]>([]);
+  const [calendars, setCalendars] = useState<CalendarView[]>([]);
+  const patientId = p.patient.id;
   useEffect(() => {
-    api.call({ cmd: 'list_patient_appointments', patient_id: p.patientId }).then(setData, reportError);
-  }, [p.patientId]);
+    api.call({ cmd: 'list_patient_appointments', patient_id: patientId }).then(setData, reportError);
+  }, [patientId]);
+  const add = (what: 'waitlist' | 'recall') => {
+    if (!types.length) {
+      api.call({ cmd: 'list_appointment_types' }).then((t) => setTypes(t.filter((x) => x.active)), reportError);
+      api.call({ cmd: 'list_calendars' }).then((c) => setCalendars(c.filter((x) => x.active)), reportError);
+    }
+    setAdding(what);
+  };
+  const picked: Picked = { id: patientId, name: `${p.patient.family_name}, ${p.patient.given_name}`, mrn: p.patient.mrn };
   const row = (a: AppointmentView) =>
     html`<li key=${a.id} data-testid="patient-appointment" data-status=${a.status}>
       <a href=${`#/schedule/${a.day}`}>${formatDate(a.day)} ${a.start_local.slice(11, 16)}</a> · ${a.type_name} · ${a.calendar_name}
@@ -283,7 +298,15 @@ function PatientAppointmentsCard(p: { patientId: number }) {
       : html`<h3 class="small-head">Upcoming</h3>
           ${data.upcoming.length ? html`<ul class="plain-list">${data.upcoming.map(row)}</ul>` : html`<p class="none">None booked</p>`}
           <h3 class="small-head">Past</h3>
-          ${data.past.length ? html`<ul class="plain-list">${data.past.slice(0, 8).map(row)}</ul>` : html`<p class="none">None</p>`}`}
+          ${data.past.length ? html`<ul class="plain-list">${data.past.slice(0, 8).map(row)}</ul>` : html`<p class="none">None</p>`}
+          ${data.can_book
+            ? html`<div class="form-actions left">
+                <${Button} testid="patient-add-waitlist" onClick=${() => add('waitlist')}>Add to the waitlist…</${Button}>
+                <${Button} testid="patient-add-recall" onClick=${() => add('recall')}>Recall…</${Button}>
+              </div>`
+            : null}`}
+    ${adding === 'waitlist' ? html`<${WaitlistDialog} patient=${picked} types=${types} calendars=${calendars} onClose=${() => setAdding(null)} onSaved=${() => setAdding(null)} />` : null}
+    ${adding === 'recall' ? html`<${RecallDialog} patient=${picked} types=${types} calendars=${calendars} onClose=${() => setAdding(null)} onSaved=${() => setAdding(null)} />` : null}
   </section>`;
 }
 

@@ -25,6 +25,7 @@ import type { ReleaseMethod } from '../bindings/ReleaseMethod';
 import { reportError, toast } from '../components/toast';
 import { toWireError } from '../api';
 import { AppointmentDialog, BookDialog, statusLabel, timeOf, type BookingDraft } from './appointment';
+import { WaitlistOffersDialog } from './waitlist';
 
 /** A `YYYY-MM-DD` moved by `n` days. */
 export function addDays(day: string, n: number): string {
@@ -59,6 +60,7 @@ export function ScheduleScreen(p: { day: string | null }) {
   const [open, setOpen] = useState<AppointmentView | null>(null);
   const [draft, setDraft] = useState<BookingDraft | null>(null);
   const [printing, setPrinting] = useState(false);
+  const [offersFor, setOffersFor] = useState<number | null>(null);
   const [day, setDay] = useState<string | null>(p.day);
   const host = useRef<HTMLDivElement>(null);
   const grid = useRef<Calendar | null>(null);
@@ -256,7 +258,10 @@ export function ScheduleScreen(p: { day: string | null }) {
         : html`<p class="muted">Nothing booked.</p>`}
     </section>
     ${open
-      ? html`<${AppointmentDialog} appointment=${open} onClose=${() => setOpen(null)} onChanged=${() => { setOpen(null); void load(); }} />`
+      ? html`<${AppointmentDialog} appointment=${open} onClose=${() => setOpen(null)} onChanged=${() => { setOpen(null); void load(); }} onCancelled=${setOffersFor} />`
+      : null}
+    ${offersFor !== null
+      ? html`<${WaitlistOffersDialog} appointmentId=${offersFor} onClose=${() => setOffersFor(null)} onDone=${() => { setOffersFor(null); void load(); }} />`
       : null}
     ${printing && data && day
       ? html`<${PrintDialog} day=${day} calendars=${allCalendars} calendarId=${weekCalendar ?? data.calendars[0]?.id ?? 0} onClose=${() => setPrinting(false)} />`

@@ -18,6 +18,7 @@ import { SettingsScreen } from './settings';
 import { AuditScreen } from './audit';
 import { DisclosuresScreen } from './disclosures';
 import { ScheduleScreen } from './schedule';
+import { WaitlistScreen } from './waitlist';
 import { FlowBoardScreen } from './flowboard';
 import { SchedulingSetupScreen } from './schedulingSetup';
 import { EmergencyScreen } from './emergency';
@@ -37,6 +38,7 @@ import {
   Logo,
   IconCalendar,
   IconClock,
+  IconList,
 } from '../components/icons';
 import { useEffect, useRef } from 'preact/hooks';
 import { flushPending } from '../flush';
@@ -117,6 +119,14 @@ export function Shell(p: { locked: boolean; onLock: () => void }) {
       testid: 'nav-schedule',
       icon: IconCalendar,
       active: (r) => r.name === 'schedule',
+      allowed: app.can('schedule_read'),
+    },
+    {
+      href: '#/waitlist',
+      label: 'Waitlist',
+      testid: 'nav-waitlist',
+      icon: IconList,
+      active: (r) => r.name === 'waitlist',
       allowed: app.can('schedule_read'),
     },
     {
@@ -300,6 +310,8 @@ function Screen(p: { route: Route }) {
       return guard(app.can('schedule_read'), html`<${ScheduleScreen} day=${r.day} />`);
     case 'today':
       return guard(app.can('schedule_read'), html`<${FlowBoardScreen} />`);
+    case 'waitlist':
+      return guard(app.can('schedule_read'), html`<${WaitlistScreen} />`);
     case 'scheduling':
       return guard(app.can('schedule_setup'), html`<${SchedulingSetupScreen} />`);
     case 'emergency':
