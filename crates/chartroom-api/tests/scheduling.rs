@@ -959,7 +959,7 @@ fn a_calendar_with_visits_still_booked_is_not_taken_out_of_use() {
     assert_eq!(
         messages(r),
         vec![
-            "active: 1 appointment(s) from Wed Mar 4, 2026 10:00 are still booked on this calendar: move or cancel them first"
+            "active: 1 appointment(s) from Wed Mar 4, 2026 10:00 are still open on this calendar: move, cancel or check them out first"
         ]
     );
     as_user(&mut c.fx.app, "fred");
@@ -1331,4 +1331,183 @@ fn a_recall_comes_due_and_booking_it_takes_it_off_the_list() {
         reason: "declined".into(),
     });
     assert_eq!(messages(r2), vec!["status: It is already closed"]);
+}
+
+/// Found in review of the waitlist: a morning entry was offered a visit
+/// running past noon; a booking of another type closed the entry; typed
+/// dates took any year (a "+10000" due date sorted into every list); a
+/// recall took a type its calendar does not offer; a calendar could be
+/// taken out of use with a patient checked in on it today.
+#[test]
+fn waitlist_and_recall_rules_found_in_review() {
+    use chartroom_types::TimeOfDay;
+    let mut c = clinic();
+    let søren = register(&mut c.fx.app, søren());
+    as_user(&mut c.fx.app, "mia");
+    let nurse = ok(
+        &mut c.fx.app,
+        SaveCalendar {
+            id: None,
+            expected_version: 0,
+            form: CalendarForm {
+                name: "Nurse visits".into(),
+                user_id: None,
+                chart_user_id: Some(c.maya),
+                colour: "#aa5500".into(),
+                hours: WeekHoursForm {
+                    mon: "08:00-17:00".into(),
+                    wed: "08:00-17:00".into(),
+                    ..Default::default()
+                },
+                active: true,
+            },
+        },
+    )
+    .id;
+    let long = ok(
+        &mut c.fx.app,
+        SaveAppointmentType {
+            id: None,
+            expected_version: 0,
+            form: AppointmentTypeForm {
+                name: "Long visit".into(),
+                minutes: 60,
+                colour: "#884422".into(),
+                visit_kind: EncounterKind::OfficeVisit,
+                calendars: vec![c.calendar, nurse],
+                active: true,
+            },
+        },
+    )
+    .id;
+    as_user(&mut c.fx.app, "fred");
+    let form = WaitlistForm {
+        type_id: long,
+        ..wants(&c, søren, TimeOfDay::Morning)
+    };
+    let entry = ok(&mut c.fx.app, AddToWaitlist { form });
+    // A long visit freed at 11:00-12:00 suits a morning; one at
+    // 11:30-12:30 does not.
+    let freed = |c: &mut Clinic, calendar_id, start: &str| {
+        let a =
+            c.fx.app
+                .run(BookAppointment {
+                    patient_id: c.patient,
+                    calendar_id,
+                    type_id: long,
+                    start: start.into(),
+                    minutes: None,
+                    reason: String::new(),
+                    repeat: None,
+                    override_reason: String::new(),
+                    fills: None,
+                })
+                .unwrap()
+                .appointments
+                .remove(0);
+        ok(
+            &mut c.fx.app,
+            CancelAppointment {
+                appointment_id: a.id,
+                expected_version: a.version,
+                reason: "patient called".into(),
+                scope: SeriesScope::This,
+            },
+        );
+        ok(
+            &mut c.fx.app,
+            WaitlistOffers {
+                appointment_id: a.id,
+            },
+        )
+        .len()
+    };
+    let patel = c.calendar;
+    assert_eq!(freed(&mut c, patel, "2026-03-04T11:00"), 1);
+    assert_eq!(
+        freed(&mut c, nurse, "2026-03-04T11:30"),
+        0,
+        "11:30-12:30 runs past noon: not a morning"
+    );
+    // A booking of another type does not fill the entry.
+    let r = c.fx.app.run(BookAppointment {
+        patient_id: søren,
+        calendar_id: c.calendar,
+        type_id: c.follow_up,
+        start: "2026-03-04T11:00".into(),
+        minutes: None,
+        reason: String::new(),
+        repeat: None,
+        override_reason: String::new(),
+        fills: Some(Fills::Waitlist {
+            entry_id: entry.id,
+            expected_version: entry.version,
+        }),
+    });
+    assert_eq!(field_names(r), vec!["type_id"]);
+    // Years out of range, and a recall beyond five years.
+    let form = WaitlistForm {
+        before: "+10000-01-01".into(),
+        ..wants(&c, søren, TimeOfDay::Any)
+    };
+    assert_eq!(
+        field_names(c.fx.app.run(AddToWaitlist { form })),
+        vec!["before"]
+    );
+    for due in ["+10000-01-01", "03/02/2040"] {
+        let r = c.fx.app.run(AddRecall {
+            form: RecallForm {
+                patient_id: c.patient,
+                after_months: None,
+                due: due.into(),
+                reason: "check".into(),
+                type_id: None,
+                calendar_id: None,
+            },
+        });
+        assert_eq!(field_names(r), vec!["due"], "{due}");
+    }
+    // A recall's type must be offered on its calendar (follow-ups are Dr
+    // Patel's only).
+    let r = c.fx.app.run(AddRecall {
+        form: RecallForm {
+            patient_id: c.patient,
+            after_months: Some(3),
+            due: String::new(),
+            reason: "check".into(),
+            type_id: Some(c.follow_up),
+            calendar_id: Some(nurse),
+        },
+    });
+    assert_eq!(field_names(r), vec!["calendar_id"]);
+    // A patient checked in today (her visit has begun) keeps the calendar
+    // in use.
+    let today = book(&mut c, "2026-03-02T09:00", "").unwrap().appointments;
+    ok(
+        &mut c.fx.app,
+        CheckIn {
+            appointment_id: today[0].id,
+            expected_version: today[0].version,
+            demographics_confirmed: true,
+        },
+    );
+    c.fx.clock.advance(Duration::minutes(30));
+    as_user(&mut c.fx.app, "mia");
+    let cal = ok(&mut c.fx.app, ListCalendars {})
+        .into_iter()
+        .find(|x| x.id == c.calendar)
+        .unwrap();
+    let r = c.fx.app.run(SaveCalendar {
+        id: Some(c.calendar),
+        expected_version: cal.version,
+        form: CalendarForm {
+            name: cal.name.clone(),
+            user_id: Some(c.maya),
+            chart_user_id: None,
+            colour: cal.colour.clone(),
+            hours: cal.hours.clone(),
+            active: false,
+        },
+    });
+    assert_eq!(field_names(r), vec!["active"]);
 }

@@ -525,7 +525,7 @@ pub fn book(
     let mut errs = FieldErrors::default();
     chartroom_store::patients::get(conn, patient_id)?;
     if let Some(f) = fills {
-        waitlist::check_fills(conn, f, patient_id)?;
+        waitlist::check_fills(conn, f, patient_id, type_id)?;
     }
     let cal = active_calendar(conn, &mut errs, calendar_id)?;
     let ty = offered_type(conn, &mut errs, type_id, cal.as_ref())?;

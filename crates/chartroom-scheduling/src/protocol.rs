@@ -422,6 +422,10 @@ pub struct RecallList {
     /// The last due day listed.
     pub until: String,
     pub recalls: Vec<RecallView>,
+    /// Whether this user may book, add to the waitlist and add recalls.
+    pub can_book: bool,
+    /// Whether this user may book over a conflict (with a reason).
+    pub can_override: bool,
 }
 
 /// What a booking fills, closed with it in one transaction: a waitlist

@@ -188,12 +188,12 @@ pub fn save_calendar(
     if let (Some(id), false) = (id, fields.active) {
         // Visits still booked on a calendar taken out of use would vanish
         // from the day view and could not be moved: they go first.
-        let (n, first) = store::still_booked(ctx.read(), id, ctx.now())?;
+        let (n, first) = store::still_booked(ctx.read(), id, ctx.today())?;
         if let (true, Some(first)) = (n > 0, first) {
             return Err(Error::field(
                 "active",
                 format!(
-                    "{} appointment(s) from {} are still booked on this calendar: move or cancel them first",
+                    "{} appointment(s) from {} are still open on this calendar: move, cancel or check them out first",
                     n,
                     first.with_timezone(&ctx.zone()).format("%a %b %-d, %Y %H:%M")
                 ),

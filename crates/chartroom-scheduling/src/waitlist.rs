@@ -22,7 +22,7 @@ use chartroom_store::{patients, Connection};
 use chartroom_types::{
     AppointmentId, ListEntryStatus, PatientId, RecallId, TimeOfDay, WaitlistEntryId,
 };
-use chrono::{Duration, Months, NaiveDate, Timelike};
+use chrono::{Datelike, Duration, Months, NaiveDate, Timelike};
 use chrono_tz::Tz;
 
 use crate::appointments::{self, Names, Slot};
@@ -39,11 +39,24 @@ fn optional_day(errs: &mut FieldErrors, field: &str, label: &str, text: &str) ->
     if t.is_empty() {
         return None;
     }
-    let d = chartroom_store::search::parse_typed_date(t);
-    if d.is_none() {
-        errs.add(field, format!("{label}: type a date as MM/DD/YYYY"));
+    match chartroom_store::search::parse_typed_date(t) {
+        None => {
+            errs.add(field, format!("{label}: type a date as MM/DD/YYYY"));
+            None
+        }
+        Some(d) if !(appointments::MIN_YEAR..=appointments::MAX_YEAR).contains(&d.year()) => {
+            errs.add(
+                field,
+                format!(
+                    "{label}: choose a date between {} and {}",
+                    appointments::MIN_YEAR,
+                    appointments::MAX_YEAR
+                ),
+            );
+            None
+        }
+        d => d,
     }
-    d
 }
 
 fn closing_text(c: &Closing) -> String {
@@ -307,12 +320,15 @@ fn closing_reason(closing: &Closing, reason: &str) -> Result<String> {
 /// `minutes` (its type's length).
 fn suits(tz: Tz, e: &WaitlistFields, slot: &Slot, calendar: chartroom_types::CalendarId) -> bool {
     let day = slot.start.with_timezone(&tz).date_naive();
-    let hour = slot.local.hour();
+    // The whole visit in the part of the day asked for: a morning visit
+    // ends by noon, an afternoon one starts at noon or later.
+    let end = slot.end.with_timezone(&tz).naive_local();
+    let noon = day.and_hms_opt(12, 0, 0);
     e.calendar_id.is_none_or(|c| c == calendar)
         && match e.time_of_day {
             TimeOfDay::Any => true,
-            TimeOfDay::Morning => hour < 12,
-            TimeOfDay::Afternoon => hour >= 12,
+            TimeOfDay::Morning => noon.is_some_and(|n| end <= n),
+            TimeOfDay::Afternoon => slot.local.hour() >= 12,
         }
         && e.earliest_day.is_none_or(|d| day >= d)
         && e.before_day.is_none_or(|d| day < d)
@@ -418,14 +434,41 @@ pub fn add_recall(ctx: &mut Ctx<'_>, form: &RecallForm) -> Result<RecallView> {
             "Say what the visit is for (blood pressure check, lab review)",
         );
     }
-    if let Some(t) = form.type_id {
-        if !store::appointment_type(conn, t).is_ok_and(|t| t.fields.active) {
-            errs.add("type_id", "Choose an active appointment type, or none");
+    if let (Some(d), Some(last)) = (
+        due,
+        today.checked_add_months(Months::new(MAX_RECALL_MONTHS)),
+    ) {
+        if d > last {
+            errs.add(
+                "due",
+                format!("A recall is due within {MAX_RECALL_MONTHS} months"),
+            );
         }
     }
+    let ty = form.type_id.map(|t| {
+        store::appointment_type(conn, t)
+            .ok()
+            .filter(|t| t.fields.active)
+    });
+    if let Some(None) = ty {
+        errs.add("type_id", "Choose an active appointment type, or none");
+    }
     if let Some(c) = form.calendar_id {
-        if !store::calendar(conn, c).is_ok_and(|c| c.fields.active) {
-            errs.add("calendar_id", "Choose an active calendar, or none");
+        match store::calendar(conn, c).ok().filter(|c| c.fields.active) {
+            None => errs.add("calendar_id", "Choose an active calendar, or none"),
+            Some(cal) => {
+                if let Some(Some(t)) = &ty {
+                    if !setup::offered_on(t, c) {
+                        errs.add(
+                            "calendar_id",
+                            format!(
+                                "{} is not offered on {}'s calendar",
+                                t.fields.name, cal.fields.name
+                            ),
+                        );
+                    }
+                }
+            }
         }
     }
     errs.finish()?;
@@ -491,6 +534,8 @@ pub fn recalls(ctx: &mut Ctx<'_>, days: u32) -> Result<RecallList> {
         today: today.to_string(),
         until: until.to_string(),
         recalls,
+        can_book: may,
+        can_override: ctx.actor().may(Permission::ScheduleOverride),
     })
 }
 
@@ -529,25 +574,50 @@ pub fn close_recall(
 
 /// Checks that what a booking fills (a waitlist entry or a recall) is
 /// open, at its version, and the booked patient's; the patient's id.
-pub fn check_fills(conn: &Connection, fills: &Fills, patient_id: PatientId) -> Result<()> {
-    let (closing, patient, version, expected) = match fills {
+pub fn check_fills(
+    conn: &Connection,
+    fills: &Fills,
+    patient_id: PatientId,
+    type_id: chartroom_types::AppointmentTypeId,
+) -> Result<()> {
+    let (closing, patient, version, expected, wanted) = match fills {
         Fills::Waitlist {
             entry_id,
             expected_version,
         } => {
             let r = store::waitlist_entry(conn, *entry_id)?;
-            (r.closing, r.fields.patient_id, r.version, *expected_version)
+            let t = Some(r.fields.type_id);
+            (
+                r.closing,
+                r.fields.patient_id,
+                r.version,
+                *expected_version,
+                t,
+            )
         }
         Fills::Recall {
             recall_id,
             expected_version,
         } => {
             let r = store::recall(conn, *recall_id)?;
-            (r.closing, r.fields.patient_id, r.version, *expected_version)
+            let t = r.fields.type_id;
+            (
+                r.closing,
+                r.fields.patient_id,
+                r.version,
+                *expected_version,
+                t,
+            )
         }
     };
     if patient != patient_id {
         return Err(Error::field("fills", "It is another patient's"));
+    }
+    if wanted.is_some_and(|t| t != type_id) {
+        return Err(Error::field(
+            "type_id",
+            "Book the type of visit the patient is waiting for",
+        ));
     }
     if closing.status != ListEntryStatus::Open {
         return Err(Error::field("fills", "It is already closed"));

@@ -881,16 +881,18 @@ pub fn redate(tx: &Transaction<'_>, day_of: impl Fn(DateTime<Utc>) -> NaiveDate)
     Ok(changed)
 }
 
-/// How many of a calendar's appointments from `from` on are still booked
-/// (scheduled or confirmed), and the first of them.
+/// How many of a calendar's appointments from the clinic day `from` on
+/// are still open (booked, or the patient arrived and not yet checked
+/// out), and the first of them.
 pub fn still_booked(
     conn: &Connection,
     calendar_id: CalendarId,
-    from: DateTime<Utc>,
+    from: NaiveDate,
 ) -> Result<(i64, Option<DateTime<Utc>>)> {
     let mut stmt = conn.prepare_cached(
         "SELECT count(*), min(starts_at) FROM appointment \
-         WHERE calendar_id = ?1 AND starts_at >= ?2 AND status IN ('scheduled', 'confirmed')",
+         WHERE calendar_id = ?1 AND day >= ?2 \
+         AND status IN ('scheduled', 'confirmed', 'arrived', 'in_room', 'with_provider')",
     )?;
     Ok(stmt.query_row(params![calendar_id, from], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }

@@ -12,4 +12,12 @@ today: string,
 /**
  * The last due day listed.
  */
-until: string, recalls: Array<RecallView>, };
+until: string, recalls: Array<RecallView>, 
+/**
+ * Whether this user may book, add to the waitlist and add recalls.
+ */
+can_book: boolean, 
+/**
+ * Whether this user may book over a conflict (with a reason).
+ */
+can_override: boolean, };

@@ -80,7 +80,7 @@ export function WaitlistScreen() {
     <section class="panel" data-testid="waitlist">
       <div class="panel-head">
         <h2>Waitlist <span class="count">${waiting?.length ?? ''}</span></h2>
-        <${Button} testid="waitlist-add" onClick=${() => setAdding('waitlist')}>Add to the waitlist…</${Button}>
+        ${recalls?.can_book ? html`<${Button} testid="waitlist-add" onClick=${() => setAdding('waitlist')}>Add to the waitlist…</${Button}>` : null}
       </div>
       ${waiting === null
         ? html`<p class="muted">Loading…</p>`
@@ -111,7 +111,7 @@ export function WaitlistScreen() {
         <h2>Recalls due <span class="count">${recalls?.recalls.length ?? ''}</span></h2>
         <${SelectField} label="Due within" name="days" testid="recalls-days" value=${days} onValue=${setDays} class="inline-field"
           options=${[{ value: '7', label: 'a week' }, { value: '30', label: '30 days' }, { value: '90', label: '90 days' }, { value: '365', label: 'a year' }]} />
-        <${Button} testid="recall-add" onClick=${() => setAdding('recall')}>Add a recall…</${Button}>
+        ${recalls?.can_book ? html`<${Button} testid="recall-add" onClick=${() => setAdding('recall')}>Add a recall…</${Button}>` : null}
       </div>
       ${recalls === null
         ? html`<p class="muted">Loading…</p>`
@@ -145,7 +145,7 @@ export function WaitlistScreen() {
       : null}
     ${closing ? html`<${CloseDialog} what=${closing} onClose=${() => setClosing(null)} onClosed=${() => { setClosing(null); load(); }} />` : null}
     ${draft
-      ? html`<${BookDialog} draft=${draft} calendars=${calendars} types=${types} canOverride=${false}
+      ? html`<${BookDialog} draft=${draft} calendars=${calendars} types=${types} canOverride=${recalls?.can_override ?? false}
           onClose=${() => setDraft(null)}
           onBooked=${(a: AppointmentView) => { setDraft(null); toast(`Booked ${a.patient_name}, ${formatDate(a.day)} ${timeOf(a.start_local)}`, 'success'); load(); }} />`
       : null}
