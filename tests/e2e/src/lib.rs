@@ -1183,8 +1183,10 @@ impl App {
                 }
             }
         }
-        // Everything the driver started must be gone; SIGTERM stragglers by id.
-        let deadline = Instant::now() + Duration::from_secs(5);
+        // Everything the driver started must be gone; SIGTERM stragglers by
+        // id. A loaded machine can take a few seconds to end the app's
+        // processes.
+        let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let left: Vec<&Proc> = self.started.iter().filter(|p| still_running(p)).collect();
             if left.is_empty() {

@@ -252,6 +252,14 @@ fn the_front_desk_books_and_checks_in_and_the_visit_waits_in_the_chart() {
     let booked_id = row_of("10:00–10:15");
 
     // Move it by dragging it an hour (four 15-minute slots) later.
+    // The grid redraws after the list: wait for the visit in it.
+    app.wait_js(
+        "return [...document.querySelectorAll('.ec-event')]\
+           .some((e) => e.textContent.trim().startsWith('10:00') && e.textContent.includes('Walk-in'));",
+        vec![],
+        "the 10:00 walk-in in the grid",
+        Duration::from_secs(10),
+    );
     let event = app
         .find_all_css(".ec-event")
         .into_iter()
