@@ -24,7 +24,7 @@ use chartroom_e2e::printed::{self, QUEUE};
 use chartroom_e2e::{
     demo_practice_with, screenshot_dir, today_utc, App, DEMO_PASSPHRASE, DEMO_PASSWORD,
 };
-use serde_json::json;
+use serde_json::{json, Value};
 
 /// (year, month, day) moved on by `n` days.
 fn add_days((mut y, mut m, mut d): (i64, u32, u32), n: u32) -> (i64, u32, u32) {
@@ -53,9 +53,29 @@ fn add_days((mut y, mut m, mut d): (i64, u32, u32), n: u32) -> (i64, u32, u32) {
 /// middle of its 15-minute slot in viewport pixels (the grid scrolled to
 /// show it), and a slot's height.
 fn grid_point(app: &App, calendar: &str, time: &str) -> ((f64, f64), f64) {
+    // Measured until two readings 300 ms apart agree: the grid may still
+    // be scrolling or redrawing after the schedule's answer.
+    let mut last = Value::Null;
+    for round in 0..20 {
+        let found = measure_slot(app, calendar, time, round == 0);
+        if found == last {
+            return (
+                (found["x"].as_f64().unwrap(), found["y"].as_f64().unwrap()),
+                found["slot"].as_f64().unwrap(),
+            );
+        }
+        last = found;
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    app.fail(&format!(
+        "the {time} slot in {calendar}'s column kept moving: {last}"
+    ))
+}
+
+fn measure_slot(app: &App, calendar: &str, time: &str, scroll: bool) -> Value {
     let found = app.execute(
         r#"
-        const [calendar, time] = arguments;
+        const [calendar, time, scroll] = arguments;
         const heads = [...document.querySelectorAll('.ec-header .ec-col-head')];
         const index = heads.findIndex((h) => h.textContent.trim() === calendar);
         const slots = [...document.querySelectorAll('.ec-body .ec-sidebar .ec-slot')];
@@ -64,7 +84,7 @@ fn grid_point(app: &App, calendar: &str, time: &str) -> ((f64, f64), f64) {
         const slot = slots[i];
         if (index < 0 || !slot) return { missing: true, heads: heads.map((h) => h.textContent.trim()),
           slots: [...document.querySelectorAll('.ec-body .ec-sidebar .ec-slot')].slice(0, 6).map((s) => s.outerHTML) };
-        slot.scrollIntoView({ block: 'center' });
+        if (scroll) slot.scrollIntoView({ block: 'center', behavior: 'instant' });
         const col = document.querySelectorAll('.ec-body .ec-grid .ec-day')[index];
         const c = col.getBoundingClientRect();
         // The labels' rows may hold more than one 15-minute slot: the
@@ -75,17 +95,14 @@ fn grid_point(app: &App, calendar: &str, time: &str) -> ((f64, f64), f64) {
         const quarter = (next.getBoundingClientRect().top - r.top) * 15 / minutes;
         return { x: c.left + c.width / 2, y: r.top + quarter / 2, slot: quarter };
         "#,
-        vec![json!(calendar), json!(time)],
+        vec![json!(calendar), json!(time), json!(scroll)],
     );
     if found.is_null() || found.get("missing").is_some() {
         app.fail(&format!(
             "no {time} slot in {calendar}'s column of the grid: {found}"
         ));
     }
-    (
-        (found["x"].as_f64().unwrap(), found["y"].as_f64().unwrap()),
-        found["slot"].as_f64().unwrap(),
-    )
+    found
 }
 
 /// The PDF's first page as a PNG beside the screenshots, to look at.
