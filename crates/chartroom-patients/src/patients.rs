@@ -41,11 +41,10 @@ fn record_id(id: PatientId) -> String {
     format!("patient/{id}")
 }
 
-/// Search as you type. Not audited per keystroke: the search is recorded
-/// when a result is opened ([`open`]).
-/// Finds patients, and records who searched for what and how many were
-/// shown (the record of each keystroke's search is committed without
-/// waiting for the disk, so that typing stays fast).
+/// Search as you type: finds patients, and records who searched for what
+/// and how many were shown (each keystroke's record is committed without
+/// waiting for the disk, so that typing stays fast). Opening a result
+/// records the search that found it again, with the chart ([`open`]).
 pub fn search(ctx: &mut Ctx<'_>, query: &str, limit: u32) -> Result<Vec<PatientSummary>> {
     let limit = limit.clamp(1, 200) as usize;
     let mut rows = store::search(ctx.read(), query, limit)?;

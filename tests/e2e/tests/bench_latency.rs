@@ -173,7 +173,7 @@ const invoke = window.__TAURI_INTERNALS__.invoke;
 const out = {};
 return (async () => {
   for (const q of arguments[0]) {
-    const res = await invoke('api', { request: { cmd: 'search_patients', query: q, limit: 50 } });
+    const res = await invoke('api', { request: { cmd: 'search_patients', query: q, limit: 25 } });
     out[q] = res.map((p) => String(p.id)).join(',');
   }
   return out;

@@ -6,8 +6,9 @@
 // milliseconds. Answers are numbered and only the answer to the latest query
 // is shown. While an answer is still on its way, newer keystrokes are held
 // and only the last of them is asked when it arrives, so a fast typist never
-// queues a backlog of stale searches. The search itself is audited by the
-// backend when a result is opened (`open_patient` with `from_search`), not here.
+// queues a backlog of stale searches. The backend audits every search (who
+// searched for what, how many were shown) and, when a result is opened
+// (`open_patient` with `from_search`), the search that found it.
 
 import { memo } from 'preact/compat';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
@@ -21,8 +22,11 @@ import { navigate, patientHref } from '../router';
 import { capitalize } from '../components/toast';
 import { IconSearch, IconUserPlus } from '../components/icons';
 
-/** Rows asked for per search (the table's page). */
-const LIMIT = 50;
+/** Rows asked for per search (the table's page): a screenful and a half.
+ *  More rows cost every keystroke their layout and paint (measured in
+ *  BENCHMARKS.md), and a front desk that has not found the patient in the
+ *  first 25 types another letter rather than scrolling. */
+const LIMIT = 25;
 /** The spinner shows only when an answer takes longer than this, so that
  *  fast answers do not make it flicker at every keystroke. */
 const SPINNER_DELAY_MS = 150;
@@ -244,6 +248,6 @@ const ResultsTable = memo(function ResultsTable(props: {
         )}
       </tbody>
     </table>
-    <div class="table-foot muted">${results.length === LIMIT ? 'Showing the first 50 matches: add more to the search to narrow it.' : `${results.length} ${results.length === 1 ? 'match' : 'matches'}`}</div>
+    <div class="table-foot muted">${results.length === LIMIT ? `Showing the first ${LIMIT} matches: add more to the search to narrow it.` : `${results.length} ${results.length === 1 ? 'match' : 'matches'}`}</div>
   </div>`;
 });
