@@ -86,8 +86,7 @@ impl BackgroundCheck {
                 let started = Instant::now();
                 let found = (|| -> rusqlite::Result<Option<String>> {
                     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-                    let conn = Connection::open_with_flags(&path, flags)?;
-                    quiet(&conn);
+                    let conn = open_connection(&path, flags)?;
                     if !opts.plaintext_for_benchmark {
                         conn.pragma_update(None, "key", key_literal(&key).as_str())?;
                     }
@@ -157,6 +156,42 @@ impl std::fmt::Debug for Store {
 /// SQLCipher logs decryption failures to stderr; the app reports them itself.
 fn quiet(conn: &Connection) {
     let _ = conn.pragma_update(None, "cipher_log_level", "NONE");
+}
+
+/// Opens a connection to `path` once SQLCipher is ready for keys, quietly.
+/// Every connection the store makes is opened here.
+fn open_connection(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connection> {
+    sqlcipher_ready();
+    let conn = Connection::open_with_flags(path, flags)?;
+    quiet(&conn);
+    Ok(conn)
+}
+
+/// Waits, once per process, until SQLCipher accepts a key.
+///
+/// SQLite marks itself initialised and only then, outside its own mutex,
+/// runs SQLCipher's set-up (`sqlcipher_extra_init`: its heap, the OpenSSL
+/// provider). A second thread that opens a connection in that window finds
+/// SQLite initialised and has its `PRAGMA key` refused ("An error occurred
+/// with PRAGMA key or rekey"): two stores opened at once by a fresh process
+/// could fail. The first open in the process therefore keys a throw-away
+/// in-memory database, trying again briefly until a key is accepted, and
+/// every other open waits for it. If SQLCipher never becomes ready the real
+/// open below reports its own error.
+fn sqlcipher_ready() {
+    static READY: std::sync::Once = std::sync::Once::new();
+    READY.call_once(|| {
+        for _ in 0..200 {
+            let keyed = Connection::open_in_memory().and_then(|c| {
+                quiet(&c);
+                c.pragma_update(None, "key", "x'00'")
+            });
+            if keyed.is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    });
 }
 
 fn key_literal(key: &[u8; 32]) -> Zeroizing<String> {
@@ -430,8 +465,7 @@ impl Store {
 /// Opens an existing file read-write (never creating it) and applies the key.
 fn keyed_connection(path: &Path, key: &[u8; 32], opts: &StoreOptions) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags)?;
-    quiet(&conn);
+    let conn = open_connection(path, flags)?;
     if !opts.plaintext_for_benchmark {
         conn.pragma_update(None, "key", key_literal(key).as_str())?;
         ensure_cipher(&conn)?;
