@@ -258,6 +258,18 @@ impl Chartroom {
         })
     }
 
+    /// Fills the practice's calendars' past (`chartroom-demo`, for the
+    /// scheduling benchmark); how many appointments were written.
+    pub fn add_demo_schedule_history(
+        &mut self,
+        spec: &chartroom_demo::HistorySpec,
+    ) -> Result<usize> {
+        use chartroom_demo::DemoScheduleHistory;
+        self.in_ctx(&Actor::system("demo-generator"), |ctx| {
+            ctx.add_demo_schedule_history(spec)
+        })
+    }
+
     /// Gives `patient_id` a synthetic clinical history (`chartroom-demo`).
     /// Needs the practice unlocked and a clinician.
     pub fn add_demo_chart(

@@ -22,7 +22,7 @@ use chartroom_records::protocol::{
 };
 use chartroom_scheduling::commands::*;
 use chartroom_scheduling::hours::WeekHoursForm;
-use chartroom_scheduling::protocol::{AppointmentTypeForm, CalendarForm, ClosureForm};
+use chartroom_scheduling::protocol::{AppointmentTypeForm, CalendarForm, ClosureForm, RoomForm};
 use chartroom_store::model::{AuditAction, ObservationKind, Role, Section};
 use chartroom_types::{DisclosurePurpose, PacketKind, RecordSection, ReleaseMethod};
 use chrono::Duration;
@@ -1140,6 +1140,23 @@ fn sample(name: CommandName, patient: PatientId, user: UserId) -> Option<Request
             to: "2026-12-31".into(),
         }
         .into(),
+        N::ListRooms => ListRooms {}.into(),
+        N::SaveRoom => SaveRoom {
+            id: None,
+            expected_version: 0,
+            form: RoomForm {
+                name: "Exam 1".into(),
+                active: true,
+            },
+        }
+        .into(),
+        N::SetAppointmentRoom => SetAppointmentRoom {
+            appointment_id: chartroom_types::AppointmentId(1),
+            expected_version: 1,
+            room_id: None,
+            override_reason: String::new(),
+        }
+        .into(),
         N::SaveClosure => SaveClosure {
             id: None,
             expected_version: 0,
@@ -1163,6 +1180,7 @@ fn sample(name: CommandName, patient: PatientId, user: UserId) -> Option<Request
             patient_id: patient,
             calendar_id: chartroom_types::CalendarId(1),
             type_id: chartroom_types::AppointmentTypeId(1),
+            room_id: None,
             start: "2030-12-02T09:00".into(),
             minutes: None,
             reason: String::new(),
@@ -1366,11 +1384,14 @@ save_calendar        - - - Y -
 list_clinicians      - - - Y -
 list_appointment_types Y Y Y Y -
 save_appointment_type - - - Y -
+list_rooms           Y Y Y Y -
+save_room            - - - Y -
 list_closures        Y Y Y Y -
 save_closure         - - - Y -
 get_schedule         Y Y Y Y -
 book_appointment     Y Y - Y -
 move_appointment     Y Y - Y -
+set_appointment_room Y Y - Y -
 cancel_appointment   Y Y - Y -
 set_appointment_status Y Y - Y -
 check_in             Y Y - Y -

@@ -132,6 +132,7 @@ fn book(
         patient_id: c.patient,
         calendar_id: c.calendar,
         type_id: c.follow_up,
+        room_id: None,
         start: start.into(),
         minutes: None,
         reason: "blood pressure".into(),
@@ -259,6 +260,7 @@ fn a_weekly_series_keeps_its_time_across_the_change_and_each_visit_stands_alone(
             patient_id: c.patient,
             calendar_id: c.calendar,
             type_id: c.follow_up,
+            room_id: None,
             start: "2026-03-02T14:00".into(),
             minutes: None,
             reason: String::new(),
@@ -616,6 +618,7 @@ fn the_day_sheet_and_reminders_print_what_is_booked_and_each_patient_is_a_disclo
             patient_id: soren,
             calendar_id: c.calendar,
             type_id: c.follow_up,
+            room_id: None,
             start: "03/04/2026 13:20".into(),
             minutes: None,
             reason: "knee pain".into(),
@@ -713,6 +716,7 @@ fn cancelling_a_series_leaves_its_past_visits_alone() {
             patient_id: c.patient,
             calendar_id: c.calendar,
             type_id: c.follow_up,
+            room_id: None,
             start: "2026-03-02T09:20".into(),
             minutes: None,
             reason: String::new(),
@@ -855,6 +859,7 @@ fn moving_the_following_visits_keeps_each_on_its_own_calendar() {
             patient_id: c.patient,
             calendar_id: c.calendar,
             type_id: check,
+            room_id: None,
             start: "2026-03-09T10:00".into(),
             minutes: None,
             reason: String::new(),
@@ -1178,6 +1183,7 @@ fn a_freed_time_is_offered_to_the_waitlist_and_booking_closes_the_entry() {
             patient_id: søren,
             calendar_id: o.calendar_id,
             type_id: o.entry.type_id,
+            room_id: None,
             start: o.start_local.clone(),
             minutes: None,
             reason: String::new(),
@@ -1201,6 +1207,7 @@ fn a_freed_time_is_offered_to_the_waitlist_and_booking_closes_the_entry() {
         patient_id: søren,
         calendar_id: o.calendar_id,
         type_id: o.entry.type_id,
+        room_id: None,
         start: "2026-03-05T14:00".into(),
         minutes: None,
         reason: String::new(),
@@ -1214,6 +1221,7 @@ fn a_freed_time_is_offered_to_the_waitlist_and_booking_closes_the_entry() {
         patient_id: c.patient,
         calendar_id: c.calendar,
         type_id: c.follow_up,
+        room_id: None,
         start: "2026-03-05T10:00".into(),
         minutes: None,
         reason: String::new(),
@@ -1310,6 +1318,7 @@ fn a_recall_comes_due_and_booking_it_takes_it_off_the_list() {
             patient_id: c.patient,
             calendar_id: c.calendar,
             type_id: c.follow_up,
+            room_id: None,
             start: "2026-06-04T10:00".into(),
             minutes: None,
             reason: r.reason.clone(),
@@ -1395,6 +1404,7 @@ fn waitlist_and_recall_rules_found_in_review() {
                     patient_id: c.patient,
                     calendar_id,
                     type_id: long,
+                    room_id: None,
                     start: start.into(),
                     minutes: None,
                     reason: String::new(),
@@ -1434,6 +1444,7 @@ fn waitlist_and_recall_rules_found_in_review() {
         patient_id: søren,
         calendar_id: c.calendar,
         type_id: c.follow_up,
+        room_id: None,
         start: "2026-03-04T11:00".into(),
         minutes: None,
         reason: String::new(),
@@ -1510,4 +1521,374 @@ fn waitlist_and_recall_rules_found_in_review() {
         },
     });
     assert_eq!(field_names(r), vec!["active"]);
+}
+
+/// A second calendar (a nurse line under Dr Patel) and two rooms, set up
+/// by the practice manager; back as the front desk.
+fn with_rooms(c: &mut Clinic) -> (CalendarId, RoomView, RoomView) {
+    as_user(&mut c.fx.app, "mia");
+    let nurse = ok(
+        &mut c.fx.app,
+        SaveCalendar {
+            id: None,
+            expected_version: 0,
+            form: CalendarForm {
+                name: "Nurse visits".into(),
+                user_id: None,
+                chart_user_id: Some(c.maya),
+                colour: "#aa5500".into(),
+                hours: WeekHoursForm {
+                    mon: "09:00-17:00".into(),
+                    tue: "09:00-17:00".into(),
+                    ..Default::default()
+                },
+                active: true,
+            },
+        },
+    );
+    // The follow-up is offered on both calendars.
+    let ty = ok(&mut c.fx.app, ListAppointmentTypes {})
+        .into_iter()
+        .find(|t| t.id == c.follow_up)
+        .unwrap();
+    ok(
+        &mut c.fx.app,
+        SaveAppointmentType {
+            id: Some(ty.id),
+            expected_version: ty.version,
+            form: AppointmentTypeForm {
+                name: ty.name,
+                minutes: ty.minutes,
+                colour: ty.colour,
+                visit_kind: ty.visit_kind,
+                calendars: vec![c.calendar, nurse.id],
+                active: true,
+            },
+        },
+    );
+    let room = |c: &mut Clinic, name: &str| {
+        ok(
+            &mut c.fx.app,
+            SaveRoom {
+                id: None,
+                expected_version: 0,
+                form: RoomForm {
+                    name: name.into(),
+                    active: true,
+                },
+            },
+        )
+    };
+    let procedure = room(c, "Procedure room");
+    let exam = room(c, "Exam 1");
+    // Names are unique, whatever their case; a room needs one.
+    assert_eq!(
+        messages(c.fx.app.run(SaveRoom {
+            id: None,
+            expected_version: 0,
+            form: RoomForm {
+                name: "procedure ROOM".into(),
+                active: true,
+            },
+        })),
+        vec!["name: There is a room of that name already"]
+    );
+    assert_eq!(
+        field_names(c.fx.app.run(SaveRoom {
+            id: None,
+            expected_version: 0,
+            form: RoomForm {
+                name: "  ".into(),
+                active: true,
+            },
+        })),
+        vec!["name"]
+    );
+    as_user(&mut c.fx.app, "fred");
+    (nurse.id, procedure, exam)
+}
+
+fn book_in(
+    c: &mut Clinic,
+    calendar_id: CalendarId,
+    room: Option<&RoomView>,
+    start: &str,
+    override_reason: &str,
+) -> Result<Booked, chartroom_api::ApiError> {
+    c.fx.app.run(BookAppointment {
+        patient_id: c.patient,
+        calendar_id,
+        type_id: c.follow_up,
+        room_id: room.map(|r| r.id),
+        start: start.into(),
+        minutes: None,
+        reason: String::new(),
+        repeat: None,
+        override_reason: override_reason.into(),
+        fills: None,
+    })
+}
+
+#[test]
+fn a_room_is_held_by_one_appointment_at_a_time_across_calendars() {
+    let mut c = clinic();
+    let (nurse, procedure, exam) = with_rooms(&mut c);
+    let doctor = c.calendar;
+    let first = book_in(&mut c, doctor, Some(&procedure), "2026-03-02T10:00", "")
+        .unwrap()
+        .appointments
+        .remove(0);
+    assert_eq!(first.room_id, Some(procedure.id));
+    assert_eq!(first.room_name, "Procedure room");
+
+    // The nurse line at 10:10 in the same room: the room's appointment is
+    // named, though the nurse's own calendar is free.
+    assert_eq!(
+        messages(book_in(
+            &mut c,
+            nurse,
+            Some(&procedure),
+            "2026-03-02T10:10",
+            ""
+        )),
+        vec![format!(
+            "conflicts: Procedure room is taken by appointment #{} (Mon Mar 2 10:00-10:20)",
+            first.id
+        )]
+    );
+    // Another room, or no room, is free; so is the room once it is free.
+    let in_exam = book_in(&mut c, nurse, Some(&exam), "2026-03-02T10:10", "")
+        .unwrap()
+        .appointments
+        .remove(0);
+    book_in(&mut c, nurse, Some(&exam), "2026-03-02T11:00", "").unwrap();
+    book_in(&mut c, nurse, None, "2026-03-02T11:20", "").unwrap();
+    book_in(&mut c, nurse, Some(&procedure), "2026-03-02T10:40", "").unwrap();
+
+    // The front desk cannot book over it; a clinician can, with a reason.
+    assert_eq!(
+        code(book_in(
+            &mut c,
+            nurse,
+            Some(&procedure),
+            "2026-03-02T10:05",
+            "dressing change, short"
+        )),
+        ErrorCode::PermissionDenied
+    );
+
+    // Moving the nurse's exam-room visit onto the doctor's time in the
+    // procedure room: refused, naming the room's appointment.
+    assert_eq!(
+        messages(c.fx.app.run(SetAppointmentRoom {
+            appointment_id: in_exam.id,
+            expected_version: in_exam.version,
+            room_id: Some(procedure.id),
+            override_reason: String::new(),
+        })),
+        vec![format!(
+            "conflicts: Procedure room is taken by appointment #{} (Mon Mar 2 10:00-10:20)",
+            first.id
+        )]
+    );
+    // Moving the doctor's visit keeps its room, which must be free then:
+    // from 10:40 the nurse holds it.
+    assert_eq!(
+        messages(c.fx.app.run(MoveAppointment {
+            appointment_id: first.id,
+            expected_version: first.version,
+            start: "2026-03-02T10:30".into(),
+            calendar_id: None,
+            minutes: None,
+            scope: SeriesScope::This,
+            override_reason: String::new(),
+        }))
+        .len(),
+        1
+    );
+    // Out of the room, then into it: each change is in its history.
+    let out = ok(
+        &mut c.fx.app,
+        SetAppointmentRoom {
+            appointment_id: first.id,
+            expected_version: first.version,
+            room_id: None,
+            override_reason: String::new(),
+        },
+    );
+    assert_eq!(out.room_id, None);
+    assert_eq!(out.room_name, "");
+    let back = ok(
+        &mut c.fx.app,
+        SetAppointmentRoom {
+            appointment_id: in_exam.id,
+            expected_version: in_exam.version,
+            room_id: Some(procedure.id),
+            override_reason: String::new(),
+        },
+    );
+    assert!(
+        back.room_name == "Procedure room" && back.start_local == "2026-03-02T10:10",
+        "{back:?}"
+    );
+    // The nurse line's day sheet shows each visit's room under its type.
+    let sheet = ok(
+        &mut c.fx.app,
+        PrintDaySheet {
+            calendar_id: nurse,
+            day: "03/02/2026".into(),
+            output: chartroom_scheduling::printouts::SheetOutput {
+                method: chartroom_types::ReleaseMethod::Saved,
+                printer: String::new(),
+            },
+        },
+    );
+    let text = pdf_text(sheet.path.as_deref().unwrap());
+    let line_of = |time: &str| {
+        text.lines()
+            .position(|l| l.contains(time))
+            .unwrap_or_else(|| panic!("{time} not in:\n{text}"))
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    for (time, room) in [("10:10-10:30", "Procedure room"), ("11:00-11:20", "Exam 1")] {
+        let at = line_of(time);
+        assert!(
+            lines[at..(at + 3).min(lines.len())]
+                .iter()
+                .any(|l| l.contains(room)),
+            "{room} beside {time} in:\n{text}"
+        );
+    }
+    let history = ok(
+        &mut c.fx.app,
+        AppointmentHistory {
+            appointment_id: first.id,
+        },
+    );
+    assert_eq!(
+        history
+            .iter()
+            .map(|e| format!("{}: {}", e.what, e.detail))
+            .collect::<Vec<_>>(),
+        vec![
+            "Scheduled: ".to_string(),
+            "Moved: room changed from Procedure room to no room".into()
+        ]
+    );
+    // The same room again is refused by field; so is a room not in use.
+    assert_eq!(
+        field_names(c.fx.app.run(SetAppointmentRoom {
+            appointment_id: back.id,
+            expected_version: back.version,
+            room_id: Some(procedure.id),
+            override_reason: String::new(),
+        })),
+        vec!["room_id"]
+    );
+
+    // A room with visits still to come stays in use; once they have
+    // another room it can be taken out of use, and is then refused.
+    as_user(&mut c.fx.app, "mia");
+    let take_out = |c: &mut Clinic, r: &RoomView| {
+        c.fx.app.run(SaveRoom {
+            id: Some(r.id),
+            expected_version: r.version,
+            form: RoomForm {
+                name: r.name.clone(),
+                active: false,
+            },
+        })
+    };
+    assert_eq!(field_names(take_out(&mut c, &exam)), vec!["active"]);
+    as_user(&mut c.fx.app, "fred");
+    assert_eq!(
+        ok(&mut c.fx.app, ListRooms {})
+            .iter()
+            .map(|r| format!("{} {}", r.name, r.active))
+            .collect::<Vec<_>>(),
+        vec!["Exam 1 true", "Procedure room true"]
+    );
+    let day = ok(
+        &mut c.fx.app,
+        GetSchedule {
+            from: "2026-03-02".into(),
+            days: 1,
+            calendar_ids: vec![],
+        },
+    );
+    for a in day
+        .appointments
+        .iter()
+        .filter(|a| a.room_id == Some(exam.id))
+    {
+        ok(
+            &mut c.fx.app,
+            SetAppointmentRoom {
+                appointment_id: a.id,
+                expected_version: a.version,
+                room_id: None,
+                override_reason: String::new(),
+            },
+        );
+    }
+    as_user(&mut c.fx.app, "mia");
+    let retired = take_out(&mut c, &exam).unwrap();
+    assert!(!retired.active);
+    as_user(&mut c.fx.app, "fred");
+    assert_eq!(
+        field_names(book_in(&mut c, nurse, Some(&exam), "2026-03-03T09:00", "")),
+        vec!["room_id"]
+    );
+    // Out of use, it is listed after those in use, and kept.
+    assert_eq!(
+        ok(&mut c.fx.app, ListRooms {})
+            .iter()
+            .map(|r| format!("{} {}", r.name, r.active))
+            .collect::<Vec<_>>(),
+        vec!["Procedure room true", "Exam 1 false"]
+    );
+}
+
+#[test]
+fn a_clinician_books_over_a_held_room_with_a_reason_that_is_audited() {
+    let mut c = clinic();
+    let (nurse, procedure, _) = with_rooms(&mut c);
+    let doctor = c.calendar;
+    let first = book_in(&mut c, doctor, Some(&procedure), "2026-03-02T10:00", "")
+        .unwrap()
+        .appointments
+        .remove(0);
+    as_user(&mut c.fx.app, "maya");
+    let over = book_in(
+        &mut c,
+        nurse,
+        Some(&procedure),
+        "2026-03-02T10:05",
+        "dressing change, two minutes",
+    )
+    .unwrap()
+    .appointments
+    .remove(0);
+    assert_eq!(over.override_reason, "dressing change, two minutes");
+    as_user(&mut c.fx.app, "mia");
+    let log = ok(
+        &mut c.fx.app,
+        AuditReport {
+            filter: AuditQuery {
+                from: String::new(),
+                to: String::new(),
+                user_id: Some(c.maya),
+                patient_id: String::new(),
+                action: None,
+                oldest_first: false,
+                limit: 50,
+            },
+        },
+    );
+    let expected = format!(
+        "booked 1 appointment on Nurse visits's calendar in Procedure room; over conflicts \
+         (Procedure room is taken by appointment #{} (Mon Mar 2 10:00-10:20)), reason: dressing change, two minutes",
+        first.id
+    );
+    assert!(log.iter().any(|r| r.detail == expected), "{log:#?}");
 }

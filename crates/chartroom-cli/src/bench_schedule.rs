@@ -1,12 +1,19 @@
 //! `chartroom bench-schedule`: the front desk's reads on a generated
-//! practice, through `Chartroom::run` (the shell's path without the
-//! webview's IPC), each read with its audit record committed:
-//! - the day view of six calendars holding 150 appointments;
-//! - "find the next free slot" on a calendar booked solid for 90 days but
-//!   its very last slot (the search's worst case);
-//! - today's flow board (the same 150 appointments).
+//! practice the size the issue names, through `Chartroom::run` (the shell's
+//! path without the webview's IPC), each read with its audit record
+//! committed. The practice: five clinicians' calendars; three years of
+//! history (every weekday before today, 30 visits a calendar, seen, missed
+//! or cancelled: `chartroom_demo::DemoScheduleHistory`); today 150
+//! appointments (30 a calendar); and a year ahead: the first calendar
+//! booked solid for 90 days but its very last slot (the next-free-slot
+//! search's worst case), twelve open-ended weekly series on each other
+//! calendar (to the practice's 12-month horizon) and six single visits a
+//! day on each of them for the year. It times:
+//! - the day view of the five calendars (today's 150 appointments);
+//! - "find the next free slot" on the first calendar from tomorrow;
+//! - today's flow board.
 //!
-//! The calendars work 07:00-19:00 every day, so the workload does not
+//! The calendars work 07:00-19:00 every day, so today's workload does not
 //! depend on the weekday it runs on. Figures go in BENCHMARKS.md.
 
 use std::time::{Duration, Instant};
@@ -18,7 +25,7 @@ use chartroom_scheduling::commands::{
     BookAppointment, FindNextSlot, GetFlowBoard, GetSchedule, SaveAppointmentType, SaveCalendar,
 };
 use chartroom_scheduling::hours::WeekHoursForm;
-use chartroom_scheduling::protocol::{AppointmentTypeForm, CalendarForm};
+use chartroom_scheduling::protocol::{AppointmentTypeForm, CalendarForm, RepeatForm, RepeatUnit};
 use chartroom_store::model::Role;
 use chartroom_types::{CalendarId, EncounterKind, PatientId};
 
@@ -63,7 +70,7 @@ pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let mut app = crate::bench_chart::bench_practice(&dir)?;
     let mut clinicians = Vec::new();
-    for i in 0..6 {
+    for i in 0..5 {
         clinicians.push(
             ok(
                 &mut app,
@@ -148,15 +155,20 @@ pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
     )?
     .id;
     let today = SystemClock.today();
-    let mut patient = 0usize;
-    let mut book = |app: &mut Chartroom, calendar_id: CalendarId, start: String| {
-        patient = patient % patients.max(1) + 1;
+    let next = std::cell::Cell::new(0usize);
+    let next_patient = || {
+        next.set(next.get() % patients.max(1) + 1);
+        next.get()
+    };
+    let book = |app: &mut Chartroom, calendar_id: CalendarId, start: String| {
+        let patient = next_patient();
         ok(
             app,
             BookAppointment {
                 patient_id: PatientId(patient as i64),
                 calendar_id,
                 type_id: visit,
+                room_id: None,
                 start,
                 minutes: None,
                 reason: String::new(),
@@ -167,10 +179,28 @@ pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
         )
         .map(|_| ())
     };
-    // Today: 25 visits on each of the six calendars, 07:00 to 15:20.
+    // Three years of history, written in the store (bookings refuse past
+    // days).
+    let started = Instant::now();
+    let history = app
+        .add_demo_schedule_history(&chartroom_demo::HistorySpec {
+            calendars: calendars.clone(),
+            type_id: visit,
+            minutes: 20,
+            per_day: 30,
+            first_minute: 7 * 60,
+            days: 3 * 365 + 1,
+            patients: patients as i64,
+        })
+        .map_err(|e| e.to_string())?;
+    eprintln!(
+        "history: {history} past appointments in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    // Today: 30 visits on each of the five calendars, 07:00 to 16:40.
     let started = Instant::now();
     for c in &calendars {
-        for k in 0..25u32 {
+        for k in 0..30u32 {
             let m = 7 * 60 + 20 * k;
             book(&mut app, *c, format!("{today}T{:02}:{:02}", m / 60, m % 60))?;
         }
@@ -191,7 +221,50 @@ pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
             )?;
         }
     }
-    let booked = 150 + 89 * 36 + 35;
+    let mut booked = 150 + 89 * 36 + 35;
+    // The other calendars' year ahead: twelve open-ended weekly series each
+    // (from tomorrow, 07:00 to 10:40) and six single visits a day (13:00
+    // to 14:40).
+    let tomorrow = today
+        .checked_add_days(chrono::Days::new(1))
+        .ok_or("date out of range")?;
+    for c in &calendars[1..] {
+        for k in 0..12u32 {
+            let patient = next_patient();
+            let m = 7 * 60 + 20 * k;
+            let series = ok(
+                &mut app,
+                BookAppointment {
+                    patient_id: PatientId(patient as i64),
+                    calendar_id: *c,
+                    type_id: visit,
+                    room_id: None,
+                    start: format!("{tomorrow}T{:02}:{:02}", m / 60, m % 60),
+                    minutes: None,
+                    reason: String::new(),
+                    repeat: Some(RepeatForm {
+                        unit: RepeatUnit::Weeks,
+                        every: 1,
+                        count: None,
+                        until: String::new(),
+                    }),
+                    override_reason: String::new(),
+                    fills: None,
+                },
+            )?;
+            booked += series.appointments.len();
+        }
+        for d in 1..=365u64 {
+            let date = today
+                .checked_add_days(chrono::Days::new(d))
+                .ok_or("date out of range")?;
+            for k in 0..6u32 {
+                let m = 13 * 60 + 20 * k;
+                book(&mut app, *c, format!("{date}T{:02}:{:02}", m / 60, m % 60))?;
+                booked += 1;
+            }
+        }
+    }
     eprintln!(
         "booked {booked} appointments in {:.1} s ({:.2} ms each)",
         started.elapsed().as_secs_f64(),
@@ -246,10 +319,13 @@ pub fn run(patients: usize, rounds: usize) -> Result<(), String> {
             board.rows.len()
         ));
     }
-    println!("patients: {patients}; appointments: {booked}; rounds: {rounds}");
+    println!(
+        "patients: {patients}; appointments: {} ({history} past, {booked} booked through the API); rounds: {rounds}",
+        history + booked
+    );
     println!("| measurement | n | p50 ms | p95 ms | max ms |");
     println!("|---|---|---|---|---|");
-    println!("{}", line("day view: 6 calendars, 150 appointments", day_t));
+    println!("{}", line("day view: 5 calendars, 150 appointments", day_t));
     println!(
         "{}",
         line(

@@ -128,8 +128,9 @@ enum Cmd {
         #[arg(long, default_value_t = 30)]
         rounds: usize,
     },
-    /// Measure the front desk's reads on a generated practice: the day view
-    /// of six calendars with 150 appointments, the next free slot on a
+    /// Measure the front desk's reads on a generated practice (five
+    /// calendars, three years of history, a year ahead with recurring
+    /// series): the day view of 150 appointments, the next free slot on a
     /// calendar booked solid for 90 days, today's flow board.
     BenchSchedule {
         /// Patients in the practice.
@@ -557,6 +558,7 @@ fn demo_schedule(
                 patient_id: patient(),
                 calendar_id,
                 type_id,
+                room_id: None,
                 start: format!("{d}T{t}"),
                 minutes: None,
                 reason: String::new(),

@@ -8,6 +8,8 @@
 //!   [`DemoChart`]): problems, medications, allergies, immunizations,
 //!   vitals, labs and signed notes, written through the store's own
 //!   functions and audited as bulk creations.
+//! - [`schedule`]: a practice's past on its calendars ([`HistorySpec`],
+//!   [`DemoScheduleHistory`]) for the scheduling benchmark.
 //!
 //! The API runs them in a context of its own (`Chartroom::add_demo_patients`,
 //! `Chartroom::add_demo_chart`) for the CLI's `demo` and `bench-chart`.
@@ -16,6 +18,8 @@
 
 pub mod chart;
 pub mod practice;
+pub mod schedule;
 
 pub use chart::{ChartSize, DemoChart};
 pub use practice::{patient, DemoPatients, DEMO_PASSWORD, DEMO_REFERRAL_PROVIDERS, DEMO_USERS};
+pub use schedule::{DemoScheduleHistory, HistorySpec};

@@ -432,7 +432,7 @@ impl DemoPatients for Ctx<'_> {
 }
 
 /// The user the demo patients are registered by: the front desk's.
-fn demo_creator(ctx: &Ctx<'_>) -> Result<UserId> {
+pub(crate) fn demo_creator(ctx: &Ctx<'_>) -> Result<UserId> {
     let users = chartroom_store::users::list(ctx.read())?;
     users
         .iter()

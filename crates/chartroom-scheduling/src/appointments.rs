@@ -4,7 +4,9 @@
 //!   hours, its closures and its other appointments; every conflict is
 //!   named (field `conflicts`). Booking over one needs
 //!   [`Permission::ScheduleOverride`] and a reason, kept on the
-//!   appointment and in the audit record.
+//!   appointment and in the audit record. A booking may hold a room; the
+//!   room then may not be held by another appointment at that time, on
+//!   any calendar (the same override applies).
 //! - Every occurrence of a series is its own appointment: moved,
 //!   cancelled or checked in alone, with the following ones, or with the
 //!   whole series ([`SeriesScope`]); a move keeps each one's wall-clock
@@ -19,12 +21,13 @@ use std::collections::HashMap;
 use chartroom_core::{validate, Actor, Ctx, Error, FieldErrors, Permission, Result};
 use chartroom_store::model::{AuditAction, DataCategory};
 use chartroom_store::scheduling::{
-    self as store, AppointmentRow, Booking, CalendarRow, SeriesFields, StatusChange, TypeRow,
+    self as store, AppointmentRow, Booking, CalendarRow, RoomRow, SeriesFields, StatusChange,
+    TypeRow,
 };
 use chartroom_store::{audit, settings, Connection};
 use chartroom_types::{
-    AppointmentId, AppointmentStatus as S, AppointmentTypeId, CalendarId, PatientId, SeriesId,
-    SeriesScope,
+    AppointmentId, AppointmentStatus as S, AppointmentTypeId, CalendarId, PatientId, RoomId,
+    SeriesId, SeriesScope,
 };
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveDateTime, Timelike, Utc};
 use chrono_tz::Tz;
@@ -54,6 +57,7 @@ pub const MAX_YEAR: i32 = 2200;
 pub(crate) struct Names {
     pub(crate) calendars: HashMap<CalendarId, CalendarRow>,
     pub(crate) types: HashMap<AppointmentTypeId, TypeRow>,
+    pub(crate) rooms: HashMap<RoomId, RoomRow>,
 }
 
 impl Names {
@@ -81,6 +85,7 @@ impl Names {
                 .into_iter()
                 .map(|t| (t.id, t))
                 .collect(),
+            rooms: store::rooms(conn)?.into_iter().map(|r| (r.id, r)).collect(),
         })
     }
 }
@@ -141,6 +146,12 @@ fn view(
             .unwrap_or_default(),
         type_id: b.type_id,
         type_name: t.map(|t| t.fields.name.clone()).unwrap_or_default(),
+        room_id: b.room_id,
+        room_name: b
+            .room_id
+            .and_then(|r| names.rooms.get(&r))
+            .map(|r| r.fields.name.clone())
+            .unwrap_or_default(),
         colour: t.map(|t| t.fields.colour.clone()).unwrap_or_default(),
         start_local: local_text(tz, b.starts_at),
         end_local: local_text(tz, b.ends_at),
@@ -164,6 +175,7 @@ fn view(
             next,
             can_check_in: can_write && open && b.day == now.with_timezone(&tz).date_naive(),
             can_move: can_write && open,
+            can_change_room: can_write && !status::is_final(r.status),
             can_cancel: can_write && open,
             can_override: can_write && open && may.override_conflicts,
         },
@@ -216,12 +228,63 @@ pub(crate) struct Slot {
 fn check_conflicts(
     ctx: &Ctx<'_>,
     cal: &CalendarRow,
+    room: Option<&RoomRow>,
     slots: &[Slot],
     moving: &[AppointmentId],
     override_reason: &str,
 ) -> Result<Vec<Vec<String>>> {
-    let found = find_conflicts(ctx, cal, slots, moving, slots.len() > 1)?;
+    let dated = slots.len() > 1;
+    let mut found = find_conflicts(ctx, cal, slots, moving, dated)?;
+    if let Some(room) = room {
+        let held = find_room_conflicts(ctx, room, slots, moving, dated)?;
+        for (lines, more) in found.iter_mut().zip(held) {
+            lines.extend(more);
+        }
+    }
     require_override(ctx, found, override_reason)
+}
+
+/// What each of `slots` would run into in `room`: the appointments of any
+/// calendar holding it then (but those in `moving`), in words.
+fn find_room_conflicts(
+    ctx: &Ctx<'_>,
+    room: &RoomRow,
+    slots: &[Slot],
+    moving: &[AppointmentId],
+    dated: bool,
+) -> Result<Vec<Vec<String>>> {
+    let (Some(from), Some(to)) = (
+        slots.iter().map(|s| s.start).min(),
+        slots.iter().map(|s| s.end).max(),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let held: Vec<Busy> = store::room_busy_between(ctx.read(), room.id, from, to)?
+        .into_iter()
+        .filter(|(id, _, _)| !moving.contains(id))
+        .map(|(id, starts_at, ends_at)| Busy {
+            id,
+            starts_at,
+            ends_at,
+        })
+        .collect();
+    let tz = ctx.zone();
+    Ok(slots
+        .iter()
+        .map(|s| {
+            conflicts::room_conflicts(&room.fields.name, &held, s.start, s.end)
+                .iter()
+                .map(|c| {
+                    let words = c.describe(tz, &room.fields.name);
+                    if dated {
+                        format!("{}: {words}", s.local.format("%a %b %-d, %Y %H:%M"))
+                    } else {
+                        words
+                    }
+                })
+                .collect()
+        })
+        .collect())
 }
 
 /// What each of `slots` on `cal` would run into (the appointments in
@@ -412,6 +475,23 @@ fn active_calendar(
     }
 }
 
+/// The room asked for, which must be in use (none asked for: none).
+fn room_in_use(
+    conn: &Connection,
+    errs: &mut FieldErrors,
+    id: Option<RoomId>,
+) -> Result<Option<RoomRow>> {
+    let Some(id) = id else { return Ok(None) };
+    match store::room(conn, id) {
+        Ok(r) if r.fields.active => Ok(Some(r)),
+        Ok(_) | Err(chartroom_store::StoreError::NotFound { .. }) => {
+            errs.add("room_id", "Choose a room in use, or no room");
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn offered_type(
     conn: &Connection,
     errs: &mut FieldErrors,
@@ -513,6 +593,7 @@ pub fn book(
     patient_id: PatientId,
     calendar_id: CalendarId,
     type_id: AppointmentTypeId,
+    room_id: Option<RoomId>,
     start: &str,
     minutes: Option<u32>,
     reason: &str,
@@ -529,6 +610,7 @@ pub fn book(
     }
     let cal = active_calendar(conn, &mut errs, calendar_id)?;
     let ty = offered_type(conn, &mut errs, type_id, cal.as_ref())?;
+    let room = room_in_use(conn, &mut errs, room_id)?;
     let reason = validate::short_text(&mut errs, "reason", "Reason", reason, 200);
     let override_reason =
         validate::short_text(&mut errs, "override_reason", "Reason", override_reason, 200);
@@ -564,7 +646,7 @@ pub fn book(
             end: *at + Duration::minutes(length),
         })
         .collect();
-    let overridden = check_conflicts(ctx, &cal, &slots, &[], &override_reason)?;
+    let overridden = check_conflicts(ctx, &cal, room.as_ref(), &slots, &[], &override_reason)?;
     let actor = ctx.actor();
     let user = actor.user()?;
     let (series_id, ids) = ctx.write(|tx, now| {
@@ -590,6 +672,7 @@ pub fn book(
                     patient_id,
                     calendar_id,
                     type_id,
+                    room_id,
                     series: series_id.map(|id| (id, i as i64)),
                     starts_at: s.start,
                     ends_at: s.end,
@@ -615,6 +698,9 @@ pub fn book(
             if ids.len() == 1 { "" } else { "s" },
             cal.fields.name
         );
+        if let Some(r) = &room {
+            detail.push_str(&format!(" in {}", r.fields.name));
+        }
         let over: Vec<&str> = overridden.iter().flatten().map(String::as_str).collect();
         if !over.is_empty() {
             detail.push_str(&format!(
@@ -823,6 +909,24 @@ pub fn move_to(
             found[i] = l;
         }
     }
+    // Each visit keeps its room: the room must be free at the new time.
+    let mut rooms: Vec<RoomId> = moves
+        .iter()
+        .filter_map(|(r, _)| r.booking.room_id)
+        .collect();
+    rooms.sort();
+    rooms.dedup();
+    for room_id in rooms {
+        let room = store::room(conn, room_id)?;
+        let here: Vec<usize> = (0..moves.len())
+            .filter(|&i| moves[i].0.booking.room_id == Some(room_id))
+            .collect();
+        let slots: Vec<Slot> = here.iter().map(|&i| moves[i].1).collect();
+        let lines = find_room_conflicts(ctx, &room, &slots, &moving, moves.len() > 1)?;
+        for (i, l) in here.into_iter().zip(lines) {
+            found[i].extend(l);
+        }
+    }
     let overridden = require_override(ctx, found, &override_reason)?;
     let names = Names::read(ctx.read())?;
     let actor = ctx.actor();
@@ -1003,6 +1107,99 @@ pub fn set_status(
             format!("status: {}", to.label().to_lowercase()),
         )?;
         Ok(())
+    })?;
+    let names = Names::read(ctx.read())?;
+    Ok(view(
+        tz,
+        ctx.now(),
+        &names,
+        store::appointment(ctx.read(), id)?,
+        Rights::of(ctx.actor()),
+    ))
+}
+
+/// Gives an appointment a room, another room, or none. Allowed until it
+/// is over (a patient already waiting may be put in another room); the
+/// room must be free for the appointment's time unless booked over that
+/// conflict with a reason by someone who may.
+pub fn set_room(
+    ctx: &mut Ctx<'_>,
+    id: AppointmentId,
+    expected_version: i64,
+    room_id: Option<RoomId>,
+    override_reason: &str,
+) -> Result<AppointmentView> {
+    let tz = ctx.zone();
+    let conn = ctx.read();
+    let row = store::appointment(conn, id)?;
+    stale_unless(&row, expected_version)?;
+    if status::is_final(row.status) {
+        return Err(Error::field(
+            "status",
+            format!(
+                "An appointment that is {} keeps its room",
+                row.status.label().to_lowercase()
+            ),
+        ));
+    }
+    let mut errs = FieldErrors::default();
+    let room = room_in_use(conn, &mut errs, room_id)?;
+    let override_reason =
+        validate::short_text(&mut errs, "override_reason", "Reason", override_reason, 200);
+    if row.booking.room_id == room_id {
+        errs.add("room_id", "The appointment already holds that room");
+    }
+    errs.finish()?;
+    let b = &row.booking;
+    let slot = Slot {
+        local: b.starts_at.with_timezone(&tz).naive_local(),
+        start: b.starts_at,
+        end: b.ends_at,
+    };
+    let found = match &room {
+        Some(r) => find_room_conflicts(ctx, r, &[slot], &[id], false)?,
+        None => vec![Vec::new()],
+    };
+    let overridden = require_override(ctx, found, &override_reason)?;
+    let names = Names::read(conn)?;
+    let room_name = |r: Option<RoomId>| {
+        r.and_then(|r| names.rooms.get(&r))
+            .map_or_else(|| "no room".to_string(), |r| r.fields.name.clone())
+    };
+    let change = format!(
+        "room changed from {} to {}",
+        room_name(b.room_id),
+        room_name(room_id)
+    );
+    let over: Vec<String> = overridden.into_iter().flatten().collect();
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    ctx.write(|tx, now| {
+        store::move_appointment(
+            tx,
+            id,
+            row.version,
+            &Booking {
+                room_id,
+                override_reason: if over.is_empty() {
+                    b.override_reason.clone()
+                } else {
+                    override_reason.clone()
+                },
+                ..b.clone()
+            },
+            &change,
+            now,
+            user,
+        )?;
+        let mut detail = change.clone();
+        if !over.is_empty() {
+            detail.push_str(&format!(
+                "; over conflicts ({}), reason: {override_reason}",
+                over.join("; ")
+            ));
+        }
+        audit_change(tx, now, actor, b.patient_id, id, detail)
     })?;
     let names = Names::read(ctx.read())?;
     Ok(view(

@@ -3,12 +3,12 @@
 //! handler it runs. The API crate lists them in its registry. Reading
 //! calendars needs [`Permission::ScheduleRead`], booking and the front
 //! desk's changes [`Permission::ScheduleWrite`], setting up calendars,
-//! types and closures [`Permission::ScheduleSetup`].
+//! types, rooms and closures [`Permission::ScheduleSetup`].
 
 use chartroom_core::{Command, Ctx, Guard, Handler, Permission, Result, Subject};
 use chartroom_types::{
     AppointmentId, AppointmentStatus, AppointmentTypeId, CalendarId, ClosureId, PatientId,
-    RecallId, SeriesScope, WaitlistEntryId,
+    RecallId, RoomId, SeriesScope, WaitlistEntryId,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -126,6 +126,49 @@ impl Handler for SaveAppointmentType {
     }
 }
 
+/// Every room, those in use first.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ListRooms {}
+
+impl Command for ListRooms {
+    type Answer = Vec<RoomView>;
+    const GUARD: Guard = READ;
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for ListRooms {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        setup::rooms(ctx.read())
+    }
+}
+
+/// Adds a room, or renames one or takes it out of use at `expected_version`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SaveRoom {
+    pub id: Option<RoomId>,
+    #[ts(type = "number")]
+    pub expected_version: i64,
+    pub form: RoomForm,
+}
+
+impl Command for SaveRoom {
+    type Answer = RoomView;
+    const GUARD: Guard = SETUP;
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for SaveRoom {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        setup::save_room(ctx, self.id, self.expected_version, &self.form)
+    }
+}
+
 /// Closures in force between two typed days (empty: from today, for a
 /// year).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -222,6 +265,8 @@ pub struct BookAppointment {
     pub patient_id: PatientId,
     pub calendar_id: CalendarId,
     pub type_id: AppointmentTypeId,
+    /// The room every visit holds; none: no room.
+    pub room_id: Option<RoomId>,
     /// Clinic wall-clock time, `YYYY-MM-DDTHH:MM`.
     pub start: String,
     /// None: the type's length.
@@ -249,6 +294,7 @@ impl Handler for BookAppointment {
             self.patient_id,
             self.calendar_id,
             self.type_id,
+            self.room_id,
             &self.start,
             self.minutes,
             &self.reason,
@@ -294,6 +340,38 @@ impl Handler for MoveAppointment {
             self.calendar_id,
             self.minutes,
             self.scope,
+            &self.override_reason,
+        )
+    }
+}
+
+/// Gives an appointment a room, another room, or none (this visit only).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SetAppointmentRoom {
+    pub appointment_id: AppointmentId,
+    #[ts(type = "number")]
+    pub expected_version: i64,
+    pub room_id: Option<RoomId>,
+    /// Puts it in a room held at that time (needs the override permission).
+    pub override_reason: String,
+}
+
+impl Command for SetAppointmentRoom {
+    type Answer = AppointmentView;
+    const GUARD: Guard = WRITE;
+    fn subject(&self) -> Subject {
+        Subject::Appointment(self.appointment_id)
+    }
+}
+
+impl Handler for SetAppointmentRoom {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        appointments::set_room(
+            ctx,
+            self.appointment_id,
+            self.expected_version,
+            self.room_id,
             &self.override_reason,
         )
     }

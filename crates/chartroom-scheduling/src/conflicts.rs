@@ -5,7 +5,9 @@
 //! no-show) and overlaps it; the calendar's working hours (it must lie
 //! within one block of its clinic day, so a break or a day off refuses
 //! it); a closure of the calendar or of the whole practice that overlaps
-//! it. Each conflict names the appointment or the rule. Times are compared
+//! it. A booking that holds a room also conflicts with another
+//! appointment holding that room at the same time, whatever its calendar
+//! ([`room_conflicts`]). Each conflict names the appointment or the rule. Times are compared
 //! as UTC instants; hours are read in the clinic's zone, so a 9:00 block is
 //! at 9:00 local on both sides of a daylight-saving change.
 
@@ -44,6 +46,9 @@ pub enum Conflict {
     OutsideHours { hours: String },
     /// During a closure.
     Closed(Closed),
+    /// The room asked for is held by another appointment (of any
+    /// calendar) at that time.
+    RoomTaken { room: String, by: Busy },
 }
 
 /// What a calendar's day is made of, for the checks.
@@ -81,6 +86,13 @@ impl Conflict {
                     format!("outside {calendar}'s hours that day ({hours})")
                 }
             }
+            Conflict::RoomTaken { room, by } => format!(
+                "{room} is taken by appointment #{} ({} {}-{})",
+                by.id,
+                by.starts_at.with_timezone(&tz).format("%a %b %-d"),
+                local_hm(tz, by.starts_at),
+                local_hm(tz, by.ends_at)
+            ),
             Conflict::Closed(c) => {
                 let what = if c.label.is_empty() {
                     c.kind.label().to_lowercase()
@@ -141,6 +153,23 @@ pub fn conflicts(
         }
     }
     out
+}
+
+/// The appointments holding the room `room` (`busy`, those that hold
+/// their time) that `[start, end)` would overlap.
+pub fn room_conflicts(
+    room: &str,
+    busy: &[Busy],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Vec<Conflict> {
+    busy.iter()
+        .filter(|b| b.starts_at < end && start < b.ends_at)
+        .map(|b| Conflict::RoomTaken {
+            room: room.to_owned(),
+            by: *b,
+        })
+        .collect()
 }
 
 /// Rounds up to the next five minutes (slots start on the five minutes).
@@ -248,6 +277,38 @@ mod tests {
             starts_at: local(from),
             ends_at: local(to),
         }
+    }
+
+    #[test]
+    fn a_room_held_at_the_time_is_named_with_its_appointment() {
+        let tz = ny();
+        let held = [
+            busy(7, "2026-12-07 09:00", "2026-12-07 09:40"),
+            busy(9, "2026-12-07 10:00", "2026-12-07 10:20"),
+        ];
+        let c = room_conflicts(
+            "Procedure room",
+            &held,
+            local("2026-12-07 09:30"),
+            local("2026-12-07 10:10"),
+        );
+        assert_eq!(c.len(), 2);
+        assert_eq!(
+            c[0].describe(tz, "Dr Patel"),
+            "Procedure room is taken by appointment #7 (Mon Dec 7 09:00-09:40)"
+        );
+        assert_eq!(
+            c[1].describe(tz, "Dr Patel"),
+            "Procedure room is taken by appointment #9 (Mon Dec 7 10:00-10:20)"
+        );
+        // Back to back is no conflict.
+        assert!(room_conflicts(
+            "Procedure room",
+            &held,
+            local("2026-12-07 09:40"),
+            local("2026-12-07 10:00"),
+        )
+        .is_empty());
     }
 
     #[test]

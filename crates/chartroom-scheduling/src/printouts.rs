@@ -234,6 +234,10 @@ pub fn day_sheet(
         .into_iter()
         .map(|t| (t.id, t.fields.name))
         .collect();
+    let rooms: BTreeMap<_, _> = store::rooms(conn)?
+        .into_iter()
+        .map(|r| (r.id, r.fields.name))
+        .collect();
     let rows: Vec<AppointmentRow> = store::appointments_on_days(conn, day, day)?
         .into_iter()
         .filter(|a| {
@@ -258,7 +262,14 @@ pub fn day_sheet(
                     .map(validate::date_text)
                     .unwrap_or_default()
             ),
-            types.get(&a.booking.type_id).cloned().unwrap_or_default(),
+            {
+                // The type, and under it the room the visit holds.
+                let ty = types.get(&a.booking.type_id).cloned().unwrap_or_default();
+                match a.booking.room_id.and_then(|r| rooms.get(&r)) {
+                    Some(room) => format!("{ty}\n{room}"),
+                    None => ty,
+                }
+            },
             a.booking.reason.clone(),
             phone,
             String::new(),
@@ -281,10 +292,10 @@ pub fn day_sheet(
             columns: vec![
                 Column::new("Time", 1.35),
                 Column::new("Patient", 2.6),
-                Column::new("Type", 1.3),
-                Column::new("Reason", 1.6),
+                Column::new("Type, room", 2.0),
+                Column::new("Reason", 1.5),
                 Column::new("Phone", 1.65),
-                Column::new("Notes", 2.0),
+                Column::new("Notes", 1.4),
             ],
             rows: table,
             empty: "No appointments.".into(),

@@ -5,8 +5,8 @@
 
 use chartroom_types::{
     AppointmentId, AppointmentStatus, AppointmentTypeId, CalendarId, ClosureId, ClosureKind,
-    EncounterId, EncounterKind, ListEntryStatus, PatientId, RecallId, SeriesId, TimeOfDay, UserId,
-    WaitlistEntryId,
+    EncounterId, EncounterKind, ListEntryStatus, PatientId, RecallId, RoomId, SeriesId, TimeOfDay,
+    UserId, WaitlistEntryId,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -81,6 +81,26 @@ pub struct AppointmentTypeView {
     pub colour: String,
     pub visit_kind: EncounterKind,
     pub calendars: Vec<CalendarId>,
+    pub active: bool,
+    #[ts(type = "number")]
+    pub version: i64,
+}
+
+/// A room as typed by the practice manager.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RoomForm {
+    /// "Exam 1", "Procedure room".
+    pub name: String,
+    pub active: bool,
+}
+
+/// A room appointments can hold.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RoomView {
+    pub id: RoomId,
+    pub name: String,
     pub active: bool,
     #[ts(type = "number")]
     pub version: i64,
@@ -163,6 +183,8 @@ pub struct AppointmentActions {
     pub next: Vec<AppointmentStatus>,
     pub can_check_in: bool,
     pub can_move: bool,
+    /// Whether this user may give it another room (or none).
+    pub can_change_room: bool,
     pub can_cancel: bool,
     /// Whether this user may move it over a conflict (with a reason).
     pub can_override: bool,
@@ -181,6 +203,10 @@ pub struct AppointmentView {
     pub calendar_name: String,
     pub type_id: AppointmentTypeId,
     pub type_name: String,
+    /// The room it holds, if any.
+    pub room_id: Option<RoomId>,
+    /// Empty when it holds none.
+    pub room_name: String,
     pub colour: String,
     pub start_local: String,
     pub end_local: String,

@@ -1,17 +1,19 @@
 //! What the practice manager sets up: calendars with their working week,
 //! appointment types (name, length, colour, the visit check-in opens, the
-//! calendars that offer it) and closures (vacation, holidays, meetings).
-//! Nothing is deleted: calendars and types are made inactive, closures
-//! withdrawn; every edit keeps the state it replaces and is audited.
+//! calendars that offer it), rooms (for a practice that books them) and
+//! closures (vacation, holidays, meetings). Nothing is deleted: calendars,
+//! types and rooms are taken out of use, closures withdrawn; every edit
+//! keeps the state it replaces and is audited.
 
 use chartroom_core::Clock as _;
 use chartroom_core::{validate, Ctx, Error, FieldErrors, Result};
 use chartroom_store::model::{AuditAction, DataCategory, Role};
 use chartroom_store::scheduling::{
-    self as store, CalendarFields, CalendarRow, ClosureFields, ClosureRow, TypeFields, TypeRow,
+    self as store, CalendarFields, CalendarRow, ClosureFields, ClosureRow, RoomFields, RoomRow,
+    TypeFields, TypeRow,
 };
 use chartroom_store::{users, Connection};
-use chartroom_types::{AppointmentTypeId, CalendarId, ClosureId, EncounterKind, UserId};
+use chartroom_types::{AppointmentTypeId, CalendarId, ClosureId, EncounterKind, RoomId, UserId};
 use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 
@@ -320,6 +322,86 @@ pub fn save_type(
         Ok(row)
     })?;
     type_view(row)
+}
+
+// ------------------------------------------------------------------- rooms
+
+/// A room as the screens show it.
+pub fn room_view(r: RoomRow) -> RoomView {
+    RoomView {
+        id: r.id,
+        name: r.fields.name,
+        active: r.fields.active,
+        version: r.version,
+    }
+}
+
+/// Every room, those in use first.
+pub fn rooms(conn: &Connection) -> Result<Vec<RoomView>> {
+    Ok(store::rooms(conn)?.into_iter().map(room_view).collect())
+}
+
+/// Adds a room (`id` none) or renames one, or takes it out of or back into
+/// use, at `expected_version`. A room with visits still to come cannot be
+/// taken out of use: they are given another room (or none) first.
+pub fn save_room(
+    ctx: &mut Ctx<'_>,
+    id: Option<RoomId>,
+    expected_version: i64,
+    form: &RoomForm,
+) -> Result<RoomView> {
+    let mut errs = FieldErrors::default();
+    let name = validate::short_text(&mut errs, "name", "Name", &form.name, 60);
+    if name.is_empty() {
+        errs.add("name", "Give the room a name (Exam 1, Procedure room)");
+    } else if store::rooms(ctx.read())?
+        .iter()
+        .any(|r| Some(r.id) != id && r.fields.name.to_lowercase() == name.to_lowercase())
+    {
+        errs.add("name", "There is a room of that name already");
+    }
+    errs.finish()?;
+    if let (Some(id), false) = (id, form.active) {
+        let (n, first) = store::room_still_booked(ctx.read(), id, ctx.today())?;
+        if let (true, Some(first)) = (n > 0, first) {
+            return Err(Error::field(
+                "active",
+                format!(
+                    "{} appointment(s) from {} still hold this room: give them another room first",
+                    n,
+                    first
+                        .with_timezone(&ctx.zone())
+                        .format("%a %b %-d, %Y %H:%M")
+                ),
+            ));
+        }
+    }
+    let fields = RoomFields {
+        name,
+        active: form.active,
+    };
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    let row = ctx.write(|tx, now| {
+        let row = match id {
+            None => store::insert_room(tx, &fields, now, user)?,
+            Some(id) => store::update_room(tx, id, expected_version, &fields, now, user)?,
+        };
+        audit_saved(
+            tx,
+            now,
+            actor,
+            id.is_none(),
+            format!("room/{}", row.id),
+            if fields.active {
+                "room saved"
+            } else {
+                "room taken out of use"
+            },
+        )?;
+        Ok(row)
+    })?;
+    Ok(room_view(row))
 }
 
 // ---------------------------------------------------------------- closures

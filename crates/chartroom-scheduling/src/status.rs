@@ -36,6 +36,12 @@ pub fn is_open(s: S) -> bool {
     matches!(s, S::Scheduled | S::Confirmed)
 }
 
+/// Whether the appointment is over: cancelled, missed or checked out. Its
+/// status, time and room stay as they are.
+pub fn is_final(s: S) -> bool {
+    matches!(s, S::Cancelled | S::NoShow | S::CheckedOut)
+}
+
 /// Checks a change from `from` to `to` for an appointment starting at
 /// `starts_at`, at `now`.
 pub fn check(from: S, to: S, starts_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {

@@ -74,6 +74,9 @@ pub const MIGRATIONS: &[Migration] = &[
     // 10: the waitlist and recalls, each entry closed once (booked with its
     // appointment, or with a reason) and never deleted.
     migration!("0010_waitlist_recalls.sql"),
+    // 11: rooms (never deleted, taken out of use), and the room an
+    // appointment holds.
+    migration!("0011_rooms.sql"),
 ];
 
 /// The schema version this build writes.
@@ -140,6 +143,10 @@ mod tests {
         (
             "0010_waitlist_recalls.sql",
             "aa1ee97153cc54d6e2d107b4182edecf3b9da247f2322d44ee037fbe53ce3f80",
+        ),
+        (
+            "0011_rooms.sql",
+            "a2a0bf66dbcdbea9fa068e4eec2738780dcd5b57edd59aeac4ff332626a87c9b",
         ),
     ];
 

@@ -1,4 +1,4 @@
-//! Scheduling's tables: calendars (`calendar`), appointment types,
+//! Scheduling's tables: calendars (`calendar`), appointment types, rooms,
 //! closures (vacation, holidays, meetings), recurring series, appointments
 //! and each appointment's status history (`appointment_event`). Nothing is
 //! deleted (triggers refuse it): calendars and types are made inactive,
@@ -9,7 +9,7 @@
 
 use chartroom_types::{
     AppointmentId, AppointmentStatus, AppointmentTypeId, CalendarId, ClosureId, ClosureKind,
-    EncounterId, ListEntryStatus, PatientId, RecallId, SeriesId, TimeOfDay, UserId,
+    EncounterId, ListEntryStatus, PatientId, RecallId, RoomId, SeriesId, TimeOfDay, UserId,
     WaitlistEntryId,
 };
 use chrono::{DateTime, NaiveDate, Utc};
@@ -26,6 +26,8 @@ pub const APPOINTMENT_TYPE: Table =
     Table::new("appointment_type", "appointment type", Some("version"));
 /// Closures keep their replaced states.
 pub const CLOSURE: Table = Table::new("closure", "closure", Some("version"));
+/// Rooms keep their replaced states.
+pub const ROOM: Table = Table::new("room", "room", Some("version"));
 /// Appointments keep their replaced times, calendars and types.
 pub const APPOINTMENT: Table = Table::new("appointment", "appointment", Some("version"));
 
@@ -496,6 +498,147 @@ pub fn closures_between(
     Ok(rows)
 }
 
+// ------------------------------------------------------------------- rooms
+
+/// What the practice keeps about a room.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomFields {
+    pub name: String,
+    pub active: bool,
+}
+
+/// A room as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomRow {
+    pub id: RoomId,
+    pub fields: RoomFields,
+    pub version: i64,
+}
+
+fn room_from_row(r: &Row<'_>) -> rusqlite::Result<RoomRow> {
+    Ok(RoomRow {
+        id: r.get(0)?,
+        fields: RoomFields {
+            name: r.get(1)?,
+            active: r.get(2)?,
+        },
+        version: r.get(3)?,
+    })
+}
+
+const ROOM_SQL: &str = "SELECT r.id, r.name, r.active, r.version FROM room r";
+
+/// Adds a room.
+pub fn insert_room(
+    tx: &Transaction<'_>,
+    f: &RoomFields,
+    at: DateTime<Utc>,
+    by: UserId,
+) -> Result<RoomRow> {
+    tx.prepare_cached(
+        "INSERT INTO room (name, active, created_at, created_by, updated_at, updated_by) \
+         VALUES (?1, ?2, ?3, ?4, ?3, ?4)",
+    )?
+    .execute(params![f.name, f.active, at, by])?;
+    room(tx, RoomId(tx.last_insert_rowid()))
+}
+
+/// Renames a room or takes it out of (or back into) use at
+/// `expected_version`, keeping the state it replaces.
+pub fn update_room(
+    tx: &Transaction<'_>,
+    id: RoomId,
+    expected_version: i64,
+    f: &RoomFields,
+    at: DateTime<Utc>,
+    by: UserId,
+) -> Result<RoomRow> {
+    corrections::check_current(tx, &ROOM, id, Some(expected_version))?;
+    let old = room(tx, id)?;
+    let o = &old.fields;
+    corrections::keep(
+        tx,
+        &ROOM,
+        id,
+        old.version,
+        &Fields::of([("name", o.name.clone()), ("active", o.active.to_string())]),
+        if o.active && !f.active {
+            "taken out of use"
+        } else {
+            "edited"
+        },
+        at,
+        by,
+    )?;
+    tx.prepare_cached(
+        "UPDATE room SET name = ?2, active = ?3, version = version + 1, updated_at = ?4, \
+         updated_by = ?5 WHERE id = ?1",
+    )?
+    .execute(params![id, f.name, f.active, at, by])?;
+    room(tx, id)
+}
+
+/// One room.
+pub fn room(conn: &Connection, id: RoomId) -> Result<RoomRow> {
+    conn.prepare_cached(&format!("{ROOM_SQL} WHERE r.id = ?1"))?
+        .query_row([id], room_from_row)
+        .optional()?
+        .ok_or(StoreError::NotFound {
+            what: "room",
+            id: id.into(),
+        })
+}
+
+/// Every room, those in use first, then by name.
+pub fn rooms(conn: &Connection) -> Result<Vec<RoomRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{ROOM_SQL} ORDER BY r.active DESC, r.name COLLATE NOCASE, r.id"
+    ))?;
+    let rows = stmt
+        .query_map([], room_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// A room's appointments that hold their time and overlap `[from, to)`,
+/// by start (what a booking in the room could conflict with). Reads the
+/// room's index only.
+pub fn room_busy_between(
+    conn: &Connection,
+    room_id: RoomId,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<BusySpan>> {
+    // As in `busy_between`: at most 8 hours long, so the index bounds it.
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, starts_at, ends_at FROM appointment \
+         WHERE room_id = ?1 AND starts_at >= ?2 AND starts_at < ?3 AND ends_at > ?4 \
+         AND status NOT IN ('cancelled', 'no_show') ORDER BY starts_at, id",
+    )?;
+    let rows = stmt
+        .query_map(
+            params![room_id, from - chrono::Duration::hours(8), to, from],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// How many appointments from the clinic day `from` on that hold the room
+/// are still open, and the first of them.
+pub fn room_still_booked(
+    conn: &Connection,
+    room_id: RoomId,
+    from: NaiveDate,
+) -> Result<(i64, Option<DateTime<Utc>>)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT count(*), min(starts_at) FROM appointment \
+         WHERE room_id = ?1 AND day >= ?2 \
+         AND status IN ('scheduled', 'confirmed', 'arrived', 'in_room', 'with_provider')",
+    )?;
+    Ok(stmt.query_row(params![room_id, from], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}
+
 // ------------------------------------------------------------ appointments
 
 /// A series as booked.
@@ -558,6 +701,8 @@ pub struct Booking {
     pub patient_id: PatientId,
     pub calendar_id: CalendarId,
     pub type_id: AppointmentTypeId,
+    /// The room it holds, if the practice books rooms.
+    pub room_id: Option<RoomId>,
     pub series: Option<(SeriesId, i64)>,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -588,7 +733,7 @@ pub struct AppointmentRow {
 const APPOINTMENT_SQL: &str = "SELECT a.id, a.patient_id, a.calendar_id, a.type_id, a.series_id, \
      a.series_index, a.starts_at, a.ends_at, a.day, a.reason, a.override_reason, a.status, \
      a.cancel_reason, a.late_cancel, a.arrived_at, a.encounter_id, a.version, \
-     p.family_name || ', ' || p.given_name, p.mrn, p.birth_date, a.updated_at \
+     p.family_name || ', ' || p.given_name, p.mrn, p.birth_date, a.updated_at, a.room_id \
      FROM appointment a JOIN patient p ON p.id = a.patient_id";
 
 fn appointment_from_row(r: &Row<'_>) -> rusqlite::Result<AppointmentRow> {
@@ -601,6 +746,7 @@ fn appointment_from_row(r: &Row<'_>) -> rusqlite::Result<AppointmentRow> {
             patient_id: r.get(1)?,
             calendar_id: r.get(2)?,
             type_id: r.get(3)?,
+            room_id: r.get(21)?,
             series: series_id.zip(series_index),
             starts_at: r.get(6)?,
             ends_at: r.get(7)?,
@@ -647,8 +793,8 @@ pub fn insert_appointment(
     tx.prepare_cached(
         "INSERT INTO appointment (patient_id, calendar_id, type_id, series_id, series_index, \
          starts_at, ends_at, day, status, reason, override_reason, created_at, created_by, \
-         updated_at, updated_by) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'scheduled', ?9, ?10, ?11, ?12, ?11, ?12)",
+         updated_at, updated_by, room_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'scheduled', ?9, ?10, ?11, ?12, ?11, ?12, ?13)",
     )?
     .execute(params![
         b.patient_id,
@@ -662,7 +808,8 @@ pub fn insert_appointment(
         b.reason,
         b.override_reason,
         at,
-        by
+        by,
+        b.room_id
     ])?;
     let id = AppointmentId(tx.last_insert_rowid());
     let detail = if b.override_reason.is_empty() {
@@ -681,7 +828,7 @@ pub fn insert_appointment(
     Ok(id)
 }
 
-/// Moves an appointment (time, calendar, type, reason) at
+/// Moves an appointment (time, calendar, type, room, reason) at
 /// `expected_version`, keeping where it was; `detail` (where from) goes in
 /// its history as a `moved` event.
 pub fn move_appointment(
@@ -704,6 +851,10 @@ pub fn move_appointment(
         &Fields::of([
             ("calendar_id", o.calendar_id.to_string()),
             ("type_id", o.type_id.to_string()),
+            (
+                "room_id",
+                o.room_id.map(|r| r.to_string()).unwrap_or_default(),
+            ),
             ("starts_at", o.starts_at.to_rfc3339()),
             ("ends_at", o.ends_at.to_rfc3339()),
             ("reason", o.reason.clone()),
@@ -716,7 +867,7 @@ pub fn move_appointment(
     tx.prepare_cached(
         "UPDATE appointment SET calendar_id = ?2, type_id = ?3, starts_at = ?4, ends_at = ?5, \
          day = ?6, reason = ?7, override_reason = ?8, version = version + 1, updated_at = ?9, \
-         updated_by = ?10 WHERE id = ?1",
+         updated_by = ?10, room_id = ?11 WHERE id = ?1",
     )?
     .execute(params![
         id,
@@ -728,7 +879,8 @@ pub fn move_appointment(
         b.reason,
         b.override_reason,
         at,
-        by
+        by,
+        b.room_id
     ])?;
     event(tx, id, "moved", detail, at, by)
 }

@@ -45,6 +45,7 @@ const OWNERS: &[(&str, &str)] = &[
     ("recall", "scheduling.rs"),
     ("referral_provider", "referrals.rs"),
     ("replaced_state", "corrections.rs"),
+    ("room", "scheduling.rs"),
     ("safety_override", "chart.rs"),
     ("setting", "settings.rs"),
     ("signing_key", "signing_keys.rs"),

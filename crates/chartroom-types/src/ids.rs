@@ -93,4 +93,6 @@ ids! {
     WaitlistEntryId,
     /// A recall: a patient due to be seen again.
     RecallId,
+    /// A room appointments can hold (an exam room, the procedure room).
+    RoomId,
 }

@@ -1,9 +1,10 @@
 //! Scheduling in the real app (issue 10), on the demo practice (whose
 //! front desk has booked the coming days for Dr Maya Patel and the nurse
-//! line). The practice manager adds a walk-in line open every day and a
-//! walk-in type through the set-up screen; the front desk books a patient
-//! on it from the schedule's "Book…" dialog, is refused a double booking
-//! with the conflicting appointment named and no override offered, finds
+//! line). The practice manager adds a walk-in line open every day, a
+//! walk-in type and a procedure room through the set-up screen; the front
+//! desk books a patient on it, in that room, from the schedule's "Book…"
+//! dialog, is refused a double booking with the conflicting appointment
+//! and the room's named and no override offered, finds
 //! the visit in the day's list, checks the patient in from the flow board
 //! (details confirmed) and sees the wait; the clinician finds the visit
 //! waiting in the chart as a draft note. The front desk also books a
@@ -162,6 +163,15 @@ fn the_front_desk_books_and_checks_in_and_the_visit_waits_in_the_chart() {
     app.click("type-save");
     app.wait_gone("type-dialog");
     app.wait_text("setup-types", "the new type", |t| t.contains("Walk-in"));
+    // And a room, which the bookings below hold.
+    app.click("room-add");
+    app.wait_for("room-dialog");
+    app.type_into("room-name", "Procedure room");
+    app.click("room-save");
+    app.wait_gone("room-dialog");
+    app.wait_text("setup-rooms", "the new room", |t| {
+        t.contains("Procedure room")
+    });
     app.screenshot("schedule-02-setup");
     app.logout();
 
@@ -183,6 +193,7 @@ fn the_front_desk_books_and_checks_in_and_the_visit_waits_in_the_chart() {
         );
         app.select_labelled("book-calendar", "Walk-ins");
         app.select_labelled("book-type", "Walk-in (15 min)");
+        app.select_labelled("book-room", "Procedure room");
         app.set_value("book-start", &start);
         app.click("book-submit");
     };
@@ -200,6 +211,10 @@ fn the_front_desk_books_and_checks_in_and_the_visit_waits_in_the_chart() {
         &format!("the conflict names the calendar: {conflict}"),
     );
     app.check(
+        conflict.contains("Procedure room is taken by appointment #"),
+        &format!("the conflict names the room's appointment: {conflict}"),
+    );
+    app.check(
         !app.is_shown("override-reason"),
         "the front desk is not offered an override",
     );
@@ -211,6 +226,10 @@ fn the_front_desk_books_and_checks_in_and_the_visit_waits_in_the_chart() {
     app.click("nav-today");
     app.wait_for("flow-row");
     let row = app.wait_for_with_text("flow-row", "Walk-in");
+    app.check(
+        app.text_of(&row).contains("Procedure room"),
+        "the flow board shows the visit's room",
+    );
     let id = app.attr_of(&row, "data-appointment-id").unwrap();
     app.click_css(
         &format!("[data-testid=\"flow-row\"][data-appointment-id=\"{id}\"] [data-testid=\"flow-check-in\"]"),
@@ -436,6 +455,7 @@ fn the_front_desk_books_and_checks_in_and_the_visit_waits_in_the_chart() {
     for want in [
         "Day sheet: Walk-ins",
         "23:00-23:15",
+        "Procedure room",
         "González, Astrid",
         "Notes",
     ] {

@@ -9,7 +9,11 @@ export type AppointmentActions = {
  * Plain status changes open to it (check-in and cancelling have their
  * own).
  */
-next: Array<AppointmentStatus>, can_check_in: boolean, can_move: boolean, can_cancel: boolean, 
+next: Array<AppointmentStatus>, can_check_in: boolean, can_move: boolean, 
+/**
+ * Whether this user may give it another room (or none).
+ */
+can_change_room: boolean, can_cancel: boolean, 
 /**
  * Whether this user may move it over a conflict (with a reason).
  */

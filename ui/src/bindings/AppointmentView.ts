@@ -6,6 +6,7 @@ import type { AppointmentTypeId } from "./AppointmentTypeId";
 import type { CalendarId } from "./CalendarId";
 import type { EncounterId } from "./EncounterId";
 import type { PatientId } from "./PatientId";
+import type { RoomId } from "./RoomId";
 import type { SeriesPlace } from "./SeriesPlace";
 
 /**
@@ -15,7 +16,15 @@ export type AppointmentView = { id: AppointmentId, patient_id: PatientId,
 /**
  * "Family, Given".
  */
-patient_name: string, mrn: string, calendar_id: CalendarId, calendar_name: string, type_id: AppointmentTypeId, type_name: string, colour: string, start_local: string, end_local: string, starts_at: string, ends_at: string, 
+patient_name: string, mrn: string, calendar_id: CalendarId, calendar_name: string, type_id: AppointmentTypeId, type_name: string, 
+/**
+ * The room it holds, if any.
+ */
+room_id: RoomId | null, 
+/**
+ * Empty when it holds none.
+ */
+room_name: string, colour: string, start_local: string, end_local: string, starts_at: string, ends_at: string, 
 /**
  * The clinic day, `YYYY-MM-DD`.
  */

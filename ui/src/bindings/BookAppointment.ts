@@ -4,11 +4,16 @@ import type { CalendarId } from "./CalendarId";
 import type { Fills } from "./Fills";
 import type { PatientId } from "./PatientId";
 import type { RepeatForm } from "./RepeatForm";
+import type { RoomId } from "./RoomId";
 
 /**
  * Books an appointment, or a recurring series of them.
  */
 export type BookAppointment = { patient_id: PatientId, calendar_id: CalendarId, type_id: AppointmentTypeId, 
+/**
+ * The room every visit holds; none: no room.
+ */
+room_id: RoomId | null, 
 /**
  * Clinic wall-clock time, `YYYY-MM-DDTHH:MM`.
  */

@@ -1,6 +1,7 @@
 // One appointment's dialog (its details, the status changes the backend
-// offers, check-in, move, cancel, its history) and the booking dialog
-// (patient, calendar, type, time, repeat, and "find the next free slot").
+// offers, check-in, move, its room, cancel, its history) and the booking
+// dialog (patient, calendar, type, room, time, repeat, and "find the next
+// free slot"). Rooms are offered only when the practice has set some up.
 // The backend checks everything: conflicts come back as field errors on
 // `conflicts`, and a user who may override is offered the reason box.
 
@@ -16,6 +17,7 @@ import type { PatientSummary } from '../bindings/PatientSummary';
 import type { RepeatUnit } from '../bindings/RepeatUnit';
 import type { SeriesScope } from '../bindings/SeriesScope';
 import type { Fills } from '../bindings/Fills';
+import type { RoomView } from '../bindings/RoomView';
 import { Button, CheckField, FormError, Modal, SelectField, TextField, useFormErrors } from '../components/form';
 import { formatDate, formatInstant, optionsOf } from '../format';
 import { VALUE_SETS } from '../bindings/valueSets';
@@ -37,6 +39,27 @@ export function timeOf(s: string): string {
   return s.slice(11, 16);
 }
 
+/** The practice's rooms in use (empty while loading, or when it books
+ *  none). */
+function useRooms(): RoomView[] {
+  const [rooms, setRooms] = useState<RoomView[]>([]);
+  useEffect(() => {
+    let live = true;
+    api.call({ cmd: 'list_rooms' }).then(
+      (r) => live && setRooms(r.filter((x) => x.active)),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return rooms;
+}
+
+function roomOptions(rooms: RoomView[]) {
+  return rooms.map((r) => ({ value: String(r.id), label: r.name }));
+}
+
 export function AppointmentDialog(p: {
   appointment: AppointmentView;
   onClose: () => void;
@@ -46,7 +69,9 @@ export function AppointmentDialog(p: {
   checkIn?: boolean;
 }) {
   const a = p.appointment;
-  const [mode, setMode] = useState<'view' | 'move' | 'cancel' | 'check_in'>(p.checkIn && a.actions.can_check_in ? 'check_in' : 'view');
+  const [mode, setMode] = useState<'view' | 'move' | 'room' | 'cancel' | 'check_in'>(p.checkIn && a.actions.can_check_in ? 'check_in' : 'view');
+  const rooms = useRooms();
+  const [roomId, setRoomId] = useState(a.room_id !== null ? String(a.room_id) : '');
   const [history, setHistory] = useState<AppointmentEvent[] | null>(null);
   const [start, setStart] = useState(typedLocal(a.start_local));
   const [reason, setReason] = useState('');
@@ -54,7 +79,7 @@ export function AppointmentDialog(p: {
   const [confirmed, setConfirmed] = useState(false);
   const [overrideReason, setOverrideReason] = useState('');
   const [busy, setBusy] = useState(false);
-  const form = useFormErrors(['start', 'reason', 'demographics_confirmed', 'override_reason', 'conflicts', 'status']);
+  const form = useFormErrors(['start', 'reason', 'demographics_confirmed', 'override_reason', 'conflicts', 'status', 'room_id']);
 
   useEffect(() => {
     api.call({ cmd: 'appointment_history', appointment_id: a.id }).then(setHistory, () => setHistory([]));
@@ -79,6 +104,7 @@ export function AppointmentDialog(p: {
     <dl class="appt-facts">
       <div><dt>When</dt><dd data-testid="appointment-when">${formatDate(a.day)} ${timeOf(a.start_local)}–${timeOf(a.end_local)} (${a.minutes} min)</dd></div>
       <div><dt>Calendar</dt><dd>${a.calendar_name}</dd></div>
+      ${a.room_name ? html`<div><dt>Room</dt><dd data-testid="appointment-room">${a.room_name}</dd></div>` : null}
       <div><dt>Status</dt><dd><span class=${`appt-status status-${a.status}`} data-testid="appointment-status">${statusLabel(a.status)}</span>
         ${a.late_cancel ? html` <span class="chip chip-warn">late cancellation</span>` : null}</dd></div>
       <div><dt>Patient</dt><dd><a href=${patientHref(a.patient_id, 'default')} data-testid="appointment-patient">${a.patient_name}</a> <span class="muted mono">MRN ${a.mrn}</span></dd></div>
@@ -98,6 +124,9 @@ export function AppointmentDialog(p: {
             (s) => html`<${Button} key=${s} testid=${`appointment-set-${s}`} busy=${busy} onClick=${() => void setStatus(s)}>${statusLabel(s)}</${Button}>`,
           )}
           ${a.actions.can_move ? html`<${Button} testid="appointment-move" onClick=${() => setMode('move')}>Move…</${Button}>` : null}
+          ${a.actions.can_change_room && (rooms.length > 0 || a.room_id !== null)
+            ? html`<${Button} testid="appointment-room-change" onClick=${() => setMode('room')}>Room…</${Button}>`
+            : null}
           ${a.actions.can_cancel ? html`<${Button} kind="danger" testid="appointment-cancel" onClick=${() => setMode('cancel')}>Cancel appointment…</${Button}>` : null}
         </div>`
       : null}
@@ -126,6 +155,20 @@ export function AppointmentDialog(p: {
           <${Conflicts} error=${form.errors.fields.conflicts} reason=${overrideReason} onReason=${setOverrideReason} reasonError=${form.errors.fields.override_reason} canOverride=${a.actions.can_override} />
           <div class="form-actions left">
             <${Button} kind="primary" type="submit" testid="move-submit" busy=${busy}>Move</${Button}>
+            <${Button} kind="ghost" onClick=${() => setMode('view')}>Back</${Button}>
+          </div>
+        </form>`
+      : null}
+
+    ${mode === 'room'
+      ? html`<form class="appt-subform" onSubmit=${(e: Event) => {
+          e.preventDefault();
+          void run(() => api.call({ cmd: 'set_appointment_room', appointment_id: a.id, expected_version: a.version, room_id: roomId ? Number(roomId) : null, override_reason: overrideReason }));
+        }}>
+          <${SelectField} label="Room" name="room_id" testid="room-choice" value=${roomId} onValue=${setRoomId} placeholder="No room" options=${roomOptions(rooms)} error=${form.errors.fields.room_id} />
+          <${Conflicts} error=${form.errors.fields.conflicts} reason=${overrideReason} onReason=${setOverrideReason} reasonError=${form.errors.fields.override_reason} canOverride=${a.actions.can_override} />
+          <div class="form-actions left">
+            <${Button} kind="primary" type="submit" testid="room-submit" busy=${busy}>Save room</${Button}>
             <${Button} kind="ghost" onClick=${() => setMode('view')}>Back</${Button}>
           </div>
         </form>`
@@ -241,6 +284,8 @@ export function BookDialog(p: {
   const [patient, setPatient] = useState<Picked | null>(p.draft.patient ?? null);
   const [calendarId, setCalendarId] = useState(String(p.draft.calendar_id));
   const [typeId, setTypeId] = useState(String(p.draft.type_id ?? p.types.find((t) => t.active)?.id ?? ''));
+  const rooms = useRooms();
+  const [roomId, setRoomId] = useState('');
   const [start, setStart] = useState(typedLocal(p.draft.start_local));
   const [reason, setReason] = useState('');
   const [repeat, setRepeat] = useState<'' | RepeatUnit>('');
@@ -250,7 +295,7 @@ export function BookDialog(p: {
   const [overrideReason, setOverrideReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [slotNote, setSlotNote] = useState<string | null>(null);
-  const form = useFormErrors(['patient_id', 'calendar_id', 'type_id', 'start', 'minutes', 'reason', 'repeat.every', 'repeat.until', 'repeat', 'ends', 'override_reason', 'conflicts', 'fills']);
+  const form = useFormErrors(['patient_id', 'calendar_id', 'type_id', 'room_id', 'start', 'minutes', 'reason', 'repeat.every', 'repeat.until', 'repeat', 'ends', 'override_reason', 'conflicts', 'fills']);
 
   const findSlot = async () => {
     form.clear();
@@ -278,6 +323,7 @@ export function BookDialog(p: {
         patient_id: patient.id,
         calendar_id: Number(calendarId),
         type_id: Number(typeId),
+        room_id: roomId ? Number(roomId) : null,
         start,
         minutes: null,
         reason,
@@ -310,6 +356,9 @@ export function BookDialog(p: {
           options=${p.calendars.filter((c) => c.active).map((c) => ({ value: String(c.id), label: c.name }))} error=${form.errors.fields.calendar_id} />
         <${SelectField} label="Type" name="type_id" testid="book-type" value=${typeId} onValue=${setTypeId}
           options=${p.types.filter((t) => t.active).map((t) => ({ value: String(t.id), label: `${t.name} (${t.minutes} min)` }))} error=${form.errors.fields.type_id} />
+        ${rooms.length
+          ? html`<${SelectField} label="Room" name="room_id" testid="book-room" value=${roomId} onValue=${setRoomId} placeholder="No room" options=${roomOptions(rooms)} error=${form.errors.fields.room_id} />`
+          : null}
       </div>
       <div class="form-row">
         <${TextField} label="Date and time" name="start" testid="book-start" value=${start} onValue=${setStart} error=${form.errors.fields.start} hint="MM/DD/YYYY HH:MM, 24-hour" />

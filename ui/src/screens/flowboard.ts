@@ -57,12 +57,13 @@ export function FlowBoardScreen() {
       : board.rows.length === 0
         ? html`<div class="panel empty-panel"><p>No appointments today.</p></div>`
         : html`<table class="data-table flow-table">
-            <thead><tr><th>Time</th><th>Patient</th><th>Calendar</th><th>Type</th><th>Status</th><th>Waiting</th><th></th></tr></thead>
+            <thead><tr><th>Time</th><th>Patient</th><th>Calendar</th><th>Room</th><th>Type</th><th>Status</th><th>Waiting</th><th></th></tr></thead>
             <tbody>
               ${board.rows.map((a) => html`<tr key=${a.id} class=${`appt-row appt-${a.status}`} data-testid="flow-row" data-appointment-id=${a.id} data-status=${a.status}>
                 <td class="nowrap mono">${timeOf(a.start_local)}</td>
                 <td><button type="button" class="link-btn" data-testid="flow-open" onClick=${() => { setCheckIn(false); setOpen(a); }}>${a.patient_name}</button> <span class="muted mono small">${a.mrn}</span></td>
                 <td>${a.calendar_name}</td>
+                <td data-testid="flow-room">${a.room_name}</td>
                 <td><span class="type-dot" style=${`background:${a.colour}`}></span>${a.type_name}</td>
                 <td><span class=${`appt-status status-${a.status}`} data-testid="flow-status">${statusLabel(a.status)}</span></td>
                 <td class="num" data-testid="flow-wait">${a.waiting_minutes !== null ? html`<strong class=${a.waiting_long ? 'wait-long' : ''}>${a.waiting_minutes} min</strong>` : ''}</td>

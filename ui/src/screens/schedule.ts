@@ -121,7 +121,7 @@ export function ScheduleScreen(p: { day: string | null }) {
         resourceIds: [a.calendar_id],
         start: a.start_local,
         end: a.end_local,
-        title: `${a.patient_name} · ${a.type_name}${a.status !== 'scheduled' ? ` · ${statusLabel(a.status)}` : ''}`,
+        title: `${a.patient_name} · ${a.type_name}${a.room_name ? ` · ${a.room_name}` : ''}${a.status !== 'scheduled' ? ` · ${statusLabel(a.status)}` : ''}`,
         backgroundColor: a.colour,
         editable: a.actions.can_move,
         classNames: [`appt-${a.status}`],
@@ -249,7 +249,7 @@ export function ScheduleScreen(p: { day: string | null }) {
               ${shown.map((a) => html`<tr key=${a.id} class=${`appt-row appt-${a.status}`} data-testid="schedule-row" data-appointment-id=${a.id} data-status=${a.status}>
                 <td class="nowrap">${view === 'week' ? `${a.day.slice(5)} ` : ''}${timeOf(a.start_local)}–${timeOf(a.end_local)}</td>
                 <td><button type="button" class="link-btn" data-testid="schedule-open" onClick=${() => setOpen(a)}>${a.patient_name}</button></td>
-                <td>${a.calendar_name}</td>
+                <td>${a.calendar_name}${a.room_name ? html` <span class="muted">· ${a.room_name}</span>` : null}</td>
                 <td><span class="type-dot" style=${`background:${a.colour}`}></span>${a.type_name}</td>
                 <td><span class=${`appt-status status-${a.status}`}>${statusLabel(a.status)}</span></td>
               </tr>`)}

@@ -1,8 +1,9 @@
 // The practice manager's set-up of scheduling: calendars (a clinician's
 // own, or a line such as nurse visits whose visits open under a named
 // clinician) with their working week typed one line a day; appointment
-// types; closures (vacation, holidays, meetings). Nothing is deleted here:
-// a calendar or type is made inactive, a closure withdrawn.
+// types; rooms, for a practice that books them; closures (vacation,
+// holidays, meetings). Nothing is deleted here: a calendar, type or room
+// is taken out of use, a closure withdrawn.
 
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html';
@@ -11,6 +12,7 @@ import type { CalendarView } from '../bindings/CalendarView';
 import type { Clinician } from '../bindings/Clinician';
 import type { AppointmentTypeView } from '../bindings/AppointmentTypeView';
 import type { ClosureView } from '../bindings/ClosureView';
+import type { RoomView } from '../bindings/RoomView';
 import type { WeekHoursForm } from '../bindings/WeekHoursForm';
 import type { EncounterKind } from '../bindings/EncounterKind';
 import type { ClosureKind } from '../bindings/ClosureKind';
@@ -35,23 +37,27 @@ export function SchedulingSetupScreen() {
   const [clinicians, setClinicians] = useState<Clinician[]>([]);
   const [types, setTypes] = useState<AppointmentTypeView[]>([]);
   const [closures, setClosures] = useState<ClosureView[]>([]);
+  const [rooms, setRooms] = useState<RoomView[]>([]);
+  const [editRoom, setEditRoom] = useState<RoomView | 'new' | null>(null);
   const [editCal, setEditCal] = useState<CalendarView | 'new' | null>(null);
   const [editType, setEditType] = useState<AppointmentTypeView | 'new' | null>(null);
   const [editClosure, setEditClosure] = useState<ClosureView | 'new' | null>(null);
 
   const load = async () => {
     try {
-      const [c, u, t, k] = await Promise.all([
+      const [c, u, t, k, r] = await Promise.all([
         api.call({ cmd: 'list_calendars' }),
         api.call({ cmd: 'list_clinicians' }),
         api.call({ cmd: 'list_appointment_types' }),
         // Empty bounds: from the clinic's today, for a year.
         api.call({ cmd: 'list_closures', from: '', to: '' }),
+        api.call({ cmd: 'list_rooms' }),
       ]);
       setCalendars(c);
       setClinicians(u);
       setTypes(t);
       setClosures(k);
+      setRooms(r);
     } catch (e) {
       reportError(e);
     }
@@ -92,6 +98,18 @@ export function SchedulingSetupScreen() {
       </tbody></table>
     </section>
 
+    <section class="panel" data-testid="setup-rooms">
+      <div class="panel-head"><h2>Rooms</h2><${Button} kind="primary" testid="room-add" onClick=${() => setEditRoom('new')}>Add room…</${Button}></div>
+      ${rooms.length
+        ? html`<table class="data-table"><thead><tr><th>Name</th><th></th></tr></thead><tbody>
+            ${rooms.map((r) => html`<tr key=${r.id} class=${r.active ? '' : 'inactive'} data-testid="room-row">
+              <td>${r.name}${r.active ? '' : html` <span class="chip">not in use</span>`}</td>
+              <td><${Button} testid="room-edit" onClick=${() => setEditRoom(r)}>Edit…</${Button}></td>
+            </tr>`)}
+          </tbody></table>`
+        : html`<p class="muted">None: appointments are booked without rooms. Add rooms if the practice books them (exam rooms, a procedure room).</p>`}
+    </section>
+
     <section class="panel" data-testid="setup-closures">
       <div class="panel-head"><h2>Closures in the coming year</h2><${Button} kind="primary" testid="closure-add" onClick=${() => setEditClosure('new')}>Add closure…</${Button}></div>
       ${closures.length
@@ -107,6 +125,7 @@ export function SchedulingSetupScreen() {
 
     ${editCal ? html`<${CalendarDialog} calendar=${editCal === 'new' ? null : editCal} clinicians=${clinicians} onClose=${() => setEditCal(null)} onSaved=${() => { setEditCal(null); toast('Calendar saved', 'success'); void load(); }} />` : null}
     ${editType && calendars ? html`<${TypeDialog} type=${editType === 'new' ? null : editType} calendars=${calendars} onClose=${() => setEditType(null)} onSaved=${() => { setEditType(null); toast('Appointment type saved', 'success'); void load(); }} />` : null}
+    ${editRoom ? html`<${RoomDialog} room=${editRoom === 'new' ? null : editRoom} onClose=${() => setEditRoom(null)} onSaved=${() => { setEditRoom(null); toast('Room saved', 'success'); void load(); }} />` : null}
     ${editClosure && calendars ? html`<${ClosureDialog} closure=${editClosure === 'new' ? null : editClosure} calendars=${calendars} onClose=${() => setEditClosure(null)} onSaved=${() => { setEditClosure(null); toast('Closure saved', 'success'); void load(); }} />` : null}
   </div>`;
 }
@@ -241,6 +260,36 @@ function ClosureDialog(p: { closure: ClosureView | null; calendars: CalendarView
         <${Button} kind="ghost" onClick=${p.onClose}>Close</${Button}>
         <${Button} kind="primary" type="submit" testid="closure-save" busy=${busy}>Save</${Button}>
       </div>
+    </form>
+  </${Modal}>`;
+}
+
+function RoomDialog(p: { room: RoomView | null; onClose: () => void; onSaved: () => void }) {
+  const r = p.room;
+  const [name, setName] = useState(r?.name ?? '');
+  const [active, setActive] = useState(r?.active ?? true);
+  const [busy, setBusy] = useState(false);
+  const form = useFormErrors(['name', 'active']);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    form.clear();
+    setBusy(true);
+    try {
+      await api.call({ cmd: 'save_room', id: r?.id ?? null, expected_version: r?.version ?? 0, form: { name, active } });
+      p.onSaved();
+    } catch (err) {
+      form.fail(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<${Modal} title=${r ? `Edit ${r.name}` : 'Add a room'} testid="room-dialog" onClose=${p.onClose}>
+    <form onSubmit=${save}>
+      <${TextField} label="Name" name="name" testid="room-name" value=${name} onValue=${setName} error=${form.errors.fields.name} placeholder="Exam 1; Procedure room" />
+      <${CheckField} label="In use (can be booked)" name="active" testid="room-active" checked=${active} onChecked=${setActive} />
+      ${form.errors.fields.active ? html`<p class="field-error" data-testid="room-active-error">${form.errors.fields.active}</p>` : null}
+      <${FormError} error=${form.errors.general} />
+      <div class="form-actions"><${Button} kind="ghost" onClick=${p.onClose}>Close</${Button}><${Button} kind="primary" type="submit" testid="room-save" busy=${busy}>Save</${Button}></div>
     </form>
   </${Modal}>`;
 }

@@ -334,6 +334,7 @@ export function WaitlistOffersDialog(p: { appointmentId: number; onClose: () => 
         patient_id: o.entry.patient_id,
         calendar_id: o.calendar_id,
         type_id: o.entry.type_id,
+        room_id: null,
         start: o.start_local,
         minutes: null,
         reason: o.entry.note,
