@@ -6,6 +6,7 @@ import {
   ACTIONS,
   clockTime,
   formatDate,
+  formatMoney,
   formatInstant,
   formatLocal,
   formatSize,
@@ -132,5 +133,15 @@ describe('records', () => {
       ]),
     ).toBe('category Lab report · date 12/24/2025 · page count 3');
     expect(recordFieldsText([{ field: 'type', value: 'house_call' }])).toBe('type house_call');
+  });
+});
+
+describe('formatMoney', () => {
+  it('shows integer cents as dollars the way the backend prints them', () => {
+    expect(formatMoney(0)).toBe('$0.00');
+    expect(formatMoney(5)).toBe('$0.05');
+    expect(formatMoney(123450)).toBe('$1,234.50');
+    expect(formatMoney(-305)).toBe('-$3.05');
+    expect(formatMoney(100000000000)).toBe('$1,000,000,000.00');
   });
 });

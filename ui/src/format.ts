@@ -18,6 +18,14 @@ export function formatDate(iso: string): string {
   return m ? `${m[2]}/${m[3]}/${m[1]}` : iso;
 }
 
+/** Integer cents as US dollars: `$1,234.50`, `-$3.05` (the backend's
+ *  `Money` display). */
+export function formatMoney(cents: number): string {
+  const abs = Math.abs(Math.trunc(cents));
+  const dollars = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${cents < 0 ? '-' : ''}$${dollars}.${String(abs % 100).padStart(2, '0')}`;
+}
+
 /** An instant (RFC 3339, UTC) in the clinic's local time. */
 export function formatInstant(iso: string, seconds = false): string {
   const t = new Date(iso);

@@ -23,10 +23,12 @@ describe('parseRoute', () => {
     expect(parseRoute('#/patient/12')).toEqual({ name: 'patient', id: 12, tab: 'default', noteId: null });
     expect(parseRoute('#/patient/12/labs')).toEqual({ name: 'patient', id: 12, tab: 'labs', noteId: null });
     expect(parseRoute('#/patient/12/history')).toEqual({ name: 'patient', id: 12, tab: 'history', noteId: null });
+    expect(parseRoute('#/patient/12/billing')).toEqual({ name: 'patient', id: 12, tab: 'billing', noteId: null });
+    expect(parseRoute('#/admin/billing')).toEqual({ name: 'billing' });
     expect(parseRoute('#/patient/12/notes/7')).toEqual({ name: 'patient', id: 12, tab: 'notes', noteId: 7 });
   });
 
-  it.each(['#/patient/0', '#/patient/-3', '#/patient/abc', '#/patient/1.5', '#/patient/12/billing', '#/patient/12/notes/x', '#/admin', '#/nowhere'])(
+  it.each(['#/patient/0', '#/patient/-3', '#/patient/abc', '#/patient/1.5', '#/patient/12/invoices', '#/patient/12/notes/x', '#/admin', '#/nowhere'])(
     'treats %s as unknown',
     (hash) => {
       expect(parseRoute(hash).name).toBe('unknown');

@@ -1,7 +1,7 @@
 // Hash routing: `#/patients`, `#/register`, `#/patient/<id>` and its tabs
-// (`#/patient/<id>/<tab>`, a note at `#/patient/<id>/notes/<noteId>`),
+// (`#/patient/<id>/<tab>`, `billing` among them, a note at `#/patient/<id>/notes/<noteId>`),
 // `#/templates`, `#/admin/users`, `#/admin/settings`, `#/admin/audit`,
-// `#/admin/disclosures`, `#/admin/scheduling`, `#/schedule` (optionally
+// `#/admin/disclosures`, `#/admin/scheduling`, `#/admin/billing`, `#/schedule` (optionally
 // `#/schedule/<YYYY-MM-DD>`), `#/today`, `#/waitlist`,
 // `#/emergency`, `#/account`.
 
@@ -18,6 +18,7 @@ export type Route =
   | { name: 'audit' }
   | { name: 'disclosures' }
   | { name: 'scheduling' }
+  | { name: 'billing' }
   | { name: 'schedule'; day: string | null }
   | { name: 'today' }
   | { name: 'waitlist' }
@@ -34,9 +35,9 @@ export type ClinicalTab = (typeof CLINICAL_TABS)[number];
 
 /** `default` is `#/patient/<id>`: the summary for clinical users, the
  *  demographics for everyone else. */
-export type PatientTab = 'default' | 'demographics' | 'edit' | 'history' | 'records' | ClinicalTab;
+export type PatientTab = 'default' | 'demographics' | 'edit' | 'history' | 'records' | 'billing' | ClinicalTab;
 
-const PATIENT_TABS: readonly string[] = ['demographics', 'edit', 'history', 'records', ...CLINICAL_TABS];
+const PATIENT_TABS: readonly string[] = ['demographics', 'edit', 'history', 'records', 'billing', ...CLINICAL_TABS];
 
 export function isClinicalTab(tab: PatientTab): tab is ClinicalTab {
   return (CLINICAL_TABS as readonly string[]).includes(tab);
@@ -69,6 +70,7 @@ export function parseRoute(hash: string): Route {
       if (parts[1] === 'audit') return { name: 'audit' };
       if (parts[1] === 'disclosures') return { name: 'disclosures' };
       if (parts[1] === 'scheduling') return { name: 'scheduling' };
+      if (parts[1] === 'billing') return { name: 'billing' };
       return { name: 'unknown', path };
     case 'schedule': {
       const day = parts[1] ?? null;

@@ -316,6 +316,18 @@ impl Chartroom {
                     .fields
                     .patient_id
             }
+            S::Charge(id) => {
+                chartroom_store::billing::charge(conn, id)?
+                    .fields
+                    .patient_id
+            }
+            S::Payment(id) => match chartroom_store::billing::payment(conn, id)?
+                .fields
+                .patient_id
+            {
+                Some(p) => p,
+                None => return Ok(None),
+            },
         }))
     }
 

@@ -12,6 +12,7 @@
 //! here.
 
 use chartroom_admin::commands::*;
+use chartroom_billing::commands::*;
 use chartroom_chart::commands::*;
 use chartroom_core::{Actor, Command, Guard, Handler, Subject};
 use chartroom_patients::commands::*;
@@ -253,4 +254,24 @@ registry! {
     area AddRecall,
     area ListRecalls,
     area CloseRecall,
+    // Billing (chartroom-billing).
+    area ListFees,
+    area SaveFee,
+    area EndFee,
+    area ListPayers,
+    area SavePayer,
+    area GetPatientBilling,
+    area SetGuarantor,
+    area SaveAccount,
+    area SaveCoverage,
+    area GetLedger,
+    area EnterCharge,
+    area VoidCharge,
+    area TakePayment,
+    area ApplyCredit,
+    area PostInsurancePayment,
+    area ReversePayment,
+    area RefundCredit,
+    area GetDayReport,
+    area CloseDay,
 }

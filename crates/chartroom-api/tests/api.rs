@@ -13,6 +13,10 @@ use chartroom_api::protocol::{
     EntryInput, LabInput, NoteBody, PatientInput, Phase, RegisterOutcome, Settings, VitalsInput,
 };
 use chartroom_api::{Chartroom, CommandName, ErrorCode, Request};
+use chartroom_billing::commands::*;
+use chartroom_billing::protocol::{
+    AccountForm, ApplyTo, ChargeForm, CoverageForm, FeeForm, Guarantor, PayerForm,
+};
 use chartroom_chart::commands::*;
 use chartroom_keys::{KeyStore, MemoryKeyStore};
 use chartroom_patients::commands::*;
@@ -1291,6 +1295,141 @@ fn sample(name: CommandName, patient: PatientId, user: UserId) -> Option<Request
             reason: "declined".into(),
         }
         .into(),
+        N::ListFees => ListFees {}.into(),
+        N::SaveFee => SaveFee {
+            form: FeeForm {
+                code: "99213".into(),
+                level: chartroom_types::PriceLevel::Standard,
+                description: "Office visit, established".into(),
+                price: "125.00".into(),
+                from: String::new(),
+            },
+        }
+        .into(),
+        N::EndFee => EndFee {
+            id: chartroom_types::FeeId(1),
+            expected_version: 1,
+            last_day: "12/31/2030".into(),
+        }
+        .into(),
+        N::ListPayers => ListPayers {}.into(),
+        N::SavePayer => SavePayer {
+            id: None,
+            expected_version: 0,
+            form: PayerForm {
+                name: "Acme Health".into(),
+                payer_code: "60054".into(),
+                address_line1: "PO Box 1".into(),
+                address_line2: String::new(),
+                city: "Hartford".into(),
+                region: "CT".into(),
+                postal_code: "06101".into(),
+                phone: String::new(),
+                active: true,
+            },
+        }
+        .into(),
+        N::GetPatientBilling => GetPatientBilling {
+            patient_id: patient,
+        }
+        .into(),
+        N::SetGuarantor => SetGuarantor {
+            patient_id: patient,
+            guarantor: Guarantor::Own,
+        }
+        .into(),
+        N::SaveAccount => SaveAccount {
+            id: chartroom_types::AccountId(1),
+            expected_version: 1,
+            form: AccountForm {
+                name: "Pat Guarantor".into(),
+                address_line1: String::new(),
+                address_line2: String::new(),
+                city: String::new(),
+                region: String::new(),
+                postal_code: String::new(),
+                phone: String::new(),
+            },
+        }
+        .into(),
+        N::SaveCoverage => SaveCoverage {
+            id: None,
+            expected_version: 0,
+            form: CoverageForm {
+                patient_id: patient,
+                payer_id: chartroom_types::PayerId(1),
+                rank: chartroom_types::CoverageRank::Primary,
+                member_id: "W123".into(),
+                group_number: String::new(),
+                relationship: chartroom_types::SubscriberRelationship::SelfInsured,
+                subscriber_name: String::new(),
+                subscriber_birth_date: String::new(),
+                copay: "25".into(),
+                from: String::new(),
+                to: String::new(),
+            },
+        }
+        .into(),
+        N::GetLedger => GetLedger {
+            patient_id: patient,
+        }
+        .into(),
+        N::EnterCharge => EnterCharge {
+            patient_id: patient,
+            form: ChargeForm {
+                encounter_id: None,
+                service_day: String::new(),
+                code: "99213".into(),
+                modifiers: vec![],
+                units: 1,
+                place: chartroom_types::PlaceOfService::Office,
+                diagnoses: vec!["I10".into()],
+                rendering_user_id: None,
+            },
+        }
+        .into(),
+        N::VoidCharge => VoidCharge {
+            charge_id: chartroom_types::ChargeId(1),
+            expected_version: 1,
+            reason: "wrong code".into(),
+        }
+        .into(),
+        N::TakePayment => TakePayment {
+            patient_id: patient,
+            method: chartroom_types::PaymentMethod::Cash,
+            reference: String::new(),
+            amount: "25".into(),
+            note: String::new(),
+            apply: ApplyTo::Credit,
+        }
+        .into(),
+        N::ApplyCredit => ApplyCredit {
+            patient_id: patient,
+        }
+        .into(),
+        N::PostInsurancePayment => PostInsurancePayment {
+            patient_id: patient,
+            payer_id: chartroom_types::PayerId(1),
+            reference: "1042".into(),
+            amount: "96".into(),
+            lines: vec![],
+        }
+        .into(),
+        N::ReversePayment => ReversePayment {
+            payment_id: chartroom_types::PaymentId(1),
+            reason: "check returned".into(),
+        }
+        .into(),
+        N::RefundCredit => RefundCredit {
+            payment_id: chartroom_types::PaymentId(1),
+            amount: "5".into(),
+            method: chartroom_types::PaymentMethod::Cash,
+            reference: String::new(),
+            reason: "overpaid".into(),
+        }
+        .into(),
+        N::GetDayReport => GetDayReport { day: String::new() }.into(),
+        N::CloseDay => CloseDay { day: String::new() }.into(),
     })
 }
 
@@ -1408,6 +1547,25 @@ waitlist_offers      Y Y - Y -
 add_recall           Y Y - Y -
 list_recalls         Y Y Y Y -
 close_recall         Y Y - Y -
+list_fees            Y Y Y Y -
+save_fee             - - Y Y -
+end_fee              - - Y Y -
+list_payers          Y Y Y Y -
+save_payer           - - Y Y -
+get_patient_billing  Y Y Y Y -
+set_guarantor        Y - Y Y -
+save_account         Y - Y Y -
+save_coverage        Y - Y Y -
+get_ledger           Y Y Y Y -
+enter_charge         - Y Y - -
+void_charge          - Y Y - -
+take_payment         Y - Y Y -
+apply_credit         Y - Y Y -
+post_insurance_payment - - Y - -
+reverse_payment      - - Y - -
+refund_credit        - - Y - -
+get_day_report       - - - Y -
+close_day            - - - Y -
 ";
 
 #[test]

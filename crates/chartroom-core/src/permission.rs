@@ -5,7 +5,8 @@
 
 use chartroom_store::model::Role;
 use chartroom_types::{
-    AppointmentId, DocumentId, EntryId, NoteId, ObservationId, PatientId, RecallId, WaitlistEntryId,
+    AppointmentId, ChargeId, DocumentId, EntryId, NoteId, ObservationId, PatientId, PaymentId,
+    RecallId, WaitlistEntryId,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -45,13 +46,36 @@ pub enum Permission {
     ScheduleOverride,
     /// Set up calendars, working hours, closures and appointment types.
     ScheduleSetup,
+    /// See accounts, charges, payments, coverage and the ledger.
+    BillingRead,
+    /// Keep the fee schedule and the payers.
+    BillingSetup,
+    /// Keep a patient's billing account (guarantor) and insurance coverage.
+    AccountWrite,
+    /// Enter a visit's charges (and edit or void them).
+    ChargeEntry,
+    /// Take a patient's (or guarantor's) payment, apply their credit.
+    PatientPayment,
+    /// Post insurers' payments and adjustments, reverse payments, refund
+    /// credits.
+    InsurancePosting,
+    /// Close the day (its postings then final).
+    CloseDay,
 }
 
 /// The permissions a role grants.
 pub fn granted_by(role: Role) -> &'static [Permission] {
     use Permission::*;
     match role {
-        Role::FrontDesk => &[PatientRead, PatientWrite, ScheduleRead, ScheduleWrite],
+        Role::FrontDesk => &[
+            PatientRead,
+            PatientWrite,
+            ScheduleRead,
+            ScheduleWrite,
+            BillingRead,
+            AccountWrite,
+            PatientPayment,
+        ],
         Role::Clinician => &[
             PatientRead,
             PatientWrite,
@@ -61,8 +85,19 @@ pub fn granted_by(role: Role) -> &'static [Permission] {
             ScheduleRead,
             ScheduleWrite,
             ScheduleOverride,
+            BillingRead,
+            ChargeEntry,
         ],
-        Role::Billing => &[PatientRead, ScheduleRead],
+        Role::Billing => &[
+            PatientRead,
+            ScheduleRead,
+            BillingRead,
+            BillingSetup,
+            AccountWrite,
+            ChargeEntry,
+            PatientPayment,
+            InsurancePosting,
+        ],
         Role::PracticeManager => &[
             PatientRead,
             PatientWrite,
@@ -73,6 +108,11 @@ pub fn granted_by(role: Role) -> &'static [Permission] {
             ScheduleWrite,
             ScheduleOverride,
             ScheduleSetup,
+            BillingRead,
+            BillingSetup,
+            AccountWrite,
+            PatientPayment,
+            CloseDay,
         ],
         // Administrators run the system; they do not read charts (least
         // privilege) unless pre-authorised for emergency access.
@@ -119,4 +159,6 @@ pub enum Subject {
     Appointment(AppointmentId),
     WaitlistEntry(WaitlistEntryId),
     Recall(RecallId),
+    Charge(ChargeId),
+    Payment(PaymentId),
 }

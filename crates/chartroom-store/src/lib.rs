@@ -13,7 +13,9 @@
 //! (encounters, signed notes, templates), [`signing_keys`] (clinicians'
 //! public keys and wrapped private keys) and [`documents`]; for records
 //! out [`disclosures`] (the disclosure log, written once) and [`referrals`]
-//! (the practice's referral address book). [`corrections`]
+//! (the practice's referral address book); [`scheduling`] for calendars
+//! and appointments; [`billing`] for fees, payers, accounts, coverage,
+//! charges, claims, payments and the ledger. [`corrections`]
 //! is the one mechanism every clinical table uses for its replaced states
 //! and for "entered in error"; each table plugs in with a
 //! [`corrections::Table`] declared by its owner. [`migrations`] holds the
@@ -24,6 +26,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod billing;
 pub mod chart;
 pub mod corrections;
 mod db;

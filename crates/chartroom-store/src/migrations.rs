@@ -77,6 +77,10 @@ pub const MIGRATIONS: &[Migration] = &[
     // 11: rooms (never deleted, taken out of use), and the room an
     // appointment holds.
     migration!("0011_rooms.sql"),
+    // 12: billing: the fee schedule, payers, billing accounts and coverage,
+    // charges, payments, the ledger (written once) and closed days (whose
+    // postings are final).
+    migration!("0012_billing.sql"),
 ];
 
 /// The schema version this build writes.
@@ -147,6 +151,10 @@ mod tests {
         (
             "0011_rooms.sql",
             "a2a0bf66dbcdbea9fa068e4eec2738780dcd5b57edd59aeac4ff332626a87c9b",
+        ),
+        (
+            "0012_billing.sql",
+            "6330ada0576cf050949b3175656914f7dacba0fc692b11495e55e03800f0f533",
         ),
     ];
 

@@ -56,6 +56,32 @@ const ROWS: &str = "
         VALUES ('encounter', 1, 1, '{}', 'visit corrected', '2026-03-02', 1);
     INSERT INTO entered_in_error (kind, record_id, reason, marked_at, marked_by)
         VALUES ('document', 1, 'wrong patient', '2026-03-02', 1);
+    INSERT INTO fee (id, code, level, description, cents, from_day, created_at, created_by,
+        updated_at, updated_by)
+        VALUES (1, '99213', 'standard', 'Office visit', 20000, '2026-01-01', '2026-03-02', 1,
+        '2026-03-02', 1);
+    INSERT INTO payer (id, name, created_at, created_by, updated_at, updated_by)
+        VALUES (1, 'Aetna', '2026-03-02', 1, '2026-03-02', 1);
+    INSERT INTO account (id, name, created_at, created_by, updated_at, updated_by)
+        VALUES (1, 'Ada Okafor', '2026-03-02', 1, '2026-03-02', 1);
+    INSERT INTO patient_account (patient_id, account_id, updated_at, updated_by)
+        VALUES (1, 1, '2026-03-02', 1);
+    INSERT INTO coverage (id, patient_id, payer_id, rank, member_id, relationship, from_day,
+        created_at, created_by, updated_at, updated_by)
+        VALUES (1, 1, 1, 'primary', 'W1', 'self', '2026-01-01', '2026-03-02', 1, '2026-03-02', 1);
+    INSERT INTO charge (id, patient_id, account_id, service_day, code, units, unit_cents, cents,
+        place, rendering_user_id, status, created_at, created_by, updated_at, updated_by)
+        VALUES (1, 1, 1, '2026-03-02', '99213', 1, 20000, 20000, '11', 1, 'billed', '2026-03-02',
+        1, '2026-03-02', 1);
+    INSERT INTO payment (id, account_id, patient_id, method, cents, received_day, created_at,
+        created_by)
+        VALUES (1, 1, 1, 'cash', 2500, '2026-03-02', '2026-03-02', 1);
+    INSERT INTO ledger_entry (id, account_id, patient_id, kind, cents, charge_id, posted_day,
+        posted_at, posted_by)
+        VALUES (1, 1, 1, 'charge', 20000, 1, '2026-03-02', '2026-03-02', 1);
+    INSERT INTO closed_day (day, charges_cents, payments_cents, adjustments_cents, refunds_cents,
+        closed_at, closed_by)
+        VALUES ('2026-03-01', 0, 0, 0, 0, '2026-03-02', 1);
 ";
 
 /// Signing keys (they name the audit record that published them, so they
@@ -110,6 +136,19 @@ const GUARDED: &[(&str, &str, Option<&str>)] = &[
         "entered_in_error",
         "kind = 'document' AND record_id = 1",
         Some("reason = 'fine'"),
+    ),
+    ("fee", "id = 1", None),
+    ("payer", "id = 1", None),
+    ("account", "id = 1", None),
+    ("patient_account", "patient_id = 1", None),
+    ("coverage", "id = 1", None),
+    ("charge", "id = 1", Some("cents = 1, unit_cents = 1")),
+    ("payment", "id = 1", Some("cents = 1")),
+    ("ledger_entry", "id = 1", Some("cents = 1")),
+    (
+        "closed_day",
+        "day = '2026-03-01'",
+        Some("charges_cents = 1"),
     ),
 ];
 

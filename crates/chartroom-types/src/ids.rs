@@ -95,4 +95,20 @@ ids! {
     RecallId,
     /// A room appointments can hold (an exam room, the procedure room).
     RoomId,
+    /// A line of the practice's fee schedule (a code's price at a level
+    /// from a day).
+    FeeId,
+    /// An insurance company or plan the practice bills.
+    PayerId,
+    /// A patient's insurance coverage with a payer.
+    CoverageId,
+    /// A billing account: the guarantor who receives statements, and the
+    /// patients whose visits are billed to them.
+    AccountId,
+    /// A charge: one service line of a visit.
+    ChargeId,
+    /// Money received (from a patient, a guarantor or a payer).
+    PaymentId,
+    /// One entry of the ledger.
+    LedgerEntryId,
 }

@@ -421,6 +421,105 @@ value_set! {
     }
 }
 
+value_set! {
+    /// A fee schedule's price level.
+    PriceLevel = "price_level" {
+        Standard = "standard": "Standard",
+        SelfPay = "self_pay": "Self-pay",
+    }
+}
+
+value_set! {
+    /// How money was paid.
+    PaymentMethod = "payment_method" {
+        Cash = "cash": "Cash",
+        Check = "check": "Check",
+        Card = "card": "Card",
+        /// An insurer's payment, posted from its paper explanation of
+        /// benefits.
+        Insurance = "insurance": "Insurance (EOB)",
+    }
+}
+
+value_set! {
+    /// Claim adjustment group codes (X12): who an adjustment falls to.
+    AdjustmentGroup = "adjustment_group" {
+        /// Contractual obligation: the practice writes it off.
+        Co = "co": "CO: contractual obligation",
+        /// Patient responsibility: moves to the patient (or the next payer).
+        Pr = "pr": "PR: patient responsibility",
+        /// Other adjustment.
+        Oa = "oa": "OA: other adjustment",
+        /// Payer-initiated reduction.
+        Pi = "pi": "PI: payer initiated reduction",
+        /// Correction and reversal of an earlier adjudication.
+        Cr = "cr": "CR: correction and reversal",
+    }
+}
+
+value_set! {
+    /// The order in which a patient's insurers pay.
+    CoverageRank = "coverage_rank" {
+        Primary = "primary": "Primary",
+        Secondary = "secondary": "Secondary",
+    }
+}
+
+value_set! {
+    /// The patient's relationship to an insurance subscriber.
+    SubscriberRelationship = "subscriber_relationship" {
+        #[serde(rename = "self")]
+        SelfInsured = "self": "Self",
+        Spouse = "spouse": "Spouse",
+        Child = "child": "Child",
+        Other = "other": "Other",
+    }
+}
+
+value_set! {
+    /// What a ledger entry is.
+    LedgerKind = "ledger_kind" {
+        Charge = "charge": "Charge",
+        Payment = "payment": "Payment",
+        Adjustment = "adjustment": "Adjustment",
+        /// Responsibility moved between payers and the patient (nets to zero).
+        Transfer = "transfer": "Transfer",
+        /// Money given back from a credit.
+        Refund = "refund": "Refund",
+    }
+}
+
+value_set! {
+    /// Where a service was given (CMS place-of-service codes the practice
+    /// uses; the code set is public, cms.gov).
+    PlaceOfService = "place_of_service" {
+        #[serde(rename = "02")]
+        Telehealth = "02": "02 Telehealth (not in the patient's home)",
+        #[serde(rename = "03")]
+        School = "03": "03 School",
+        #[serde(rename = "11")]
+        Office = "11": "11 Office",
+        #[serde(rename = "12")]
+        Home = "12": "12 Home",
+        #[serde(rename = "10")]
+        TelehealthHome = "10": "10 Telehealth in the patient's home",
+        #[serde(rename = "21")]
+        Inpatient = "21": "21 Inpatient hospital",
+        #[serde(rename = "22")]
+        OutpatientOnCampus = "22": "22 On-campus outpatient hospital",
+        #[serde(rename = "23")]
+        Emergency = "23": "23 Emergency room, hospital",
+        #[serde(rename = "32")]
+        Nursing = "32": "32 Nursing facility",
+        #[serde(rename = "31")]
+        Skilled = "31": "31 Skilled nursing facility",
+        #[serde(rename = "13")]
+        AssistedLiving = "13": "13 Assisted living facility",
+        #[serde(rename = "81")]
+        Lab = "81": "81 Independent laboratory",
+    }
+}
+
 /// Every value set's name and its `(code, label)` pairs, for the UI.
 pub fn every_value_set() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
     fn of<V: ValueSet>() -> (&'static str, Vec<(&'static str, &'static str)>) {
@@ -459,6 +558,13 @@ pub fn every_value_set() -> Vec<(&'static str, Vec<(&'static str, &'static str)>
         of::<AppointmentStatus>(),
         of::<ClosureKind>(),
         of::<SeriesScope>(),
+        of::<PriceLevel>(),
+        of::<PaymentMethod>(),
+        of::<AdjustmentGroup>(),
+        of::<CoverageRank>(),
+        of::<SubscriberRelationship>(),
+        of::<LedgerKind>(),
+        of::<PlaceOfService>(),
     ]
 }
 
@@ -528,6 +634,23 @@ mod tests {
                 "the wire code is the stored code"
             );
         }
+        fn wire_is_stored<V: ValueSet + Serialize>() {
+            for v in V::ALL {
+                assert_eq!(
+                    serde_json::to_value(v).unwrap().as_str(),
+                    Some(v.code()),
+                    "{}: the wire code is the stored code",
+                    V::NAME
+                );
+            }
+        }
+        wire_is_stored::<PriceLevel>();
+        wire_is_stored::<PaymentMethod>();
+        wire_is_stored::<AdjustmentGroup>();
+        wire_is_stored::<CoverageRank>();
+        wire_is_stored::<SubscriberRelationship>();
+        wire_is_stored::<LedgerKind>();
+        wire_is_stored::<PlaceOfService>();
         assert_eq!(EncounterKind::OfficeVisit.label(), "Office visit");
         assert_eq!(ProblemStatus::codes_text(), "active, inactive, resolved");
     }

@@ -198,6 +198,54 @@ export const VALUE_SETS = {
     { value: 'following', label: 'This and following' },
     { value: 'series', label: 'The whole series' },
   ],
+  price_level: [
+    { value: 'standard', label: 'Standard' },
+    { value: 'self_pay', label: 'Self-pay' },
+  ],
+  payment_method: [
+    { value: 'cash', label: 'Cash' },
+    { value: 'check', label: 'Check' },
+    { value: 'card', label: 'Card' },
+    { value: 'insurance', label: 'Insurance (EOB)' },
+  ],
+  adjustment_group: [
+    { value: 'co', label: 'CO: contractual obligation' },
+    { value: 'pr', label: 'PR: patient responsibility' },
+    { value: 'oa', label: 'OA: other adjustment' },
+    { value: 'pi', label: 'PI: payer initiated reduction' },
+    { value: 'cr', label: 'CR: correction and reversal' },
+  ],
+  coverage_rank: [
+    { value: 'primary', label: 'Primary' },
+    { value: 'secondary', label: 'Secondary' },
+  ],
+  subscriber_relationship: [
+    { value: 'self', label: 'Self' },
+    { value: 'spouse', label: 'Spouse' },
+    { value: 'child', label: 'Child' },
+    { value: 'other', label: 'Other' },
+  ],
+  ledger_kind: [
+    { value: 'charge', label: 'Charge' },
+    { value: 'payment', label: 'Payment' },
+    { value: 'adjustment', label: 'Adjustment' },
+    { value: 'transfer', label: 'Transfer' },
+    { value: 'refund', label: 'Refund' },
+  ],
+  place_of_service: [
+    { value: '02', label: '02 Telehealth (not in the patient\'s home)' },
+    { value: '03', label: '03 School' },
+    { value: '11', label: '11 Office' },
+    { value: '12', label: '12 Home' },
+    { value: '10', label: '10 Telehealth in the patient\'s home' },
+    { value: '21', label: '21 Inpatient hospital' },
+    { value: '22', label: '22 On-campus outpatient hospital' },
+    { value: '23', label: '23 Emergency room, hospital' },
+    { value: '32', label: '32 Nursing facility' },
+    { value: '31', label: '31 Skilled nursing facility' },
+    { value: '13', label: '13 Assisted living facility' },
+    { value: '81', label: '81 Independent laboratory' },
+  ],
 } as const satisfies Record<string, readonly Option[]>;
 
 export type ValueSetName = keyof typeof VALUE_SETS;

@@ -27,7 +27,7 @@ export function useFormErrors(known: readonly string[], alias: Record<string, st
     for (const f of err.fields) {
       const name = alias[f.field] ?? f.field;
       if (known.includes(name)) {
-        fields[name] = fields[name] ? `${fields[name]} ${f.message}` : f.message;
+        fields[name] = fields[name] ? `${fields[name]}\n${f.message}` : f.message;
       } else {
         stray.push(f.message);
       }

@@ -24,3 +24,4 @@ export function Logo() {
 export const IconCalendar = svg('M5 5h14a1 1 0 0 1 1 1v14a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1zM4 10h16M8 3v4M16 3v4');
 export const IconClock = svg('M12 3a9 9 0 1 1 0 18 9 9 0 0 1 0-18zM12 7v5l3 2');
 export const IconList = svg('M9 6h11M9 12h11M9 18h11M4 6h.01M4 12h.01M4 18h.01');
+export const IconDollar = svg('M12 2v20M17 5H9.5a3.5 3.5 0 0 0 0 7h5a3.5 3.5 0 0 1 0 7H6');

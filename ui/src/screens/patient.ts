@@ -38,6 +38,7 @@ import { ChartCtx, type ChartContext } from './chart/context';
 import { ChartTabs, ClinicalTabBody } from './chart/tabs';
 import { Forbidden } from '../components/forbidden';
 import { RecordsTab } from './records';
+import { BillingTab } from './billing';
 
 /** How long a chart waits for its summary to show both at once (ms). */
 const SUMMARY_WAIT_MS = 150;
@@ -151,6 +152,7 @@ export function PatientScreen(p: { id: number; tab: PatientTab; noteId: number |
 
   const canEdit = app.can('patient_write');
   const canRelease = app.can('release_records');
+  const canBill = app.can('billing_read');
   const ctx: ChartContext = {
     patientId: p.id,
     chart,
@@ -162,7 +164,7 @@ export function PatientScreen(p: { id: number; tab: PatientTab; noteId: number |
     <div class="screen patient-screen">
       <div class="chart-head" data-testid="chart-head">
         <${PatientBanner} chart=${chart} emergency=${emergency} summary=${clinical ? summary : undefined} />
-        <${ChartTabs} patientId=${p.id} tab=${tab} clinical=${clinical} canEdit=${canEdit} canRelease=${canRelease} />
+        <${ChartTabs} patientId=${p.id} tab=${tab} clinical=${clinical} canEdit=${canEdit} canRelease=${canRelease} canBill=${canBill} />
       </div>
       ${tab === 'edit' && canEdit
         ? html`<${EditPatient} chart=${chart} onSaved=${(c: PatientChart) => { setChart(c); navigate(patientHref(p.id, clinical ? 'demographics' : 'default')); }} onReload=${() => load(null)} />`
@@ -170,6 +172,8 @@ export function PatientScreen(p: { id: number; tab: PatientTab; noteId: number |
           ? html`<${PatientHistory} chart=${chart} />`
           : tab === 'records'
             ? canRelease ? html`<${RecordsTab} patientId=${p.id} />` : html`<${Forbidden} />`
+          : tab === 'billing'
+            ? canBill ? html`<${BillingTab} patientId=${p.id} />` : html`<${Forbidden} />`
           : isClinicalTab(tab)
             ? html`<${ClinicalTabBody} tab=${tab} noteId=${p.noteId} />`
             : html`<${Demographics} patient=${chart.patient} phones=${chart.phones} />`}

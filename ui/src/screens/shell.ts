@@ -19,6 +19,7 @@ import { AuditScreen } from './audit';
 import { DisclosuresScreen } from './disclosures';
 import { ScheduleScreen } from './schedule';
 import { WaitlistScreen } from './waitlist';
+import { BillingSetupScreen } from './billingSetup';
 import { FlowBoardScreen } from './flowboard';
 import { SchedulingSetupScreen } from './schedulingSetup';
 import { EmergencyScreen } from './emergency';
@@ -36,7 +37,7 @@ import {
   IconUserPlus,
   IconUsers,
   Logo,
-  IconCalendar,
+  IconCalendar, IconDollar,
   IconClock,
   IconList,
 } from '../components/icons';
@@ -187,6 +188,14 @@ export function Shell(p: { locked: boolean; onLock: () => void }) {
       active: (r) => r.name === 'scheduling',
       allowed: app.can('schedule_setup'),
     },
+    {
+      href: '#/admin/billing',
+      label: 'Billing',
+      testid: 'nav-admin-billing',
+      icon: IconDollar,
+      active: (r) => r.name === 'billing',
+      allowed: app.can('billing_setup') || app.can('close_day'),
+    },
   ];
   const main = nav.filter((n) => n.allowed);
   const admin = adminNav.filter((n) => n.allowed);
@@ -314,6 +323,8 @@ function Screen(p: { route: Route }) {
       return guard(app.can('schedule_read'), html`<${WaitlistScreen} />`);
     case 'scheduling':
       return guard(app.can('schedule_setup'), html`<${SchedulingSetupScreen} />`);
+    case 'billing':
+      return guard(app.can('billing_setup') || app.can('close_day'), html`<${BillingSetupScreen} />`);
     case 'emergency':
       return guard(app.session.user.can_emergency_access, html`<${EmergencyScreen} />`);
     case 'account':

@@ -30,7 +30,7 @@ const CLINICAL: { tab: ClinicalTab; label: string }[] = [
   { tab: 'prescriptions', label: 'Prescriptions' },
 ];
 
-export function ChartTabs(p: { patientId: number; tab: PatientTab; clinical: boolean; canEdit: boolean; canRelease: boolean }) {
+export function ChartTabs(p: { patientId: number; tab: PatientTab; clinical: boolean; canEdit: boolean; canRelease: boolean; canBill: boolean }) {
   const link = (tab: PatientTab, label: string, href: string, testid?: string) => {
     const on = p.tab === tab;
     return html`<a key=${tab} role="tab" class=${`tab ${on ? 'active' : ''}`} aria-selected=${on} href=${href} data-testid=${testid}>${label}</a>`;
@@ -53,6 +53,7 @@ export function ChartTabs(p: { patientId: number; tab: PatientTab; clinical: boo
       ${p.canEdit ? link('edit', 'Edit', patientHref(p.patientId, 'edit'), 'patient-edit') : null}
       ${link('history', 'History', patientHref(p.patientId, 'history'), 'patient-history')}
       ${p.canRelease ? link('records', 'Records out', patientHref(p.patientId, 'records'), 'chart-tab-records') : null}
+      ${p.canBill ? link('billing', 'Billing', patientHref(p.patientId, 'billing'), 'chart-tab-billing') : null}
     </div>
   </nav>`;
 }

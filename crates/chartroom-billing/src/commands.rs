@@ -1,0 +1,481 @@
+//! Billing's commands, each declared once: its fields, the one answer it
+//! returns, the guard it needs and the patient it concerns, next to the
+//! handler it runs. Reading needs [`Permission::BillingRead`]; the fee
+//! schedule and payers [`Permission::BillingSetup`]; guarantors and coverage
+//! [`Permission::AccountWrite`]; charges [`Permission::ChargeEntry`]; a
+//! patient's payment [`Permission::PatientPayment`]; insurers' payments,
+//! reversals and refunds [`Permission::InsurancePosting`]; closing the day
+//! [`Permission::CloseDay`].
+
+use chartroom_core::{Command, Ctx, Guard, Handler, Permission, Result, Subject};
+use chartroom_types::{
+    AccountId, ChargeId, CoverageId, FeeId, PatientId, PayerId, PaymentId, PaymentMethod,
+};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::protocol::*;
+use crate::{accounts, posting, setup, view};
+
+const READ: Guard = Guard::Needs(Permission::BillingRead);
+
+/// The fee schedule, every price past and present.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ListFees {}
+
+impl Command for ListFees {
+    type Answer = Vec<FeeView>;
+    const GUARD: Guard = READ;
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for ListFees {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        setup::fees(ctx)
+    }
+}
+
+/// Sets a code's price at a level from a day (the price before it ends the day before).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SaveFee {
+    pub form: FeeForm,
+}
+
+impl Command for SaveFee {
+    type Answer = FeeView;
+    const GUARD: Guard = Guard::Needs(Permission::BillingSetup);
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for SaveFee {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        setup::save_fee(ctx, &self.form)
+    }
+}
+
+/// Ends a price on its last day.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EndFee {
+    pub id: FeeId,
+    #[ts(type = "number")]
+    pub expected_version: i64,
+    pub last_day: String,
+}
+
+impl Command for EndFee {
+    type Answer = FeeView;
+    const GUARD: Guard = Guard::Needs(Permission::BillingSetup);
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for EndFee {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        setup::end_fee(ctx, self.id, self.expected_version, &self.last_day)
+    }
+}
+
+/// Every payer, active ones first.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ListPayers {}
+
+impl Command for ListPayers {
+    type Answer = Vec<PayerView>;
+    const GUARD: Guard = READ;
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for ListPayers {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        setup::payers(ctx)
+    }
+}
+
+/// Adds a payer (`id` none) or changes one at `expected_version`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SavePayer {
+    pub id: Option<PayerId>,
+    #[ts(type = "number")]
+    pub expected_version: i64,
+    pub form: PayerForm,
+}
+
+impl Command for SavePayer {
+    type Answer = PayerView;
+    const GUARD: Guard = Guard::Needs(Permission::BillingSetup);
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for SavePayer {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        setup::save_payer(ctx, self.id, self.expected_version, &self.form)
+    }
+}
+
+/// A patient's billing account and coverage.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct GetPatientBilling {
+    pub patient_id: PatientId,
+}
+
+impl Command for GetPatientBilling {
+    type Answer = PatientBilling;
+    const GUARD: Guard = READ;
+    fn subject(&self) -> Subject {
+        Subject::Patient(self.patient_id)
+    }
+}
+
+impl Handler for GetPatientBilling {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        accounts::patient_billing(ctx, self.patient_id)
+    }
+}
+
+/// Bills a patient to a guarantor from now on.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SetGuarantor {
+    pub patient_id: PatientId,
+    pub guarantor: Guarantor,
+}
+
+impl Command for SetGuarantor {
+    type Answer = PatientBilling;
+    const GUARD: Guard = Guard::Needs(Permission::AccountWrite);
+    fn subject(&self) -> Subject {
+        Subject::Patient(self.patient_id)
+    }
+}
+
+impl Handler for SetGuarantor {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        accounts::set_guarantor(ctx, self.patient_id, &self.guarantor)
+    }
+}
+
+/// Changes a guarantor's details (name, address, phone).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SaveAccount {
+    pub id: AccountId,
+    #[ts(type = "number")]
+    pub expected_version: i64,
+    pub form: AccountForm,
+}
+
+impl Command for SaveAccount {
+    type Answer = AccountView;
+    const GUARD: Guard = Guard::Needs(Permission::AccountWrite);
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for SaveAccount {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        accounts::save_account(ctx, self.id, self.expected_version, &self.form)
+    }
+}
+
+/// Adds a patient's coverage, or changes or ends it at `expected_version`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SaveCoverage {
+    pub id: Option<CoverageId>,
+    #[ts(type = "number")]
+    pub expected_version: i64,
+    pub form: CoverageForm,
+}
+
+impl Command for SaveCoverage {
+    type Answer = PatientBilling;
+    const GUARD: Guard = Guard::Needs(Permission::AccountWrite);
+    fn subject(&self) -> Subject {
+        Subject::Patient(self.form.patient_id)
+    }
+}
+
+impl Handler for SaveCoverage {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        accounts::save_coverage(ctx, self.id, self.expected_version, &self.form)
+    }
+}
+
+/// The ledger of the account a patient is billed to.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct GetLedger {
+    pub patient_id: PatientId,
+}
+
+impl Command for GetLedger {
+    type Answer = LedgerView;
+    const GUARD: Guard = READ;
+    fn subject(&self) -> Subject {
+        Subject::Patient(self.patient_id)
+    }
+}
+
+impl Handler for GetLedger {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        view::ledger(ctx, self.patient_id)
+    }
+}
+
+/// Enters a service line for a patient, priced from the fee schedule.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EnterCharge {
+    pub patient_id: PatientId,
+    pub form: ChargeForm,
+}
+
+impl Command for EnterCharge {
+    type Answer = ChargeView;
+    const GUARD: Guard = Guard::Needs(Permission::ChargeEntry);
+    fn subject(&self) -> Subject {
+        Subject::Patient(self.patient_id)
+    }
+}
+
+impl Handler for EnterCharge {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        posting::enter_charge(ctx, self.patient_id, &self.form)
+    }
+}
+
+/// Voids a charge entered in error (nothing paid or adjusted on it).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VoidCharge {
+    pub charge_id: ChargeId,
+    #[ts(type = "number")]
+    pub expected_version: i64,
+    pub reason: String,
+}
+
+impl Command for VoidCharge {
+    type Answer = ChargeView;
+    const GUARD: Guard = Guard::Needs(Permission::ChargeEntry);
+    fn subject(&self) -> Subject {
+        Subject::Charge(self.charge_id)
+    }
+}
+
+impl Handler for VoidCharge {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        posting::void_charge(ctx, self.charge_id, self.expected_version, &self.reason)
+    }
+}
+
+/// Takes a payment from the patient or guarantor.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TakePayment {
+    pub patient_id: PatientId,
+    pub method: PaymentMethod,
+    /// Check number or card reference.
+    pub reference: String,
+    pub amount: String,
+    pub note: String,
+    pub apply: ApplyTo,
+}
+
+impl Command for TakePayment {
+    type Answer = PaymentView;
+    const GUARD: Guard = Guard::Needs(Permission::PatientPayment);
+    fn subject(&self) -> Subject {
+        Subject::Patient(self.patient_id)
+    }
+}
+
+impl Handler for TakePayment {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        posting::take_payment(
+            ctx,
+            self.patient_id,
+            self.method,
+            &self.reference,
+            &self.amount,
+            &self.note,
+            &self.apply,
+        )
+    }
+}
+
+/// Applies the account's credit to what the patient owes, oldest first.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ApplyCredit {
+    pub patient_id: PatientId,
+}
+
+impl Command for ApplyCredit {
+    type Answer = LedgerView;
+    const GUARD: Guard = Guard::Needs(Permission::PatientPayment);
+    fn subject(&self) -> Subject {
+        Subject::Patient(self.patient_id)
+    }
+}
+
+impl Handler for ApplyCredit {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        posting::apply_credit(ctx, self.patient_id)?;
+        view::ledger(ctx, self.patient_id)
+    }
+}
+
+/// Posts an insurer's payment from its paper EOB, line by line.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PostInsurancePayment {
+    pub patient_id: PatientId,
+    pub payer_id: PayerId,
+    /// The insurer's check number.
+    pub reference: String,
+    /// What the check pays on these lines (0.00 for a denial).
+    pub amount: String,
+    pub lines: Vec<EobLine>,
+}
+
+impl Command for PostInsurancePayment {
+    type Answer = LedgerView;
+    const GUARD: Guard = Guard::Needs(Permission::InsurancePosting);
+    fn subject(&self) -> Subject {
+        Subject::Patient(self.patient_id)
+    }
+}
+
+impl Handler for PostInsurancePayment {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        posting::post_insurance(
+            ctx,
+            self.patient_id,
+            self.payer_id,
+            &self.reference,
+            &self.amount,
+            &self.lines,
+        )?;
+        view::ledger(ctx, self.patient_id)
+    }
+}
+
+/// Reverses a payment (a returned check, a posting in error): new entries, never an edit.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ReversePayment {
+    pub payment_id: PaymentId,
+    pub reason: String,
+}
+
+impl Command for ReversePayment {
+    type Answer = PaymentView;
+    const GUARD: Guard = Guard::Needs(Permission::InsurancePosting);
+    fn subject(&self) -> Subject {
+        Subject::Payment(self.payment_id)
+    }
+}
+
+impl Handler for ReversePayment {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        posting::reverse_payment(ctx, self.payment_id, &self.reason)?;
+        let account = chartroom_store::billing::payment(ctx.read(), self.payment_id)?
+            .fields
+            .account_id;
+        view::payment_of(ctx, account, self.payment_id)
+    }
+}
+
+/// Refunds part or all of a payment's unapplied credit.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RefundCredit {
+    pub payment_id: PaymentId,
+    pub amount: String,
+    pub method: PaymentMethod,
+    pub reference: String,
+    pub reason: String,
+}
+
+impl Command for RefundCredit {
+    type Answer = PaymentView;
+    const GUARD: Guard = Guard::Needs(Permission::InsurancePosting);
+    fn subject(&self) -> Subject {
+        Subject::Payment(self.payment_id)
+    }
+}
+
+impl Handler for RefundCredit {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        posting::refund(
+            ctx,
+            self.payment_id,
+            &self.amount,
+            self.method,
+            &self.reference,
+            &self.reason,
+        )?;
+        let account = chartroom_store::billing::payment(ctx.read(), self.payment_id)?
+            .fields
+            .account_id;
+        view::payment_of(ctx, account, self.payment_id)
+    }
+}
+
+/// A day's postings added up (empty day: today).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct GetDayReport {
+    pub day: String,
+}
+
+impl Command for GetDayReport {
+    type Answer = DayReport;
+    const GUARD: Guard = Guard::Needs(Permission::CloseDay);
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for GetDayReport {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        view::day_report(ctx, &self.day)
+    }
+}
+
+/// Closes a day: its totals kept, its postings final.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CloseDay {
+    pub day: String,
+}
+
+impl Command for CloseDay {
+    type Answer = DayReport;
+    const GUARD: Guard = Guard::Needs(Permission::CloseDay);
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for CloseDay {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        view::close_day(ctx, &self.day)
+    }
+}

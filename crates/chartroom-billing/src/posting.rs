@@ -1,0 +1,961 @@
+//! Everything that changes what an account owes, each a set of ledger
+//! entries written in one transaction with its audit record:
+//!
+//! - a charge from a visit, priced from the fee schedule (the self-pay
+//!   level when no coverage is in force that day) and owed first by the
+//!   primary payer in force, else the patient; voided by reversing entries;
+//! - a patient's payment, applied to what the patient owes (oldest first,
+//!   or one charge) with the rest kept as credit, and credit applied later;
+//! - an insurer's payment posted line by line from its paper EOB: paid,
+//!   adjustments by group and reason, and the patient responsibility (PR)
+//!   moved to the secondary payer or the patient; a line must balance
+//!   (paid plus adjustments is what was pending with that payer);
+//! - a payment reversed (every entry it made negated, the payment marked)
+//!   and credit refunded.
+//!
+//! Entries are dated the clinic's today; a closed day refuses them.
+
+use chartroom_core::{validate, Ctx, Error, FieldErrors, Result};
+use chartroom_store::billing::{
+    self as store, ChargeFields, ChargeRow, ChargeStatus, EntryRow, NewEntry, PaymentFields,
+};
+use chartroom_store::model::{AuditAction, Role};
+use chartroom_store::{notes, patients, users, Connection, Tx};
+use chartroom_types::{
+    AccountId, AdjustmentGroup, ChargeId, LedgerKind, Money, PatientId, PayerId, PaymentId,
+    PaymentMethod, PriceLevel, UserId,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::accounts::{account_for, in_force};
+use crate::ledger::{owed_on, Party, Posting};
+use crate::protocol::*;
+use crate::setup::{audit, day_or, money, procedure_code};
+
+/// An entry as the arithmetic sees it.
+pub(crate) fn posting(e: &EntryRow) -> Posting {
+    Posting {
+        kind: e.entry.kind,
+        party: Party::of(e.entry.payer_id),
+        amount: e.entry.amount,
+        charge: e.entry.charge_id,
+    }
+}
+
+pub(crate) fn postings(entries: &[EntryRow]) -> Vec<Posting> {
+    entries.iter().map(posting).collect()
+}
+
+fn add(a: Money, b: Money) -> Money {
+    Money::from_cents(a.cents().saturating_add(b.cents()))
+}
+
+fn neg(a: Money) -> Money {
+    Money::from_cents(a.cents().saturating_neg())
+}
+
+/// Refuses a posting on a closed day before anything is written.
+fn day_open(conn: &Connection, day: NaiveDate) -> Result<()> {
+    match store::closed_day(conn, day)? {
+        Some(_) => Err(Error::field(
+            "day",
+            format!("{day} is closed: its postings are final. Post on an open day"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Writes one entry of `account` dated `day`.
+struct Writer<'a, 't> {
+    tx: &'a Tx<'t>,
+    account: AccountId,
+    day: NaiveDate,
+    at: DateTime<Utc>,
+    by: UserId,
+}
+
+impl Writer<'_, '_> {
+    #[allow(clippy::too_many_arguments)]
+    fn post(
+        &self,
+        patient: Option<PatientId>,
+        kind: LedgerKind,
+        party: Party,
+        amount: Money,
+        charge: Option<ChargeId>,
+        payment: Option<PaymentId>,
+        group: Option<(AdjustmentGroup, &str)>,
+        memo: &str,
+    ) -> Result<()> {
+        if amount == Money::ZERO {
+            return Ok(());
+        }
+        store::insert_entry(
+            self.tx,
+            &NewEntry {
+                account_id: self.account,
+                patient_id: patient,
+                kind,
+                payer_id: party.payer(),
+                amount,
+                charge_id: charge,
+                payment_id: payment,
+                group: group.map(|g| g.0),
+                reason_code: group.map(|g| g.1.to_owned()).unwrap_or_default(),
+                memo: memo.to_owned(),
+                reverses: None,
+            },
+            self.day,
+            self.at,
+            self.by,
+        )?;
+        Ok(())
+    }
+}
+
+// ------------------------------------------------------------------ charges
+
+fn modifiers(errs: &mut FieldErrors, typed: &[String]) -> Vec<String> {
+    let v: Vec<String> = typed
+        .iter()
+        .map(|m| m.trim().to_ascii_uppercase())
+        .filter(|m| !m.is_empty())
+        .collect();
+    if v.len() > 4 {
+        errs.add("modifiers", "A line takes at most four modifiers");
+    }
+    for m in &v {
+        if m.len() != 2 || !m.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            errs.add(
+                "modifiers",
+                format!("\"{m}\" is not a modifier (two letters or digits, such as 25 or LT)"),
+            );
+        }
+    }
+    v
+}
+
+fn diagnoses(errs: &mut FieldErrors, typed: &[String]) -> Result<Vec<String>> {
+    let index = chartroom_codes::Icd10Index::shared()
+        .map_err(|e| Error::Internal(format!("ICD-10-CM is damaged: {e}")))?;
+    let mut out: Vec<String> = Vec::new();
+    for t in typed.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        match index.get(t) {
+            Some(c) if c.billable => {
+                if !out.iter().any(|o| o == c.code) {
+                    out.push(c.code.to_owned());
+                }
+            }
+            Some(c) => errs.add(
+                "diagnoses",
+                format!(
+                    "{} is a category, not a billable code: choose a more specific one",
+                    c.code
+                ),
+            ),
+            None => errs.add("diagnoses", format!("\"{t}\" is not an ICD-10-CM code")),
+        }
+    }
+    if out.is_empty() && errs.is_empty() {
+        errs.add("diagnoses", "Give at least one diagnosis (ICD-10-CM)");
+    }
+    if out.len() > 4 {
+        errs.add("diagnoses", "A line points to at most four diagnoses");
+    }
+    Ok(out)
+}
+
+fn is_clinician(conn: &Connection, id: UserId) -> Result<bool> {
+    match users::get(conn, id) {
+        Ok(u) => Ok(!u.disabled && u.roles.contains(&Role::Clinician)),
+        Err(chartroom_store::StoreError::NotFound { .. }) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Enters a charge for `patient`.
+pub fn enter_charge(
+    ctx: &mut Ctx<'_>,
+    patient: PatientId,
+    form: &ChargeForm,
+) -> Result<ChargeView> {
+    let conn = ctx.read();
+    patients::get(conn, patient)?;
+    let mut errs = FieldErrors::default();
+    let encounter = match form.encounter_id {
+        Some(e) => match notes::get_encounter(conn, e) {
+            Ok(enc) if enc.patient_id == patient => Some(enc),
+            Ok(_) | Err(chartroom_store::StoreError::NotFound { .. }) => {
+                errs.add("encounter_id", "Choose one of the patient's visits");
+                None
+            }
+            Err(e) => return Err(e.into()),
+        },
+        None => None,
+    };
+    let code = procedure_code(&mut errs, "code", &form.code);
+    let mods = modifiers(&mut errs, &form.modifiers);
+    if !(1..=999).contains(&form.units) {
+        errs.add("units", "Units are 1 to 999");
+    }
+    let dx = diagnoses(&mut errs, &form.diagnoses)?;
+    let default_day = encounter
+        .as_ref()
+        .map(|e| e.encounter_date)
+        .unwrap_or(ctx.today());
+    let day = day_or(
+        &mut errs,
+        "service_day",
+        "Day of service",
+        &form.service_day,
+        Some(default_day),
+    );
+    if let Some(d) = day {
+        if d > ctx.today() {
+            errs.add("service_day", "The day of service has not come yet");
+        }
+    }
+    let rendering = form
+        .rendering_user_id
+        .or(encounter.as_ref().map(|e| e.provider_id))
+        .or(ctx.actor().user_id);
+    match rendering {
+        Some(r) if is_clinician(conn, r)? => {}
+        _ => errs.add(
+            "rendering_user_id",
+            "Choose the clinician who gave the service",
+        ),
+    }
+    errs.finish()?;
+    let (Some(day), Some(rendering)) = (day, rendering) else {
+        return Err(Error::Internal("checked above".into()));
+    };
+    let coverage = in_force(conn, patient, day)?;
+    let level = if coverage.is_empty() {
+        PriceLevel::SelfPay
+    } else {
+        PriceLevel::Standard
+    };
+    let fee = match store::fee_on(conn, &code, level, day)? {
+        Some(f) => f,
+        None => match store::fee_on(conn, &code, PriceLevel::Standard, day)? {
+            Some(f) => f,
+            None => {
+                return Err(Error::field(
+                    "code",
+                    format!("{code} has no price in the fee schedule on {day}: add it first"),
+                ))
+            }
+        },
+    };
+    day_open(conn, ctx.today())?;
+    let first = coverage
+        .first()
+        .map_or(Party::Patient, |c| Party::Payer(c.fields.payer_id));
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    let today = ctx.today();
+    let row = ctx.write(|tx, now| {
+        let account = account_for(tx, patient, now, user)?;
+        let fields = ChargeFields {
+            patient_id: patient,
+            account_id: account,
+            encounter_id: form.encounter_id,
+            service_day: day,
+            code: code.clone(),
+            modifiers: mods.clone(),
+            units: i64::from(form.units),
+            unit_price: fee.fields.price,
+            place: form.place,
+            rendering_user_id: rendering,
+            diagnoses: dx.clone(),
+            description: fee.fields.description.clone(),
+        };
+        let row = store::insert_charge(tx, &fields, None, now, user)?;
+        Writer {
+            tx,
+            account,
+            day: today,
+            at: now,
+            by: user,
+        }
+        .post(
+            Some(patient),
+            LedgerKind::Charge,
+            first,
+            fields.amount(),
+            Some(row.id),
+            None,
+            None,
+            "",
+        )?;
+        audit(
+            tx,
+            now,
+            actor,
+            AuditAction::Create,
+            Some(patient),
+            format!("charge/{}", row.id),
+            format!(
+                "{code} x{} {} on {day}, {} level",
+                form.units,
+                fields.amount(),
+                level.as_str()
+            ),
+        )?;
+        Ok(row)
+    })?;
+    let entries = store::entries_of_account(ctx.read(), row.fields.account_id)?;
+    crate::view::charge_view(ctx, &row, &postings(&entries))
+}
+
+/// Voids a charge entered in error. Allowed while nothing but its own
+/// charge (and moves between payers and the patient) touched it: a charge
+/// already paid or adjusted has those reversed first.
+pub fn void_charge(
+    ctx: &mut Ctx<'_>,
+    id: ChargeId,
+    expected_version: i64,
+    reason: &str,
+) -> Result<ChargeView> {
+    let mut errs = FieldErrors::default();
+    let reason = validate::short_text(&mut errs, "reason", "Reason", reason, 200);
+    if reason.is_empty() {
+        errs.add("reason", "Say why the charge is voided");
+    }
+    errs.finish()?;
+    let conn = ctx.read();
+    let row = store::charge(conn, id)?;
+    if row.status == ChargeStatus::Void {
+        return Err(Error::field("status", "The charge is already void"));
+    }
+    let entries = store::entries_of_account(conn, row.fields.account_id)?;
+    let on_it: Vec<&EntryRow> = entries
+        .iter()
+        .filter(|e| e.entry.charge_id == Some(id))
+        .collect();
+    if on_it
+        .iter()
+        .any(|e| !matches!(e.entry.kind, LedgerKind::Charge | LedgerKind::Transfer))
+    {
+        return Err(Error::field(
+            "status",
+            "Payments or adjustments are posted on this charge: reverse them before voiding it",
+        ));
+    }
+    day_open(conn, ctx.today())?;
+    let ps = postings(&entries);
+    let mut parties: Vec<Party> = on_it.iter().map(|e| Party::of(e.entry.payer_id)).collect();
+    parties.sort();
+    parties.dedup();
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    let today = ctx.today();
+    let row = ctx.write(|tx, now| {
+        let w = Writer {
+            tx,
+            account: row.fields.account_id,
+            day: today,
+            at: now,
+            by: user,
+        };
+        for p in &parties {
+            let owed = owed_on(&ps, id, *p);
+            w.post(
+                Some(row.fields.patient_id),
+                LedgerKind::Charge,
+                *p,
+                neg(owed),
+                Some(id),
+                None,
+                None,
+                &format!("void: {reason}"),
+            )?;
+        }
+        let row = store::set_charge_status(
+            tx,
+            id,
+            Some(expected_version),
+            ChargeStatus::Void,
+            &reason,
+            now,
+            user,
+        )?;
+        audit(
+            tx,
+            now,
+            actor,
+            AuditAction::Update,
+            Some(row.fields.patient_id),
+            format!("charge/{id}"),
+            format!("voided: {reason}"),
+        )?;
+        Ok(row)
+    })?;
+    let entries = store::entries_of_account(ctx.read(), row.fields.account_id)?;
+    crate::view::charge_view(ctx, &row, &postings(&entries))
+}
+
+// ----------------------------------------------------------------- payments
+
+/// The account's charges the patient's side owes on, oldest service first,
+/// with what is owed.
+fn patient_owed(charges: &[ChargeRow], ps: &[Posting]) -> Vec<(ChargeRow, Money)> {
+    let mut v: Vec<(ChargeRow, Money)> = charges
+        .iter()
+        .map(|c| (c.clone(), owed_on(ps, c.id, Party::Patient)))
+        .filter(|(_, m)| m.cents() > 0)
+        .collect();
+    v.sort_by_key(|(c, _)| (c.fields.service_day, c.id));
+    v
+}
+
+/// Takes a payment from the patient's side.
+#[allow(clippy::too_many_arguments)]
+pub fn take_payment(
+    ctx: &mut Ctx<'_>,
+    patient: PatientId,
+    method: PaymentMethod,
+    reference: &str,
+    amount: &str,
+    note: &str,
+    apply: &ApplyTo,
+) -> Result<PaymentView> {
+    let conn = ctx.read();
+    patients::get(conn, patient)?;
+    let mut errs = FieldErrors::default();
+    if method == PaymentMethod::Insurance {
+        errs.add("method", "Post an insurer's payment from its EOB");
+    }
+    let reference = validate::short_text(&mut errs, "reference", "Reference", reference, 40);
+    if method == PaymentMethod::Check && reference.is_empty() {
+        errs.add("reference", "Give the check number");
+    }
+    let note = validate::short_text(&mut errs, "note", "Note", note, 200);
+    let amount = money(&mut errs, "amount", "The payment", amount, true);
+    errs.finish()?;
+    day_open(conn, ctx.today())?;
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    let today = ctx.today();
+    let (account, payment) = ctx.write(|tx, now| {
+        let account = account_for(tx, patient, now, user)?;
+        let payment = store::insert_payment(
+            tx,
+            &PaymentFields {
+                account_id: account,
+                patient_id: Some(patient),
+                payer_id: None,
+                method,
+                reference: reference.clone(),
+                amount,
+                received_day: today,
+                note: note.clone(),
+            },
+            now,
+            user,
+        )?;
+        let charges = store::charges_of_account(tx, account)?;
+        let ps = postings(&store::entries_of_account(tx, account)?);
+        let owed = patient_owed(&charges, &ps);
+        let targets: Vec<(ChargeRow, Money)> = match apply {
+            ApplyTo::Oldest => owed,
+            ApplyTo::Credit => Vec::new(),
+            ApplyTo::Charge { charge_id } => {
+                let Some(c) = charges.iter().find(|c| c.id == *charge_id) else {
+                    return Err(Error::field(
+                        "apply",
+                        "That charge is not on the patient's account",
+                    ));
+                };
+                owed.into_iter().filter(|(o, _)| o.id == c.id).collect()
+            }
+        };
+        let w = Writer {
+            tx,
+            account,
+            day: today,
+            at: now,
+            by: user,
+        };
+        let mut left = amount;
+        let mut applied = Vec::new();
+        for (c, due) in targets {
+            if left == Money::ZERO {
+                break;
+            }
+            let x = if due < left { due } else { left };
+            w.post(
+                Some(c.fields.patient_id),
+                LedgerKind::Payment,
+                Party::Patient,
+                neg(x),
+                Some(c.id),
+                Some(payment.id),
+                None,
+                "",
+            )?;
+            applied.push(format!("{x} to charge/{}", c.id));
+            left = Money::from_cents(left.cents() - x.cents());
+        }
+        w.post(
+            Some(patient),
+            LedgerKind::Payment,
+            Party::Patient,
+            neg(left),
+            None,
+            Some(payment.id),
+            None,
+            "credit",
+        )?;
+        audit(
+            tx,
+            now,
+            actor,
+            AuditAction::Create,
+            Some(patient),
+            format!("payment/{}", payment.id),
+            format!(
+                "{} {amount}{}; credit {left}",
+                method.as_str(),
+                if applied.is_empty() {
+                    String::new()
+                } else {
+                    format!(", applied {}", applied.join(", "))
+                }
+            ),
+        )?;
+        Ok((account, payment.id))
+    })?;
+    crate::view::payment_of(ctx, account, payment)
+}
+
+/// Applies the patient's side's credit to what they owe, oldest first.
+pub fn apply_credit(ctx: &mut Ctx<'_>, patient: PatientId) -> Result<()> {
+    let conn = ctx.read();
+    let Some(account) = store::account_of_patient(conn, patient)? else {
+        return Err(Error::field("credit", "The patient has no credit to apply"));
+    };
+    let entries = store::entries_of_account(conn, account)?;
+    let ps = postings(&entries);
+    let charges = store::charges_of_account(conn, account)?;
+    let mut owed = patient_owed(&charges, &ps);
+    let mut credits = crate::view::credits(conn, account, &entries)?;
+    if credits.is_empty() {
+        return Err(Error::field("credit", "The patient has no credit to apply"));
+    }
+    if owed.is_empty() {
+        return Err(Error::field(
+            "credit",
+            "The patient owes nothing on a charge: the credit stays",
+        ));
+    }
+    day_open(conn, ctx.today())?;
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    let today = ctx.today();
+    ctx.write(|tx, now| {
+        let w = Writer {
+            tx,
+            account,
+            day: today,
+            at: now,
+            by: user,
+        };
+        let mut moved = Money::ZERO;
+        for (payment, credit) in credits.iter_mut() {
+            for (c, due) in owed.iter_mut() {
+                if *credit == Money::ZERO {
+                    break;
+                }
+                if *due == Money::ZERO {
+                    continue;
+                }
+                let x = if *due < *credit { *due } else { *credit };
+                w.post(
+                    Some(patient),
+                    LedgerKind::Payment,
+                    Party::Patient,
+                    x,
+                    None,
+                    Some(*payment),
+                    None,
+                    &format!("credit applied to charge/{}", c.id),
+                )?;
+                w.post(
+                    Some(c.fields.patient_id),
+                    LedgerKind::Payment,
+                    Party::Patient,
+                    neg(x),
+                    Some(c.id),
+                    Some(*payment),
+                    None,
+                    "from credit",
+                )?;
+                *credit = Money::from_cents(credit.cents() - x.cents());
+                *due = Money::from_cents(due.cents() - x.cents());
+                moved = add(moved, x);
+            }
+        }
+        audit(
+            tx,
+            now,
+            actor,
+            AuditAction::Update,
+            Some(patient),
+            format!("account/{account}"),
+            format!("credit applied: {moved}"),
+        )
+    })
+}
+
+/// Posts an insurer's payment for the patient's account from its EOB.
+pub fn post_insurance(
+    ctx: &mut Ctx<'_>,
+    patient: PatientId,
+    payer: PayerId,
+    reference: &str,
+    amount: &str,
+    lines: &[EobLine],
+) -> Result<()> {
+    let conn = ctx.read();
+    patients::get(conn, patient)?;
+    let payer_row = store::payer(conn, payer)?;
+    let mut errs = FieldErrors::default();
+    let reference = validate::short_text(&mut errs, "reference", "Check number", reference, 40);
+    let total = money(&mut errs, "amount", "The check's amount", amount, false);
+    if lines.is_empty() {
+        errs.add("lines", "Post at least one line of the EOB");
+    }
+    let Some(account) = store::account_of_patient(conn, patient)? else {
+        return Err(Error::field("lines", "The patient has no charges"));
+    };
+    let entries = store::entries_of_account(conn, account)?;
+    let ps = postings(&entries);
+    let charges = store::charges_of_account(conn, account)?;
+    struct Line {
+        charge: ChargeRow,
+        paid: Money,
+        adjustments: Vec<(AdjustmentGroup, String, Money)>,
+        next: Party,
+    }
+    let mut parsed = Vec::new();
+    let mut paid_sum = Money::ZERO;
+    for (i, l) in lines.iter().enumerate() {
+        let f = |name: &str| format!("lines.{i}.{name}");
+        let Some(charge) = charges.iter().find(|c| c.id == l.charge_id).cloned() else {
+            errs.add(
+                &f("charge_id"),
+                "That charge is not on the patient's account",
+            );
+            continue;
+        };
+        let paid = money(&mut errs, &f("paid"), "Paid", &l.paid, false);
+        paid_sum = add(paid_sum, paid);
+        let mut adjustments = Vec::new();
+        for (j, a) in l.adjustments.iter().enumerate() {
+            let field = format!("lines.{i}.adjustments.{j}");
+            let code = a.reason_code.trim().to_ascii_uppercase();
+            if code.is_empty() || code.len() > 3 || !code.bytes().all(|b| b.is_ascii_alphanumeric())
+            {
+                errs.add(
+                    &format!("{field}.reason_code"),
+                    "Give the reason code as printed on the EOB (45, 2, 253...)",
+                );
+            }
+            let m = money(
+                &mut errs,
+                &format!("{field}.amount"),
+                "The adjustment",
+                &a.amount,
+                true,
+            );
+            adjustments.push((a.group, code, m));
+        }
+        let pending = owed_on(&ps, charge.id, Party::Payer(payer));
+        let settled = adjustments.iter().fold(paid, |s, a| add(s, a.2));
+        if pending.cents() <= 0 {
+            errs.add(
+                &f("charge_id"),
+                format!(
+                    "Nothing is pending with {} on {} of {}",
+                    payer_row.fields.name, charge.fields.code, charge.fields.service_day
+                ),
+            );
+        } else if settled != pending {
+            errs.add(
+                &f("paid"),
+                format!(
+                    "Paid {paid} and adjustments {} make {settled}, but {pending} is pending with {} on this line: the line must balance",
+                    Money::from_cents(settled.cents() - paid.cents()),
+                    payer_row.fields.name
+                ),
+            );
+        }
+        let cover = in_force(conn, patient, charge.fields.service_day)?;
+        let next = match (cover.first(), cover.get(1)) {
+            (Some(p), Some(s)) if p.fields.payer_id == payer => Party::Payer(s.fields.payer_id),
+            _ => Party::Patient,
+        };
+        parsed.push(Line {
+            charge,
+            paid,
+            adjustments,
+            next,
+        });
+    }
+    if errs.is_empty() && paid_sum != total {
+        errs.add(
+            "amount",
+            format!("The lines pay {paid_sum}, but the check is for {total}"),
+        );
+    }
+    errs.finish()?;
+    day_open(conn, ctx.today())?;
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    let today = ctx.today();
+    let payer_name = payer_row.fields.name.clone();
+    ctx.write(|tx, now| {
+        let payment = if total.cents() > 0 {
+            Some(
+                store::insert_payment(
+                    tx,
+                    &PaymentFields {
+                        account_id: account,
+                        patient_id: Some(patient),
+                        payer_id: Some(payer),
+                        method: PaymentMethod::Insurance,
+                        reference: reference.clone(),
+                        amount: total,
+                        received_day: today,
+                        note: String::new(),
+                    },
+                    now,
+                    user,
+                )?
+                .id,
+            )
+        } else {
+            None
+        };
+        let w = Writer {
+            tx,
+            account,
+            day: today,
+            at: now,
+            by: user,
+        };
+        let from = Party::Payer(payer);
+        for l in &parsed {
+            let c = &l.charge;
+            let pid = Some(c.fields.patient_id);
+            w.post(
+                pid,
+                LedgerKind::Payment,
+                from,
+                neg(l.paid),
+                Some(c.id),
+                payment,
+                None,
+                "",
+            )?;
+            for (group, reason, amount) in &l.adjustments {
+                if *group == AdjustmentGroup::Pr {
+                    let memo = format!("PR-{reason}");
+                    w.post(
+                        pid,
+                        LedgerKind::Transfer,
+                        from,
+                        neg(*amount),
+                        Some(c.id),
+                        payment,
+                        None,
+                        &memo,
+                    )?;
+                    w.post(
+                        pid,
+                        LedgerKind::Transfer,
+                        l.next,
+                        *amount,
+                        Some(c.id),
+                        payment,
+                        None,
+                        &memo,
+                    )?;
+                } else {
+                    w.post(
+                        pid,
+                        LedgerKind::Adjustment,
+                        from,
+                        neg(*amount),
+                        Some(c.id),
+                        payment,
+                        Some((*group, reason)),
+                        "",
+                    )?;
+                }
+            }
+            if c.status == ChargeStatus::Open {
+                // An insurer answered the line: it has been billed.
+                store::set_charge_status(tx, c.id, None, ChargeStatus::Billed, "", now, user)?;
+            }
+        }
+        audit(
+            tx,
+            now,
+            actor,
+            AuditAction::Create,
+            Some(patient),
+            payment.map_or_else(|| format!("account/{account}"), |p| format!("payment/{p}")),
+            format!(
+                "{payer_name} EOB {reference}: {total} on {} line(s)",
+                parsed.len()
+            ),
+        )
+    })
+}
+
+/// Reverses a payment: every entry it made is negated (the payment stays,
+/// marked reversed with the reason).
+pub fn reverse_payment(ctx: &mut Ctx<'_>, id: PaymentId, reason: &str) -> Result<()> {
+    let mut errs = FieldErrors::default();
+    let reason = validate::short_text(&mut errs, "reason", "Reason", reason, 200);
+    if reason.is_empty() {
+        errs.add(
+            "reason",
+            "Say why the payment is reversed (check returned...)",
+        );
+    }
+    errs.finish()?;
+    let conn = ctx.read();
+    let p = store::payment(conn, id)?;
+    if p.reversed {
+        return Err(Error::field(
+            "payment_id",
+            "The payment is already reversed",
+        ));
+    }
+    // A refund already given stands: the money went back. Reversing the
+    // payment leaves the account owing it.
+    let entries: Vec<EntryRow> = store::entries_of_payment(conn, id)?
+        .into_iter()
+        .filter(|e| e.entry.kind != LedgerKind::Refund && e.entry.reverses.is_none())
+        .collect();
+    day_open(conn, ctx.today())?;
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    let today = ctx.today();
+    ctx.write(|tx, now| {
+        for e in &entries {
+            store::insert_entry(
+                tx,
+                &NewEntry {
+                    amount: neg(e.entry.amount),
+                    reverses: Some(e.id),
+                    memo: format!("reversal: {reason}"),
+                    ..e.entry.clone()
+                },
+                today,
+                now,
+                user,
+            )?;
+        }
+        store::mark_payment_reversed(tx, id, &reason)?;
+        audit(
+            tx,
+            now,
+            actor,
+            AuditAction::Update,
+            p.fields.patient_id,
+            format!("payment/{id}"),
+            format!("reversed: {reason}"),
+        )
+    })
+}
+
+/// Refunds part or all of a payment's unapplied credit.
+pub fn refund(
+    ctx: &mut Ctx<'_>,
+    id: PaymentId,
+    amount: &str,
+    method: PaymentMethod,
+    reference: &str,
+    reason: &str,
+) -> Result<()> {
+    let mut errs = FieldErrors::default();
+    let amount = money(&mut errs, "amount", "The refund", amount, true);
+    let reference = validate::short_text(&mut errs, "reference", "Reference", reference, 40);
+    let reason = validate::short_text(&mut errs, "reason", "Reason", reason, 200);
+    if method == PaymentMethod::Insurance {
+        errs.add("method", "Refund by cash, check or card");
+    }
+    if method == PaymentMethod::Check && reference.is_empty() {
+        errs.add("reference", "Give the refund check's number");
+    }
+    errs.finish()?;
+    let conn = ctx.read();
+    let p = store::payment(conn, id)?;
+    if p.reversed {
+        return Err(Error::field(
+            "payment_id",
+            "A reversed payment has nothing to refund",
+        ));
+    }
+    let entries = store::entries_of_account(conn, p.fields.account_id)?;
+    let credit = crate::view::credits(conn, p.fields.account_id, &entries)?
+        .into_iter()
+        .find(|(pid, _)| *pid == id)
+        .map_or(Money::ZERO, |(_, m)| m);
+    if amount > credit {
+        return Err(Error::field(
+            "amount",
+            format!("Only {credit} of this payment is unapplied credit"),
+        ));
+    }
+    day_open(conn, ctx.today())?;
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    let today = ctx.today();
+    ctx.write(|tx, now| {
+        Writer {
+            tx,
+            account: p.fields.account_id,
+            day: today,
+            at: now,
+            by: user,
+        }
+        .post(
+            p.fields.patient_id,
+            LedgerKind::Refund,
+            Party::Patient,
+            amount,
+            None,
+            Some(id),
+            None,
+            &format!(
+                "refund by {}{}{}",
+                method.label().to_lowercase(),
+                if reference.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {reference}")
+                },
+                if reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {reason}")
+                }
+            ),
+        )?;
+        audit(
+            tx,
+            now,
+            actor,
+            AuditAction::Create,
+            p.fields.patient_id,
+            format!("payment/{id}"),
+            format!("refunded {amount}"),
+        )
+    })
+}

@@ -1,0 +1,374 @@
+//! Billing's request parts and answers, exported to TypeScript. Amounts a
+//! person types are text (`125.00`, `$1,234.50`), parsed exactly; amounts
+//! answered are [`Money`] (integer cents). Days typed are `MM/DD/YYYY` (or
+//! ISO); days answered are `YYYY-MM-DD`.
+
+use chartroom_types::{
+    AccountId, AdjustmentGroup, ChargeId, CoverageId, CoverageRank, EncounterId, FeeId,
+    LedgerEntryId, LedgerKind, Money, PatientId, PayerId, PaymentId, PaymentMethod, PlaceOfService,
+    PriceLevel, SubscriberRelationship, UserId,
+};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A price as typed: a code's price at a level from a day.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FeeForm {
+    /// CPT (five digits, or four and a letter) or HCPCS (a letter and four
+    /// digits).
+    pub code: String,
+    pub level: PriceLevel,
+    /// The practice's own short description.
+    pub description: String,
+    pub price: String,
+    /// The first day of the price (empty: today).
+    pub from: String,
+}
+
+/// A line of the fee schedule.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FeeView {
+    pub id: FeeId,
+    pub code: String,
+    pub level: PriceLevel,
+    pub description: String,
+    pub price: Money,
+    pub from_day: String,
+    /// Its last day, once a newer price or an end replaced it.
+    pub to_day: Option<String>,
+    #[ts(type = "number")]
+    pub version: i64,
+}
+
+/// A payer as typed.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PayerForm {
+    pub name: String,
+    pub payer_code: String,
+    pub address_line1: String,
+    pub address_line2: String,
+    pub city: String,
+    pub region: String,
+    pub postal_code: String,
+    pub phone: String,
+    pub active: bool,
+}
+
+/// A payer.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PayerView {
+    pub id: PayerId,
+    pub name: String,
+    pub payer_code: String,
+    pub address_line1: String,
+    pub address_line2: String,
+    pub city: String,
+    pub region: String,
+    pub postal_code: String,
+    pub phone: String,
+    pub active: bool,
+    #[ts(type = "number")]
+    pub version: i64,
+}
+
+/// A guarantor's details as typed.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AccountForm {
+    pub name: String,
+    pub address_line1: String,
+    pub address_line2: String,
+    pub city: String,
+    pub region: String,
+    pub postal_code: String,
+    pub phone: String,
+}
+
+/// Who a patient's visits are billed to.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum Guarantor {
+    /// The patient themself (their own account).
+    Own,
+    /// The account another patient is billed to (a child on a parent's).
+    SameAs { patient_id: PatientId },
+    /// Someone who is not a patient of the practice: a new account.
+    Person { form: AccountForm },
+}
+
+/// A billing account.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AccountView {
+    pub id: AccountId,
+    pub name: String,
+    pub address_line1: String,
+    pub address_line2: String,
+    pub city: String,
+    pub region: String,
+    pub postal_code: String,
+    pub phone: String,
+    /// The patients billed to it.
+    pub patients: Vec<PatientId>,
+    #[ts(type = "number")]
+    pub version: i64,
+}
+
+/// Coverage as typed.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CoverageForm {
+    pub patient_id: PatientId,
+    pub payer_id: PayerId,
+    pub rank: CoverageRank,
+    pub member_id: String,
+    pub group_number: String,
+    pub relationship: SubscriberRelationship,
+    /// The subscriber when not the patient.
+    pub subscriber_name: String,
+    pub subscriber_birth_date: String,
+    pub copay: String,
+    /// First day (empty: today).
+    pub from: String,
+    /// Last day (empty: open).
+    pub to: String,
+}
+
+/// A patient's coverage.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CoverageView {
+    pub id: CoverageId,
+    pub payer_id: PayerId,
+    pub payer_name: String,
+    pub rank: CoverageRank,
+    pub member_id: String,
+    pub group_number: String,
+    pub relationship: SubscriberRelationship,
+    pub subscriber_name: String,
+    pub subscriber_birth_date: Option<String>,
+    pub copay: Money,
+    pub from_day: String,
+    pub to_day: Option<String>,
+    /// In force on the clinic's today.
+    pub active: bool,
+    #[ts(type = "number")]
+    pub version: i64,
+}
+
+/// A patient's billing set-up: the account and the coverage.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PatientBilling {
+    pub patient_id: PatientId,
+    pub account: AccountView,
+    pub coverage: Vec<CoverageView>,
+    /// Whether this user may change the guarantor and coverage.
+    pub can_edit: bool,
+}
+
+/// A service line as typed.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ChargeForm {
+    /// The visit it belongs to, if entered from one.
+    pub encounter_id: Option<EncounterId>,
+    /// Day of service (empty: the visit's day, or today).
+    pub service_day: String,
+    pub code: String,
+    /// Up to four two-character modifiers (25, 59, LT...).
+    pub modifiers: Vec<String>,
+    pub units: u32,
+    pub place: PlaceOfService,
+    /// ICD-10-CM codes, at most four, in the order they point.
+    pub diagnoses: Vec<String>,
+    /// The rendering clinician (none: the visit's, or the user).
+    pub rendering_user_id: Option<UserId>,
+}
+
+/// Who a charge or part of it is with now.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Owed {
+    /// "Patient" or the payer's name.
+    pub party: String,
+    pub payer_id: Option<PayerId>,
+    pub amount: Money,
+}
+
+/// A charge.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ChargeView {
+    pub id: ChargeId,
+    pub patient_id: PatientId,
+    pub encounter_id: Option<EncounterId>,
+    pub service_day: String,
+    pub code: String,
+    pub description: String,
+    pub modifiers: Vec<String>,
+    #[ts(type = "number")]
+    pub units: i64,
+    pub unit_price: Money,
+    pub amount: Money,
+    pub place: PlaceOfService,
+    pub diagnoses: Vec<String>,
+    pub rendering_user_id: UserId,
+    /// `open`, `billed` or `void`.
+    pub status: String,
+    pub void_reason: String,
+    /// What is still owed on it, by whom (empty when settled).
+    pub owed: Vec<Owed>,
+    pub can_void: bool,
+    #[ts(type = "number")]
+    pub version: i64,
+}
+
+/// How a patient's payment is applied.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum ApplyTo {
+    /// To what the patient owes, oldest charge first; the rest is credit.
+    Oldest,
+    /// To one charge; the rest is credit.
+    Charge { charge_id: ChargeId },
+    /// Kept as credit (a prepayment, a copay before the visit's charges).
+    Credit,
+}
+
+/// An adjustment of an EOB line, as typed.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AdjustmentForm {
+    pub group: AdjustmentGroup,
+    /// The claim adjustment reason code as printed on the EOB (45, 2...).
+    pub reason_code: String,
+    pub amount: String,
+}
+
+/// One line of a paper EOB.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EobLine {
+    pub charge_id: ChargeId,
+    pub paid: String,
+    pub adjustments: Vec<AdjustmentForm>,
+}
+
+/// A payment received.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PaymentView {
+    pub id: PaymentId,
+    /// "Patient" or the payer's name: who paid.
+    pub paid_by: String,
+    pub payer_id: Option<PayerId>,
+    pub method: PaymentMethod,
+    pub reference: String,
+    pub amount: Money,
+    pub received_day: String,
+    /// Not applied to any charge yet (credit).
+    pub unapplied: Money,
+    pub reversed: bool,
+    pub reversed_reason: String,
+    pub can_reverse: bool,
+    pub can_refund: bool,
+}
+
+/// A line of the ledger, with the balance after it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LedgerRow {
+    pub id: LedgerEntryId,
+    pub day: String,
+    pub kind: LedgerKind,
+    /// "Patient" or the payer's name: whose share it is.
+    pub party: String,
+    /// What it is, in words: "99213 Office visit, established",
+    /// "Payment, check 1042", "CO-45 adjustment", "To the patient (PR-2)".
+    pub description: String,
+    pub patient_id: Option<PatientId>,
+    pub charge_id: Option<ChargeId>,
+    pub payment_id: Option<PaymentId>,
+    /// Signed by its effect on the balance.
+    pub amount: Money,
+    pub balance: Money,
+    pub by: String,
+}
+
+/// A payer's share pending.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Pending {
+    pub payer_id: PayerId,
+    pub payer_name: String,
+    pub amount: Money,
+}
+
+/// What the user may do on a ledger.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LedgerActions {
+    pub can_take_payment: bool,
+    /// There is credit and something the patient owes, and the user may.
+    pub can_apply_credit: bool,
+    pub can_post_insurance: bool,
+    pub can_enter_charge: bool,
+}
+
+/// A billing account's ledger: every entry with the running balance, the
+/// charges and payments, and who owes what.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LedgerView {
+    pub account: AccountView,
+    pub rows: Vec<LedgerRow>,
+    pub charges: Vec<ChargeView>,
+    pub payments: Vec<PaymentView>,
+    /// Everything owed (negative: in credit).
+    pub balance: Money,
+    /// Owed by the patient's side on charges.
+    pub patient_due: Money,
+    /// Pending with payers: not due from the patient.
+    pub pending: Vec<Pending>,
+    /// Credit not yet applied.
+    pub unapplied: Money,
+    pub charges_total: Money,
+    pub payments_total: Money,
+    pub adjustments_total: Money,
+    pub refunds_total: Money,
+    pub actions: LedgerActions,
+}
+
+/// A payment method's total on a day.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MethodTotal {
+    pub method: PaymentMethod,
+    pub amount: Money,
+}
+
+/// A day's postings added up, and whether it is closed.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DayReport {
+    pub day: String,
+    pub charges: Money,
+    pub payments: Vec<MethodTotal>,
+    pub payments_total: Money,
+    pub adjustments: Money,
+    pub refunds: Money,
+    /// The day's entries summed: charges - payments - adjustments + refunds.
+    pub net: Money,
+    #[ts(type = "number")]
+    pub entries: u32,
+    /// When it was closed and by whom; none while open.
+    pub closed: Option<String>,
+    pub can_close: bool,
+}

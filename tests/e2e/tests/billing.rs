@@ -1,0 +1,171 @@
+//! Billing in the real app (issue 11, the part built so far), on the demo
+//! practice: the practice manager sets the price of 99213 and adds a payer
+//! on the billing set-up screen; the front desk adds the patient's coverage
+//! and takes the $25 copay as credit before the visit is billed; the
+//! clinician enters the visit's charge (priced from the schedule, pending
+//! with the insurer, not shown as owed by the patient); the billing clerk
+//! posts the insurer's EOB (paid $96, $80 contractual, $24 to the patient)
+//! after an unbalanced line is refused; the front desk applies the credit
+//! (the patient owes nothing, $1 of credit stays); the manager's day totals
+//! match the ledger and closing the day makes them final. Screenshots of
+//! the ledger, the EOB form and the day looked at.
+
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
+use chartroom_e2e::{demo_practice_with, App, DEMO_PASSPHRASE, DEMO_PASSWORD};
+
+/// A demo patient.
+const PATIENT: i64 = 3;
+
+fn billing_tab(app: &App) {
+    app.go_hash(&format!("#/patient/{PATIENT}/billing"));
+    app.wait_for("billing-summary");
+}
+
+#[test]
+fn a_visit_is_billed_paid_by_the_insurer_and_the_patient_and_the_day_closes() {
+    let app = App::launch_in(demo_practice_with(20, 0), &[]);
+    app.wait_for("unlock-passphrase");
+    app.unlock(DEMO_PASSPHRASE);
+
+    // The manager sets the price and adds the payer.
+    app.login("manager", DEMO_PASSWORD);
+    app.click("nav-admin-billing");
+    app.wait_for("setup-fees");
+    app.click("fee-add");
+    app.wait_for("fee-dialog");
+    app.type_into("fee-code", "99213");
+    app.type_into("fee-description", "Office visit, established");
+    app.type_into("fee-price", "200.00");
+    app.set_value("fee-from", "01/01/2026");
+    app.click("fee-save");
+    app.wait_gone("fee-dialog");
+    app.wait_for_with_text("fee-row", "$200.00");
+    app.click("payer-add");
+    app.wait_for("payer-dialog");
+    app.type_into("payer-name", "Aetna");
+    app.type_into("payer-code", "60054");
+    app.type_into("payer-address", "PO Box 14079");
+    app.type_into("payer-city", "Lexington");
+    app.type_into("payer-region", "KY");
+    app.type_into("payer-postal", "40512");
+    app.click("payer-save");
+    app.wait_gone("payer-dialog");
+    app.wait_for_with_text("payer-row", "Aetna");
+    app.screenshot("billing-01-setup");
+    app.logout();
+
+    // The front desk adds the coverage and takes the copay as credit.
+    app.login("desk", DEMO_PASSWORD);
+    billing_tab(&app);
+    app.click("billing-add-coverage");
+    app.wait_for("coverage-dialog");
+    app.select_labelled("coverage-payer", "Aetna");
+    app.type_into("coverage-member", "W1234567");
+    app.type_into("coverage-copay", "25.00");
+    app.set_value("coverage-from", "01/01/2026");
+    app.click("coverage-save");
+    app.wait_gone("coverage-dialog");
+    app.wait_for_with_text("coverage-row", "Aetna");
+    app.click("billing-take-payment");
+    app.wait_for("payment-dialog");
+    app.type_into("payment-amount", "25.00");
+    app.select("payment-apply", "credit");
+    app.click("payment-save");
+    app.wait_gone("payment-dialog");
+    app.wait_text("billing-credit", "the copay as credit", |t| t == "$25.00");
+    app.logout();
+
+    // The clinician enters the visit's charge.
+    app.login("doctor", DEMO_PASSWORD);
+    billing_tab(&app);
+    app.click("billing-enter-charge");
+    app.wait_for("charge-dialog");
+    app.type_into("charge-code", "99213");
+    app.type_into("charge-diagnoses", "I10");
+    app.click("charge-save");
+    app.wait_gone("charge-dialog");
+    app.wait_for_with_text("charge-row", "99213");
+    app.wait_text("billing-pending", "the charge pending with Aetna", |t| {
+        t == "Aetna $200.00"
+    });
+    app.check(
+        app.text("billing-patient-due") == "$0.00",
+        "a charge pending with the insurer is not owed by the patient",
+    );
+    app.logout();
+
+    // The billing clerk posts the EOB; an unbalanced line is refused first.
+    app.login("billing", DEMO_PASSWORD);
+    billing_tab(&app);
+    app.click("billing-post-eob");
+    app.wait_for("eob-dialog");
+    app.type_into("eob-reference", "EFT1042");
+    app.type_into("eob-amount", "96.00");
+    app.type_into("eob-paid", "96.00");
+    app.type_into("eob-co", "80.00");
+    app.click("eob-save");
+    let refused = app.wait_text("eob-line-error", "the unbalanced line", |t| {
+        t.contains("must balance")
+    });
+    app.check(
+        refused.contains("$200.00 is pending with Aetna"),
+        &format!("the refusal says what is pending: {refused}"),
+    );
+    app.type_into("eob-pr", "24.00");
+    app.screenshot("billing-02-eob");
+    app.click("eob-save");
+    app.wait_gone("eob-dialog");
+    app.wait_text("billing-patient-due", "the patient's share", |t| {
+        t == "$24.00"
+    });
+    app.check(
+        app.text("billing-pending") == "$0.00",
+        "nothing is pending with the insurer after the EOB",
+    );
+    let rows = app.texts("ledger-row");
+    app.check(
+        rows.iter()
+            .any(|r| r.contains("Payment by Aetna, EOB check EFT1042")),
+        &format!("the insurer's payment is labelled with the insurer: {rows:?}"),
+    );
+    app.logout();
+
+    // The front desk applies the copay.
+    app.login("desk", DEMO_PASSWORD);
+    billing_tab(&app);
+    app.click("billing-apply-credit");
+    app.wait_text("billing-patient-due", "the share paid from credit", |t| {
+        t == "$0.00"
+    });
+    app.check(
+        app.text("billing-credit") == "$1.00",
+        "a dollar of credit stays",
+    );
+    app.check(
+        app.text("billing-balance") == "-$1.00",
+        "the balance is the credit",
+    );
+    app.screenshot("billing-03-ledger");
+    app.logout();
+
+    // The manager's day matches the ledger, and closes.
+    app.login("manager", DEMO_PASSWORD);
+    app.click("nav-admin-billing");
+    app.wait_for("billing-day");
+    app.check(
+        app.text("day-charges") == "$200.00"
+            && app.text("day-payments") == "$121.00"
+            && app.text("day-net") == "-$1.00",
+        "the day's totals are the ledger's",
+    );
+    app.click("day-close");
+    app.wait_for("day-closed");
+    app.check(
+        !app.is_shown("day-close"),
+        "a closed day cannot be closed again",
+    );
+    app.screenshot("billing-04-day-closed");
+    app.logout();
+    app.close();
+}

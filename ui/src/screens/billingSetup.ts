@@ -1,0 +1,183 @@
+// Billing set-up and the day's close: the fee schedule (the practice's own
+// prices and short descriptions per code and level; a new price ends the
+// old one the day before), the payers claims are mailed to, and today's
+// postings added up with the close that makes them final. Which panels
+// show follows the user's permissions; every rule is the backend's.
+
+import { useEffect, useState } from 'preact/hooks';
+import { html } from '../html';
+import * as api from '../api';
+import type { FeeView } from '../bindings/FeeView';
+import type { PayerView } from '../bindings/PayerView';
+import type { DayReport } from '../bindings/DayReport';
+import type { PriceLevel } from '../bindings/PriceLevel';
+import { Button, CheckField, FormError, Modal, SelectField, TextField, useFormErrors } from '../components/form';
+import { reportError, toast } from '../components/toast';
+import { formatDate, formatMoney, optionsOf } from '../format';
+import { useApp } from '../app';
+
+const LEVELS = optionsOf('price_level');
+
+export function BillingSetupScreen() {
+  const app = useApp();
+  const setup = app.can('billing_setup');
+  const closer = app.can('close_day');
+  const [fees, setFees] = useState<FeeView[]>([]);
+  const [payers, setPayers] = useState<PayerView[]>([]);
+  const [day, setDay] = useState<DayReport | null>(null);
+  const [addFee, setAddFee] = useState(false);
+  const [editPayer, setEditPayer] = useState<PayerView | 'new' | null>(null);
+  const load = async () => {
+    try {
+      if (setup) {
+        const [f, p] = await Promise.all([api.call({ cmd: 'list_fees' }), api.call({ cmd: 'list_payers' })]);
+        setFees(f);
+        setPayers(p);
+      }
+      if (closer) setDay(await api.call({ cmd: 'get_day_report', day: '' }));
+    } catch (e) {
+      reportError(e);
+    }
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+  const close = async () => {
+    try {
+      setDay(await api.call({ cmd: 'close_day', day: '' }));
+      toast('The day is closed', 'success');
+    } catch (e) {
+      reportError(e);
+    }
+  };
+  return html`<div class="screen setup-screen">
+    <div class="screen-head"><h1>Billing</h1></div>
+    ${closer && day
+      ? html`<section class="panel" data-testid="billing-day">
+          <div class="panel-head"><h2>The day: ${formatDate(day.day)}</h2>
+            ${day.can_close ? html`<${Button} kind="primary" testid="day-close" onClick=${() => void close()}>Close the day…</${Button}>` : null}</div>
+          <table class="data-table"><tbody>
+            <tr><th>Charges</th><td class="num" data-testid="day-charges">${formatMoney(day.charges)}</td></tr>
+            ${day.payments.map((t) => html`<tr key=${t.method}><th>Payments: ${t.method}</th><td class="num">${formatMoney(t.amount)}</td></tr>`)}
+            <tr><th>Payments in all</th><td class="num" data-testid="day-payments">${formatMoney(day.payments_total)}</td></tr>
+            <tr><th>Adjustments</th><td class="num">${formatMoney(day.adjustments)}</td></tr>
+            <tr><th>Refunds</th><td class="num">${formatMoney(day.refunds)}</td></tr>
+            <tr><th>Net on the ledger (${day.entries} entries)</th><td class="num" data-testid="day-net">${formatMoney(day.net)}</td></tr>
+          </tbody></table>
+          ${day.closed ? html`<p class="notice" data-testid="day-closed">${day.closed}: its postings are final.</p>` : null}
+        </section>`
+      : null}
+    ${setup
+      ? html`<section class="panel" data-testid="setup-fees">
+          <div class="panel-head"><h2>Fee schedule</h2><${Button} kind="primary" testid="fee-add" onClick=${() => setAddFee(true)}>Set a price…</${Button}></div>
+          ${fees.length
+            ? html`<table class="data-table"><thead><tr><th>Code</th><th>Description</th><th>Level</th><th class="num">Price</th><th>From</th><th>To</th></tr></thead><tbody>
+                ${fees.map((f) => html`<tr key=${f.id} class=${f.to_day ? 'inactive' : ''} data-testid="fee-row">
+                  <td class="mono">${f.code}</td><td>${f.description}</td><td>${f.level}</td><td class="num">${formatMoney(f.price)}</td>
+                  <td>${formatDate(f.from_day)}</td><td>${f.to_day ? formatDate(f.to_day) : ''}</td></tr>`)}
+              </tbody></table>`
+            : html`<p class="muted">No prices yet: charges need a price for their code.</p>`}
+        </section>
+        <section class="panel" data-testid="setup-payers">
+          <div class="panel-head"><h2>Payers</h2><${Button} kind="primary" testid="payer-add" onClick=${() => setEditPayer('new')}>Add payer…</${Button}></div>
+          ${payers.length
+            ? html`<table class="data-table"><thead><tr><th>Name</th><th>Payer ID</th><th>Claims to</th><th></th></tr></thead><tbody>
+                ${payers.map((x) => html`<tr key=${x.id} class=${x.active ? '' : 'inactive'} data-testid="payer-row">
+                  <td>${x.name}</td><td class="mono">${x.payer_code}</td><td>${x.address_line1}, ${x.city} ${x.region} ${x.postal_code}</td>
+                  <td><${Button} testid="payer-edit" onClick=${() => setEditPayer(x)}>Edit…</${Button}></td></tr>`)}
+              </tbody></table>`
+            : html`<p class="muted">No payers yet.</p>`}
+        </section>`
+      : null}
+    ${addFee ? html`<${FeeDialog} onClose=${() => setAddFee(false)} onDone=${() => { setAddFee(false); toast('Price saved', 'success'); void load(); }} />` : null}
+    ${editPayer ? html`<${PayerDialog} payer=${editPayer === 'new' ? null : editPayer} onClose=${() => setEditPayer(null)} onDone=${() => { setEditPayer(null); toast('Payer saved', 'success'); void load(); }} />` : null}
+  </div>`;
+}
+
+function FeeDialog(p: { onClose: () => void; onDone: () => void }) {
+  const [code, setCode] = useState('');
+  const [level, setLevel] = useState<PriceLevel>('standard');
+  const [description, setDescription] = useState('');
+  const [price, setPrice] = useState('');
+  const [from, setFrom] = useState('');
+  const [busy, setBusy] = useState(false);
+  const form = useFormErrors(['code', 'level', 'description', 'price', 'from']);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    form.clear();
+    setBusy(true);
+    try {
+      await api.call({ cmd: 'save_fee', form: { code, level, description, price, from } });
+      p.onDone();
+    } catch (err) {
+      form.fail(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<${Modal} title="Set a price" testid="fee-dialog" onClose=${p.onClose}>
+    <form onSubmit=${save}>
+      <div class="form-row">
+        <${TextField} label="Code (CPT/HCPCS)" name="code" testid="fee-code" value=${code} onValue=${setCode} error=${form.errors.fields.code} placeholder="99213" />
+        <${SelectField} label="Level" name="level" testid="fee-level" value=${level} onValue=${(v: string) => setLevel(v as PriceLevel)} options=${LEVELS} />
+      </div>
+      <${TextField} label="The practice's short description" name="description" testid="fee-description" value=${description} onValue=${setDescription} error=${form.errors.fields.description} />
+      <div class="form-row">
+        <${TextField} label="Price" name="price" testid="fee-price" value=${price} onValue=${setPrice} error=${form.errors.fields.price} inputMode="decimal" />
+        <${TextField} label="From" name="from" testid="fee-from" value=${from} onValue=${setFrom} error=${form.errors.fields.from} hint="MM/DD/YYYY; empty: today" />
+      </div>
+      <${FormError} error=${form.errors.general} />
+      <div class="form-actions"><${Button} kind="ghost" onClick=${p.onClose}>Close</${Button}><${Button} kind="primary" type="submit" testid="fee-save" busy=${busy}>Save</${Button}></div>
+    </form>
+  </${Modal}>`;
+}
+
+function PayerDialog(p: { payer: PayerView | null; onClose: () => void; onDone: () => void }) {
+  const x = p.payer;
+  const [name, setName] = useState(x?.name ?? '');
+  const [code, setCode] = useState(x?.payer_code ?? '');
+  const [line1, setLine1] = useState(x?.address_line1 ?? '');
+  const [city, setCity] = useState(x?.city ?? '');
+  const [region, setRegion] = useState(x?.region ?? '');
+  const [postal, setPostal] = useState(x?.postal_code ?? '');
+  const [phone, setPhone] = useState(x?.phone ?? '');
+  const [active, setActive] = useState(x?.active ?? true);
+  const [busy, setBusy] = useState(false);
+  const form = useFormErrors(['name', 'payer_code', 'address_line1', 'city', 'region', 'postal_code', 'phone']);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    form.clear();
+    setBusy(true);
+    try {
+      await api.call({
+        cmd: 'save_payer',
+        id: x?.id ?? null,
+        expected_version: x?.version ?? 0,
+        form: { name, payer_code: code, address_line1: line1, address_line2: x?.address_line2 ?? '', city, region, postal_code: postal, phone, active },
+      });
+      p.onDone();
+    } catch (err) {
+      form.fail(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<${Modal} title=${x ? `Edit ${x.name}` : 'Add a payer'} testid="payer-dialog" onClose=${p.onClose}>
+    <form onSubmit=${save}>
+      <div class="form-row">
+        <${TextField} label="Name" name="name" testid="payer-name" value=${name} onValue=${setName} error=${form.errors.fields.name} />
+        <${TextField} label="Payer ID" name="payer_code" testid="payer-code" value=${code} onValue=${setCode} error=${form.errors.fields.payer_code} />
+      </div>
+      <${TextField} label="Claims mailing address" name="address_line1" testid="payer-address" value=${line1} onValue=${setLine1} error=${form.errors.fields.address_line1} />
+      <div class="form-row">
+        <${TextField} label="City" name="city" testid="payer-city" value=${city} onValue=${setCity} error=${form.errors.fields.city} />
+        <${TextField} label="State" name="region" testid="payer-region" value=${region} onValue=${setRegion} error=${form.errors.fields.region} />
+        <${TextField} label="ZIP code" name="postal_code" testid="payer-postal" value=${postal} onValue=${setPostal} error=${form.errors.fields.postal_code} />
+      </div>
+      <${TextField} label="Phone" name="phone" value=${phone} onValue=${setPhone} error=${form.errors.fields.phone} />
+      <${CheckField} label="Active" name="active" checked=${active} onChecked=${setActive} />
+      <${FormError} error=${form.errors.general} />
+      <div class="form-actions"><${Button} kind="ghost" onClick=${p.onClose}>Close</${Button}><${Button} kind="primary" type="submit" testid="payer-save" busy=${busy}>Save</${Button}></div>
+    </form>
+  </${Modal}>`;
+}
