@@ -253,10 +253,10 @@ fn a_visit_billed_a_copay_taken_and_the_eob_posted_leaves_the_patient_their_shar
         vec![
             "payment | Patient | Payment by Patient, cash (credit) | -$25.00 | -$25.00",
             "charge | Aetna | 99213 Service 99213 | $200.00 | $175.00",
-            "payment | Aetna | Payment by Aetna, EOB check EFT1042 on 99213 of 2026-03-02 | -$96.00 | $79.00",
-            "adjustment | Aetna | CO-45 adjustment by Aetna on 99213 of 2026-03-02 | -$80.00 | -$1.00",
-            "transfer | Aetna | Moved from Aetna on 99213 of 2026-03-02 (PR-2) | -$24.00 | -$25.00",
-            "transfer | Patient | Moved to Patient on 99213 of 2026-03-02 (PR-2) | $24.00 | -$1.00",
+            "payment | Aetna | Payment by Aetna, EOB check EFT1042 on 99213 of 03/02/2026 | -$96.00 | $79.00",
+            "adjustment | Aetna | CO-45 adjustment by Aetna on 99213 of 03/02/2026 | -$80.00 | -$1.00",
+            "transfer | Aetna | Moved from Aetna on 99213 of 03/02/2026 (PR-2) | -$24.00 | -$25.00",
+            "transfer | Patient | Moved to Patient on 99213 of 03/02/2026 (PR-2) | $24.00 | -$1.00",
         ]
     );
     // What remains is the patient's, and the credit still waits.

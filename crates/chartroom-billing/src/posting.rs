@@ -59,7 +59,10 @@ fn day_open(conn: &Connection, day: NaiveDate) -> Result<()> {
     match store::closed_day(conn, day)? {
         Some(_) => Err(Error::field(
             "day",
-            format!("{day} is closed: its postings are final. Post on an open day"),
+            format!(
+                "{} is closed: its postings are final. Post on an open day",
+                validate::date_text(day)
+            ),
         )),
         None => Ok(()),
     }
@@ -243,7 +246,10 @@ pub fn enter_charge(
             None => {
                 return Err(Error::field(
                     "code",
-                    format!("{code} has no price in the fee schedule on {day}: add it first"),
+                    format!(
+                        "{code} has no price in the fee schedule on {}: add it first",
+                        validate::date_text(day)
+                    ),
                 ))
             }
         },
@@ -679,7 +685,9 @@ pub fn post_insurance(
                 &f("charge_id"),
                 format!(
                     "Nothing is pending with {} on {} of {}",
-                    payer_row.fields.name, charge.fields.code, charge.fields.service_day
+                    payer_row.fields.name,
+                    charge.fields.code,
+                    validate::date_text(charge.fields.service_day)
                 ),
             );
         } else if settled != pending {

@@ -162,7 +162,11 @@ fn describe(
     let n = &e.entry;
     let charge = n.charge_id.and_then(|c| charges.get(&c));
     let on = charge.map_or(String::new(), |c| {
-        format!(" on {} of {}", c.fields.code, c.fields.service_day)
+        format!(
+            " on {} of {}",
+            c.fields.code,
+            chartroom_core::validate::date_text(c.fields.service_day)
+        )
     });
     let mut s = match n.kind {
         LedgerKind::Charge => match charge {
@@ -415,7 +419,7 @@ fn report(ctx: &Ctx<'_>, day: NaiveDate) -> Result<DayReport> {
     by_method.sort_by_key(|t| t.method);
     let closed = store::closed_day(conn, day)?.map(|(_, at, by)| {
         format!(
-            "closed {} by {by}",
+            "Closed {} by {by}",
             at.with_timezone(&ctx.zone()).format("%m/%d/%Y %H:%M")
         )
     });

@@ -20,7 +20,7 @@ import type { CoverageRank } from '../bindings/CoverageRank';
 import type { SubscriberRelationship } from '../bindings/SubscriberRelationship';
 import { Button, FormError, Modal, SelectField, TextField, useFormErrors } from '../components/form';
 import { reportError, toast } from '../components/toast';
-import { formatDate, formatMoney, optionsOf } from '../format';
+import { COVERAGE_RANK_LABEL, formatDate, formatMoney, optionsOf, PAYMENT_METHOD_LABEL } from '../format';
 
 const METHODS = optionsOf('payment_method').filter((o) => o.value !== 'insurance');
 const PLACES = optionsOf('place_of_service');
@@ -92,7 +92,7 @@ export function BillingTab(p: { patientId: number }) {
       ${billing.coverage.length
         ? html`<table class="data-table"><thead><tr><th>Rank</th><th>Payer</th><th>Member ID</th><th>Copay</th><th>From</th><th>To</th></tr></thead><tbody>
             ${billing.coverage.map((c) => html`<tr key=${c.id} class=${c.active ? '' : 'inactive'} data-testid="coverage-row">
-              <td>${c.rank}</td><td>${c.payer_name}</td><td class="mono">${c.member_id}</td><td class="num">${formatMoney(c.copay)}</td>
+              <td>${COVERAGE_RANK_LABEL[c.rank] ?? c.rank}</td><td>${c.payer_name}</td><td class="mono">${c.member_id}</td><td class="num">${formatMoney(c.copay)}</td>
               <td>${formatDate(c.from_day)}</td><td>${c.to_day ? formatDate(c.to_day) : ''}</td></tr>`)}
           </tbody></table>`
         : html`<p class="muted">No insurance on file: charges are self-pay.</p>`}
@@ -129,7 +129,7 @@ export function BillingTab(p: { patientId: number }) {
         ? html`<table class="data-table"><thead><tr><th>Day</th><th>Paid by</th><th>How</th><th class="num">Amount</th><th class="num">Credit</th><th></th></tr></thead><tbody>
             ${ledger.payments.map((x) => html`<tr key=${x.id} class=${x.reversed ? 'inactive' : ''} data-testid="payment-row">
               <td class="nowrap">${formatDate(x.received_day)}</td><td>${x.paid_by}</td>
-              <td>${x.method}${x.reference ? ` ${x.reference}` : ''}${x.reversed ? html` <span class="chip">reversed: ${x.reversed_reason}</span>` : null}</td>
+              <td>${PAYMENT_METHOD_LABEL[x.method] ?? x.method}${x.reference ? ` ${x.reference}` : ''}${x.reversed ? html` <span class="chip">reversed: ${x.reversed_reason}</span>` : null}</td>
               <td class="num">${formatMoney(x.amount)}</td><td class="num">${formatMoney(x.unapplied)}</td>
               <td class="nowrap">${x.can_refund ? html`<${Button} testid="payment-refund" onClick=${() => setDialog({ kind: 'refund', payment: x })}>Refund…</${Button}>` : null}
                 ${x.can_reverse ? html`<${Button} testid="payment-reverse" onClick=${() => setDialog({ kind: 'reverse', payment: x })}>Reverse…</${Button}>` : null}</td></tr>`)}

@@ -13,7 +13,7 @@ import type { DayReport } from '../bindings/DayReport';
 import type { PriceLevel } from '../bindings/PriceLevel';
 import { Button, CheckField, FormError, Modal, SelectField, TextField, useFormErrors } from '../components/form';
 import { reportError, toast } from '../components/toast';
-import { formatDate, formatMoney, optionsOf } from '../format';
+import { formatDate, formatMoney, optionsOf, PAYMENT_METHOD_LABEL, PRICE_LEVEL_LABEL } from '../format';
 import { useApp } from '../app';
 
 const LEVELS = optionsOf('price_level');
@@ -58,7 +58,7 @@ export function BillingSetupScreen() {
             ${day.can_close ? html`<${Button} kind="primary" testid="day-close" onClick=${() => void close()}>Close the day…</${Button}>` : null}</div>
           <table class="data-table"><tbody>
             <tr><th>Charges</th><td class="num" data-testid="day-charges">${formatMoney(day.charges)}</td></tr>
-            ${day.payments.map((t) => html`<tr key=${t.method}><th>Payments: ${t.method}</th><td class="num">${formatMoney(t.amount)}</td></tr>`)}
+            ${day.payments.map((t) => html`<tr key=${t.method}><th>Payments: ${PAYMENT_METHOD_LABEL[t.method] ?? t.method}</th><td class="num">${formatMoney(t.amount)}</td></tr>`)}
             <tr><th>Payments in all</th><td class="num" data-testid="day-payments">${formatMoney(day.payments_total)}</td></tr>
             <tr><th>Adjustments</th><td class="num">${formatMoney(day.adjustments)}</td></tr>
             <tr><th>Refunds</th><td class="num">${formatMoney(day.refunds)}</td></tr>
@@ -73,7 +73,7 @@ export function BillingSetupScreen() {
           ${fees.length
             ? html`<table class="data-table"><thead><tr><th>Code</th><th>Description</th><th>Level</th><th class="num">Price</th><th>From</th><th>To</th></tr></thead><tbody>
                 ${fees.map((f) => html`<tr key=${f.id} class=${f.to_day ? 'inactive' : ''} data-testid="fee-row">
-                  <td class="mono">${f.code}</td><td>${f.description}</td><td>${f.level}</td><td class="num">${formatMoney(f.price)}</td>
+                  <td class="mono">${f.code}</td><td>${f.description}</td><td>${PRICE_LEVEL_LABEL[f.level] ?? f.level}</td><td class="num">${formatMoney(f.price)}</td>
                   <td>${formatDate(f.from_day)}</td><td>${f.to_day ? formatDate(f.to_day) : ''}</td></tr>`)}
               </tbody></table>`
             : html`<p class="muted">No prices yet: charges need a price for their code.</p>`}
