@@ -84,11 +84,13 @@ pub struct Balances {
 #[error("the ledger does not add up: {0}")]
 pub struct Imbalance(pub String);
 
-fn add(a: Money, b: Money) -> Money {
+/// `a + b`, saturating (amounts are bounded far below `i64`).
+pub(crate) fn add(a: Money, b: Money) -> Money {
     Money::from_cents(a.cents().saturating_add(b.cents()))
 }
 
-fn neg(a: Money) -> Money {
+/// `-a`, saturating.
+pub(crate) fn neg(a: Money) -> Money {
     Money::from_cents(a.cents().saturating_neg())
 }
 

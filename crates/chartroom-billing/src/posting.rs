@@ -28,7 +28,7 @@ use chartroom_types::{
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::accounts::{account_for, in_force};
-use crate::ledger::{owed_on, Party, Posting};
+use crate::ledger::{add, neg, owed_on, Party, Posting};
 use crate::protocol::*;
 use crate::setup::{audit, day_or, money, procedure_code};
 
@@ -44,14 +44,6 @@ pub(crate) fn posting(e: &EntryRow) -> Posting {
 
 pub(crate) fn postings(entries: &[EntryRow]) -> Vec<Posting> {
     entries.iter().map(posting).collect()
-}
-
-fn add(a: Money, b: Money) -> Money {
-    Money::from_cents(a.cents().saturating_add(b.cents()))
-}
-
-fn neg(a: Money) -> Money {
-    Money::from_cents(a.cents().saturating_neg())
 }
 
 /// Refuses a posting on a closed day before anything is written.

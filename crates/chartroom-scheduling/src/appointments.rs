@@ -202,7 +202,7 @@ fn calendar_state(
             ends_at: k.fields.ends_at,
         })
         .collect();
-    let busy = store::busy_between(conn, cal.id, from, to)?
+    let busy = store::busy_between(conn, store::Holder::Calendar(cal.id), from, to)?
         .into_iter()
         .map(|(id, starts_at, ends_at)| Busy {
             id,
@@ -253,13 +253,10 @@ fn find_room_conflicts(
     moving: &[AppointmentId],
     dated: bool,
 ) -> Result<Vec<Vec<String>>> {
-    let (Some(from), Some(to)) = (
-        slots.iter().map(|s| s.start).min(),
-        slots.iter().map(|s| s.end).max(),
-    ) else {
+    let Some((from, to)) = window(slots) else {
         return Ok(Vec::new());
     };
-    let held: Vec<Busy> = store::room_busy_between(ctx.read(), room.id, from, to)?
+    let held: Vec<Busy> = store::busy_between(ctx.read(), store::Holder::Room(room.id), from, to)?
         .into_iter()
         .filter(|(id, _, _)| !moving.contains(id))
         .map(|(id, starts_at, ends_at)| Busy {
@@ -272,17 +269,8 @@ fn find_room_conflicts(
     Ok(slots
         .iter()
         .map(|s| {
-            conflicts::room_conflicts(&room.fields.name, &held, s.start, s.end)
-                .iter()
-                .map(|c| {
-                    let words = c.describe(tz, &room.fields.name);
-                    if dated {
-                        format!("{}: {words}", s.local.format("%a %b %-d, %Y %H:%M"))
-                    } else {
-                        words
-                    }
-                })
-                .collect()
+            let found = conflicts::room_conflicts(&room.fields.name, &held, s.start, s.end);
+            in_words(tz, &found, &room.fields.name, s, dated)
         })
         .collect())
 }
@@ -297,12 +285,7 @@ fn find_conflicts(
     moving: &[AppointmentId],
     dated: bool,
 ) -> Result<Vec<Vec<String>>> {
-    // The window covers every place: a series whose visits were moved one
-    // by one is not in time order.
-    let (Some(from), Some(to)) = (
-        slots.iter().map(|s| s.start).min(),
-        slots.iter().map(|s| s.end).max(),
-    ) else {
+    let Some((from, to)) = window(slots) else {
         return Ok(Vec::new());
     };
     let (hours, closed, busy) = calendar_state(ctx.read(), cal, from, to)?;
@@ -317,23 +300,45 @@ fn find_conflicts(
         busy: &busy,
     };
     let tz = ctx.zone();
-    let found: Vec<Vec<String>> = slots
+    Ok(slots
         .iter()
         .map(|s| {
-            conflicts::conflicts(tz, &view, s.start, s.end, None)
-                .iter()
-                .map(|c| {
-                    let words = c.describe(tz, &cal.fields.name);
-                    if dated {
-                        format!("{}: {words}", s.local.format("%a %b %-d, %Y %H:%M"))
-                    } else {
-                        words
-                    }
-                })
-                .collect()
+            let found = conflicts::conflicts(tz, &view, s.start, s.end, None);
+            in_words(tz, &found, &cal.fields.name, s, dated)
         })
-        .collect();
-    Ok(found)
+        .collect())
+}
+
+/// The span from the earliest start to the latest end of `slots` (a series
+/// whose visits were moved one by one is not in time order); none when
+/// there are no slots.
+fn window(slots: &[Slot]) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    Some((
+        slots.iter().map(|s| s.start).min()?,
+        slots.iter().map(|s| s.end).max()?,
+    ))
+}
+
+/// A slot's conflicts in words (`whose`: the calendar or room they are
+/// described for); with `dated`, each line starts with the visit's time.
+fn in_words(
+    tz: Tz,
+    found: &[conflicts::Conflict],
+    whose: &str,
+    s: &Slot,
+    dated: bool,
+) -> Vec<String> {
+    found
+        .iter()
+        .map(|c| {
+            let words = c.describe(tz, whose);
+            if dated {
+                format!("{}: {words}", s.local.format("%a %b %-d, %Y %H:%M"))
+            } else {
+                words
+            }
+        })
+        .collect()
 }
 
 /// Whether `slot` on `cal` is free: nothing booked over it, within the

@@ -190,7 +190,7 @@ pub fn save_calendar(
     if let (Some(id), false) = (id, fields.active) {
         // Visits still booked on a calendar taken out of use would vanish
         // from the day view and could not be moved: they go first.
-        let (n, first) = store::still_booked(ctx.read(), id, ctx.today())?;
+        let (n, first) = store::still_booked(ctx.read(), store::Holder::Calendar(id), ctx.today())?;
         if let (true, Some(first)) = (n > 0, first) {
             return Err(Error::field(
                 "active",
@@ -362,7 +362,7 @@ pub fn save_room(
     }
     errs.finish()?;
     if let (Some(id), false) = (id, form.active) {
-        let (n, first) = store::room_still_booked(ctx.read(), id, ctx.today())?;
+        let (n, first) = store::still_booked(ctx.read(), store::Holder::Room(id), ctx.today())?;
         if let (true, Some(first)) = (n > 0, first) {
             return Err(Error::field(
                 "active",

@@ -600,45 +600,6 @@ pub fn rooms(conn: &Connection) -> Result<Vec<RoomRow>> {
     Ok(rows)
 }
 
-/// A room's appointments that hold their time and overlap `[from, to)`,
-/// by start (what a booking in the room could conflict with). Reads the
-/// room's index only.
-pub fn room_busy_between(
-    conn: &Connection,
-    room_id: RoomId,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Vec<BusySpan>> {
-    // As in `busy_between`: at most 8 hours long, so the index bounds it.
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, starts_at, ends_at FROM appointment \
-         WHERE room_id = ?1 AND starts_at >= ?2 AND starts_at < ?3 AND ends_at > ?4 \
-         AND status NOT IN ('cancelled', 'no_show') ORDER BY starts_at, id",
-    )?;
-    let rows = stmt
-        .query_map(
-            params![room_id, from - chrono::Duration::hours(8), to, from],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
-}
-
-/// How many appointments from the clinic day `from` on that hold the room
-/// are still open, and the first of them.
-pub fn room_still_booked(
-    conn: &Connection,
-    room_id: RoomId,
-    from: NaiveDate,
-) -> Result<(i64, Option<DateTime<Utc>>)> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT count(*), min(starts_at) FROM appointment \
-         WHERE room_id = ?1 AND day >= ?2 \
-         AND status IN ('scheduled', 'confirmed', 'arrived', 'in_room', 'with_provider')",
-    )?;
-    Ok(stmt.query_row(params![room_id, from], |r| Ok((r.get(0)?, r.get(1)?)))?)
-}
-
 // ------------------------------------------------------------ appointments
 
 /// A series as booked.
@@ -977,26 +938,47 @@ pub fn appointments_on_days(
 /// An appointment's id and the time it holds.
 pub type BusySpan = (AppointmentId, DateTime<Utc>, DateTime<Utc>);
 
-/// A calendar's appointments that hold their time (not cancelled, not
-/// missed) and overlap `[from, to)`, by start: what a new booking could
-/// conflict with. Reads the calendar's index only.
+/// What an appointment's time is held on: its calendar, or the room it
+/// holds. Each has its own index (`appointment_by_calendar`,
+/// `appointment_by_room`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder {
+    Calendar(CalendarId),
+    Room(RoomId),
+}
+
+impl Holder {
+    /// The column and the id to bind. The column is one of two fixed
+    /// names, never input.
+    fn column(self) -> (&'static str, i64) {
+        match self {
+            Holder::Calendar(c) => ("calendar_id", c.get()),
+            Holder::Room(r) => ("room_id", r.get()),
+        }
+    }
+}
+
+/// The appointments of a calendar (or holding a room) that hold their
+/// time (not cancelled, not missed) and overlap `[from, to)`, by start:
+/// what a new booking could conflict with. Reads that holder's index only.
 pub fn busy_between(
     conn: &Connection,
-    calendar_id: CalendarId,
+    holder: Holder,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<BusySpan>> {
+    let (column, id) = holder.column();
     // An appointment is at most 8 hours long (checked when booked), so
     // those that can overlap start after `from - 8 h`: the index bounds
     // the scan.
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, starts_at, ends_at FROM appointment \
-         WHERE calendar_id = ?1 AND starts_at >= ?2 AND starts_at < ?3 AND ends_at > ?4 \
-         AND status NOT IN ('cancelled', 'no_show') ORDER BY starts_at, id",
-    )?;
+         WHERE {column} = ?1 AND starts_at >= ?2 AND starts_at < ?3 AND ends_at > ?4 \
+         AND status NOT IN ('cancelled', 'no_show') ORDER BY starts_at, id"
+    ))?;
     let rows = stmt
         .query_map(
-            params![calendar_id, from - chrono::Duration::hours(8), to, from],
+            params![id, from - chrono::Duration::hours(8), to, from],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -1033,20 +1015,21 @@ pub fn redate(tx: &Transaction<'_>, day_of: impl Fn(DateTime<Utc>) -> NaiveDate)
     Ok(changed)
 }
 
-/// How many of a calendar's appointments from the clinic day `from` on
-/// are still open (booked, or the patient arrived and not yet checked
-/// out), and the first of them.
+/// How many of a calendar's appointments (or of those holding a room)
+/// from the clinic day `from` on are still open (booked, or the patient
+/// arrived and not yet checked out), and the first of them.
 pub fn still_booked(
     conn: &Connection,
-    calendar_id: CalendarId,
+    holder: Holder,
     from: NaiveDate,
 ) -> Result<(i64, Option<DateTime<Utc>>)> {
-    let mut stmt = conn.prepare_cached(
+    let (column, id) = holder.column();
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT count(*), min(starts_at) FROM appointment \
-         WHERE calendar_id = ?1 AND day >= ?2 \
-         AND status IN ('scheduled', 'confirmed', 'arrived', 'in_room', 'with_provider')",
-    )?;
-    Ok(stmt.query_row(params![calendar_id, from], |r| Ok((r.get(0)?, r.get(1)?)))?)
+         WHERE {column} = ?1 AND day >= ?2 \
+         AND status IN ('scheduled', 'confirmed', 'arrived', 'in_room', 'with_provider')"
+    ))?;
+    Ok(stmt.query_row(params![id, from], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
 
 /// A patient's appointments, newest first.
