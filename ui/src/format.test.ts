@@ -10,6 +10,7 @@ import {
   formatInstant,
   formatLocal,
   formatSize,
+  sheetDoneText,
   inErrorText,
   isCritical,
   LAB_FLAG_BADGE,
@@ -143,5 +144,18 @@ describe('formatMoney', () => {
     expect(formatMoney(123450)).toBe('$1,234.50');
     expect(formatMoney(-305)).toBe('-$3.05');
     expect(formatMoney(100000000000)).toBe('$1,000,000,000.00');
+  });
+});
+
+describe('sheetDoneText', () => {
+  it('says where a saved sheet went and that each patient is logged', () => {
+    expect(sheetDoneText({ method: 'saved', path: '/x/statement.pdf', job: null, pages: 1, patients: 2 })).toBe(
+      '2 patients, 1 page saved to /x/statement.pdf. Each patient is in the disclosure log.',
+    );
+  });
+  it('names the print job of a printed one', () => {
+    expect(sheetDoneText({ method: 'printed', path: null, job: 'ChartroomPDF-7', pages: 3, patients: 1 })).toBe(
+      '1 patient, 3 pages sent to the printer (job ChartroomPDF-7). Each patient is in the disclosure log.',
+    );
   });
 });

@@ -10,6 +10,7 @@ import type { PreferredContact } from './bindings/PreferredContact';
 import type { EntryStatus } from './bindings/EntryStatus';
 import type { LabFlag } from './bindings/LabFlag';
 import type { Disclosure } from './bindings/Disclosure';
+import type { SheetDone } from './bindings/SheetDone';
 import { VALUE_SETS, type Option, type ValueSetName } from './bindings/valueSets';
 
 /** `YYYY-MM-DD` → `MM/DD/YYYY` (US clinic convention). */
@@ -209,4 +210,12 @@ function recordFieldValue(field: string, value: string): string {
 /** An earlier version's fields on one line: "date 03/01/2026 · type Office visit · reason BP check". */
 export function recordFieldsText(fields: { field: string; value: string }[]): string {
   return fields.map((f) => `${RECORD_FIELD_LABEL[f.field] ?? f.field.replace(/_/g, ' ')} ${recordFieldValue(f.field, f.value)}`).join(' · ');
+}
+
+/** "2 patients, 3 pages saved to /path. Each patient is in the disclosure log." */
+export function sheetDoneText(r: SheetDone): string {
+  const patients = `${r.patients} patient${r.patients === 1 ? '' : 's'}`;
+  const pages = `${r.pages} page${r.pages === 1 ? '' : 's'}`;
+  const where = r.method === 'printed' ? `sent to the printer (job ${r.job ?? ''})` : `saved to ${r.path ?? ''}`;
+  return `${patients}, ${pages} ${where}. Each patient is in the disclosure log.`;
 }

@@ -270,6 +270,18 @@ impl Chartroom {
         })
     }
 
+    /// Writes years of synthetic billing (`chartroom-demo`'s billing
+    /// history) for the billing benchmark.
+    pub fn add_demo_billing_history(
+        &mut self,
+        spec: &chartroom_demo::BillingSpec,
+    ) -> Result<chartroom_demo::BillingCounts> {
+        use chartroom_demo::DemoBillingHistory;
+        self.in_ctx(&Actor::system("demo-generator"), |ctx| {
+            ctx.add_demo_billing_history(spec)
+        })
+    }
+
     /// Gives `patient_id` a synthetic clinical history (`chartroom-demo`).
     /// Needs the practice unlocked and a clinician.
     pub fn add_demo_chart(

@@ -274,4 +274,10 @@ registry! {
     area RefundCredit,
     area GetDayReport,
     area CloseDay,
+    area GetStatement,
+    area PrintStatement,
+    area PrintStatements,
+    area PrintReceipt,
+    area GetArAging,
+    area PrintArAging,
 }

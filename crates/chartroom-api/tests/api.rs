@@ -1430,6 +1430,42 @@ fn sample(name: CommandName, patient: PatientId, user: UserId) -> Option<Request
         .into(),
         N::GetDayReport => GetDayReport { day: String::new() }.into(),
         N::CloseDay => CloseDay { day: String::new() }.into(),
+        N::GetStatement => GetStatement {
+            patient_id: patient,
+        }
+        .into(),
+        N::PrintStatement => PrintStatement {
+            patient_id: patient,
+            output: chartroom_chart::sheets::SheetOutput {
+                method: ReleaseMethod::Saved,
+                printer: String::new(),
+            },
+        }
+        .into(),
+        N::PrintReceipt => PrintReceipt {
+            payment_id: chartroom_types::PaymentId(1),
+            output: chartroom_chart::sheets::SheetOutput {
+                method: ReleaseMethod::Saved,
+                printer: String::new(),
+            },
+        }
+        .into(),
+        N::GetArAging => GetArAging {}.into(),
+        N::PrintArAging => PrintArAging {
+            output: chartroom_chart::sheets::SheetOutput {
+                method: ReleaseMethod::Saved,
+                printer: String::new(),
+            },
+        }
+        .into(),
+        N::PrintStatements => PrintStatements {
+            more_than: "0".into(),
+            output: chartroom_chart::sheets::SheetOutput {
+                method: ReleaseMethod::Saved,
+                printer: String::new(),
+            },
+        }
+        .into(),
     })
 }
 
@@ -1566,6 +1602,12 @@ reverse_payment      - - Y - -
 refund_credit        - - Y - -
 get_day_report       - - - Y -
 close_day            - - - Y -
+get_statement        Y Y Y Y -
+print_statement      Y - Y Y -
+print_statements     Y - Y Y -
+print_receipt        Y - Y Y -
+get_ar_aging         - - Y Y -
+print_ar_aging       - - Y Y -
 ";
 
 #[test]

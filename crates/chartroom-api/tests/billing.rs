@@ -810,3 +810,474 @@ proptest! {
         })?;
     }
 }
+
+/// 99212 at $90 from 01/01/2025 (the office's other prices start in 2026).
+fn short_visit_fee(app: &mut Chartroom) {
+    ok(
+        app,
+        SaveFee {
+            form: FeeForm {
+                code: "99212".into(),
+                level: PriceLevel::Standard,
+                description: "Short visit".into(),
+                price: "90.00".into(),
+                from: "01/01/2025".into(),
+            },
+        },
+    );
+}
+
+fn charge_on(app: &mut Chartroom, patient: PatientId, code: &str, day: &str) -> ChargeView {
+    ok(
+        app,
+        EnterCharge {
+            patient_id: patient,
+            form: ChargeForm {
+                encounter_id: None,
+                service_day: day.into(),
+                code: code.into(),
+                modifiers: vec![],
+                units: 1,
+                place: PlaceOfService::Office,
+                diagnoses: vec!["I10".into()],
+                rendering_user_id: None,
+            },
+        },
+    )
+}
+
+/// Another patient of the family: a name, a birth date and a phone of
+/// their own (so the duplicate check does not stop them).
+fn relative(given: &str, birth: &str, phone: &str) -> chartroom_api::protocol::PatientInput {
+    chartroom_api::protocol::PatientInput {
+        given_name: given.into(),
+        birth_date: birth.into(),
+        phone_mobile: phone.into(),
+        ..anh()
+    }
+}
+
+fn saved() -> chartroom_chart::sheets::SheetOutput {
+    chartroom_chart::sheets::SheetOutput {
+        method: chartroom_types::ReleaseMethod::Saved,
+        printer: String::new(),
+    }
+}
+
+/// The defects from another EMR: one statement per visit instead
+/// of one per patient, and statement counts that make insurance-pending
+/// balances look patient-due. Here a mother and her child on her account
+/// get one statement: the child's self-pay visits aged by their day of
+/// service, the mother's share after her EOB, her visit still with Aetna
+/// shown apart and not due, the credit taken off the amount due; it is
+/// refused while the guarantor has no postal address; it is kept in the
+/// history with a disclosure for each patient on it.
+#[test]
+fn one_statement_per_guarantor_aged_with_insurance_pending_apart_and_kept() {
+    let mut o = office();
+    as_user(&mut o.fx.app, "mia");
+    short_visit_fee(&mut o.fx.app);
+    as_user(&mut o.fx.app, "fred");
+    let child = register(
+        &mut o.fx.app,
+        chartroom_api::protocol::PatientInput {
+            sex: "male".into(),
+            ..relative("Bảo", "2019-06-01", "(503) 555-0150")
+        },
+    );
+    ok(
+        &mut o.fx.app,
+        SetGuarantor {
+            patient_id: child,
+            guarantor: Guarantor::SameAs {
+                patient_id: o.patient,
+            },
+        },
+    );
+    as_user(&mut o.fx.app, "doc");
+    // The child has no coverage: his visits are the patient side's.
+    charge_on(&mut o.fx.app, child, "99212", "11/15/2025"); // 107 days
+    charge_on(&mut o.fx.app, child, "99212", "01/10/2026"); // 51 days
+    let seen = charge_on(&mut o.fx.app, o.patient, "99213", "03/02/2026");
+    charge_on(&mut o.fx.app, o.patient, "99214", "03/02/2026");
+    as_user(&mut o.fx.app, "bill");
+    ok(
+        &mut o.fx.app,
+        PostInsurancePayment {
+            patient_id: o.patient,
+            payer_id: o.aetna,
+            reference: "EFT77".into(),
+            amount: "96.00".into(),
+            lines: vec![eob(
+                seen.id,
+                "96.00",
+                &[
+                    (AdjustmentGroup::Co, "45", "80.00"),
+                    (AdjustmentGroup::Pr, "2", "24.00"),
+                ],
+            )],
+        },
+    );
+    as_user(&mut o.fx.app, "fred");
+    pay(&mut o.fx.app, child, "10.00", ApplyTo::Credit);
+
+    let s = ok(&mut o.fx.app, GetStatement { patient_id: child });
+    assert_eq!(s.account.patients.len(), 2, "one account, both patients");
+    assert_eq!(
+        s.lines.len(),
+        4,
+        "every visit with a balance: {:?}",
+        s.lines
+    );
+    assert_eq!(s.patient_due, m("204.00"), "90 + 90 + 24");
+    assert_eq!(s.credit, m("10.00"));
+    assert_eq!(s.amount_due, m("194.00"));
+    assert_eq!(s.pending, m("280.00"), "the 99214 is with Aetna");
+    assert_eq!(
+        s.aging,
+        Aging {
+            current: m("24.00"),
+            days_31_60: m("90.00"),
+            days_61_90: Money::ZERO,
+            days_91_120: m("90.00"),
+            over_120: Money::ZERO,
+        }
+    );
+    let pending_line = s.lines.iter().find(|l| l.code == "99214").unwrap();
+    assert_eq!(
+        (pending_line.pending, pending_line.you_owe),
+        (m("280.00"), Money::ZERO),
+        "pending with insurance is not patient-due"
+    );
+    // No postal address yet: said, and printing is refused by field.
+    assert!(!s.can_print);
+    assert!(s.missing.contains("no postal address"), "{}", s.missing);
+    let refused = o.fx.app.run(PrintStatement {
+        patient_id: child,
+        output: saved(),
+    });
+    assert_eq!(field_names(refused), vec!["statement"]);
+
+    ok(
+        &mut o.fx.app,
+        SaveAccount {
+            id: s.account.id,
+            expected_version: s.account.version,
+            form: AccountForm {
+                name: "Thị Ánh Nguyễn".into(),
+                address_line1: "1420 SE Alder St".into(),
+                address_line2: "Apt 3".into(),
+                city: "Portland".into(),
+                region: "OR".into(),
+                postal_code: "97214".into(),
+                phone: "(503) 555-0134".into(),
+            },
+        },
+    );
+    let sent = ok(
+        &mut o.fx.app,
+        PrintStatement {
+            patient_id: o.patient,
+            output: saved(),
+        },
+    );
+    let history = &sent.statement.history;
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].amount_due, m("194.00"));
+    assert_eq!(history[0].pending, m("280.00"));
+    assert_eq!(sent.done.patients, 2);
+
+    // The file: one statement (not one per visit), the address, the
+    // amounts, the aging and the stub.
+    let text = pdf_text(sent.done.path.as_ref().unwrap());
+    assert_eq!(
+        text.matches("Statement of 03/02/2026 · account").count(),
+        1,
+        "one statement for the two patients:\n{text}"
+    );
+    for want in [
+        "1420 SE Alder St",
+        "Portland, OR 97214",
+        "Amount due now",
+        "$194.00",
+        "$280.00 (not due now)",
+        "Bảo Nguyễn",
+        "Please detach and return this part with your payment.",
+        "Amount enclosed",
+    ] {
+        assert!(text.contains(want), "`{want}` not in:\n{text}");
+    }
+    // Each patient on it is a disclosure for payment.
+    let conn = raw_store(&o.fx);
+    for p in [o.patient, child] {
+        let since = chrono::DateTime::<chrono::Utc>::MIN_UTC;
+        let d = chartroom_store::disclosures::of_patient(conn.read(), p, since).unwrap();
+        assert!(
+            d.iter()
+                .any(|d| d.kind == chartroom_types::PacketKind::Statement
+                    && d.purpose == chartroom_types::DisclosurePurpose::Payment),
+            "{p}: {d:?}"
+        );
+    }
+}
+
+/// A batch prints one statement for each guarantor owing more than the
+/// amount, leaves out (and counts) those without a postal address, and
+/// refuses a bad amount by field.
+#[test]
+fn a_batch_of_statements_for_guarantors_owing_more_than_an_amount() {
+    let mut o = office();
+    as_user(&mut o.fx.app, "fred");
+    let with_address =
+        |given: &str, birth: &str, phone: &str| chartroom_api::protocol::PatientInput {
+            address_line1: "5 Oak St".into(),
+            city: "Salem".into(),
+            region: "OR".into(),
+            postal_code: "97301".into(),
+            ..relative(given, birth, phone)
+        };
+    let a = register(
+        &mut o.fx.app,
+        with_address("An", "1990-01-01", "(503) 555-0151"),
+    );
+    let b = register(
+        &mut o.fx.app,
+        with_address("Bình", "1991-02-02", "(503) 555-0152"),
+    );
+    let c = register(
+        &mut o.fx.app,
+        with_address("Chi", "1992-03-03", "(503) 555-0153"),
+    );
+    as_user(&mut o.fx.app, "doc");
+    for p in [a, b, c] {
+        charge(&mut o.fx.app, p, "99213"); // self-pay: no coverage
+    }
+    // o.patient owes nothing of her own (Aetna pending) and has no
+    // address; a patient owing but without an address:
+    as_user(&mut o.fx.app, "fred");
+    let d = register(
+        &mut o.fx.app,
+        relative("Dũng", "1993-04-04", "(503) 555-0154"),
+    );
+    as_user(&mut o.fx.app, "doc");
+    charge(&mut o.fx.app, d, "99213");
+    as_user(&mut o.fx.app, "fred");
+    // Self-pay: the self-pay price, $120.
+    pay(&mut o.fx.app, c, "70.00", ApplyTo::Oldest); // c now owes 50
+
+    assert_eq!(
+        field_names(o.fx.app.run(PrintStatements {
+            more_than: "lots".into(),
+            output: saved(),
+        })),
+        vec!["more_than"]
+    );
+    let batch = ok(
+        &mut o.fx.app,
+        PrintStatements {
+            more_than: "100.00".into(),
+            output: saved(),
+        },
+    );
+    assert_eq!(batch.statements, 2, "a and b owe 120; c owes 50");
+    assert_eq!(batch.without_address, 1, "d owes 120 but has no address");
+    assert_eq!(batch.total_due, m("240.00"));
+    let text = pdf_text(batch.done.path.as_ref().unwrap());
+    assert_eq!(text.matches("Amount enclosed").count(), 2, "{text}");
+    assert!(text.contains("An Nguyễn") && text.contains("Bình Nguyễn"));
+    assert!(!text.contains("Chi Nguyễn"), "c owes only $50");
+    // Nobody over $1,000: said, nothing written.
+    assert_eq!(
+        field_names(o.fx.app.run(PrintStatements {
+            more_than: "1000".into(),
+            output: saved(),
+        })),
+        vec!["more_than"]
+    );
+}
+
+/// The defect from another EMR: a receipt that hides one of two
+/// payments of the same amount. Here both are on it, each on a line of its
+/// own, a reversed one marked and left out of the total; an insurer's
+/// payment has no receipt.
+#[test]
+fn a_receipt_lists_every_payment_of_the_day_even_two_of_the_same_amount() {
+    let mut o = office();
+    as_user(&mut o.fx.app, "doc");
+    charge(&mut o.fx.app, o.patient, "99213");
+    as_user(&mut o.fx.app, "fred");
+    let first = pay(&mut o.fx.app, o.patient, "20.00", ApplyTo::Credit);
+    pay(&mut o.fx.app, o.patient, "20.00", ApplyTo::Credit);
+    let third = pay(&mut o.fx.app, o.patient, "5.00", ApplyTo::Credit);
+    as_user(&mut o.fx.app, "bill");
+    ok(
+        &mut o.fx.app,
+        ReversePayment {
+            payment_id: third.id,
+            reason: "Entered twice".into(),
+        },
+    );
+    as_user(&mut o.fx.app, "fred");
+    let l = ledger(&mut o.fx.app, o.patient);
+    assert!(l.payments.iter().all(|p| p.can_print_receipt));
+    let done = ok(
+        &mut o.fx.app,
+        PrintReceipt {
+            payment_id: first.id,
+            output: saved(),
+        },
+    );
+    let text = pdf_text(done.path.as_ref().unwrap());
+    let twenty = text
+        .lines()
+        .filter(|l| l.contains("Cash") && l.trim_end().ends_with("$20.00"))
+        .count();
+    assert_eq!(twenty, 2, "both $20.00 payments:\n{text}");
+    assert!(text.contains("reversed: Entered"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("Received in all") && l.contains("$40.00")),
+        "the reversed $5 is not counted:\n{text}"
+    );
+    assert!(text.contains("$200.00 (not due now)"), "{text}");
+
+    // An insurer's payment: no receipt.
+    as_user(&mut o.fx.app, "bill");
+    let visit = ledger(&mut o.fx.app, o.patient).charges[0].id;
+    let after = ok(
+        &mut o.fx.app,
+        PostInsurancePayment {
+            patient_id: o.patient,
+            payer_id: o.aetna,
+            reference: "EFT9".into(),
+            amount: "96.00".into(),
+            lines: vec![eob(
+                visit,
+                "96.00",
+                &[
+                    (AdjustmentGroup::Co, "45", "80.00"),
+                    (AdjustmentGroup::Pr, "2", "24.00"),
+                ],
+            )],
+        },
+    );
+    let insurer = after
+        .payments
+        .iter()
+        .find(|p| p.payer_id.is_some())
+        .unwrap();
+    assert!(!insurer.can_print_receipt);
+    as_user(&mut o.fx.app, "fred");
+    assert_eq!(
+        field_names(o.fx.app.run(PrintReceipt {
+            payment_id: insurer.id,
+            output: saved(),
+        })),
+        vec!["payment_id"]
+    );
+}
+
+/// A/R aging by payer and by guarantor, aged by the day of service; its
+/// total is every account's balance plus the credit held (the credit is
+/// shown, not aged); the front desk may not see it.
+#[test]
+fn ar_aging_by_payer_and_guarantor_adds_up_to_the_ledgers() {
+    let mut o = office();
+    as_user(&mut o.fx.app, "mia");
+    short_visit_fee(&mut o.fx.app);
+    as_user(&mut o.fx.app, "fred");
+    let self_pay = register(
+        &mut o.fx.app,
+        relative("Minh", "1995-05-05", "(503) 555-0155"),
+    );
+    as_user(&mut o.fx.app, "doc");
+    charge_on(&mut o.fx.app, o.patient, "99213", "03/02/2026"); // Aetna, current
+    charge_on(&mut o.fx.app, o.patient, "99212", "12/20/2025"); // before coverage: patient, 72 days
+    charge_on(&mut o.fx.app, self_pay, "99212", "10/01/2025"); // 152 days
+    as_user(&mut o.fx.app, "fred");
+    pay(&mut o.fx.app, self_pay, "15.00", ApplyTo::Credit);
+
+    as_user(&mut o.fx.app, "mia");
+    let r = ok(&mut o.fx.app, GetArAging {});
+    assert_eq!(r.payers.len(), 1);
+    assert_eq!(r.payers[0].name, "Aetna");
+    assert_eq!(r.payers[0].aging.current, m("200.00"));
+    assert_eq!(r.insurance_total, m("200.00"));
+    assert_eq!(r.patient_total, m("180.00"));
+    assert_eq!(r.patients.days_61_90, m("90.00"));
+    assert_eq!(r.patients.over_120, m("90.00"));
+    assert_eq!(r.credit_total, m("15.00"));
+    assert_eq!(r.total, m("380.00"));
+    assert_eq!(r.guarantors.len(), 2);
+    let minh = r
+        .guarantors
+        .iter()
+        .find(|g| g.name.starts_with("Minh"))
+        .unwrap();
+    assert_eq!((minh.total, minh.credit), (m("90.00"), m("15.00")));
+    // Every account's balance = its aged total (patient side and payers)
+    // less its credit.
+    let balances = [o.patient, self_pay]
+        .iter()
+        .map(|p| ledger(&mut o.fx.app, *p).balance.cents())
+        .sum::<i64>();
+    assert_eq!(balances, r.total.cents() - r.credit_total.cents());
+
+    let done = ok(&mut o.fx.app, PrintArAging { output: saved() });
+    let text = pdf_text(done.path.as_ref().unwrap());
+    for want in [
+        "By payer",
+        "Aetna",
+        "By guarantor",
+        "Minh Nguyễn",
+        "(credit",
+        "$380.00",
+    ] {
+        assert!(text.contains(want), "`{want}` not in:\n{text}");
+    }
+    as_user(&mut o.fx.app, "fred");
+    assert_eq!(
+        code(o.fx.app.run(GetArAging {})),
+        ErrorCode::PermissionDenied
+    );
+}
+
+/// The benchmark's generated billing history is a ledger like any other:
+/// every account it writes adds up (each ledger read proves it, failing
+/// closed), and the A/R aging's total, less the credit held, is the sum of
+/// the accounts' balances.
+#[test]
+fn the_generated_billing_history_adds_up() {
+    let mut o = office();
+    as_user(&mut o.fx.app, "mia");
+    let doc = ok(&mut o.fx.app, chartroom_admin::commands::ListUserNames {})
+        .into_iter()
+        .find(|u| u.username == "doc")
+        .unwrap()
+        .id;
+    o.fx.app.add_demo_patients(40, 7, &mut |_| {}).unwrap();
+    let written =
+        o.fx.app
+            .add_demo_billing_history(&chartroom_demo::BillingSpec {
+                visits_per_day: 6,
+                days: 150,
+                patients: 41,
+                payers: vec![o.aetna, o.medigap],
+                clinicians: vec![doc],
+            })
+            .unwrap();
+    assert!(written.charges > 500 && written.entries > written.charges * 2);
+    let r = ok(&mut o.fx.app, GetArAging {});
+    let mut balances = 0i64;
+    let mut seen = std::collections::HashSet::new();
+    for p in 1..=41 {
+        let l = ledger(&mut o.fx.app, PatientId(p));
+        if l.account.id.0 != 0 && seen.insert(l.account.id) {
+            balances += l.balance.cents();
+        }
+    }
+    assert_eq!(balances, r.total.cents() - r.credit_total.cents());
+    assert!(r.payers.len() == 2 && r.patient_total.cents() > 0);
+    let family = ledger(&mut o.fx.app, PatientId(1));
+    assert_eq!(family.account.patients.len(), 8, "the family of eight");
+}

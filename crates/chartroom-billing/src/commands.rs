@@ -5,7 +5,9 @@
 //! [`Permission::AccountWrite`]; charges [`Permission::ChargeEntry`]; a
 //! patient's payment [`Permission::PatientPayment`]; insurers' payments,
 //! reversals and refunds [`Permission::InsurancePosting`]; closing the day
-//! [`Permission::CloseDay`].
+//! [`Permission::CloseDay`]; printing statements [`Permission::Statements`];
+//! a receipt [`Permission::PatientPayment`]; the A/R aging
+//! [`Permission::BillingReports`].
 
 use chartroom_core::{Command, Ctx, Guard, Handler, Permission, Result, Subject};
 use chartroom_types::{
@@ -15,7 +17,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::protocol::*;
-use crate::{accounts, posting, setup, view};
+use chartroom_chart::sheets::{SheetDone, SheetOutput};
+
+use crate::{accounts, posting, receipts, reports, setup, statements, view};
 
 const READ: Guard = Guard::Needs(Permission::BillingRead);
 
@@ -477,5 +481,137 @@ impl Command for CloseDay {
 impl Handler for CloseDay {
     fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
         view::close_day(ctx, &self.day)
+    }
+}
+
+/// The statement the guarantor of a patient's account would be sent
+/// today, and the statements sent before.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct GetStatement {
+    pub patient_id: PatientId,
+}
+
+impl Command for GetStatement {
+    type Answer = StatementPreview;
+    const GUARD: Guard = READ;
+    fn subject(&self) -> Subject {
+        Subject::Patient(self.patient_id)
+    }
+}
+
+impl Handler for GetStatement {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        statements::preview(ctx, self.patient_id)
+    }
+}
+
+/// Prints or saves the statement of a patient's account.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PrintStatement {
+    pub patient_id: PatientId,
+    pub output: SheetOutput,
+}
+
+impl Command for PrintStatement {
+    type Answer = StatementSent;
+    const GUARD: Guard = Guard::Needs(Permission::Statements);
+    fn subject(&self) -> Subject {
+        Subject::Patient(self.patient_id)
+    }
+}
+
+impl Handler for PrintStatement {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        statements::print_one(ctx, self.patient_id, &self.output)
+    }
+}
+
+/// Prints or saves a statement for every guarantor owing more than an
+/// amount.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PrintStatements {
+    /// Typed money: guarantors whose amount due is more than this.
+    pub more_than: String,
+    pub output: SheetOutput,
+}
+
+impl Command for PrintStatements {
+    type Answer = StatementBatch;
+    const GUARD: Guard = Guard::Needs(Permission::Statements);
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for PrintStatements {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        statements::print_batch(ctx, &self.more_than, &self.output)
+    }
+}
+
+/// Prints or saves the receipt for a patient's payments of a day (every
+/// payment of that day on the account, one line each).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PrintReceipt {
+    pub payment_id: PaymentId,
+    pub output: SheetOutput,
+}
+
+impl Command for PrintReceipt {
+    type Answer = SheetDone;
+    const GUARD: Guard = Guard::Needs(Permission::PatientPayment);
+    fn subject(&self) -> Subject {
+        Subject::Payment(self.payment_id)
+    }
+}
+
+impl Handler for PrintReceipt {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        receipts::receipt(ctx, self.payment_id, &self.output)
+    }
+}
+
+/// Accounts receivable aged by the day of service, by payer and by
+/// guarantor.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct GetArAging {}
+
+impl Command for GetArAging {
+    type Answer = ArAging;
+    const GUARD: Guard = Guard::Needs(Permission::BillingReports);
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for GetArAging {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        reports::ar_aging(ctx)
+    }
+}
+
+/// Prints or saves the A/R aging report.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PrintArAging {
+    pub output: SheetOutput,
+}
+
+impl Command for PrintArAging {
+    type Answer = SheetDone;
+    const GUARD: Guard = Guard::Needs(Permission::BillingReports);
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for PrintArAging {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        reports::print_ar_aging(ctx, &self.output)
     }
 }

@@ -16,7 +16,7 @@
 //! proves the identities (the property tests run it on generated histories,
 //! and every ledger read runs it before answering).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chartroom_types::{ChargeId, LedgerKind, Money, PayerId};
 
@@ -155,6 +155,19 @@ impl Balances {
         }
         Ok(())
     }
+}
+
+/// The postings of each charge (credit not yet applied left out), in
+/// ledger order: what a view of many charges looks at, one charge at a
+/// time.
+pub fn by_charge(entries: &[Posting]) -> HashMap<ChargeId, Vec<Posting>> {
+    let mut out: HashMap<ChargeId, Vec<Posting>> = HashMap::new();
+    for e in entries {
+        if let Some(c) = e.charge {
+            out.entry(c).or_default().push(*e);
+        }
+    }
+    out
 }
 
 /// What `party` owes on `charge` (its entries on that charge summed).

@@ -13,11 +13,17 @@
 //!   ledger entries in one transaction with its audit record, never an edit.
 //! - [`view`]: the ledger with its running balance, and a day's totals and
 //!   close.
+//! - [`statements`]: one statement per guarantor (aging, amount due,
+//!   insurance pending apart, window envelope, remittance stub), a batch,
+//!   the history; each a disclosure.
+//! - [`receipts`]: a receipt of the day's payments, every one on its line.
+//! - [`reports`]: A/R aging by payer and by guarantor, on screen and PDF.
 //! - [`commands`]: the commands, each declared once.
 //!
 //! Money is [`chartroom_types::Money`] (integer cents) throughout. Depends
-//! on `chartroom-core`, the store, the types and the ICD-10-CM code set;
-//! never on another area.
+//! on `chartroom-core`, the store, the types, the ICD-10-CM code set, the
+//! chart (its letterhead and printed sheets) and the PDF layer; never on
+//! another area.
 
 #![forbid(unsafe_code)]
 
@@ -26,5 +32,8 @@ pub mod commands;
 pub mod ledger;
 pub mod posting;
 pub mod protocol;
+pub mod receipts;
+pub mod reports;
 pub mod setup;
+pub mod statements;
 pub mod view;

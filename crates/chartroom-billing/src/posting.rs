@@ -304,7 +304,7 @@ pub fn enter_charge(
         Ok(row)
     })?;
     let entries = store::entries_of_account(ctx.read(), row.fields.account_id)?;
-    crate::view::charge_view(ctx, &row, &postings(&entries))
+    crate::view::one_charge_view(ctx, &row, &entries)
 }
 
 /// Voids a charge entered in error. Allowed while nothing but its own
@@ -391,7 +391,7 @@ pub fn void_charge(
         Ok(row)
     })?;
     let entries = store::entries_of_account(ctx.read(), row.fields.account_id)?;
-    crate::view::charge_view(ctx, &row, &postings(&entries))
+    crate::view::one_charge_view(ctx, &row, &entries)
 }
 
 // ----------------------------------------------------------------- payments

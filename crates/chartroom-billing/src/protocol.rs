@@ -3,10 +3,11 @@
 //! answered are [`Money`] (integer cents). Days typed are `MM/DD/YYYY` (or
 //! ISO); days answered are `YYYY-MM-DD`.
 
+use chartroom_chart::sheets::SheetDone;
 use chartroom_types::{
     AccountId, AdjustmentGroup, ChargeId, CoverageId, CoverageRank, EncounterId, FeeId,
     LedgerEntryId, LedgerKind, Money, PatientId, PayerId, PaymentId, PaymentMethod, PlaceOfService,
-    PriceLevel, SubscriberRelationship, UserId,
+    PriceLevel, ReleaseMethod, StatementId, SubscriberRelationship, UserId,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -279,6 +280,8 @@ pub struct PaymentView {
     pub reversed_reason: String,
     pub can_reverse: bool,
     pub can_refund: bool,
+    /// A patient's payment, and the user may print its receipt.
+    pub can_print_receipt: bool,
 }
 
 /// A line of the ledger, with the balance after it.
@@ -371,4 +374,130 @@ pub struct DayReport {
     /// When it was closed and by whom; none while open.
     pub closed: Option<String>,
     pub can_close: bool,
+}
+
+/// What the patient's side owes, by how long it has been owed (from the
+/// day of service): 0-30, 31-60, 61-90, 91-120 and over 120 days.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Aging {
+    pub current: Money,
+    pub days_31_60: Money,
+    pub days_61_90: Money,
+    pub days_91_120: Money,
+    pub over_120: Money,
+}
+
+/// A visit's service line on a statement.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StatementLine {
+    pub service_day: String,
+    pub patient_id: PatientId,
+    pub patient_name: String,
+    pub code: String,
+    pub description: String,
+    pub charged: Money,
+    /// Paid or adjusted by payers.
+    pub insurance_paid: Money,
+    /// Paid or adjusted on the patient's side.
+    pub patient_paid: Money,
+    /// Still pending with payers (not due from the patient).
+    pub pending: Money,
+    pub you_owe: Money,
+}
+
+/// A statement sent, as the history lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StatementView {
+    pub id: StatementId,
+    pub statement_day: String,
+    pub amount_due: Money,
+    pub pending: Money,
+    pub method: ReleaseMethod,
+    /// When it was printed or saved (RFC 3339, UTC).
+    pub at: String,
+    pub by: String,
+}
+
+/// The statement a guarantor would be sent today, and those sent before.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StatementPreview {
+    pub account: AccountView,
+    pub statement_day: String,
+    /// Visits with something owed or pending, oldest first.
+    pub lines: Vec<StatementLine>,
+    /// Owed by the patient's side on visits.
+    pub patient_due: Money,
+    /// Credit held on the account.
+    pub credit: Money,
+    /// What the guarantor is asked to pay now (owed less credit, never
+    /// below zero).
+    pub amount_due: Money,
+    /// Pending with insurance: shown apart, not due.
+    pub pending: Money,
+    pub aging: Aging,
+    /// Statements sent, newest first.
+    pub history: Vec<StatementView>,
+    /// The user may print it and it can be sent.
+    pub can_print: bool,
+    /// Why it cannot be sent ("no postal address", "nothing is due");
+    /// empty when it can.
+    pub missing: String,
+}
+
+/// A guarantor's statement printed or saved, and the statement as it now
+/// stands (its history with the one just sent).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StatementSent {
+    pub done: SheetDone,
+    pub statement: StatementPreview,
+}
+
+/// A batch of statements printed or saved.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StatementBatch {
+    pub done: SheetDone,
+    #[ts(type = "number")]
+    pub statements: u32,
+    /// Guarantors owing that much left out for want of a postal address.
+    #[ts(type = "number")]
+    pub without_address: u32,
+    pub total_due: Money,
+}
+
+/// One payer's or one guarantor's line of the A/R aging.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AgingRow {
+    pub name: String,
+    pub payer_id: Option<PayerId>,
+    pub account_id: Option<AccountId>,
+    pub aging: Aging,
+    pub total: Money,
+    /// A guarantor's credit held (not aged, not taken off the total).
+    pub credit: Money,
+}
+
+/// Accounts receivable aged by the day of service, by payer and by
+/// guarantor.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ArAging {
+    pub as_of: String,
+    pub payers: Vec<AgingRow>,
+    /// Largest first.
+    pub guarantors: Vec<AgingRow>,
+    pub insurance: Aging,
+    pub patients: Aging,
+    pub all: Aging,
+    pub insurance_total: Money,
+    pub patient_total: Money,
+    pub credit_total: Money,
+    pub total: Money,
+    pub can_print: bool,
 }

@@ -15,7 +15,7 @@ use chartroom_types::{AccountId, LedgerKind, Money, PatientId, PayerId, PaymentI
 use chrono::NaiveDate;
 
 use crate::accounts::account_view;
-use crate::ledger::{owed_on, Balances, Party, Posting};
+use crate::ledger::{by_charge, owed_on, Balances, Party, Posting};
 use crate::posting::postings;
 use crate::protocol::*;
 use crate::setup::{audit, day_or};
@@ -43,27 +43,44 @@ pub(crate) fn credits(
     account: AccountId,
     entries: &[EntryRow],
 ) -> Result<Vec<(PaymentId, Money)>> {
-    let mut out = Vec::new();
-    for p in store::payments_of_account(conn, account)? {
-        let held: i64 = entries
-            .iter()
-            .filter(|e| {
-                e.entry.payment_id == Some(p.id)
-                    && e.entry.charge_id.is_none()
-                    && e.entry.payer_id.is_none()
-            })
-            .map(|e| -e.entry.amount.cents())
-            .sum();
-        if held > 0 {
-            out.push((p.id, Money::from_cents(held)));
+    // One pass over the ledger: what the patient side's entries of each
+    // payment left unapplied.
+    let mut held: HashMap<PaymentId, i64> = HashMap::new();
+    for e in entries {
+        if let (Some(p), None, None) = (e.entry.payment_id, e.entry.charge_id, e.entry.payer_id) {
+            *held.entry(p).or_default() -= e.entry.amount.cents();
         }
     }
-    Ok(out)
+    Ok(store::payments_of_account(conn, account)?
+        .into_iter()
+        .filter_map(|p| {
+            let h = held.get(&p.id).copied().unwrap_or(0);
+            (h > 0).then(|| (p.id, Money::from_cents(h)))
+        })
+        .collect())
 }
 
-/// A charge as shown, with who owes what on it.
-pub(crate) fn charge_view(ctx: &Ctx<'_>, r: &ChargeRow, ps: &[Posting]) -> Result<ChargeView> {
-    let names = payer_names(ctx.read())?;
+/// One charge as shown, from its account's ledger.
+pub(crate) fn one_charge_view(
+    ctx: &Ctx<'_>,
+    r: &ChargeRow,
+    entries: &[EntryRow],
+) -> Result<ChargeView> {
+    let on_it: Vec<Posting> = postings(entries)
+        .into_iter()
+        .filter(|p| p.charge == Some(r.id))
+        .collect();
+    charge_view(ctx, &payer_names(ctx.read())?, r, &on_it)
+}
+
+/// A charge as shown, with who owes what on it (`on_it`: its postings).
+fn charge_view(
+    ctx: &Ctx<'_>,
+    names: &HashMap<PayerId, String>,
+    r: &ChargeRow,
+    on_it: &[Posting],
+) -> Result<ChargeView> {
+    let ps = on_it;
     let mut parties: Vec<Party> = ps
         .iter()
         .filter(|p| p.charge == Some(r.id))
@@ -76,7 +93,7 @@ pub(crate) fn charge_view(ctx: &Ctx<'_>, r: &ChargeRow, ps: &[Posting]) -> Resul
         .map(|p| (p, owed_on(ps, r.id, p)))
         .filter(|(_, m)| *m != Money::ZERO)
         .map(|(p, amount)| Owed {
-            party: party_name(&names, p),
+            party: party_name(names, p),
             payer_id: p.payer(),
             amount,
         })
@@ -131,6 +148,8 @@ fn payment_view(
         received_day: p.fields.received_day.to_string(),
         unapplied: credit,
         can_reverse: !p.reversed && posting,
+        can_print_receipt: p.fields.payer_id.is_none()
+            && ctx.actor().may(Permission::PatientPayment),
         can_refund: !p.reversed && credit.cents() > 0 && posting,
         reversed: p.reversed,
         reversed_reason: p.reversed_reason,
@@ -329,17 +348,20 @@ fn account_ledger(
         })
         .collect();
     let held = credits(conn, account, &entries)?;
+    let grouped = by_charge(&ps);
+    let none: Vec<Posting> = Vec::new();
+    let on = |c: &ChargeRow| grouped.get(&c.id).unwrap_or(&none);
     actions.can_apply_credit = actions.can_take_payment
         && b.unapplied.cents() > 0
         && charge_rows
             .iter()
-            .any(|c| owed_on(&ps, c.id, Party::Patient).cents() > 0);
+            .any(|c| owed_on(on(c), c.id, Party::Patient).cents() > 0);
     Ok(LedgerView {
         account: account_view(conn, store::account(conn, account)?)?,
         rows,
         charges: charge_rows
             .iter()
-            .map(|c| charge_view(ctx, c, &ps))
+            .map(|c| charge_view(ctx, &names, c, on(c)))
             .collect::<Result<_>>()?,
         payments: payment_rows
             .into_iter()

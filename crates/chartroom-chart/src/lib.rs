@@ -17,7 +17,9 @@
 //!   as every printed document shows them.
 //! - [`prescriptions`]: printed prescriptions, each a disclosure;
 //!   [`printing`]: how every printed PDF reaches the export folder;
-//!   [`printer`]: the computer's print service (CUPS `lp`).
+//!   [`printer`]: the computer's print service (CUPS `lp`); [`sheets`]:
+//!   printed sheets that list patients (day sheets, reminders, statements,
+//!   claims), each patient a disclosure.
 //! - [`corrections`]: "entered in error", one path for every kind of record
 //!   (the reason checked, the store's one helper, the audit record).
 //! - [`reference`]: the offline code sets, loaded once per process.
@@ -43,4 +45,5 @@ pub mod printer;
 pub mod printing;
 pub mod protocol;
 pub mod reference;
+pub mod sheets;
 pub mod vitals;

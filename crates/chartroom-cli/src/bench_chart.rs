@@ -109,6 +109,8 @@ fn ok<C: Routed>(app: &mut Chartroom, c: C) -> Result<C::Answer, String> {
 pub fn bench_practice(dir: &std::path::Path) -> Result<Chartroom, String> {
     let mut cfg = config_for(dir.to_path_buf(), false);
     cfg.kdf = chartroom_keys::KdfParams::fast_for_tests();
+    // What a benchmark saves stays in its own folder.
+    cfg.export_dir = dir.join("exports");
     let mut app = Chartroom::start(cfg, Arc::new(SystemClock));
     ok(
         &mut app,

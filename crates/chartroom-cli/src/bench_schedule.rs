@@ -35,7 +35,7 @@ fn ok<C: Routed>(app: &mut Chartroom, c: C) -> Result<C::Answer, String> {
     app.run(c).map_err(|e| format!("{e:?}"))
 }
 
-fn line(what: &str, mut t: Vec<Duration>) -> String {
+pub(crate) fn line(what: &str, mut t: Vec<Duration>) -> String {
     t.sort();
     let at = |p: f64| {
         let i = ((t.len().max(1) as f64 - 1.0) * p).round() as usize;
@@ -50,7 +50,7 @@ fn line(what: &str, mut t: Vec<Duration>) -> String {
     )
 }
 
-fn time<T>(
+pub(crate) fn time<T>(
     rounds: usize,
     mut f: impl FnMut() -> Result<T, String>,
 ) -> Result<(Vec<Duration>, T), String> {

@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod bench_billing;
 mod bench_chart;
 mod bench_open;
 mod bench_records;
@@ -138,6 +139,23 @@ enum Cmd {
         patients: usize,
         /// Reads of each kind to time.
         #[arg(long, default_value_t = 50)]
+        rounds: usize,
+    },
+    /// Measure billing's practice-wide reads on a generated practice
+    /// (years of charges, payments, write-offs and transfers): the A/R
+    /// aging, the longest guarantor's ledger, a batch of 500 statements.
+    BenchBilling {
+        /// Patients in the practice.
+        #[arg(long, default_value_t = 100_000)]
+        patients: usize,
+        /// Years of history.
+        #[arg(long, default_value_t = 10)]
+        years: u32,
+        /// Visits charged each weekday.
+        #[arg(long, default_value_t = 120)]
+        visits: u32,
+        /// Reads of each kind to time.
+        #[arg(long, default_value_t = 20)]
         rounds: usize,
     },
     /// Measure open time against file size: a practice holding GiBs of
@@ -377,6 +395,12 @@ fn run(cli: Cli) -> CliResult {
         Cmd::BenchChart { patients, rounds } => bench_chart::run(*patients, *rounds),
         Cmd::BenchRecords { pages, rounds } => bench_records::run(*pages, *rounds),
         Cmd::BenchSchedule { patients, rounds } => bench_schedule::run(*patients, *rounds),
+        Cmd::BenchBilling {
+            patients,
+            years,
+            visits,
+            rounds,
+        } => bench_billing::run(*patients, *years, *visits, *rounds),
         Cmd::Bench {
             patients,
             work_dir,

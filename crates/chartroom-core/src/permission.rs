@@ -61,6 +61,10 @@ pub enum Permission {
     InsurancePosting,
     /// Close the day (its postings then final).
     CloseDay,
+    /// Print or save guarantors' statements (each a disclosure).
+    Statements,
+    /// See and print practice-wide billing reports (A/R aging).
+    BillingReports,
 }
 
 /// The permissions a role grants.
@@ -75,6 +79,7 @@ pub fn granted_by(role: Role) -> &'static [Permission] {
             BillingRead,
             AccountWrite,
             PatientPayment,
+            Statements,
         ],
         Role::Clinician => &[
             PatientRead,
@@ -97,6 +102,8 @@ pub fn granted_by(role: Role) -> &'static [Permission] {
             ChargeEntry,
             PatientPayment,
             InsurancePosting,
+            Statements,
+            BillingReports,
         ],
         Role::PracticeManager => &[
             PatientRead,
@@ -113,6 +120,8 @@ pub fn granted_by(role: Role) -> &'static [Permission] {
             AccountWrite,
             PatientPayment,
             CloseDay,
+            Statements,
+            BillingReports,
         ],
         // Administrators run the system; they do not read charts (least
         // privilege) unless pre-authorised for emergency access.

@@ -109,7 +109,29 @@ pub enum Block {
     /// current one is still empty, with the letterhead and this address in
     /// the envelope window, as the document's first page has them.
     Letter(Vec<String>),
+    /// A remittance stub at the foot of the page (a new page when it does
+    /// not fit below what is there): a dashed line to cut along, the
+    /// fields the payer returns with a payment ("Account", "Amount due",
+    /// "Amount enclosed") on the left and where to send it on the right.
+    Stub(RemittanceStub),
 }
+
+/// What a remittance stub says ([`Block::Stub`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RemittanceStub {
+    /// The line above the cut, e.g. "Please detach and return this part
+    /// with your payment."
+    pub instruction: String,
+    /// "Label: value" lines.
+    pub fields: Vec<(String, String)>,
+    /// e.g. "Make checks payable to and mail to:".
+    pub pay_to_title: String,
+    /// The practice's name and address.
+    pub pay_to: Vec<String>,
+}
+
+/// The height a remittance stub takes at the foot of a page, mm.
+pub const STUB_HEIGHT: f32 = 46.0;
 
 /// A trend of one measure over time, drawn as vectors: axes with ticks,
 /// the values joined and marked, and the reference (or target) band
@@ -173,6 +195,7 @@ const CELL: Style = Style::regular(9.0);
 const HEAD_CELL: Style = Style::bold(8.5).grey(0.25);
 const FOOT: Style = Style::regular(7.5).grey(0.3);
 const ADDRESS: Style = Style::regular(10.0);
+const STUB_VALUE: Style = Style::bold(10.0);
 use crate::prescription::LOGO_BOX;
 /// Space between table cells, mm.
 const GUTTER: f32 = 2.5;
@@ -436,8 +459,52 @@ fn block(w: &mut PageWriter, b: &Block, next: Option<&Block>) -> Result<(), PdfE
         }
         // Drawn by `render`, which knows the letterhead.
         Block::Letter(_) => {}
+        Block::Stub(stub) => remittance_stub(w, stub),
     }
     Ok(())
+}
+
+/// A remittance stub at the foot of the page ([`Block::Stub`]).
+fn remittance_stub(w: &mut PageWriter, stub: &RemittanceStub) {
+    if w.y() + STUB_HEIGHT > w.bottom() {
+        w.new_page();
+    }
+    let (left, right) = (w.left(), w.right());
+    let top = w.bottom() - STUB_HEIGHT;
+    w.set_y(top);
+    // The cut: a dashed line across the page.
+    let (dash, gap) = (3.0, 2.0);
+    let mut x = left;
+    while x < right {
+        w.rule(x, (x + dash).min(right), 0.6, 0.35);
+        x += dash + gap;
+    }
+    w.space(2.5);
+    w.text(NOTE, left, Align::Left, &stub.instruction);
+    w.space(w.line_height(NOTE) + 3.0);
+    let fields_top = w.y();
+    let half = (right - left) / 2.0;
+    let label_w = stub
+        .fields
+        .iter()
+        .map(|(l, _)| w.measure(LABEL, l))
+        .fold(0.0_f32, f32::max)
+        + 4.0;
+    let line_h = w.line_height(BODY) + 1.5;
+    for (label, value) in &stub.fields {
+        w.text(LABEL, left, Align::Left, label);
+        w.text(STUB_VALUE, left + label_w, Align::Left, value);
+        w.space(line_h);
+    }
+    w.set_y(fields_top);
+    let px = left + half + 6.0;
+    w.text(LABEL, px, Align::Left, &stub.pay_to_title);
+    w.space(w.line_height(LABEL) + 1.0);
+    for line in &stub.pay_to {
+        w.text(ADDRESS, px, Align::Left, line);
+        w.space(w.line_height(ADDRESS));
+    }
+    w.set_y(w.bottom());
 }
 
 /// How finely a scanned PDF's pages are drawn to be placed in a document:

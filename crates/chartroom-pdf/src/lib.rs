@@ -42,7 +42,7 @@ pub use audit_seal::{audit_seal, AuditSealDoc};
 pub use error::PdfError;
 pub use flow::{
     render as render_flow, window_envelope, Block, CellAlign, Column, FlowDoc, Footer, Paper,
-    TrendPlot,
+    RemittanceStub, TrendPlot, STUB_HEIGHT,
 };
 
 /// The first character of `text` the embedded font cannot print (it would

@@ -9,48 +9,23 @@
 
 use std::collections::BTreeMap;
 
-use chartroom_chart::{letterhead, prescriptions, printer, printing};
+use chartroom_chart::letterhead;
+use chartroom_chart::sheets::{self, Listed, SheetKind};
 use chartroom_core::{validate, Ctx, Error, FieldErrors, Result};
-use chartroom_pdf::{Block, Column, FlowDoc, Footer, Paper};
-use chartroom_store::disclosures::{self, NewDisclosure};
-use chartroom_store::model::{AuditAction, DataCategory};
+use chartroom_pdf::{Block, Column};
+use chartroom_store::model::DataCategory;
+use chartroom_store::patients;
 use chartroom_store::scheduling::{self as store, AppointmentRow};
-use chartroom_store::{audit, patients, users, Tx};
 use chartroom_types::{
     AppointmentStatus, CalendarId, DisclosurePurpose, PacketKind, PatientId, RecordSection,
-    ReleaseMethod,
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use crate::setup::local_text;
 
-/// How a sheet leaves: saved to the export folder, or printed.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct SheetOutput {
-    pub method: ReleaseMethod,
-    /// A print queue; empty for the default one.
-    pub printer: String,
-}
-
-/// What was printed or saved.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct SheetDone {
-    pub method: ReleaseMethod,
-    /// The saved file's path, when saved.
-    pub path: Option<String>,
-    /// The print job, when printed.
-    pub job: Option<String>,
-    #[ts(type = "number")]
-    pub pages: u32,
-    /// Patients on it (each a disclosure).
-    #[ts(type = "number")]
-    pub patients: u32,
-}
+pub use chartroom_chart::sheets::{SheetDone, SheetOutput};
 
 /// Reminder letters printed or saved, and how many patients were left out
 /// for want of a postal address.
@@ -62,155 +37,12 @@ pub struct RemindersDone {
     pub without_address: u32,
 }
 
-fn printed_by(ctx: &Ctx<'_>) -> Result<String> {
-    let actor = ctx.actor();
-    Ok(match actor.user_id {
-        Some(u) => users::get(ctx.read(), u)?.full_name,
-        None => actor.username.clone(),
-    })
-}
-
 fn long_day(d: NaiveDate) -> String {
     d.format("%A, %B %-d, %Y").to_string()
 }
 
 fn hm(tz: chrono_tz::Tz, t: DateTime<Utc>) -> String {
     local_text(tz, t)[11..16].to_string()
-}
-
-/// One patient on a sheet: who, and the appointment(s) it shows.
-struct Listed {
-    patient: PatientId,
-    what: String,
-}
-
-/// Publishes or prints `pdf` and records, in the same transaction, a
-/// disclosure for each patient listed and one audit record for the sheet.
-#[allow(clippy::too_many_arguments)]
-fn release(
-    ctx: &mut Ctx<'_>,
-    out: &SheetOutput,
-    stem: &str,
-    title: &str,
-    pdf: &[u8],
-    kind_detail: (PacketKind, &str, DisclosurePurpose, &str),
-    listed: &[Listed],
-) -> Result<SheetDone> {
-    let (kind, recipient, purpose, description) = kind_detail;
-    let pages = chartroom_pdf::raster::page_count(pdf)
-        .map_err(|e| Error::Internal(format!("the sheet could not be read back: {e}")))?;
-    let digest = Sha256::digest(pdf);
-    let actor = ctx.actor();
-    let user = actor.user()?;
-    let record =
-        |tx: &Tx<'_>, now: DateTime<Utc>, method: ReleaseMethod, file_name: &str| -> Result<()> {
-            for l in listed {
-                disclosures::insert(
-                    tx,
-                    &NewDisclosure {
-                        patient_id: l.patient,
-                        kind,
-                        record_id: &l.what,
-                        recipient,
-                        recipient_address: "",
-                        purpose,
-                        purpose_detail: "",
-                        description,
-                        sections: &[RecordSection::Demographics],
-                        dates: (None, None),
-                        page_count: i64::try_from(pages).unwrap_or(1).max(1),
-                        method,
-                        file_name,
-                        sha256: &digest,
-                    },
-                    now,
-                    user,
-                )?;
-            }
-            audit::append(
-                tx,
-                now,
-                &actor.event(
-                    if method == ReleaseMethod::Printed {
-                        AuditAction::Print
-                    } else {
-                        AuditAction::Export
-                    },
-                    DataCategory::Schedule,
-                    None,
-                    stem.to_string(),
-                    format!(
-                        "{description}: {} patient(s), {pages} page(s)",
-                        listed.len()
-                    ),
-                ),
-            )?;
-            Ok(())
-        };
-    let patients = u32::try_from(listed.len()).unwrap_or(u32::MAX);
-    let pages = u32::try_from(pages).unwrap_or(u32::MAX);
-    match out.method {
-        ReleaseMethod::Saved => {
-            let dir = prescriptions::export_dir(ctx)?;
-            let file = printing::publish(ctx, &dir, stem, pdf, |tx, now, name| {
-                record(tx, now, ReleaseMethod::Saved, name)
-            })?;
-            Ok(SheetDone {
-                method: ReleaseMethod::Saved,
-                path: Some(file.path),
-                job: None,
-                pages,
-                patients,
-            })
-        }
-        ReleaseMethod::Printed => {
-            let mut queued: Option<String> = None;
-            let written = ctx.write(|tx, now| {
-                record(tx, now, ReleaseMethod::Printed, "")?;
-                queued = Some(printer::submit(out.printer.trim(), title, "Letter", pdf)?);
-                Ok(())
-            });
-            if let Err(e) = written {
-                if let Some(job) = &queued {
-                    printer::cancel(job);
-                }
-                return Err(e);
-            }
-            Ok(SheetDone {
-                method: ReleaseMethod::Printed,
-                path: None,
-                job: queued,
-                pages,
-                patients,
-            })
-        }
-    }
-}
-
-fn doc(
-    ctx: &Ctx<'_>,
-    title: &str,
-    window: Option<Vec<String>>,
-    blocks: Vec<Block>,
-) -> Result<FlowDoc> {
-    let now = ctx.now();
-    Ok(FlowDoc {
-        paper: Paper::Letter,
-        title: title.into(),
-        author: ctx.env().practice_name.clone(),
-        created_unix: now.timestamp(),
-        letterhead: Some(letterhead::header(ctx.read(), &ctx.env().practice_name)?),
-        window_address: window,
-        footer: Footer {
-            patient: String::new(),
-            printed: format!(
-                "Printed by {} on {}",
-                printed_by(ctx)?,
-                now.with_timezone(&ctx.zone()).format("%m/%d/%Y %H:%M")
-            ),
-        },
-        blocks,
-    })
 }
 
 /// A calendar's day sheet.
@@ -301,21 +133,24 @@ pub fn day_sheet(
             empty: "No appointments.".into(),
         },
     ];
-    let pdf = chartroom_pdf::render_flow(&doc(ctx, "Day sheet", None, blocks)?)
+    let pdf = chartroom_pdf::render_flow(&sheets::doc(ctx, "Day sheet", blocks)?)
         .map_err(|e| Error::Internal(format!("the day sheet could not be drawn: {e}")))?;
-    release(
+    sheets::release(
         ctx,
         out,
-        &format!("day-sheet-{day}-calendar-{calendar_id}"),
-        &title,
+        &SheetKind {
+            stem: &format!("day-sheet-{day}-calendar-{calendar_id}"),
+            title: &title,
+            kind: PacketKind::DaySheet,
+            recipient: "The practice (day sheet)",
+            purpose: DisclosurePurpose::Operations,
+            description: "day sheet",
+            sections: &[RecordSection::Demographics],
+            category: DataCategory::Schedule,
+        },
         &pdf,
-        (
-            PacketKind::DaySheet,
-            "The practice (day sheet)",
-            DisclosurePurpose::Operations,
-            "day sheet",
-        ),
         &listed,
+        |_, _, _, _| Ok(()),
     )
 }
 
@@ -439,21 +274,24 @@ pub fn reminders(ctx: &mut Ctx<'_>, from: &str, out: &SheetOutput) -> Result<Rem
         .into_iter()
         .flat_map(|(lines, body)| std::iter::once(Block::Letter(lines)).chain(body))
         .collect();
-    let pdf = chartroom_pdf::render_flow(&doc(ctx, "Appointment reminders", None, blocks)?)
+    let pdf = chartroom_pdf::render_flow(&sheets::doc(ctx, "Appointment reminders", blocks)?)
         .map_err(|e| Error::Internal(format!("the reminders could not be drawn: {e}")))?;
-    let done = release(
+    let done = sheets::release(
         ctx,
         out,
-        &format!("reminders-week-of-{first}"),
-        "Appointment reminders",
+        &SheetKind {
+            stem: &format!("reminders-week-of-{first}"),
+            title: "Appointment reminders",
+            kind: PacketKind::Reminder,
+            recipient: "The patient (appointment reminder, mailed)",
+            purpose: DisclosurePurpose::Treatment,
+            description: "appointment reminder",
+            sections: &[RecordSection::Demographics],
+            category: DataCategory::Schedule,
+        },
         &pdf,
-        (
-            PacketKind::Reminder,
-            "The patient (appointment reminder, mailed)",
-            DisclosurePurpose::Treatment,
-            "appointment reminder",
-        ),
         &listed,
+        |_, _, _, _| Ok(()),
     )?;
     Ok(RemindersDone {
         done,

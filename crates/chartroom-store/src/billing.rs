@@ -1,6 +1,7 @@
 //! Billing's tables: the fee schedule (`fee`), payers, billing accounts
 //! (the guarantor) and which account each patient is billed to, coverage,
-//! charges, payments, the ledger (`ledger_entry`) and closed days. Money is integer cents ([`Money`]).
+//! charges, payments, the ledger (`ledger_entry`), closed days and the
+//! statements sent (`statement`). Money is integer cents ([`Money`]).
 //!
 //! Nothing financial is changed once it counts: a ledger entry and a
 //! payment are written once (triggers refuse any change but a payment's
@@ -13,7 +14,7 @@
 use chartroom_types::{
     AccountId, AdjustmentGroup, ChargeId, CoverageId, CoverageRank, EncounterId, FeeId,
     LedgerEntryId, LedgerKind, Money, PatientId, PayerId, PaymentId, PaymentMethod, PlaceOfService,
-    PriceLevel, SubscriberRelationship, UserId,
+    PriceLevel, ReleaseMethod, StatementId, SubscriberRelationship, UserId,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
@@ -1263,4 +1264,165 @@ pub fn closed_day(
             ))
         })
         .optional()?)
+}
+
+// -------------------------------------------------------------- statements
+
+/// What the patient's side of each account owes: (account, owed on
+/// charges, credit not yet applied), for the accounts that owe something
+/// on charges, by account.
+pub fn patient_side_by_account(conn: &Connection) -> Result<Vec<(AccountId, Money, Money)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT account_id, \
+         COALESCE(SUM(CASE WHEN charge_id IS NOT NULL THEN cents END), 0) AS due, \
+         -COALESCE(SUM(CASE WHEN charge_id IS NULL THEN cents END), 0) \
+         FROM ledger_entry WHERE payer_id IS NULL \
+         GROUP BY account_id HAVING due > 0 ORDER BY account_id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                Money::from_cents(r.get(1)?),
+                Money::from_cents(r.get(2)?),
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// What a statement said, as it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementFields {
+    pub account_id: AccountId,
+    pub statement_day: NaiveDate,
+    pub patient_due: Money,
+    pub credit: Money,
+    pub amount_due: Money,
+    pub pending: Money,
+    pub method: ReleaseMethod,
+    pub sha256: [u8; 32],
+}
+
+/// A statement sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementRow {
+    pub id: StatementId,
+    pub fields: StatementFields,
+    pub at: DateTime<Utc>,
+    pub by_name: String,
+}
+
+/// Records a statement sent (written once).
+pub fn insert_statement(
+    tx: &Transaction<'_>,
+    s: &StatementFields,
+    at: DateTime<Utc>,
+    by: UserId,
+) -> Result<StatementId> {
+    tx.prepare_cached(
+        "INSERT INTO statement (account_id, statement_day, patient_due_cents, credit_cents, \
+         amount_due_cents, pending_cents, method, sha256, at, by_user) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        s.account_id,
+        s.statement_day,
+        s.patient_due.cents(),
+        s.credit.cents(),
+        s.amount_due.cents(),
+        s.pending.cents(),
+        s.method.as_str(),
+        &s.sha256[..],
+        at,
+        by
+    ])?;
+    Ok(StatementId(tx.last_insert_rowid()))
+}
+
+/// The statements an account was sent, newest first.
+pub fn statements_of_account(conn: &Connection, account: AccountId) -> Result<Vec<StatementRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, account_id, statement_day, patient_due_cents, credit_cents, \
+         amount_due_cents, pending_cents, method, sha256, at, \
+         (SELECT full_name FROM user_account u WHERE u.id = s.by_user) \
+         FROM statement s WHERE account_id = ?1 ORDER BY id DESC",
+    )?;
+    let rows = stmt
+        .query_map([account], |r| {
+            let method: String = r.get(7)?;
+            let digest: Vec<u8> = r.get(8)?;
+            Ok(StatementRow {
+                id: r.get(0)?,
+                fields: StatementFields {
+                    account_id: r.get(1)?,
+                    statement_day: r.get(2)?,
+                    patient_due: Money::from_cents(r.get(3)?),
+                    credit: Money::from_cents(r.get(4)?),
+                    amount_due: Money::from_cents(r.get(5)?),
+                    pending: Money::from_cents(r.get(6)?),
+                    method: decode(ReleaseMethod::parse(&method), "release method")?,
+                    sha256: digest.try_into().unwrap_or([0; 32]),
+                },
+                at: r.get(9)?,
+                by_name: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+// ----------------------------------------------------------------- reports
+
+/// What a party still owes on a charge: the charge's account, the payer
+/// (none: the patient's side), its day of service and the amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenAmount {
+    pub account_id: AccountId,
+    pub payer_id: Option<PayerId>,
+    pub service_day: NaiveDate,
+    pub amount: Money,
+}
+
+/// Every amount still owed on a charge, by charge and party (those that
+/// net to zero left out): what an A/R aging report adds up.
+pub fn open_amounts(conn: &Connection) -> Result<Vec<OpenAmount>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.account_id, e.payer_id, c.service_day, SUM(e.cents) AS owed \
+         FROM ledger_entry e JOIN charge c ON c.id = e.charge_id \
+         GROUP BY e.charge_id, e.payer_id HAVING owed <> 0",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(OpenAmount {
+                account_id: r.get(0)?,
+                payer_id: r.get(1)?,
+                service_day: r.get(2)?,
+                amount: Money::from_cents(r.get(3)?),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Credit held by each account that holds some (paid and not applied).
+pub fn credits_by_account(conn: &Connection) -> Result<Vec<(AccountId, Money)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT account_id, -SUM(cents) AS credit FROM ledger_entry \
+         WHERE payer_id IS NULL AND charge_id IS NULL \
+         GROUP BY account_id HAVING credit <> 0 ORDER BY account_id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, Money::from_cents(r.get(1)?))))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Every account's name.
+pub fn account_names(conn: &Connection) -> Result<Vec<(AccountId, String)>> {
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM account ORDER BY id")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }

@@ -81,6 +81,9 @@ pub const MIGRATIONS: &[Migration] = &[
     // charges, payments, the ledger (written once) and closed days (whose
     // postings are final).
     migration!("0012_billing.sql"),
+    // 13: statements sent to guarantors (written once: the history), and
+    // an index of what is owed on each charge by each party (A/R aging).
+    migration!("0013_statements.sql"),
 ];
 
 /// The schema version this build writes.
@@ -155,6 +158,10 @@ mod tests {
         (
             "0012_billing.sql",
             "6330ada0576cf050949b3175656914f7dacba0fc692b11495e55e03800f0f533",
+        ),
+        (
+            "0013_statements.sql",
+            "231081061fa8edde00168f30f147a327f0194d4885fefe4a4501064b75f4ad42",
         ),
     ];
 

@@ -58,6 +58,7 @@ const OWNERS: &[(&str, &str)] = &[
     ("safety_override", "chart.rs"),
     ("setting", "settings.rs"),
     ("signing_key", "signing_keys.rs"),
+    ("statement", "billing.rs"),
     ("user_account", "users.rs"),
     ("waitlist_entry", "scheduling.rs"),
 ];

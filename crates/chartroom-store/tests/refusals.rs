@@ -82,6 +82,9 @@ const ROWS: &str = "
     INSERT INTO closed_day (day, charges_cents, payments_cents, adjustments_cents, refunds_cents,
         closed_at, closed_by)
         VALUES ('2026-03-01', 0, 0, 0, 0, '2026-03-02', 1);
+    INSERT INTO statement (id, account_id, statement_day, patient_due_cents, credit_cents,
+        amount_due_cents, pending_cents, method, sha256, at, by_user)
+        VALUES (1, 1, '2026-03-02', 2500, 0, 2500, 0, 'printed', zeroblob(32), '2026-03-02', 1);
 ";
 
 /// Signing keys (they name the audit record that published them, so they
@@ -150,6 +153,7 @@ const GUARDED: &[(&str, &str, Option<&str>)] = &[
         "day = '2026-03-01'",
         Some("charges_cents = 1"),
     ),
+    ("statement", "id = 1", Some("amount_due_cents = 1")),
 ];
 
 /// The row as text, every column, to compare before and after.

@@ -111,4 +111,6 @@ ids! {
     PaymentId,
     /// One entry of the ledger.
     LedgerEntryId,
+    /// A statement sent to a guarantor.
+    StatementId,
 }

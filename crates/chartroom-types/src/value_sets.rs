@@ -410,6 +410,9 @@ value_set! {
         Prescription = "prescription": "Prescription",
         DaySheet = "day_sheet": "Day sheet",
         Reminder = "reminder": "Appointment reminder",
+        Statement = "statement": "Statement",
+        Receipt = "receipt": "Payment receipt",
+        Report = "report": "Billing report",
     }
 }
 

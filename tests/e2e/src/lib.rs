@@ -56,6 +56,10 @@ pub const DEMO_PASSPHRASE: &str = "e2e demo practice passphrase";
 
 const POLL: Duration = Duration::from_millis(100);
 const SETTLE: Duration = Duration::from_millis(300);
+/// How long the app may take to end after its WebDriver session closes
+/// before teardown counts it as left running (a loaded CI machine has
+/// taken more than 10 s).
+const APP_EXIT_GRACE: Duration = Duration::from_secs(30);
 
 /// The CSS selector of the element(s) carrying `data-testid="<testid>"`.
 pub fn by_id(testid: &str) -> String {
@@ -1163,6 +1167,25 @@ impl App {
                 eprintln!("e2e: ending the WebDriver session did not succeed cleanly: {closed:?}");
             }
         }
+        // Ending the session closes the app's window; the app and its
+        // WebKit processes then end by themselves. Wait for that while
+        // tauri-driver (and the WebKitWebDriver under it, which ends the
+        // app it launched) still runs: stopping the driver first orphaned
+        // an app that was still closing on a loaded machine (CI on
+        // 4c6d247, no_plaintext_outside, where 10 s after the driver
+        // stopped was not enough).
+        let closing = Instant::now();
+        let deadline = closing + APP_EXIT_GRACE;
+        while self.started.iter().any(still_running) && Instant::now() < deadline {
+            std::thread::sleep(POLL);
+        }
+        if !self.started.iter().any(still_running) && closing.elapsed() > Duration::from_secs(5) {
+            eprintln!(
+                "e2e: {}: the app took {:.1} s to end after its session closed",
+                self.name,
+                closing.elapsed().as_secs_f64()
+            );
+        }
         let mut problems = Vec::new();
         if let Some(mut driver) = self.driver.take() {
             sigterm(driver.id());
@@ -1184,9 +1207,8 @@ impl App {
             }
         }
         // Everything the driver started must be gone; SIGTERM stragglers by
-        // id. A loaded machine can take a few seconds to end the app's
-        // processes.
-        let deadline = Instant::now() + Duration::from_secs(10);
+        // id.
+        let deadline = Instant::now() + Duration::from_secs(5);
         loop {
             let left: Vec<&Proc> = self.started.iter().filter(|p| still_running(p)).collect();
             if left.is_empty() {
@@ -1195,8 +1217,10 @@ impl App {
             if Instant::now() >= deadline {
                 for p in &left {
                     problems.push(format!(
-                        "{} (pid {}) was still running after tauri-driver stopped; sent SIGTERM",
-                        p.name, p.pid
+                        "{} (pid {}) was still running {} s after its session closed and after tauri-driver stopped; sent SIGTERM",
+                        p.name,
+                        p.pid,
+                        APP_EXIT_GRACE.as_secs()
                     ));
                     sigterm(p.pid);
                 }
@@ -1216,7 +1240,12 @@ impl App {
             std::thread::sleep(POLL);
         }
         if !problems.is_empty() {
-            let msg = format!("e2e teardown of {}: {}", self.name, problems.join("; "));
+            let msg = format!(
+                "e2e teardown of {}: {}\n{}",
+                self.name,
+                problems.join("; "),
+                self.log_tail()
+            );
             if std::thread::panicking() {
                 eprintln!("{msg}");
             } else {

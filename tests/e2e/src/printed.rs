@@ -47,6 +47,39 @@ pub fn text(path: &Path) -> String {
     run("pdftotext", &["-layout", p, "-"])
 }
 
+/// Renders the first page of a PDF to `<screenshots>/<name>.png` (to look
+/// at, as the screenshots are).
+pub fn first_page_png(path: &str, name: &str) {
+    let out = crate::screenshot_dir().join(name);
+    let out = out.to_str().expect("a UTF-8 path");
+    run(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            path,
+            out,
+        ],
+    );
+}
+
+/// The path a dialog's "saved to /path. Each patient ..." names.
+pub fn saved_path(done: &str) -> Option<String> {
+    Some(
+        done.split("saved to ")
+            .nth(1)?
+            .split(". Each")
+            .next()?
+            .to_string(),
+    )
+}
+
 /// Where cups-pdf writes a job printed by this user.
 pub fn cups_pdf_dir() -> PathBuf {
     PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/root".into())).join("PDF")

@@ -1,17 +1,23 @@
 //! Billing in the real app (issue 11, the part built so far), on the demo
 //! practice: the practice manager sets the price of 99213 and adds a payer
 //! on the billing set-up screen; the front desk adds the patient's coverage
-//! and takes the $25 copay as credit before the visit is billed; the
+//! and takes $20 of the $25 copay as credit before the visit is billed; the
 //! clinician enters the visit's charge (priced from the schedule, pending
 //! with the insurer, not shown as owed by the patient); the billing clerk
 //! posts the insurer's EOB (paid $96, $80 contractual, $24 to the patient)
-//! after an unbalanced line is refused; the front desk applies the credit
-//! (the patient owes nothing, $1 of credit stays); the manager's day totals
-//! match the ledger and closing the day makes them final. Screenshots of
-//! the ledger, the EOB form and the day looked at.
+//! after an unbalanced line is refused; the front desk applies the $20 she
+//! paid (she owes $4) and prints the guarantor's statement, saved (its
+//! text read back) and to the CUPS queue; the manager's day totals
+//! match the ledger and closing the day makes them final, and the A/R
+//! aging shows the $4 she owes. Screenshots of the ledger, the EOB form,
+//! the statement and the day looked at.
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
+use std::path::Path;
+use std::time::Duration;
+
+use chartroom_e2e::printed::{self, QUEUE};
 use chartroom_e2e::{demo_practice_with, App, DEMO_PASSPHRASE, DEMO_PASSWORD};
 
 /// A demo patient.
@@ -69,11 +75,12 @@ fn a_visit_is_billed_paid_by_the_insurer_and_the_patient_and_the_day_closes() {
     app.wait_for_with_text("coverage-row", "Aetna");
     app.click("billing-take-payment");
     app.wait_for("payment-dialog");
-    app.type_into("payment-amount", "25.00");
+    // She has $20 of her $25 copay with her today.
+    app.type_into("payment-amount", "20.00");
     app.select("payment-apply", "credit");
     app.click("payment-save");
     app.wait_gone("payment-dialog");
-    app.wait_text("billing-credit", "the copay as credit", |t| t == "$25.00");
+    app.wait_text("billing-credit", "the copay as credit", |t| t == "$20.00");
     app.logout();
 
     // The clinician enters the visit's charge.
@@ -131,22 +138,71 @@ fn a_visit_is_billed_paid_by_the_insurer_and_the_patient_and_the_day_closes() {
     );
     app.logout();
 
-    // The front desk applies the copay.
+    // The front desk applies the copay and prints the guarantor's
+    // statement: saved (its text read back) and printed to the CUPS queue.
     app.login("desk", DEMO_PASSWORD);
     billing_tab(&app);
     app.click("billing-apply-credit");
-    app.wait_text("billing-patient-due", "the share paid from credit", |t| {
-        t == "$0.00"
+    app.wait_text("billing-patient-due", "the share less the credit", |t| {
+        t == "$4.00"
     });
     app.check(
-        app.text("billing-credit") == "$1.00",
-        "a dollar of credit stays",
+        app.text("billing-credit") == "$0.00",
+        "the credit is used up",
     );
     app.check(
-        app.text("billing-balance") == "-$1.00",
-        "the balance is the credit",
+        app.text("billing-balance") == "$4.00",
+        "the balance is what she owes",
     );
+    app.wait_text("statement-amount-due", "the statement's amount due", |t| {
+        t == "$4.00"
+    });
     app.screenshot("billing-03-ledger");
+    app.click("billing-print-statement");
+    app.wait_for("statement-dialog");
+    app.click("statement-dialog-submit");
+    let done = app.wait_text("statement-dialog-done", "the saved statement", |t| {
+        t.contains("saved to")
+    });
+    let path = printed::saved_path(&done).unwrap();
+    let text = printed::text(Path::new(&path));
+    for want in [
+        "Statement of",
+        "Amount due now",
+        "$4.00",
+        "99213",
+        "Please detach and return this part with your payment.",
+        "Amount enclosed",
+    ] {
+        app.check(
+            text.contains(want),
+            &format!("{want:?} in the statement:\n{text}"),
+        );
+    }
+    printed::first_page_png(&path, "billing-05-statement");
+    let before = printed::before_printing();
+    app.select("print-method", "printed");
+    app.select("print-printer", QUEUE);
+    app.click("statement-dialog-submit");
+    app.wait_text("statement-dialog-done", "the print job", |t| {
+        t.contains("sent to the printer")
+    });
+    let Some(job) = printed::new_print(&before, Duration::from_secs(60)) else {
+        app.fail("cups-pdf wrote no file within 60 s");
+    };
+    app.check(
+        printed::pages(&job) == printed::pages(Path::new(&path)),
+        "the printed statement has the saved one's pages",
+    );
+    app.click("statement-dialog-close");
+    app.wait_gone("statement-dialog");
+    app.wait_text("statement-history-row", "the statements sent", |t| {
+        t.contains("Printed")
+    });
+    app.check(
+        app.texts("statement-history-row").len() == 2,
+        "both statements are in the history",
+    );
     app.logout();
 
     // The manager's day matches the ledger, and closes.
@@ -155,8 +211,8 @@ fn a_visit_is_billed_paid_by_the_insurer_and_the_patient_and_the_day_closes() {
     app.wait_for("billing-day");
     app.check(
         app.text("day-charges") == "$200.00"
-            && app.text("day-payments") == "$121.00"
-            && app.text("day-net") == "-$1.00",
+            && app.text("day-payments") == "$116.00"
+            && app.text("day-net") == "$4.00",
         "the day's totals are the ledger's",
     );
     app.click("day-close");
@@ -164,6 +220,11 @@ fn a_visit_is_billed_paid_by_the_insurer_and_the_patient_and_the_day_closes() {
     app.check(
         !app.is_shown("day-close"),
         "a closed day cannot be closed again",
+    );
+    app.wait_text("ar-total", "the receivable", |t| t == "$4.00");
+    app.check(
+        app.texts("ar-guarantor-row").len() == 1 && app.text("ar-insurance-total") == "$0.00",
+        "one guarantor owes; nothing is pending with payers",
     );
     app.screenshot("billing-04-day-closed");
     app.logout();

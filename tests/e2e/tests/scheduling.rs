@@ -17,14 +17,10 @@
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
-use std::process::Command;
-
 use std::time::Duration;
 
 use chartroom_e2e::printed::{self, QUEUE};
-use chartroom_e2e::{
-    demo_practice_with, screenshot_dir, today_utc, App, DEMO_PASSPHRASE, DEMO_PASSWORD,
-};
+use chartroom_e2e::{demo_practice_with, today_utc, App, DEMO_PASSPHRASE, DEMO_PASSWORD};
 use serde_json::{json, Value};
 
 /// (year, month, day) moved on by `n` days.
@@ -107,26 +103,6 @@ fn measure_slot(app: &App, calendar: &str, time: &str, scroll: bool) -> Value {
 }
 
 /// The PDF's first page as a PNG beside the screenshots, to look at.
-fn render_png(path: &str, name: &str) {
-    let out = screenshot_dir().join(name);
-    let ok = Command::new("pdftoppm")
-        .args([
-            "-png",
-            "-r",
-            "60",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            path,
-        ])
-        .arg(&out)
-        .status()
-        .expect("pdftoppm runs");
-    assert!(ok.success(), "pdftoppm {path}");
-}
-
 #[test]
 fn the_front_desk_books_and_checks_in_and_the_visit_waits_in_the_chart() {
     let app = App::launch_in(demo_practice_with(40, 0), &[]);
@@ -443,14 +419,7 @@ fn the_front_desk_books_and_checks_in_and_the_visit_waits_in_the_chart() {
     app.select_labelled("print-calendar", "Walk-ins");
     app.click("print-submit");
     let done = app.wait_text("print-done", "the saved sheet", |t| t.contains("saved to"));
-    let path = done
-        .split("saved to ")
-        .nth(1)
-        .unwrap()
-        .split(". Each")
-        .next()
-        .unwrap()
-        .to_string();
+    let path = printed::saved_path(&done).unwrap();
     let text = printed::text(std::path::Path::new(&path));
     for want in [
         "Day sheet: Walk-ins",
@@ -464,7 +433,7 @@ fn the_front_desk_books_and_checks_in_and_the_visit_waits_in_the_chart() {
             &format!("{want:?} in the day sheet:\n{text}"),
         );
     }
-    render_png(&path, "schedule-07-day-sheet");
+    printed::first_page_png(&path, "schedule-07-day-sheet");
     // And printed to the CUPS PDF queue.
     let before = printed::before_printing();
     app.select("print-method", "printed");

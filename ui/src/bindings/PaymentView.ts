@@ -15,4 +15,8 @@ paid_by: string, payer_id: PayerId | null, method: PaymentMethod, reference: str
 /**
  * Not applied to any charge yet (credit).
  */
-unapplied: Money, reversed: boolean, reversed_reason: string, can_reverse: boolean, can_refund: boolean, };
+unapplied: Money, reversed: boolean, reversed_reason: string, can_reverse: boolean, can_refund: boolean, 
+/**
+ * A patient's payment, and the user may print its receipt.
+ */
+can_print_receipt: boolean, };

@@ -172,6 +172,9 @@ export const VALUE_SETS = {
     { value: 'prescription', label: 'Prescription' },
     { value: 'day_sheet', label: 'Day sheet' },
     { value: 'reminder', label: 'Appointment reminder' },
+    { value: 'statement', label: 'Statement' },
+    { value: 'receipt', label: 'Payment receipt' },
+    { value: 'report', label: 'Billing report' },
   ],
   release_method: [
     { value: 'printed', label: 'Printed' },

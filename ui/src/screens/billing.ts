@@ -18,6 +18,9 @@ import type { PaymentMethod } from '../bindings/PaymentMethod';
 import type { PlaceOfService } from '../bindings/PlaceOfService';
 import type { CoverageRank } from '../bindings/CoverageRank';
 import type { SubscriberRelationship } from '../bindings/SubscriberRelationship';
+import type { StatementPreview } from '../bindings/StatementPreview';
+import type { SheetOutput } from '../bindings/SheetOutput';
+import { SheetDialog } from '../components/sheetOutput';
 import { Button, FormError, Modal, SelectField, TextField, useFormErrors } from '../components/form';
 import { reportError, toast } from '../components/toast';
 import { COVERAGE_RANK_LABEL, formatDate, formatMoney, optionsOf, PAYMENT_METHOD_LABEL } from '../format';
@@ -30,6 +33,7 @@ const RELATIONSHIPS = optionsOf('subscriber_relationship');
 export function BillingTab(p: { patientId: number }) {
   const [ledger, setLedger] = useState<LedgerView | null>(null);
   const [billing, setBilling] = useState<PatientBilling | null>(null);
+  const [statement, setStatement] = useState<StatementPreview | null>(null);
   const [dialog, setDialog] = useState<
     | { kind: 'payment' }
     | { kind: 'charge' }
@@ -38,6 +42,8 @@ export function BillingTab(p: { patientId: number }) {
     | { kind: 'void'; charge: ChargeView }
     | { kind: 'reverse'; payment: PaymentView }
     | { kind: 'refund'; payment: PaymentView }
+    | { kind: 'statement' }
+    | { kind: 'receipt'; payment: PaymentView }
     | null
   >(null);
   const load = async () => {
@@ -48,6 +54,9 @@ export function BillingTab(p: { patientId: number }) {
       ]);
       setLedger(l);
       setBilling(b);
+      // A statement exists once the patient has an account (a first charge
+      // or payment opens it).
+      setStatement(l.account.id ? await api.call({ cmd: 'get_statement', patient_id: p.patientId }) : null);
     } catch (e) {
       reportError(e);
     }
@@ -64,8 +73,10 @@ export function BillingTab(p: { patientId: number }) {
   const a = ledger.actions;
   const applyCredit = async () => {
     try {
-      setLedger(await api.call({ cmd: 'apply_credit', patient_id: p.patientId }));
+      await api.call({ cmd: 'apply_credit', patient_id: p.patientId });
       toast('Credit applied', 'success');
+      // The statement's figures change with the ledger's.
+      void load();
     } catch (e) {
       reportError(e);
     }
@@ -84,6 +95,8 @@ export function BillingTab(p: { patientId: number }) {
         ${a.can_post_insurance ? html`<${Button} testid="billing-post-eob" onClick=${() => setDialog({ kind: 'eob' })}>Post EOB…</${Button}>` : null}
       </div>
     </section>
+
+    ${statement ? html`<${StatementPanel} s=${statement} onPrint=${() => setDialog({ kind: 'statement' })} />` : null}
 
     <section class="panel" data-testid="billing-account">
       <div class="panel-head"><h2>Guarantor and coverage</h2>
@@ -131,7 +144,8 @@ export function BillingTab(p: { patientId: number }) {
               <td class="nowrap">${formatDate(x.received_day)}</td><td>${x.paid_by}</td>
               <td>${PAYMENT_METHOD_LABEL[x.method] ?? x.method}${x.reference ? ` ${x.reference}` : ''}${x.reversed ? html` <span class="chip">reversed: ${x.reversed_reason}</span>` : null}</td>
               <td class="num">${formatMoney(x.amount)}</td><td class="num">${formatMoney(x.unapplied)}</td>
-              <td class="nowrap">${x.can_refund ? html`<${Button} testid="payment-refund" onClick=${() => setDialog({ kind: 'refund', payment: x })}>Refund…</${Button}>` : null}
+              <td class="nowrap">${x.can_print_receipt ? html`<${Button} testid="payment-receipt" onClick=${() => setDialog({ kind: 'receipt', payment: x })}>Receipt…</${Button}>` : null}
+                ${x.can_refund ? html`<${Button} testid="payment-refund" onClick=${() => setDialog({ kind: 'refund', payment: x })}>Refund…</${Button}>` : null}
                 ${x.can_reverse ? html`<${Button} testid="payment-reverse" onClick=${() => setDialog({ kind: 'reverse', payment: x })}>Reverse…</${Button}>` : null}</td></tr>`)}
           </tbody></table>`
         : html`<p class="muted">No payments.</p>`}
@@ -148,7 +162,46 @@ export function BillingTab(p: { patientId: number }) {
         run=${(reason: string) => api.call({ cmd: 'reverse_payment', payment_id: dialog.payment.id, reason })}
         onClose=${() => setDialog(null)} onDone=${() => done('Payment reversed')} />` : null}
     ${dialog?.kind === 'refund' ? html`<${RefundDialog} payment=${dialog.payment} onClose=${() => setDialog(null)} onDone=${() => done('Refund recorded')} />` : null}
+    ${dialog?.kind === 'statement' ? html`<${SheetDialog} title="Print statement" testid="statement-dialog"
+        run=${async (output: SheetOutput) => (await api.call({ cmd: 'print_statement', patient_id: p.patientId, output })).done}
+        onClose=${() => { setDialog(null); void load(); }} />` : null}
+    ${dialog?.kind === 'receipt' ? html`<${SheetDialog} title="Print receipt" testid="receipt-dialog"
+        run=${(output: SheetOutput) => api.call({ cmd: 'print_receipt', payment_id: dialog.payment.id, output })}
+        onClose=${() => setDialog(null)} />` : null}
   </div>`;
+}
+
+/** The guarantor's statement as it would go out today: what is due, its
+ *  aging, what is pending with insurance (not due), and those sent. */
+function StatementPanel(p: { s: StatementPreview; onPrint: () => void }) {
+  const s = p.s;
+  const ages: [string, number][] = [
+    ['0-30 days', s.aging.current],
+    ['31-60 days', s.aging.days_31_60],
+    ['61-90 days', s.aging.days_61_90],
+    ['91-120 days', s.aging.days_91_120],
+    ['Over 120 days', s.aging.over_120],
+  ];
+  return html`<section class="panel" data-testid="billing-statement">
+    <div class="panel-head"><h2>Statement to ${s.account.name}</h2>
+      ${s.can_print ? html`<${Button} testid="billing-print-statement" onClick=${p.onPrint}>Print statement…</${Button}>` : null}</div>
+    ${s.missing ? html`<p class="muted" data-testid="statement-missing">${s.missing}.</p>` : null}
+    <div class="billing-summary">
+      <div class="figure"><span class="figure-label">Amount due</span><strong data-testid="statement-amount-due">${formatMoney(s.amount_due)}</strong></div>
+      <div class="figure"><span class="figure-label">Owed on visits</span><strong>${formatMoney(s.patient_due)}</strong></div>
+      <div class="figure"><span class="figure-label">Less credit</span><strong>${formatMoney(s.credit)}</strong></div>
+      <div class="figure"><span class="figure-label">Pending with insurance (not due)</span><strong>${formatMoney(s.pending)}</strong></div>
+    </div>
+    <table class="data-table" data-testid="statement-aging"><thead><tr>${ages.map(([label]) => html`<th class="num" key=${label}>${label}</th>`)}</tr></thead>
+      <tbody><tr>${ages.map(([label, amount]) => html`<td class="num" key=${label}>${formatMoney(amount)}</td>`)}</tr></tbody></table>
+    ${s.history.length
+      ? html`<h3>Sent</h3><table class="data-table"><thead><tr><th>Statement date</th><th class="num">Amount due</th><th class="num">Pending</th><th>How</th><th>By</th></tr></thead><tbody>
+          ${s.history.map((h) => html`<tr key=${h.id} data-testid="statement-history-row">
+            <td>${formatDate(h.statement_day)}</td><td class="num">${formatMoney(h.amount_due)}</td><td class="num">${formatMoney(h.pending)}</td>
+            <td>${h.method === 'printed' ? 'Printed' : 'Saved as PDF'}</td><td>${h.by}</td></tr>`)}
+        </tbody></table>`
+      : html`<p class="muted">No statement sent yet.</p>`}
+  </section>`;
 }
 
 function PaymentDialog(p: { patientId: number; onClose: () => void; onDone: () => void }) {

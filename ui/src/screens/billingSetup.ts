@@ -1,7 +1,9 @@
 // Billing set-up and the day's close: the fee schedule (the practice's own
 // prices and short descriptions per code and level; a new price ends the
 // old one the day before), the payers claims are mailed to, and today's
-// postings added up with the close that makes them final. Which panels
+// postings added up with the close that makes them final, and a batch of
+// statements for every guarantor owing more than an amount, and the A/R
+// aging by payer and by guarantor. Which panels
 // show follows the user's permissions; every rule is the backend's.
 
 import { useEffect, useState } from 'preact/hooks';
@@ -11,10 +13,15 @@ import type { FeeView } from '../bindings/FeeView';
 import type { PayerView } from '../bindings/PayerView';
 import type { DayReport } from '../bindings/DayReport';
 import type { PriceLevel } from '../bindings/PriceLevel';
+import type { SheetOutput } from '../bindings/SheetOutput';
 import { Button, CheckField, FormError, Modal, SelectField, TextField, useFormErrors } from '../components/form';
 import { reportError, toast } from '../components/toast';
-import { formatDate, formatMoney, optionsOf, PAYMENT_METHOD_LABEL, PRICE_LEVEL_LABEL } from '../format';
+import { formatDate, formatMoney, optionsOf, PAYMENT_METHOD_LABEL, PRICE_LEVEL_LABEL, sheetDoneText } from '../format';
 import { useApp } from '../app';
+import { SheetDialog, useSheetOutput } from '../components/sheetOutput';
+import type { ArAging } from '../bindings/ArAging';
+import type { Aging } from '../bindings/Aging';
+import type { AgingRow } from '../bindings/AgingRow';
 
 const LEVELS = optionsOf('price_level');
 
@@ -22,6 +29,8 @@ export function BillingSetupScreen() {
   const app = useApp();
   const setup = app.can('billing_setup');
   const closer = app.can('close_day');
+  const statements = app.can('statements');
+  const reports = app.can('billing_reports');
   const [fees, setFees] = useState<FeeView[]>([]);
   const [payers, setPayers] = useState<PayerView[]>([]);
   const [day, setDay] = useState<DayReport | null>(null);
@@ -67,6 +76,8 @@ export function BillingSetupScreen() {
           ${day.closed ? html`<p class="notice" data-testid="day-closed">${day.closed}: its postings are final.</p>` : null}
         </section>`
       : null}
+    ${reports ? html`<${ArAgingPanel} />` : null}
+    ${statements ? html`<${StatementBatchPanel} />` : null}
     ${setup
       ? html`<section class="panel" data-testid="setup-fees">
           <div class="panel-head"><h2>Fee schedule</h2><${Button} kind="primary" testid="fee-add" onClick=${() => setAddFee(true)}>Set a price…</${Button}></div>
@@ -180,4 +191,73 @@ function PayerDialog(p: { payer: PayerView | null; onClose: () => void; onDone: 
       <div class="form-actions"><${Button} kind="ghost" onClick=${p.onClose}>Close</${Button}><${Button} kind="primary" type="submit" testid="payer-save" busy=${busy}>Save</${Button}></div>
     </form>
   </${Modal}>`;
+}
+
+/** Statements for every guarantor whose amount due is more than an amount. */
+function StatementBatchPanel() {
+  const out = useSheetOutput();
+  const [moreThan, setMoreThan] = useState('0.00');
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+  const form = useFormErrors(['more_than', 'printer']);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    form.clear();
+    setDone(null);
+    setBusy(true);
+    try {
+      const r = await api.call({ cmd: 'print_statements', more_than: moreThan, output: out.output });
+      const left = r.without_address ? ` ${r.without_address} guarantor${r.without_address === 1 ? '' : 's'} without a postal address left out.` : '';
+      setDone(`${r.statements} statement${r.statements === 1 ? '' : 's'}, ${formatMoney(r.total_due)} due in all: ${sheetDoneText(r.done)}${left}`);
+    } catch (err) {
+      form.fail(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<section class="panel" data-testid="statement-batch">
+    <h2>Statements</h2>
+    <form onSubmit=${submit}>
+      <${TextField} label="Every guarantor owing more than" name="more_than" testid="statement-batch-more-than" value=${moreThan} onValue=${setMoreThan} error=${form.errors.fields.more_than} />
+      ${out.fields(form.errors.fields.printer)}
+      <${FormError} error=${form.errors.general} />
+      ${done ? html`<p class="form-ok" role="status" data-testid="statement-batch-done">${done}</p>` : null}
+      <div class="form-actions"><${Button} kind="primary" type="submit" testid="statement-batch-submit" busy=${busy}>${out.submitLabel} statements</${Button}></div>
+    </form>
+  </section>`;
+}
+
+/** How many guarantors the screen lists (the printed report has all). */
+const GUARANTORS_SHOWN = 100;
+
+function agingCells(a: Aging, total: number) {
+  return [a.current, a.days_31_60, a.days_61_90, a.days_91_120, a.over_120, total].map((v, i) => html`<td class="num" key=${i}>${formatMoney(v)}</td>`);
+}
+
+/** Accounts receivable aged by the day of service, by payer and by
+ *  guarantor, with its print. */
+function ArAgingPanel() {
+  const [r, setR] = useState<ArAging | null>(null);
+  const [printing, setPrinting] = useState(false);
+  useEffect(() => {
+    api.call({ cmd: 'get_ar_aging' }).then(setR, reportError);
+  }, []);
+  if (!r) return null;
+  const head = (first: string) => html`<thead><tr><th>${first}</th><th class="num">0-30</th><th class="num">31-60</th><th class="num">61-90</th><th class="num">91-120</th><th class="num">Over 120</th><th class="num">Total</th></tr></thead>`;
+  const row = (x: AgingRow, testid: string) => html`<tr key=${`${x.payer_id ?? ''}-${x.account_id ?? ''}`} data-testid=${testid}>
+    <td>${x.name}${x.credit ? html` <span class="chip">credit ${formatMoney(x.credit)}</span>` : null}</td>${agingCells(x.aging, x.total)}</tr>`;
+  return html`<section class="panel" data-testid="ar-aging">
+    <div class="panel-head"><h2>Accounts receivable as of ${formatDate(r.as_of)}</h2>
+      ${r.can_print ? html`<${Button} testid="ar-aging-print" onClick=${() => setPrinting(true)}>Print…</${Button}>` : null}</div>
+    <p>Owed by payers <strong data-testid="ar-insurance-total">${formatMoney(r.insurance_total)}</strong> · by guarantors <strong data-testid="ar-patient-total">${formatMoney(r.patient_total)}</strong> · credit held ${formatMoney(r.credit_total)} · in all <strong data-testid="ar-total">${formatMoney(r.total)}</strong></p>
+    <table class="data-table">${head('Payer')}<tbody>
+      ${r.payers.map((x) => row(x, 'ar-payer-row'))}
+      <tr class="total-row"><th>All payers</th>${agingCells(r.insurance, r.insurance_total)}</tr>
+    </tbody></table>
+    <table class="data-table">${head('Guarantor')}<tbody>
+      ${r.guarantors.slice(0, GUARANTORS_SHOWN).map((x) => row(x, 'ar-guarantor-row'))}
+      <tr class="total-row"><th>All guarantors${r.guarantors.length > GUARANTORS_SHOWN ? ` (${r.guarantors.length}; the ${GUARANTORS_SHOWN} owing most shown, the printed report has all)` : ''}</th>${agingCells(r.patients, r.patient_total)}</tr>
+    </tbody></table>
+    ${printing ? html`<${SheetDialog} title="Print A/R aging" testid="ar-aging-dialog" run=${(output: SheetOutput) => api.call({ cmd: 'print_ar_aging', output })} onClose=${() => setPrinting(false)} />` : null}
+  </section>`;
 }

@@ -20,8 +20,8 @@ import type { AppointmentView } from '../bindings/AppointmentView';
 import type { AppointmentTypeView } from '../bindings/AppointmentTypeView';
 import { Button, FormError, Modal, SelectField, useFormErrors } from '../components/form';
 import type { CalendarView } from '../bindings/CalendarView';
-import type { Printer } from '../bindings/Printer';
-import type { ReleaseMethod } from '../bindings/ReleaseMethod';
+import { useSheetOutput } from '../components/sheetOutput';
+import { sheetDoneText } from '../format';
 import { reportError, toast } from '../components/toast';
 import { toWireError } from '../api';
 import { AppointmentDialog, BookDialog, statusLabel, timeOf, type BookingDraft } from './appointment';
@@ -279,29 +279,22 @@ export function ScheduleScreen(p: { day: string | null }) {
 function PrintDialog(p: { day: string; calendars: CalendarView[]; calendarId: number; onClose: () => void }) {
   const [what, setWhat] = useState<'day_sheet' | 'reminders'>('day_sheet');
   const [calendarId, setCalendarId] = useState(String(p.calendarId));
-  const [method, setMethod] = useState<ReleaseMethod>('saved');
-  const [printers, setPrinters] = useState<Printer[]>([]);
-  const [printer, setPrinter] = useState('');
+  const out = useSheetOutput();
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const form = useFormErrors(['day', 'from', 'printer', 'calendar_id']);
-  useEffect(() => {
-    api.call({ cmd: 'list_printers' }).then(setPrinters, () => setPrinters([]));
-  }, []);
   const submit = async (e: Event) => {
     e.preventDefault();
     form.clear();
     setDone(null);
     setBusy(true);
-    const output = { method, printer };
+    const output = out.output;
     try {
       const r =
         what === 'day_sheet'
           ? await api.call({ cmd: 'print_day_sheet', calendar_id: Number(calendarId), day: p.day, output })
           : (await api.call({ cmd: 'print_reminders', from: p.day, output })).done;
-      setDone(
-        `${r.patients} patient${r.patients === 1 ? '' : 's'}, ${r.pages} page${r.pages === 1 ? '' : 's'} ${r.method === 'printed' ? `sent to the printer (job ${r.job ?? ''})` : `saved to ${r.path ?? ''}`}. Each patient is in the disclosure log.`,
-      );
+      setDone(sheetDoneText(r));
     } catch (err) {
       form.fail(err);
     } finally {
@@ -315,14 +308,10 @@ function PrintDialog(p: { day: string; calendars: CalendarView[]; calendarId: nu
       ${what === 'day_sheet'
         ? html`<${SelectField} label="Calendar" name="calendar_id" testid="print-calendar" value=${calendarId} onValue=${setCalendarId} options=${p.calendars.map((c) => ({ value: String(c.id), label: c.name }))} error=${form.errors.fields.calendar_id} />`
         : null}
-      <${SelectField} label="How" name="method" testid="print-method" value=${method} onValue=${(v: string) => setMethod(v as ReleaseMethod)}
-        options=${[{ value: 'saved', label: 'Save as PDF (the export folder)' }, { value: 'printed', label: 'Print' }]} />
-      ${method === 'printed'
-        ? html`<${SelectField} label="Printer" name="printer" testid="print-printer" value=${printer} onValue=${setPrinter} placeholder="The default printer" options=${printers.map((x) => ({ value: x.name, label: x.name }))} error=${form.errors.fields.printer} />`
-        : null}
+      ${out.fields(form.errors.fields.printer)}
       <${FormError} error=${form.errors.general} />
       ${done ? html`<p class="form-ok" role="status" data-testid="print-done">${done}</p>` : null}
-      <div class="form-actions"><${Button} kind="ghost" onClick=${p.onClose}>Close</${Button}><${Button} kind="primary" type="submit" testid="print-submit" busy=${busy}>${method === 'printed' ? 'Print' : 'Save'}</${Button}></div>
+      <div class="form-actions"><${Button} kind="ghost" onClick=${p.onClose}>Close</${Button}><${Button} kind="primary" type="submit" testid="print-submit" busy=${busy}>${out.submitLabel}</${Button}></div>
     </form>
   </${Modal}>`;
 }

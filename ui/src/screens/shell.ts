@@ -194,7 +194,7 @@ export function Shell(p: { locked: boolean; onLock: () => void }) {
       testid: 'nav-admin-billing',
       icon: IconDollar,
       active: (r) => r.name === 'billing',
-      allowed: app.can('billing_setup') || app.can('close_day'),
+      allowed: app.can('billing_setup') || app.can('close_day') || app.can('statements'),
     },
   ];
   const main = nav.filter((n) => n.allowed);
