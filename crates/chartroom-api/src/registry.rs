@@ -280,4 +280,6 @@ registry! {
     area PrintReceipt,
     area GetArAging,
     area PrintArAging,
+    area GetProviderReport,
+    area PrintProviderReport,
 }

@@ -1451,6 +1451,20 @@ fn sample(name: CommandName, patient: PatientId, user: UserId) -> Option<Request
         }
         .into(),
         N::GetArAging => GetArAging {}.into(),
+        N::GetProviderReport => GetProviderReport {
+            from: String::new(),
+            to: String::new(),
+        }
+        .into(),
+        N::PrintProviderReport => PrintProviderReport {
+            from: String::new(),
+            to: String::new(),
+            output: chartroom_chart::sheets::SheetOutput {
+                method: ReleaseMethod::Saved,
+                printer: String::new(),
+            },
+        }
+        .into(),
         N::PrintArAging => PrintArAging {
             output: chartroom_chart::sheets::SheetOutput {
                 method: ReleaseMethod::Saved,
@@ -1608,6 +1622,8 @@ print_statements     Y - Y Y -
 print_receipt        Y - Y Y -
 get_ar_aging         - - Y Y -
 print_ar_aging       - - Y Y -
+get_provider_report  - - Y Y -
+print_provider_report - - Y Y -
 ";
 
 #[test]

@@ -1281,3 +1281,93 @@ fn the_generated_billing_history_adds_up() {
     let family = ledger(&mut o.fx.app, PatientId(1));
     assert_eq!(family.account.patients.len(), 8, "the family of eight");
 }
+
+/// Charges and collections by rendering provider: each clinician's charges,
+/// what the insurer and the patient paid on them and what was written off,
+/// and the totals; a period that ends before it starts is refused by field.
+#[test]
+fn charges_and_collections_by_provider() {
+    let mut o = office();
+    as_user(&mut o.fx.app, "admin");
+    add_user(&mut o.fx.app, "doc2", &[Role::Clinician], false);
+    as_user(&mut o.fx.app, "doc");
+    let seen = charge(&mut o.fx.app, o.patient, "99213"); // Aetna: $200
+    as_user(&mut o.fx.app, "doc2");
+    charge(&mut o.fx.app, o.patient, "99214"); // Aetna: $280
+    as_user(&mut o.fx.app, "bill");
+    ok(
+        &mut o.fx.app,
+        PostInsurancePayment {
+            patient_id: o.patient,
+            payer_id: o.aetna,
+            reference: "EFT5".into(),
+            amount: "96.00".into(),
+            lines: vec![eob(
+                seen.id,
+                "96.00",
+                &[
+                    (AdjustmentGroup::Co, "45", "80.00"),
+                    (AdjustmentGroup::Pr, "2", "24.00"),
+                ],
+            )],
+        },
+    );
+    as_user(&mut o.fx.app, "fred");
+    pay(&mut o.fx.app, o.patient, "24.00", ApplyTo::Oldest);
+
+    as_user(&mut o.fx.app, "mia");
+    let r = ok(
+        &mut o.fx.app,
+        GetProviderReport {
+            from: String::new(),
+            to: String::new(),
+        },
+    );
+    assert_eq!(r.from, "2026-03-01", "this month by default");
+    let lines: Vec<String> = r
+        .providers
+        .iter()
+        .chain(std::iter::once(&r.total))
+        .map(|l| {
+            format!(
+                "{}: {} patient(s), {} line(s), charged {}, insurance {}, patient {}, written off {}, collected {}",
+                l.name, l.patients, l.lines, l.charges, l.insurance_paid, l.patient_paid, l.adjustments, l.collected
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            "doc user: 1 patient(s), 1 line(s), charged $200.00, insurance $96.00, patient $24.00, written off $80.00, collected $120.00",
+            "doc2 user: 1 patient(s), 1 line(s), charged $280.00, insurance $0.00, patient $0.00, written off $0.00, collected $0.00",
+            "All providers: 1 patient(s), 2 line(s), charged $480.00, insurance $96.00, patient $24.00, written off $80.00, collected $120.00",
+        ]
+    );
+    assert_eq!(
+        field_names(o.fx.app.run(GetProviderReport {
+            from: "03/02/2026".into(),
+            to: "03/01/2026".into(),
+        })),
+        vec!["to"]
+    );
+    let done = ok(
+        &mut o.fx.app,
+        PrintProviderReport {
+            from: "03/01/2026".into(),
+            to: "03/02/2026".into(),
+            output: saved(),
+        },
+    );
+    assert_eq!(done.patients, 0, "it lists no patient");
+    let text = pdf_text(done.path.as_ref().unwrap());
+    for want in [
+        "Charges and collections by provider",
+        "03/01/2026 to 03/02/2026",
+        "Provider Patients Lines Charges",
+        "doc2 user",
+        "$480.00",
+        "$120.00",
+    ] {
+        assert!(text.contains(want), "`{want}` not in:\n{text}");
+    }
+}

@@ -615,3 +615,49 @@ impl Handler for PrintArAging {
         reports::print_ar_aging(ctx, &self.output)
     }
 }
+
+/// Charges and collections by rendering provider between two days (empty:
+/// the first of this month to today).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct GetProviderReport {
+    pub from: String,
+    pub to: String,
+}
+
+impl Command for GetProviderReport {
+    type Answer = ProviderReport;
+    const GUARD: Guard = Guard::Needs(Permission::BillingReports);
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for GetProviderReport {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        reports::providers(ctx, &self.from, &self.to)
+    }
+}
+
+/// Prints or saves the charges and collections by provider.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PrintProviderReport {
+    pub from: String,
+    pub to: String,
+    pub output: SheetOutput,
+}
+
+impl Command for PrintProviderReport {
+    type Answer = SheetDone;
+    const GUARD: Guard = Guard::Needs(Permission::BillingReports);
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for PrintProviderReport {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        reports::print_providers(ctx, &self.from, &self.to, &self.output)
+    }
+}

@@ -501,3 +501,39 @@ pub struct ArAging {
     pub total: Money,
     pub can_print: bool,
 }
+
+/// One rendering provider's charges and what was collected on them in a
+/// period (by the days the entries were posted).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProviderLine {
+    /// None on the totals line.
+    pub user_id: Option<UserId>,
+    pub name: String,
+    /// Distinct patients charged.
+    #[ts(type = "number")]
+    pub patients: u32,
+    /// Service lines charged (voids count against them).
+    #[ts(type = "number")]
+    pub lines: i64,
+    pub charges: Money,
+    /// Paid by insurers on these charges.
+    pub insurance_paid: Money,
+    /// Paid on the patient's side (applied to these charges).
+    pub patient_paid: Money,
+    /// Written off.
+    pub adjustments: Money,
+    /// Insurance and patient payments.
+    pub collected: Money,
+}
+
+/// Charges and collections by rendering provider between two days.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProviderReport {
+    pub from: String,
+    pub to: String,
+    pub providers: Vec<ProviderLine>,
+    pub total: ProviderLine,
+    pub can_print: bool,
+}

@@ -1,20 +1,27 @@
-//! Practice-wide billing reports: accounts receivable aged by the day of
-//! service (0-30, 31-60, 61-90, 91-120, over 120 days) by payer and by
-//! guarantor, on screen and as a PDF. The figures come from the ledger
-//! itself: what each party still owes on each charge, so the report's
-//! total is the sum of every account's balance less their credit.
+//! Practice-wide billing reports, on screen and as a PDF:
+//!
+//! - accounts receivable aged by the day of service (0-30, 31-60, 61-90,
+//!   91-120, over 120 days) by payer and by guarantor, from what each party
+//!   still owes on each charge, so its total less the credit held is the
+//!   sum of every account's balance;
+//! - charges and collections by rendering provider over a period, from the
+//!   entries posted on their charges in it.
 
 use std::collections::{BTreeMap, HashMap};
 
 use chartroom_chart::sheets::{self, Listed, SheetDone, SheetKind, SheetOutput};
-use chartroom_core::{validate, Ctx, Permission, Result};
+use chartroom_core::{validate, Ctx, FieldErrors, Permission, Result};
 use chartroom_pdf::{Block, Column};
 use chartroom_store::billing as store;
 use chartroom_store::model::{AuditAction, DataCategory};
-use chartroom_types::{AccountId, DisclosurePurpose, Money, PacketKind, PayerId, RecordSection};
+use chartroom_types::{
+    AccountId, DisclosurePurpose, LedgerKind, Money, PacketKind, PayerId, RecordSection,
+};
+use chrono::{Datelike, NaiveDate};
 
-use crate::ledger::add;
+use crate::ledger::{add, neg};
 use crate::protocol::*;
+use crate::setup::day_or;
 use crate::statements::{account_number, age_into};
 
 fn total_of(a: &Aging) -> Money {
@@ -248,6 +255,172 @@ pub fn print_ar_aging(ctx: &mut Ctx<'_>, out: &SheetOutput) -> Result<SheetDone>
         },
         &pdf,
         &listed,
+        |_, _, _, _| Ok(()),
+    )
+}
+
+/// The period a report covers: typed days (empty: the first of this month
+/// to today), in order, at most ten years.
+fn period(ctx: &Ctx<'_>, from: &str, to: &str) -> Result<(NaiveDate, NaiveDate)> {
+    let today = ctx.today();
+    let mut errs = FieldErrors::default();
+    let first = today.with_day(1).unwrap_or(today);
+    let from = day_or(&mut errs, "from", "From", from, Some(first));
+    let to = day_or(&mut errs, "to", "To", to, Some(today));
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            errs.add("to", "To must be on or after From");
+        } else if (t - f).num_days() > 3653 {
+            errs.add("to", "A report covers ten years at the most");
+        }
+    }
+    errs.finish()?;
+    match (from, to) {
+        (Some(f), Some(t)) => Ok((f, t)),
+        _ => Err(chartroom_core::Error::Internal("checked above".into())),
+    }
+}
+
+fn provider_report(ctx: &Ctx<'_>, from: NaiveDate, to: NaiveDate) -> Result<ProviderReport> {
+    let mut total = ProviderLine {
+        name: "All providers".into(),
+        ..ProviderLine::default()
+    };
+    let mut providers = Vec::new();
+    let (totals, patients) = store::provider_totals(ctx.read(), from, to)?;
+    total.patients = u32::try_from(patients).unwrap_or(u32::MAX);
+    for t in totals {
+        let mut line = ProviderLine {
+            user_id: Some(t.user_id),
+            name: t.name,
+            patients: u32::try_from(t.patients).unwrap_or(u32::MAX),
+            lines: t.charges,
+            ..ProviderLine::default()
+        };
+        for (kind, patient_side, amount) in t.by_kind {
+            match (kind, patient_side) {
+                (LedgerKind::Charge, _) => line.charges = add(line.charges, amount),
+                (LedgerKind::Payment, false) => {
+                    line.insurance_paid = add(line.insurance_paid, neg(amount))
+                }
+                (LedgerKind::Payment, true) => {
+                    line.patient_paid = add(line.patient_paid, neg(amount))
+                }
+                (LedgerKind::Adjustment, _) => {
+                    line.adjustments = add(line.adjustments, neg(amount))
+                }
+                // Transfers move what is owed between parties; refunds
+                // give back credit, which is on no charge.
+                (LedgerKind::Transfer | LedgerKind::Refund, _) => {}
+            }
+        }
+        line.collected = add(line.insurance_paid, line.patient_paid);
+        total.lines += line.lines;
+        total.charges = add(total.charges, line.charges);
+        total.insurance_paid = add(total.insurance_paid, line.insurance_paid);
+        total.patient_paid = add(total.patient_paid, line.patient_paid);
+        total.adjustments = add(total.adjustments, line.adjustments);
+        total.collected = add(total.collected, line.collected);
+        providers.push(line);
+    }
+    Ok(ProviderReport {
+        from: from.to_string(),
+        to: to.to_string(),
+        providers,
+        total,
+        can_print: ctx.actor().may(Permission::BillingReports),
+    })
+}
+
+/// Charges and collections by rendering provider between two typed days
+/// (an audited read).
+pub fn providers(ctx: &mut Ctx<'_>, from: &str, to: &str) -> Result<ProviderReport> {
+    let (from, to) = period(ctx, from, to)?;
+    let report = provider_report(ctx, from, to)?;
+    let actor = ctx.actor();
+    ctx.audit(actor.event(
+        AuditAction::Read,
+        DataCategory::Billing,
+        None,
+        "report/providers",
+        format!(
+            "charges and collections by provider, {from} to {to}: {} provider(s)",
+            report.providers.len()
+        ),
+    ))?;
+    Ok(report)
+}
+
+/// Prints or saves the charges and collections by provider. It lists no
+/// patient: no disclosure, one audit record.
+pub fn print_providers(
+    ctx: &mut Ctx<'_>,
+    from: &str,
+    to: &str,
+    out: &SheetOutput,
+) -> Result<SheetDone> {
+    let (from, to) = period(ctx, from, to)?;
+    let r = provider_report(ctx, from, to)?;
+    let row = |l: &ProviderLine| {
+        vec![
+            l.name.clone(),
+            l.patients.to_string(),
+            l.lines.to_string(),
+            l.charges.to_string(),
+            l.insurance_paid.to_string(),
+            l.patient_paid.to_string(),
+            l.adjustments.to_string(),
+            l.collected.to_string(),
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = r.providers.iter().map(row).collect();
+    rows.push(row(&r.total));
+    let blocks = vec![
+        Block::Title("Charges and collections by provider".into()),
+        Block::Paragraph(format!(
+            "{} to {}",
+            validate::date_text(from),
+            validate::date_text(to)
+        )),
+        Block::Note(
+            "By the days entries were posted: what was charged for each rendering provider's \
+             services, and what insurers and patients paid and what was written off on them."
+                .into(),
+        ),
+        Block::Table {
+            columns: vec![
+                Column::new("Provider", 2.2),
+                Column::right("Patients", 1.1),
+                Column::right("Lines", 0.8),
+                Column::right("Charges", 1.2),
+                Column::right("Insurance paid", 1.2),
+                Column::right("Patients paid", 1.2),
+                Column::right("Written off", 1.2),
+                Column::right("Collected", 1.2),
+            ],
+            rows,
+            empty: String::new(),
+        },
+    ];
+    let title = "Charges and collections by provider";
+    let pdf = chartroom_pdf::render_flow(&sheets::doc(ctx, title, blocks)?).map_err(|e| {
+        chartroom_core::Error::Internal(format!("the report could not be drawn: {e}"))
+    })?;
+    sheets::release(
+        ctx,
+        out,
+        &SheetKind {
+            stem: &format!("providers-{from}-to-{to}"),
+            title,
+            kind: PacketKind::Report,
+            recipient: "The practice (billing report)",
+            purpose: DisclosurePurpose::Operations,
+            description: "charges and collections by provider",
+            sections: &[],
+            category: DataCategory::Billing,
+        },
+        &pdf,
+        &[],
         |_, _, _, _| Ok(()),
     )
 }

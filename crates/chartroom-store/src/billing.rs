@@ -1426,3 +1426,92 @@ pub fn account_names(conn: &Connection) -> Result<Vec<(AccountId, String)>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
+
+/// What was posted on one rendering provider's charges between two days:
+/// the sum of each kind of entry, and the patients charged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderTotals {
+    pub user_id: UserId,
+    pub name: String,
+    /// Each kind's sum, apart for the patient's side (`true`) and payers.
+    pub by_kind: Vec<(LedgerKind, bool, Money)>,
+    /// Distinct patients with a charge entry in the period.
+    pub patients: i64,
+    /// Charge entries in the period (voids count against them).
+    pub charges: i64,
+}
+
+/// Every rendering provider's postings from `from` to `to` (posted days,
+/// inclusive), by provider name; and the distinct patients charged by any.
+pub fn provider_totals(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(Vec<ProviderTotals>, i64)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.rendering_user_id, \
+         (SELECT full_name FROM user_account u WHERE u.id = c.rendering_user_id), \
+         e.kind, e.payer_id IS NULL, SUM(e.cents), \
+         SUM(CASE WHEN e.kind = 'charge' THEN (CASE WHEN e.cents < 0 THEN -1 ELSE 1 END) END) \
+         FROM ledger_entry e JOIN charge c ON c.id = e.charge_id \
+         WHERE e.posted_day BETWEEN ?1 AND ?2 \
+         GROUP BY c.rendering_user_id, e.kind, e.payer_id IS NULL",
+    )?;
+    let mut out: Vec<ProviderTotals> = Vec::new();
+    let rows = stmt.query_map(params![from, to], |r| {
+        let kind: String = r.get(2)?;
+        Ok((
+            r.get::<_, UserId>(0)?,
+            r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+            decode(LedgerKind::parse(&kind), "ledger kind")?,
+            r.get::<_, bool>(3)?,
+            Money::from_cents(r.get(4)?),
+            r.get::<_, Option<i64>>(5)?.unwrap_or(0),
+        ))
+    })?;
+    for row in rows {
+        let (user, name, kind, patient_side, amount, charges) = row?;
+        let at = match out.iter().position(|t| t.user_id == user) {
+            Some(i) => i,
+            None => {
+                out.push(ProviderTotals {
+                    user_id: user,
+                    name,
+                    by_kind: Vec::new(),
+                    patients: 0,
+                    charges: 0,
+                });
+                out.len() - 1
+            }
+        };
+        let t = &mut out[at];
+        t.by_kind.push((kind, patient_side, amount));
+        if kind == LedgerKind::Charge {
+            // A charge is owed by the patient side or a payer: two groups.
+            t.charges += charges;
+        }
+    }
+    let mut seen = conn.prepare_cached(
+        "SELECT c.rendering_user_id, COUNT(DISTINCT c.patient_id) \
+         FROM ledger_entry e JOIN charge c ON c.id = e.charge_id \
+         WHERE e.kind = 'charge' AND e.posted_day BETWEEN ?1 AND ?2 \
+         GROUP BY c.rendering_user_id",
+    )?;
+    for row in seen.query_map(params![from, to], |r| {
+        Ok((r.get::<_, UserId>(0)?, r.get::<_, i64>(1)?))
+    })? {
+        let (user, n) = row?;
+        if let Some(t) = out.iter_mut().find(|t| t.user_id == user) {
+            t.patients = n;
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    let all: i64 = conn
+        .prepare_cached(
+            "SELECT COUNT(DISTINCT c.patient_id) \
+             FROM ledger_entry e JOIN charge c ON c.id = e.charge_id \
+             WHERE e.kind = 'charge' AND e.posted_day BETWEEN ?1 AND ?2",
+        )?
+        .query_row(params![from, to], |r| r.get(0))?;
+    Ok((out, all))
+}

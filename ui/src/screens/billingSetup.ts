@@ -2,8 +2,8 @@
 // prices and short descriptions per code and level; a new price ends the
 // old one the day before), the payers claims are mailed to, and today's
 // postings added up with the close that makes them final, and a batch of
-// statements for every guarantor owing more than an amount, and the A/R
-// aging by payer and by guarantor. Which panels
+// statements for every guarantor owing more than an amount, the A/R aging
+// by payer and by guarantor, and charges and collections by provider. Which panels
 // show follows the user's permissions; every rule is the backend's.
 
 import { useEffect, useState } from 'preact/hooks';
@@ -22,6 +22,8 @@ import { SheetDialog, useSheetOutput } from '../components/sheetOutput';
 import type { ArAging } from '../bindings/ArAging';
 import type { Aging } from '../bindings/Aging';
 import type { AgingRow } from '../bindings/AgingRow';
+import type { ProviderLine } from '../bindings/ProviderLine';
+import type { ProviderReport } from '../bindings/ProviderReport';
 
 const LEVELS = optionsOf('price_level');
 
@@ -76,7 +78,7 @@ export function BillingSetupScreen() {
           ${day.closed ? html`<p class="notice" data-testid="day-closed">${day.closed}: its postings are final.</p>` : null}
         </section>`
       : null}
-    ${reports ? html`<${ArAgingPanel} />` : null}
+    ${reports ? html`<${ArAgingPanel} /><${ProviderReportPanel} />` : null}
     ${statements ? html`<${StatementBatchPanel} />` : null}
     ${setup
       ? html`<section class="panel" data-testid="setup-fees">
@@ -259,5 +261,48 @@ function ArAgingPanel() {
       <tr class="total-row"><th>All guarantors${r.guarantors.length > GUARANTORS_SHOWN ? ` (${r.guarantors.length}; the ${GUARANTORS_SHOWN} owing most shown, the printed report has all)` : ''}</th>${agingCells(r.patients, r.patient_total)}</tr>
     </tbody></table>
     ${printing ? html`<${SheetDialog} title="Print A/R aging" testid="ar-aging-dialog" run=${(output: SheetOutput) => api.call({ cmd: 'print_ar_aging', output })} onClose=${() => setPrinting(false)} />` : null}
+  </section>`;
+}
+
+/** Charges and collections by rendering provider over a period (the
+ *  backend's default: this month so far). */
+function ProviderReportPanel() {
+  const [r, setR] = useState<ProviderReport | null>(null);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [printing, setPrinting] = useState(false);
+  const form = useFormErrors(['from', 'to']);
+  const show = async (e?: Event) => {
+    e?.preventDefault();
+    form.clear();
+    try {
+      const report = await api.call({ cmd: 'get_provider_report', from, to });
+      setR(report);
+      setFrom(formatDate(report.from));
+      setTo(formatDate(report.to));
+    } catch (err) {
+      form.fail(err);
+    }
+  };
+  useEffect(() => {
+    void show();
+  }, []);
+  const row = (l: ProviderLine, total: boolean) => html`<tr key=${l.user_id ?? 'total'} class=${total ? 'total-row' : ''} data-testid=${total ? 'provider-total' : 'provider-row'}>
+    <td>${l.name}</td><td class="num">${l.patients}</td><td class="num">${l.lines}</td><td class="num">${formatMoney(l.charges)}</td>
+    <td class="num">${formatMoney(l.insurance_paid)}</td><td class="num">${formatMoney(l.patient_paid)}</td><td class="num">${formatMoney(l.adjustments)}</td><td class="num">${formatMoney(l.collected)}</td></tr>`;
+  return html`<section class="panel" data-testid="provider-report">
+    <div class="panel-head"><h2>Charges and collections by provider</h2>
+      ${r?.can_print ? html`<${Button} testid="provider-report-print" onClick=${() => setPrinting(true)}>Print…</${Button}>` : null}</div>
+    <form class="inline-form" onSubmit=${show}>
+      <${TextField} label="From" name="from" testid="provider-report-from" value=${from} onValue=${setFrom} error=${form.errors.fields.from} />
+      <${TextField} label="To" name="to" testid="provider-report-to" value=${to} onValue=${setTo} error=${form.errors.fields.to} />
+      <${Button} type="submit" testid="provider-report-show">Show</${Button}>
+    </form>
+    <${FormError} error=${form.errors.general} />
+    ${r
+      ? html`<table class="data-table"><thead><tr><th>Provider</th><th class="num">Patients</th><th class="num">Lines</th><th class="num">Charges</th><th class="num">Insurance paid</th><th class="num">Patients paid</th><th class="num">Written off</th><th class="num">Collected</th></tr></thead>
+          <tbody>${r.providers.map((l) => row(l, false))}${row(r.total, true)}</tbody></table>`
+      : null}
+    ${printing && r ? html`<${SheetDialog} title="Print charges and collections" testid="provider-report-dialog" run=${(output: SheetOutput) => api.call({ cmd: 'print_provider_report', from: r.from, to: r.to, output })} onClose=${() => setPrinting(false)} />` : null}
   </section>`;
 }
