@@ -490,8 +490,12 @@ pub struct AgingRow {
 pub struct ArAging {
     pub as_of: String,
     pub payers: Vec<AgingRow>,
-    /// Largest first.
+    /// Owing most first; on screen the first [`crate::reports::GUARANTORS_SHOWN`]
+    /// (the printed report has them all).
     pub guarantors: Vec<AgingRow>,
+    /// Guarantors owing or holding credit, all of them.
+    #[ts(type = "number")]
+    pub guarantor_count: u32,
     pub insurance: Aging,
     pub patients: Aging,
     pub all: Aging,

@@ -24,6 +24,10 @@ use crate::protocol::*;
 use crate::setup::day_or;
 use crate::statements::{account_number, age_into};
 
+/// How many guarantors the on-screen A/R aging lists (owing most first);
+/// the printed report lists them all.
+pub const GUARANTORS_SHOWN: usize = 100;
+
 fn total_of(a: &Aging) -> Money {
     [
         a.current,
@@ -114,6 +118,7 @@ fn aging_report(ctx: &Ctx<'_>) -> Result<ArAging> {
         patients,
         all,
         payers,
+        guarantor_count: u32::try_from(guarantors.len()).unwrap_or(u32::MAX),
         guarantors,
         can_print: ctx.actor().may(Permission::BillingReports),
     })
@@ -121,7 +126,8 @@ fn aging_report(ctx: &Ctx<'_>) -> Result<ArAging> {
 
 /// The A/R aging report (an audited read of every account's balance).
 pub fn ar_aging(ctx: &mut Ctx<'_>) -> Result<ArAging> {
-    let report = aging_report(ctx)?;
+    let mut report = aging_report(ctx)?;
+    report.guarantors.truncate(GUARANTORS_SHOWN);
     let actor = ctx.actor();
     ctx.audit(actor.event(
         AuditAction::Read,
@@ -131,7 +137,7 @@ pub fn ar_aging(ctx: &mut Ctx<'_>) -> Result<ArAging> {
         format!(
             "A/R aging: {} payer(s), {} guarantor(s), total {}",
             report.payers.len(),
-            report.guarantors.len(),
+            report.guarantor_count,
             report.total
         ),
     ))?;

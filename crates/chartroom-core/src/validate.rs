@@ -5,7 +5,7 @@
 
 use chartroom_store::search::parse_typed_date;
 pub use chartroom_store::search::{clean, clean_lines};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::FieldErrors;
 
@@ -39,7 +39,9 @@ pub fn name(
 
 /// A date as people here read and type it: `MM/DD/YYYY`.
 pub fn date_text(d: NaiveDate) -> String {
-    d.format("%m/%d/%Y").to_string()
+    // Written out rather than through `format("%m/%d/%Y")`, which parses
+    // its pattern on every call (a long ledger formats thousands).
+    format!("{:02}/{:02}/{:04}", d.month(), d.day(), d.year())
 }
 
 /// The one typed-date parser: a date typed as `MM/DD/YYYY` (or

@@ -1387,10 +1387,15 @@ pub struct OpenAmount {
 /// Every amount still owed on a charge, by charge and party (those that
 /// net to zero left out): what an A/R aging report adds up.
 pub fn open_amounts(conn: &Connection) -> Result<Vec<OpenAmount>> {
+    // Netted per charge and party first (an index-only scan of
+    // `ledger_open_by_charge`), so only what is still owed meets the
+    // charge table.
     let mut stmt = conn.prepare_cached(
-        "SELECT e.account_id, e.payer_id, c.service_day, SUM(e.cents) AS owed \
-         FROM ledger_entry e JOIN charge c ON c.id = e.charge_id \
-         GROUP BY e.charge_id, e.payer_id HAVING owed <> 0",
+        "SELECT o.account_id, o.payer_id, c.service_day, o.owed \
+         FROM (SELECT charge_id, payer_id, account_id, SUM(cents) AS owed \
+               FROM ledger_entry WHERE charge_id IS NOT NULL \
+               GROUP BY charge_id, payer_id HAVING owed <> 0) o \
+         JOIN charge c ON c.id = o.charge_id",
     )?;
     let rows = stmt
         .query_map([], |r| {

@@ -82,7 +82,8 @@ pub const MIGRATIONS: &[Migration] = &[
     // postings are final).
     migration!("0012_billing.sql"),
     // 13: statements sent to guarantors (written once: the history), and
-    // an index of what is owed on each charge by each party (A/R aging).
+    // indexes of what is owed on each charge by each party and of credit
+    // not yet applied (A/R aging).
     migration!("0013_statements.sql"),
 ];
 
@@ -161,7 +162,7 @@ mod tests {
         ),
         (
             "0013_statements.sql",
-            "231081061fa8edde00168f30f147a327f0194d4885fefe4a4501064b75f4ad42",
+            "5cd0d8413682efb4bb43d71aa75ecd924f66652a8f06c900d163b4c69e57c103",
         ),
     ];
 

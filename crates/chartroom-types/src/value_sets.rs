@@ -461,6 +461,18 @@ value_set! {
 }
 
 value_set! {
+    /// Why a payer moved part of a line to the patient (claim adjustment
+    /// reason codes with the practice's own short words; X12's descriptions
+    /// are not shipped): what a PR adjustment on a paper EOB most often
+    /// says.
+    PatientShareReason = "patient_share_reason" {
+        Deductible = "1": "1: deductible",
+        Coinsurance = "2": "2: coinsurance",
+        Copay = "3": "3: copay",
+    }
+}
+
+value_set! {
     /// The order in which a patient's insurers pay.
     CoverageRank = "coverage_rank" {
         Primary = "primary": "Primary",
@@ -564,6 +576,7 @@ pub fn every_value_set() -> Vec<(&'static str, Vec<(&'static str, &'static str)>
         of::<PriceLevel>(),
         of::<PaymentMethod>(),
         of::<AdjustmentGroup>(),
+        of::<PatientShareReason>(),
         of::<CoverageRank>(),
         of::<SubscriberRelationship>(),
         of::<LedgerKind>(),

@@ -8,9 +8,10 @@
 //! after an unbalanced line is refused; the front desk applies the $20 she
 //! paid (she owes $4) and prints the guarantor's statement, saved (its
 //! text read back) and to the CUPS queue; the manager's day totals
-//! match the ledger and closing the day makes them final, and the A/R
-//! aging shows the $4 she owes. Screenshots of the ledger, the EOB form,
-//! the statement and the day looked at.
+//! match the ledger and closing the day makes them final; the A/R aging
+//! shows the $4 she owes, and charges and collections by provider the
+//! visit, the insurer's payment and the write-off. Screenshots of the
+//! ledger, the EOB form, the statement and the day looked at.
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
@@ -225,6 +226,13 @@ fn a_visit_is_billed_paid_by_the_insurer_and_the_patient_and_the_day_closes() {
     app.check(
         app.texts("ar-guarantor-row").len() == 1 && app.text("ar-insurance-total") == "$0.00",
         "one guarantor owes; nothing is pending with payers",
+    );
+    let providers = app.wait_text("provider-total", "charges and collections", |t| {
+        t.contains("$200.00")
+    });
+    app.check(
+        providers.contains("$96.00") && providers.contains("$80.00"),
+        &format!("the insurer's payment and write-off in the provider report: {providers}"),
     );
     app.screenshot("billing-04-day-closed");
     app.logout();

@@ -9,6 +9,11 @@ import type { Money } from "./Money";
  */
 export type ArAging = { as_of: string, payers: Array<AgingRow>, 
 /**
- * Largest first.
+ * Owing most first; on screen the first [`crate::reports::GUARANTORS_SHOWN`]
+ * (the printed report has them all).
  */
-guarantors: Array<AgingRow>, insurance: Aging, patients: Aging, all: Aging, insurance_total: Money, patient_total: Money, credit_total: Money, total: Money, can_print: boolean, };
+guarantors: Array<AgingRow>, 
+/**
+ * Guarantors owing or holding credit, all of them.
+ */
+guarantor_count: number, insurance: Aging, patients: Aging, all: Aging, insurance_total: Money, patient_total: Money, credit_total: Money, total: Money, can_print: boolean, };

@@ -218,6 +218,11 @@ export const VALUE_SETS = {
     { value: 'pi', label: 'PI: payer initiated reduction' },
     { value: 'cr', label: 'CR: correction and reversal' },
   ],
+  patient_share_reason: [
+    { value: '1', label: '1: deductible' },
+    { value: '2', label: '2: coinsurance' },
+    { value: '3', label: '3: copay' },
+  ],
   coverage_rank: [
     { value: 'primary', label: 'Primary' },
     { value: 'secondary', label: 'Secondary' },

@@ -18,6 +18,7 @@ import type { PaymentMethod } from '../bindings/PaymentMethod';
 import type { PlaceOfService } from '../bindings/PlaceOfService';
 import type { CoverageRank } from '../bindings/CoverageRank';
 import type { SubscriberRelationship } from '../bindings/SubscriberRelationship';
+import type { AdjustmentGroup } from '../bindings/AdjustmentGroup';
 import type { StatementPreview } from '../bindings/StatementPreview';
 import type { SheetOutput } from '../bindings/SheetOutput';
 import { SheetDialog } from '../components/sheetOutput';
@@ -284,15 +285,25 @@ function ChargeDialog(p: { patientId: number; onClose: () => void; onDone: () =>
   </${Modal}>`;
 }
 
-/** One line of the EOB form: a charge pending with the payer chosen. */
+/** One line of the EOB form: a charge pending with the payer chosen, what
+ *  the payer paid, what it wrote off (a group other than PR, and the
+ *  reason code the EOB gives) and what it moved to the patient (PR, with
+ *  its reason). */
 interface EobRow {
   charge_id: number;
   label: string;
   pending: number;
   paid: string;
   co: string;
+  group: AdjustmentGroup;
+  reason: string;
   pr: string;
+  prReason: string;
 }
+
+/** Write-off groups: every adjustment group but the patient's share. */
+const WRITE_OFF_GROUPS = optionsOf('adjustment_group').filter((o) => o.value !== 'pr');
+const PATIENT_SHARE_REASONS = optionsOf('patient_share_reason');
 
 function EobDialog(p: { patientId: number; ledger: LedgerView; onClose: () => void; onDone: () => void }) {
   const payers = new Map<number, string>();
@@ -303,14 +314,30 @@ function EobDialog(p: { patientId: number; ledger: LedgerView; onClose: () => vo
     p.ledger.charges.flatMap((c) =>
       c.owed
         .filter((o) => o.payer_id === id)
-        .map((o) => ({ charge_id: c.id, label: `${formatDate(c.service_day)} ${c.code} ${c.description}`, pending: o.amount, paid: '', co: '', pr: '' })),
+        .map((o) => ({
+          charge_id: c.id,
+          label: `${formatDate(c.service_day)} ${c.code} ${c.description}`,
+          pending: o.amount,
+          paid: '',
+          co: '',
+          group: 'co' as AdjustmentGroup,
+          reason: '45',
+          pr: '',
+          prReason: '2',
+        })),
     );
   const [rows, setRows] = useState<EobRow[]>(rowsFor(first));
   const [reference, setReference] = useState('');
   const [amount, setAmount] = useState('');
   const [busy, setBusy] = useState(false);
-  const form = useFormErrors(['reference', 'amount', 'lines', 'day', ...rows.flatMap((_, i) => [`lines.${i}.paid`, `lines.${i}.charge_id`, `lines.${i}.adjustments.0.amount`, `lines.${i}.adjustments.1.amount`])]);
-  const set = (i: number, k: 'paid' | 'co' | 'pr', v: string) => setRows(rows.map((r, j) => (j === i ? { ...r, [k]: v } : r)));
+  const form = useFormErrors([
+    'reference',
+    'amount',
+    'lines',
+    'day',
+    ...rows.flatMap((_, i) => [`lines.${i}.paid`, `lines.${i}.charge_id`, ...[0, 1].flatMap((k) => [`lines.${i}.adjustments.${k}.amount`, `lines.${i}.adjustments.${k}.reason_code`])]),
+  ]);
+  const set = (i: number, k: 'paid' | 'co' | 'group' | 'reason' | 'pr' | 'prReason', v: string) => setRows(rows.map((r, j) => (j === i ? { ...r, [k]: v } : r)));
   const save = async (e: Event) => {
     e.preventDefault();
     form.clear();
@@ -329,8 +356,8 @@ function EobDialog(p: { patientId: number; ledger: LedgerView; onClose: () => vo
             charge_id: r.charge_id,
             paid: r.paid.trim() || '0',
             adjustments: [
-              ...(r.co.trim() ? [{ group: 'co' as const, reason_code: '45', amount: r.co }] : []),
-              ...(r.pr.trim() ? [{ group: 'pr' as const, reason_code: '2', amount: r.pr }] : []),
+              ...(r.co.trim() ? [{ group: r.group, reason_code: r.reason, amount: r.co }] : []),
+              ...(r.pr.trim() ? [{ group: 'pr' as const, reason_code: r.prReason, amount: r.pr }] : []),
             ],
           })),
       });
@@ -342,7 +369,12 @@ function EobDialog(p: { patientId: number; ledger: LedgerView; onClose: () => vo
     }
   };
   const lineError = (i: number) =>
-    form.errors.fields[`lines.${i}.paid`] ?? form.errors.fields[`lines.${i}.charge_id`] ?? form.errors.fields[`lines.${i}.adjustments.0.amount`] ?? form.errors.fields[`lines.${i}.adjustments.1.amount`];
+    form.errors.fields[`lines.${i}.paid`] ??
+    form.errors.fields[`lines.${i}.charge_id`] ??
+    form.errors.fields[`lines.${i}.adjustments.0.amount`] ??
+    form.errors.fields[`lines.${i}.adjustments.0.reason_code`] ??
+    form.errors.fields[`lines.${i}.adjustments.1.amount`] ??
+    form.errors.fields[`lines.${i}.adjustments.1.reason_code`];
   return html`<${Modal} title="Post an insurer's EOB" testid="eob-dialog" onClose=${p.onClose} wide=${true}>
     ${payer === null
       ? html`<p class="muted">Nothing is pending with an insurer on this account.</p>`
@@ -353,13 +385,22 @@ function EobDialog(p: { patientId: number; ledger: LedgerView; onClose: () => vo
             <${TextField} label="Check or EFT number" name="reference" testid="eob-reference" value=${reference} onValue=${setReference} error=${form.errors.fields.reference} />
             <${TextField} label="Check amount for these lines" name="amount" testid="eob-amount" value=${amount} onValue=${setAmount} error=${form.errors.fields.amount} inputMode="decimal" />
           </div>
-          <table class="data-table eob-table"><thead><tr><th>Line</th><th class="num">Pending</th><th>Paid</th><th>CO-45 (write-off)</th><th>PR-2 (patient)</th></tr></thead><tbody>
+          <table class="data-table eob-table"><thead><tr><th>Line</th><th class="num">Pending</th><th>Paid</th><th>Written off: amount, group, reason</th><th>Patient's share: amount, reason</th></tr></thead><tbody>
             ${rows.map((r, i) => html`<tr key=${r.charge_id} data-testid="eob-line">
               <td>${r.label}${lineError(i) ? html`<div class="field-error" role="alert" data-testid="eob-line-error">${lineError(i)}</div>` : null}</td>
               <td class="num">${formatMoney(r.pending)}</td>
               <td><input class="input-compact" data-testid="eob-paid" value=${r.paid} onInput=${(e: Event) => set(i, 'paid', (e.currentTarget as HTMLInputElement).value)} inputmode="decimal" aria-label="Paid" /></td>
-              <td><input class="input-compact" data-testid="eob-co" value=${r.co} onInput=${(e: Event) => set(i, 'co', (e.currentTarget as HTMLInputElement).value)} inputmode="decimal" aria-label="Contractual adjustment" /></td>
-              <td><input class="input-compact" data-testid="eob-pr" value=${r.pr} onInput=${(e: Event) => set(i, 'pr', (e.currentTarget as HTMLInputElement).value)} inputmode="decimal" aria-label="Patient responsibility" /></td>
+              <td><div class="eob-adjust">
+                <input class="input-compact" data-testid="eob-co" value=${r.co} onInput=${(e: Event) => set(i, 'co', (e.currentTarget as HTMLInputElement).value)} inputmode="decimal" aria-label="Written off" />
+                <select class="input-compact" data-testid="eob-co-group" aria-label="Adjustment group" value=${r.group} onChange=${(e: Event) => set(i, 'group', (e.currentTarget as HTMLSelectElement).value)}>
+                  ${WRITE_OFF_GROUPS.map((o) => html`<option key=${o.value} value=${o.value} title=${o.label}>${o.value.toUpperCase()}</option>`)}</select>
+                <input class="input-code" data-testid="eob-co-reason" value=${r.reason} onInput=${(e: Event) => set(i, 'reason', (e.currentTarget as HTMLInputElement).value)} aria-label="Reason code" />
+              </div></td>
+              <td><div class="eob-adjust">
+                <input class="input-compact" data-testid="eob-pr" value=${r.pr} onInput=${(e: Event) => set(i, 'pr', (e.currentTarget as HTMLInputElement).value)} inputmode="decimal" aria-label="Patient's share" />
+                <select class="input-compact eob-reason" data-testid="eob-pr-reason" aria-label="Patient share reason" value=${r.prReason} onChange=${(e: Event) => set(i, 'prReason', (e.currentTarget as HTMLSelectElement).value)}>
+                  ${PATIENT_SHARE_REASONS.map((o) => html`<option key=${o.value} value=${o.value}>${o.label}</option>`)}</select>
+              </div></td>
             </tr>`)}
           </tbody></table>
           <${FormError} error=${form.errors.fields.lines ?? form.errors.fields.day ?? form.errors.general} />

@@ -229,9 +229,6 @@ function StatementBatchPanel() {
   </section>`;
 }
 
-/** How many guarantors the screen lists (the printed report has all). */
-const GUARANTORS_SHOWN = 100;
-
 function agingCells(a: Aging, total: number) {
   return [a.current, a.days_31_60, a.days_61_90, a.days_91_120, a.over_120, total].map((v, i) => html`<td class="num" key=${i}>${formatMoney(v)}</td>`);
 }
@@ -257,8 +254,8 @@ function ArAgingPanel() {
       <tr class="total-row"><th>All payers</th>${agingCells(r.insurance, r.insurance_total)}</tr>
     </tbody></table>
     <table class="data-table">${head('Guarantor')}<tbody>
-      ${r.guarantors.slice(0, GUARANTORS_SHOWN).map((x) => row(x, 'ar-guarantor-row'))}
-      <tr class="total-row"><th>All guarantors${r.guarantors.length > GUARANTORS_SHOWN ? ` (${r.guarantors.length}; the ${GUARANTORS_SHOWN} owing most shown, the printed report has all)` : ''}</th>${agingCells(r.patients, r.patient_total)}</tr>
+      ${r.guarantors.map((x) => row(x, 'ar-guarantor-row'))}
+      <tr class="total-row"><th>All guarantors${r.guarantor_count > r.guarantors.length ? ` (${r.guarantor_count}; the ${r.guarantors.length} owing most shown, the printed report has all)` : ''}</th>${agingCells(r.patients, r.patient_total)}</tr>
     </tbody></table>
     ${printing ? html`<${SheetDialog} title="Print A/R aging" testid="ar-aging-dialog" run=${(output: SheetOutput) => api.call({ cmd: 'print_ar_aging', output })} onClose=${() => setPrinting(false)} />` : null}
   </section>`;

@@ -25,3 +25,8 @@ CREATE TRIGGER statement_final BEFORE UPDATE ON statement
 -- from the index alone, in charge order.
 CREATE INDEX ledger_open_by_charge ON ledger_entry(charge_id, payer_id, account_id, cents)
     WHERE charge_id IS NOT NULL;
+
+-- Credit not yet applied (the patient side's entries on no charge), by
+-- account: a few rows among millions.
+CREATE INDEX ledger_credit_by_account ON ledger_entry(account_id, cents)
+    WHERE charge_id IS NULL AND payer_id IS NULL;
