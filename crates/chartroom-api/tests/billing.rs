@@ -1371,3 +1371,95 @@ fn charges_and_collections_by_provider() {
         assert!(text.contains(want), "`{want}` not in:\n{text}");
     }
 }
+
+/// Found in review: a payment reversed after part of its credit was
+/// refunded leaves the account owing the refund on no charge (negative
+/// credit). The statement asks for it as owed on the account (not as
+/// "less credit -$15"), can be printed and batched, and the A/R aging
+/// counts it as owed now rather than as negative credit.
+#[test]
+fn a_payment_reversed_after_its_refund_is_owed_on_the_statement_and_the_aging() {
+    let mut o = office();
+    as_user(&mut o.fx.app, "fred");
+    let check = ok(
+        &mut o.fx.app,
+        TakePayment {
+            patient_id: o.patient,
+            method: PaymentMethod::Check,
+            reference: "311".into(),
+            amount: "40.00".into(),
+            note: String::new(),
+            apply: ApplyTo::Credit,
+        },
+    );
+    as_user(&mut o.fx.app, "bill");
+    ok(
+        &mut o.fx.app,
+        RefundCredit {
+            payment_id: check.id,
+            amount: "15.00".into(),
+            method: PaymentMethod::Check,
+            reference: "9001".into(),
+            reason: "Paid twice".into(),
+        },
+    );
+    ok(
+        &mut o.fx.app,
+        ReversePayment {
+            payment_id: check.id,
+            reason: "Check returned unpaid".into(),
+        },
+    );
+    let l = ledger(&mut o.fx.app, o.patient);
+    assert_eq!((l.balance, l.unapplied), (m("15.00"), m("-15.00")));
+    let s = ok(
+        &mut o.fx.app,
+        GetStatement {
+            patient_id: o.patient,
+        },
+    );
+    assert_eq!(
+        (s.credit, s.owed_on_account, s.amount_due),
+        (Money::ZERO, m("15.00"), m("15.00"))
+    );
+    ok(
+        &mut o.fx.app,
+        SaveAccount {
+            id: s.account.id,
+            expected_version: s.account.version,
+            form: AccountForm {
+                name: "Thị Ánh Nguyễn".into(),
+                address_line1: "1420 SE Alder St".into(),
+                address_line2: String::new(),
+                city: "Portland".into(),
+                region: "OR".into(),
+                postal_code: "97214".into(),
+                phone: String::new(),
+            },
+        },
+    );
+    let sent = ok(
+        &mut o.fx.app,
+        PrintStatement {
+            patient_id: o.patient,
+            output: saved(),
+        },
+    );
+    assert_eq!(sent.statement.history[0].amount_due, m("15.00"));
+    let text = pdf_text(sent.done.path.as_ref().unwrap());
+    assert!(text.contains("Owed on your account"), "{text}");
+    let batch = ok(
+        &mut o.fx.app,
+        PrintStatements {
+            more_than: "0".into(),
+            output: saved(),
+        },
+    );
+    assert_eq!((batch.statements, batch.total_due), (1, m("15.00")));
+    as_user(&mut o.fx.app, "mia");
+    let r = ok(&mut o.fx.app, GetArAging {});
+    assert_eq!(
+        (r.patients.current, r.credit_total, r.total),
+        (m("15.00"), Money::ZERO, m("15.00"))
+    );
+}

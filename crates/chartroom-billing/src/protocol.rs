@@ -431,10 +431,13 @@ pub struct StatementPreview {
     pub lines: Vec<StatementLine>,
     /// Owed by the patient's side on visits.
     pub patient_due: Money,
-    /// Credit held on the account.
+    /// Credit held on the account (never below zero).
     pub credit: Money,
-    /// What the guarantor is asked to pay now (owed less credit, never
-    /// below zero).
+    /// Owed on the account apart from visits: a payment reversed after its
+    /// credit was refunded.
+    pub owed_on_account: Money,
+    /// What the guarantor is asked to pay now (owed on visits and on the
+    /// account, less credit, never below zero).
     pub amount_due: Money,
     /// Pending with insurance: shown apart, not due.
     pub pending: Money,

@@ -62,9 +62,16 @@ fn aging_report(ctx: &Ctx<'_>) -> Result<ArAging> {
         };
         age_into(bucket, today, o.service_day, o.amount);
     }
-    let credits: HashMap<AccountId, Money> = store::credits_by_account(conn)?.into_iter().collect();
-    for a in credits.keys() {
-        by_account.entry(*a).or_default();
+    let mut credits: HashMap<AccountId, Money> = HashMap::new();
+    for (a, credit) in store::credits_by_account(conn)? {
+        let aging = by_account.entry(a).or_default();
+        if credit.is_negative() {
+            // Owed on the account itself (a payment reversed after its
+            // credit was refunded): due now, aged as current.
+            aging.current = add(aging.current, neg(credit));
+        } else {
+            credits.insert(a, credit);
+        }
     }
     let payer_names: HashMap<PayerId, String> = store::payers(conn)?
         .into_iter()

@@ -115,14 +115,22 @@ pub(crate) fn statement_of(
             you_owe,
         });
     }
-    let amount_due = Money::from_cents((b.patient_due.cents() - b.unapplied.cents()).max(0));
+    // Credit held is the patient side's money on no charge; below zero it
+    // is money owed on the account itself (a payment reversed after its
+    // credit was refunded), added to what is due, never shown as credit.
+    let credit = Money::from_cents(b.unapplied.cents().max(0));
+    let owed_on_account = Money::from_cents(b.unapplied.cents().saturating_neg().max(0));
+    let amount_due = Money::from_cents(
+        (b.patient_due.cents() + owed_on_account.cents() - credit.cents()).max(0),
+    );
     let account_row = store::account(conn, account)?;
     Ok(StatementPreview {
         account: account_view(conn, account_row)?,
         statement_day: day.to_string(),
         lines,
         patient_due: b.patient_due,
-        credit: b.unapplied,
+        credit,
+        owed_on_account,
         amount_due,
         pending: b.insurance_pending(),
         aging,
@@ -257,6 +265,10 @@ fn statement_blocks(s: &StatementPreview, practice: &PracticeHeader) -> Vec<Bloc
             },
             Block::Fields(vec![
                 ("You owe on these visits".into(), s.patient_due.to_string()),
+                (
+                    "Owed on your account (a payment reversed after its refund)".into(),
+                    s.owed_on_account.to_string(),
+                ),
                 ("Less credit on your account".into(), s.credit.to_string()),
                 ("Amount due now".into(), s.amount_due.to_string()),
                 (
@@ -264,7 +276,7 @@ fn statement_blocks(s: &StatementPreview, practice: &PracticeHeader) -> Vec<Bloc
                     format!("{} (not due now)", s.pending),
                 ),
             ]),
-            Block::Heading("How long it has been owed".into()),
+            Block::Heading("How long what you owe on visits has been owed (before credit)".into()),
             Block::Table {
                 columns: vec![
                     Column::right("0-30 days", 1.0),

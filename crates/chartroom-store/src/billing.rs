@@ -1269,15 +1269,16 @@ pub fn closed_day(
 // -------------------------------------------------------------- statements
 
 /// What the patient's side of each account owes: (account, owed on
-/// charges, credit not yet applied), for the accounts that owe something
-/// on charges, by account.
+/// charges, credit not yet applied: below zero when the account itself
+/// owes it), for the accounts whose patient side owes something in all, by
+/// account.
 pub fn patient_side_by_account(conn: &Connection) -> Result<Vec<(AccountId, Money, Money)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT account_id, \
-         COALESCE(SUM(CASE WHEN charge_id IS NOT NULL THEN cents END), 0) AS due, \
+         COALESCE(SUM(CASE WHEN charge_id IS NOT NULL THEN cents END), 0), \
          -COALESCE(SUM(CASE WHEN charge_id IS NULL THEN cents END), 0) \
          FROM ledger_entry WHERE payer_id IS NULL \
-         GROUP BY account_id HAVING due > 0 ORDER BY account_id",
+         GROUP BY account_id HAVING SUM(cents) > 0 ORDER BY account_id",
     )?;
     let rows = stmt
         .query_map([], |r| {

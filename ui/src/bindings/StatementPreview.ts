@@ -18,12 +18,17 @@ lines: Array<StatementLine>,
  */
 patient_due: Money, 
 /**
- * Credit held on the account.
+ * Credit held on the account (never below zero).
  */
 credit: Money, 
 /**
- * What the guarantor is asked to pay now (owed less credit, never
- * below zero).
+ * Owed on the account apart from visits: a payment reversed after its
+ * credit was refunded.
+ */
+owed_on_account: Money, 
+/**
+ * What the guarantor is asked to pay now (owed on visits and on the
+ * account, less credit, never below zero).
  */
 amount_due: Money, 
 /**

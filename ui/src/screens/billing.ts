@@ -190,10 +190,11 @@ function StatementPanel(p: { s: StatementPreview; onPrint: () => void }) {
     <div class="billing-summary">
       <div class="figure"><span class="figure-label">Amount due</span><strong data-testid="statement-amount-due">${formatMoney(s.amount_due)}</strong></div>
       <div class="figure"><span class="figure-label">Owed on visits</span><strong>${formatMoney(s.patient_due)}</strong></div>
+      ${s.owed_on_account ? html`<div class="figure"><span class="figure-label">Owed on the account (a payment reversed after its refund)</span><strong>${formatMoney(s.owed_on_account)}</strong></div>` : null}
       <div class="figure"><span class="figure-label">Less credit</span><strong>${formatMoney(s.credit)}</strong></div>
       <div class="figure"><span class="figure-label">Pending with insurance (not due)</span><strong>${formatMoney(s.pending)}</strong></div>
     </div>
-    <table class="data-table" data-testid="statement-aging"><thead><tr>${ages.map(([label]) => html`<th class="num" key=${label}>${label}</th>`)}</tr></thead>
+    <table class="data-table" data-testid="statement-aging" aria-label="What is owed on visits by how long, before credit"><thead><tr>${ages.map(([label]) => html`<th class="num" key=${label}>${label}</th>`)}</tr></thead>
       <tbody><tr>${ages.map(([label, amount]) => html`<td class="num" key=${label}>${formatMoney(amount)}</td>`)}</tr></tbody></table>
     ${s.history.length
       ? html`<h3>Sent</h3><table class="data-table"><thead><tr><th>Statement date</th><th class="num">Amount due</th><th class="num">Pending</th><th>How</th><th>By</th></tr></thead><tbody>
