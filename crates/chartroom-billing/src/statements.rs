@@ -263,19 +263,27 @@ fn statement_blocks(s: &StatementPreview, practice: &PracticeHeader) -> Vec<Bloc
                     .collect(),
                 empty: "No visit has a balance.".into(),
             },
-            Block::Fields(vec![
-                ("You owe on these visits".into(), s.patient_due.to_string()),
-                (
-                    "Owed on your account (a payment reversed after its refund)".into(),
-                    s.owed_on_account.to_string(),
-                ),
-                ("Less credit on your account".into(), s.credit.to_string()),
-                ("Amount due now".into(), s.amount_due.to_string()),
-                (
-                    "Pending with insurance".into(),
-                    format!("{} (not due now)", s.pending),
-                ),
-            ]),
+            Block::Fields(
+                [
+                    Some(("You owe on these visits", s.patient_due.to_string())),
+                    (s.owed_on_account != Money::ZERO).then(|| {
+                        (
+                            "Owed on your account (a payment reversed after its refund)",
+                            s.owed_on_account.to_string(),
+                        )
+                    }),
+                    Some(("Less credit on your account", s.credit.to_string())),
+                    Some(("Amount due now", s.amount_due.to_string())),
+                    Some((
+                        "Pending with insurance",
+                        format!("{} (not due now)", s.pending),
+                    )),
+                ]
+                .into_iter()
+                .flatten()
+                .map(|(label, value)| (label.to_string(), value))
+                .collect(),
+            ),
             Block::Heading("How long what you owe on visits has been owed (before credit)".into()),
             Block::Table {
                 columns: vec![
