@@ -174,6 +174,31 @@ impl Writer<'_, '_> {
         Ok(row.id)
     }
 
+    /// The patient side pays `cents` of `charge` on `day`: the payment and
+    /// its entry on the charge.
+    fn patient_pays(
+        &mut self,
+        account: AccountId,
+        patient: PatientId,
+        charge: ChargeId,
+        (method, reference, cents): (PaymentMethod, String, i64),
+        day: NaiveDate,
+    ) -> Result<()> {
+        let p = self.payment(account, patient, None, method, reference, cents, day)?;
+        self.entry(
+            account,
+            patient,
+            LedgerKind::Payment,
+            None,
+            -cents,
+            charge,
+            Some(p),
+            None,
+            "",
+            day,
+        )
+    }
+
     /// One visit charged on `day`, and what followed it.
     fn visit(
         &mut self,
@@ -290,54 +315,14 @@ impl Writer<'_, '_> {
                     eob,
                 )?;
                 if age > 75 && !k.is_multiple_of(5) {
-                    let when = later(60);
-                    let p = self.payment(
-                        account,
-                        patient,
-                        None,
-                        PaymentMethod::Card,
-                        String::new(),
-                        share,
-                        when,
-                    )?;
-                    self.entry(
-                        account,
-                        patient,
-                        LedgerKind::Payment,
-                        None,
-                        -share,
-                        charge,
-                        Some(p),
-                        None,
-                        "",
-                        when,
-                    )?;
+                    let pays = (PaymentMethod::Card, String::new(), share);
+                    self.patient_pays(account, patient, charge, pays, later(60))?;
                 }
             }
             None => {
                 if age > 45 && !k.is_multiple_of(3) {
-                    let when = later(21);
-                    let p = self.payment(
-                        account,
-                        patient,
-                        None,
-                        PaymentMethod::Check,
-                        format!("{}", 1000 + k),
-                        cents,
-                        when,
-                    )?;
-                    self.entry(
-                        account,
-                        patient,
-                        LedgerKind::Payment,
-                        None,
-                        -cents,
-                        charge,
-                        Some(p),
-                        None,
-                        "",
-                        when,
-                    )?;
+                    let pays = (PaymentMethod::Check, format!("{}", 1000 + k), cents);
+                    self.patient_pays(account, patient, charge, pays, later(21))?;
                 }
             }
         }
