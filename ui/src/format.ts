@@ -113,6 +113,7 @@ export const SEX_LABEL = labels<Sex>('sex');
 export const PAYMENT_METHOD_LABEL = labels<string>('payment_method');
 export const PRICE_LEVEL_LABEL = labels<string>('price_level');
 export const COVERAGE_RANK_LABEL = labels<string>('coverage_rank');
+export const CLAIM_STATUS_LABEL = labels<string>('claim_status');
 export const SEXES = VALUE_SETS.sex.map((o) => o.value) as Sex[];
 
 export const CONTACT_LABEL = labels<PreferredContact>('preferred_contact');

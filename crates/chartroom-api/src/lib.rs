@@ -340,6 +340,7 @@ impl Chartroom {
                 Some(p) => p,
                 None => return Ok(None),
             },
+            S::Claim(id) => chartroom_store::claims::claim(conn, id)?.fields.patient_id,
         }))
     }
 

@@ -282,4 +282,12 @@ registry! {
     area PrintArAging,
     area GetProviderReport,
     area PrintProviderReport,
+    area GetClaims,
+    area CreateClaim,
+    area PrintClaim,
+    area SetClaimStatus,
+    area ResubmitClaim,
+    area GetClaimSetup,
+    area SaveClaimSettings,
+    area SetProviderNpi,
 }

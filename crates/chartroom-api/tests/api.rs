@@ -15,7 +15,8 @@ use chartroom_api::protocol::{
 use chartroom_api::{Chartroom, CommandName, ErrorCode, Request};
 use chartroom_billing::commands::*;
 use chartroom_billing::protocol::{
-    AccountForm, ApplyTo, ChargeForm, CoverageForm, FeeForm, Guarantor, PayerForm,
+    AccountForm, ApplyTo, ChargeForm, ClaimPaperChoice, ClaimSettings, CoverageForm, FeeForm,
+    Guarantor, PayerForm,
 };
 use chartroom_chart::commands::*;
 use chartroom_keys::{KeyStore, MemoryKeyStore};
@@ -1325,6 +1326,7 @@ fn sample(name: CommandName, patient: PatientId, user: UserId) -> Option<Request
                 region: "CT".into(),
                 postal_code: "06101".into(),
                 phone: String::new(),
+                plan_type: chartroom_types::PlanType::GroupHealth,
                 active: true,
             },
         }
@@ -1463,6 +1465,54 @@ fn sample(name: CommandName, patient: PatientId, user: UserId) -> Option<Request
                 method: ReleaseMethod::Saved,
                 printer: String::new(),
             },
+        }
+        .into(),
+        N::GetClaims => GetClaims {
+            patient_id: patient,
+        }
+        .into(),
+        N::CreateClaim => CreateClaim {
+            patient_id: patient,
+            payer_id: chartroom_types::PayerId(1),
+            charge_ids: vec![chartroom_types::ChargeId(1)],
+        }
+        .into(),
+        N::PrintClaim => PrintClaim {
+            claim_id: chartroom_types::ClaimId(1),
+            paper: ClaimPaperChoice::Plain,
+            output: chartroom_chart::sheets::SheetOutput {
+                method: ReleaseMethod::Saved,
+                printer: String::new(),
+            },
+        }
+        .into(),
+        N::SetClaimStatus => SetClaimStatus {
+            claim_id: chartroom_types::ClaimId(1),
+            expected_version: 1,
+            status: chartroom_types::ClaimStatus::Denied,
+            note: String::new(),
+        }
+        .into(),
+        N::ResubmitClaim => ResubmitClaim {
+            claim_id: chartroom_types::ClaimId(1),
+            expected_version: 1,
+            payer_reference: "ICN123".into(),
+        }
+        .into(),
+        N::GetClaimSetup => GetClaimSetup {}.into(),
+        N::SaveClaimSettings => SaveClaimSettings {
+            settings: ClaimSettings {
+                offset_top_pt: 0,
+                offset_left_pt: 0,
+                tax_id_is_ein: true,
+                accept_assignment: true,
+                signatures_on_file: true,
+            },
+        }
+        .into(),
+        N::SetProviderNpi => SetProviderNpi {
+            user_id: user,
+            npi: "1234567893".into(),
         }
         .into(),
         N::PrintArAging => PrintArAging {
@@ -1624,6 +1674,14 @@ get_ar_aging         - - Y Y -
 print_ar_aging       - - Y Y -
 get_provider_report  - - Y Y -
 print_provider_report - - Y Y -
+get_claims           Y Y Y Y -
+create_claim         - - Y - -
+print_claim          - - Y - -
+set_claim_status     - - Y - -
+resubmit_claim       - - Y - -
+get_claim_setup      Y Y Y Y -
+save_claim_settings  - - Y Y -
+set_provider_npi     - - Y Y -
 ";
 
 #[test]

@@ -151,7 +151,7 @@ pub fn patient_billing(ctx: &mut Ctx<'_>, patient: PatientId) -> Result<PatientB
 }
 
 fn account_fields(errs: &mut FieldErrors, f: &AccountForm) -> AccountFields {
-    let name = validate::short_text(errs, "name", "Name", &f.name, 80);
+    let name = chartroom_chart::sheets::printed_text(errs, "name", "Name", &f.name, 80);
     if name.is_empty() {
         errs.add("name", "Give the guarantor's name");
     }
@@ -283,13 +283,24 @@ pub fn save_coverage(
         }
         Err(e) => return Err(e.into()),
     }
-    let member_id = validate::short_text(&mut errs, "member_id", "Member ID", &form.member_id, 30);
+    let member_id = chartroom_chart::sheets::printed_text(
+        &mut errs,
+        "member_id",
+        "Member ID",
+        &form.member_id,
+        30,
+    );
     if member_id.is_empty() {
         errs.add("member_id", "Give the member ID from the insurance card");
     }
-    let group_number =
-        validate::short_text(&mut errs, "group_number", "Group", &form.group_number, 30);
-    let subscriber_name = validate::short_text(
+    let group_number = chartroom_chart::sheets::printed_text(
+        &mut errs,
+        "group_number",
+        "Group",
+        &form.group_number,
+        30,
+    );
+    let subscriber_name = chartroom_chart::sheets::printed_text(
         &mut errs,
         "subscriber_name",
         "Subscriber",

@@ -7,11 +7,13 @@
 //! reversals and refunds [`Permission::InsurancePosting`]; closing the day
 //! [`Permission::CloseDay`]; printing statements [`Permission::Statements`];
 //! a receipt [`Permission::PatientPayment`]; the A/R aging
-//! [`Permission::BillingReports`].
+//! [`Permission::BillingReports`]; paper claims [`Permission::Claims`] (the
+//! claim settings and clinicians' NPIs [`Permission::BillingSetup`]).
 
 use chartroom_core::{Command, Ctx, Guard, Handler, Permission, Result, Subject};
 use chartroom_types::{
-    AccountId, ChargeId, CoverageId, FeeId, PatientId, PayerId, PaymentId, PaymentMethod,
+    AccountId, ChargeId, ClaimId, ClaimStatus, CoverageId, FeeId, PatientId, PayerId, PaymentId,
+    PaymentMethod, UserId,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -19,7 +21,7 @@ use ts_rs::TS;
 use crate::protocol::*;
 use chartroom_chart::sheets::{SheetDone, SheetOutput};
 
-use crate::{accounts, posting, receipts, reports, setup, statements, view};
+use crate::{accounts, claims, posting, receipts, reports, setup, statements, view};
 
 const READ: Guard = Guard::Needs(Permission::BillingRead);
 
@@ -659,5 +661,197 @@ impl Command for PrintProviderReport {
 impl Handler for PrintProviderReport {
     fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
         reports::print_providers(ctx, &self.from, &self.to, &self.output)
+    }
+}
+
+/// A patient's paper claims and the charges a claim could ask for.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct GetClaims {
+    pub patient_id: PatientId,
+}
+
+impl Command for GetClaims {
+    type Answer = PatientClaims;
+    const GUARD: Guard = READ;
+    fn subject(&self) -> Subject {
+        Subject::Patient(self.patient_id)
+    }
+}
+
+impl Handler for GetClaims {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        claims::patient_claims(ctx, self.patient_id)
+    }
+}
+
+/// Makes a draft claim to a payer for charges pending with it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CreateClaim {
+    pub patient_id: PatientId,
+    pub payer_id: PayerId,
+    pub charge_ids: Vec<ChargeId>,
+}
+
+impl Command for CreateClaim {
+    type Answer = ClaimView;
+    const GUARD: Guard = Guard::Needs(Permission::Claims);
+    fn subject(&self) -> Subject {
+        Subject::Patient(self.patient_id)
+    }
+}
+
+impl Handler for CreateClaim {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        claims::create(ctx, self.patient_id, self.payer_id, &self.charge_ids)
+    }
+}
+
+/// Prints or saves a claim on the red form or plain paper (a disclosure
+/// to the payer); a draft becomes printed, its charges billed.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PrintClaim {
+    pub claim_id: ClaimId,
+    pub paper: ClaimPaperChoice,
+    pub output: SheetOutput,
+}
+
+impl Command for PrintClaim {
+    type Answer = ClaimPrinted;
+    const GUARD: Guard = Guard::Needs(Permission::Claims);
+    fn subject(&self) -> Subject {
+        Subject::Claim(self.claim_id)
+    }
+}
+
+impl Handler for PrintClaim {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        claims::print(ctx, self.claim_id, self.paper, &self.output)
+    }
+}
+
+/// Marks a claim paid, partly paid or denied by hand, with a note.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SetClaimStatus {
+    pub claim_id: ClaimId,
+    #[ts(type = "number")]
+    pub expected_version: i64,
+    pub status: ClaimStatus,
+    pub note: String,
+}
+
+impl Command for SetClaimStatus {
+    type Answer = ClaimView;
+    const GUARD: Guard = Guard::Needs(Permission::Claims);
+    fn subject(&self) -> Subject {
+        Subject::Claim(self.claim_id)
+    }
+}
+
+impl Handler for SetClaimStatus {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        claims::set_status(
+            ctx,
+            self.claim_id,
+            self.expected_version,
+            self.status,
+            &self.note,
+        )
+    }
+}
+
+/// Sends a claim again: a new draft that replaces it (item 22, code 7).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ResubmitClaim {
+    pub claim_id: ClaimId,
+    #[ts(type = "number")]
+    pub expected_version: i64,
+    /// The payer's number for the original claim, from its EOB.
+    pub payer_reference: String,
+}
+
+impl Command for ResubmitClaim {
+    type Answer = ClaimView;
+    const GUARD: Guard = Guard::Needs(Permission::Claims);
+    fn subject(&self) -> Subject {
+        Subject::Claim(self.claim_id)
+    }
+}
+
+impl Handler for ResubmitClaim {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        claims::resubmit(
+            ctx,
+            self.claim_id,
+            self.expected_version,
+            &self.payer_reference,
+        )
+    }
+}
+
+/// How the practice fills its claims, and clinicians' NPIs.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct GetClaimSetup {}
+
+impl Command for GetClaimSetup {
+    type Answer = ClaimSetup;
+    const GUARD: Guard = READ;
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for GetClaimSetup {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        claims::setup(ctx)
+    }
+}
+
+/// Keeps the claim settings (offsets for the red form, items 12, 13, 25
+/// and 27).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SaveClaimSettings {
+    pub settings: ClaimSettings,
+}
+
+impl Command for SaveClaimSettings {
+    type Answer = ClaimSetup;
+    const GUARD: Guard = Guard::Needs(Permission::BillingSetup);
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for SaveClaimSettings {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        claims::save_settings(ctx, &self.settings)
+    }
+}
+
+/// Keeps a clinician's NPI (item 24J of the lines they rendered).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SetProviderNpi {
+    pub user_id: UserId,
+    pub npi: String,
+}
+
+impl Command for SetProviderNpi {
+    type Answer = ClaimSetup;
+    const GUARD: Guard = Guard::Needs(Permission::BillingSetup);
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for SetProviderNpi {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        claims::set_provider_npi(ctx, self.user_id, &self.npi)
     }
 }

@@ -17,7 +17,12 @@
 //!   insurance pending apart, window envelope, remittance stub), a batch,
 //!   the history; each a disclosure.
 //! - [`receipts`]: a receipt of the day's payments, every one on its line.
-//! - [`reports`]: A/R aging by payer and by guarantor, on screen and PDF.
+//! - [`reports`]: A/R aging by payer and by guarantor, charges and
+//!   collections by provider, on screen and PDF.
+//! - [`claims`]: paper claims (CMS-1500): made from charges pending with a
+//!   payer, printed (data only for the red form, or the form drawn on
+//!   plain paper; a disclosure), answered by the EOB posted or by hand,
+//!   sent again; [`claim_grid`] says what each box of the form holds.
 //! - [`commands`]: the commands, each declared once.
 //!
 //! Money is [`chartroom_types::Money`] (integer cents) throughout. Depends
@@ -28,6 +33,8 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod claim_grid;
+pub mod claims;
 pub mod commands;
 pub mod ledger;
 pub mod posting;

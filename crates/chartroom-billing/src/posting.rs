@@ -22,8 +22,8 @@ use chartroom_store::billing::{
 use chartroom_store::model::{AuditAction, Role};
 use chartroom_store::{notes, patients, users, Connection, Tx};
 use chartroom_types::{
-    AccountId, AdjustmentGroup, ChargeId, LedgerKind, Money, PatientId, PayerId, PaymentId,
-    PaymentMethod, PriceLevel, UserId,
+    AccountId, AdjustmentGroup, ChargeId, EncounterId, LedgerKind, Money, PatientId, PayerId,
+    PaymentId, PaymentMethod, PriceLevel, UserId,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -168,12 +168,31 @@ fn is_clinician(conn: &Connection, id: UserId) -> Result<bool> {
     }
 }
 
-/// Enters a charge for `patient`.
-pub fn enter_charge(
-    ctx: &mut Ctx<'_>,
+/// A charge checked and priced, ready to write.
+pub(crate) struct CheckedCharge {
+    patient: PatientId,
+    encounter: Option<EncounterId>,
+    day: NaiveDate,
+    code: String,
+    modifiers: Vec<String>,
+    units: i64,
+    unit_price: Money,
+    place: chartroom_types::PlaceOfService,
+    rendering: UserId,
+    diagnoses: Vec<String>,
+    description: String,
+    level: PriceLevel,
+    /// Who owes it first: the primary payer in force, else the patient.
+    first: Party,
+}
+
+/// Checks a charge as typed and prices it from the fee schedule; every
+/// problem is named by its field. Writes nothing.
+pub(crate) fn check_charge(
+    ctx: &Ctx<'_>,
     patient: PatientId,
     form: &ChargeForm,
-) -> Result<ChargeView> {
+) -> Result<CheckedCharge> {
     let conn = ctx.read();
     patients::get(conn, patient)?;
     let mut errs = FieldErrors::default();
@@ -246,63 +265,98 @@ pub fn enter_charge(
             }
         },
     };
-    day_open(conn, ctx.today())?;
-    let first = coverage
-        .first()
-        .map_or(Party::Patient, |c| Party::Payer(c.fields.payer_id));
-    let actor = ctx.actor();
+    Ok(CheckedCharge {
+        patient,
+        encounter: form.encounter_id,
+        day,
+        code,
+        modifiers: mods,
+        units: i64::from(form.units),
+        unit_price: fee.fields.price,
+        place: form.place,
+        rendering,
+        diagnoses: dx,
+        description: fee.fields.description,
+        level,
+        first: coverage
+            .first()
+            .map_or(Party::Patient, |c| Party::Payer(c.fields.payer_id)),
+    })
+}
+
+/// Writes a checked charge, its ledger entry (dated `today`) and its audit
+/// record, in the caller's transaction.
+pub(crate) fn write_charge(
+    tx: &Tx<'_>,
+    actor: &chartroom_core::Actor,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    c: &CheckedCharge,
+) -> Result<ChargeRow> {
     let user = actor.user()?;
-    let today = ctx.today();
-    let row = ctx.write(|tx, now| {
-        let account = account_for(tx, patient, now, user)?;
-        let fields = ChargeFields {
-            patient_id: patient,
-            account_id: account,
-            encounter_id: form.encounter_id,
-            service_day: day,
-            code: code.clone(),
-            modifiers: mods.clone(),
-            units: i64::from(form.units),
-            unit_price: fee.fields.price,
-            place: form.place,
-            rendering_user_id: rendering,
-            diagnoses: dx.clone(),
-            description: fee.fields.description.clone(),
-        };
-        let row = store::insert_charge(tx, &fields, None, now, user)?;
-        Writer {
-            tx,
-            account,
-            day: today,
-            at: now,
-            by: user,
-        }
-        .post(
-            Some(patient),
-            LedgerKind::Charge,
-            first,
+    let account = account_for(tx, c.patient, now, user)?;
+    let fields = ChargeFields {
+        patient_id: c.patient,
+        account_id: account,
+        encounter_id: c.encounter,
+        service_day: c.day,
+        code: c.code.clone(),
+        modifiers: c.modifiers.clone(),
+        units: c.units,
+        unit_price: c.unit_price,
+        place: c.place,
+        rendering_user_id: c.rendering,
+        diagnoses: c.diagnoses.clone(),
+        description: c.description.clone(),
+    };
+    let row = store::insert_charge(tx, &fields, None, now, user)?;
+    Writer {
+        tx,
+        account,
+        day: today,
+        at: now,
+        by: user,
+    }
+    .post(
+        Some(c.patient),
+        LedgerKind::Charge,
+        c.first,
+        fields.amount(),
+        Some(row.id),
+        None,
+        None,
+        "",
+    )?;
+    audit(
+        tx,
+        now,
+        actor,
+        AuditAction::Create,
+        Some(c.patient),
+        format!("charge/{}", row.id),
+        format!(
+            "{} x{} {} on {}, {} level",
+            c.code,
+            c.units,
             fields.amount(),
-            Some(row.id),
-            None,
-            None,
-            "",
-        )?;
-        audit(
-            tx,
-            now,
-            actor,
-            AuditAction::Create,
-            Some(patient),
-            format!("charge/{}", row.id),
-            format!(
-                "{code} x{} {} on {day}, {} level",
-                form.units,
-                fields.amount(),
-                level.as_str()
-            ),
-        )?;
-        Ok(row)
-    })?;
+            c.day,
+            c.level.as_str()
+        ),
+    )?;
+    Ok(row)
+}
+
+/// Enters a charge for `patient`.
+pub fn enter_charge(
+    ctx: &mut Ctx<'_>,
+    patient: PatientId,
+    form: &ChargeForm,
+) -> Result<ChargeView> {
+    let checked = check_charge(ctx, patient, form)?;
+    day_open(ctx.read(), ctx.today())?;
+    let actor = ctx.actor();
+    let today = ctx.today();
+    let row = ctx.write(|tx, now| write_charge(tx, actor, today, now, &checked))?;
     let entries = store::entries_of_account(ctx.read(), row.fields.account_id)?;
     crate::view::one_charge_view(ctx, &row, &entries)
 }
@@ -317,7 +371,7 @@ pub fn void_charge(
     reason: &str,
 ) -> Result<ChargeView> {
     let mut errs = FieldErrors::default();
-    let reason = validate::short_text(&mut errs, "reason", "Reason", reason, 200);
+    let reason = chartroom_chart::sheets::printed_text(&mut errs, "reason", "Reason", reason, 200);
     if reason.is_empty() {
         errs.add("reason", "Say why the charge is voided");
     }
@@ -425,11 +479,12 @@ pub fn take_payment(
     if method == PaymentMethod::Insurance {
         errs.add("method", "Post an insurer's payment from its EOB");
     }
-    let reference = validate::short_text(&mut errs, "reference", "Reference", reference, 40);
+    let reference =
+        chartroom_chart::sheets::printed_text(&mut errs, "reference", "Reference", reference, 40);
     if method == PaymentMethod::Check && reference.is_empty() {
         errs.add("reference", "Give the check number");
     }
-    let note = validate::short_text(&mut errs, "note", "Note", note, 200);
+    let note = chartroom_chart::sheets::printed_text(&mut errs, "note", "Note", note, 200);
     let amount = money(&mut errs, "amount", "The payment", amount, true);
     errs.finish()?;
     day_open(conn, ctx.today())?;
@@ -620,7 +675,13 @@ pub fn post_insurance(
     patients::get(conn, patient)?;
     let payer_row = store::payer(conn, payer)?;
     let mut errs = FieldErrors::default();
-    let reference = validate::short_text(&mut errs, "reference", "Check number", reference, 40);
+    let reference = chartroom_chart::sheets::printed_text(
+        &mut errs,
+        "reference",
+        "Check number",
+        reference,
+        40,
+    );
     let total = money(&mut errs, "amount", "The check's amount", amount, false);
     if lines.is_empty() {
         errs.add("lines", "Post at least one line of the EOB");
@@ -801,6 +862,8 @@ pub fn post_insurance(
                 store::set_charge_status(tx, c.id, None, ChargeStatus::Billed, "", now, user)?;
             }
         }
+        let answered: Vec<ChargeId> = parsed.iter().map(|l| l.charge.id).collect();
+        crate::claims::after_eob(tx, payer, &answered, now, user)?;
         audit(
             tx,
             now,
@@ -820,7 +883,7 @@ pub fn post_insurance(
 /// marked reversed with the reason).
 pub fn reverse_payment(ctx: &mut Ctx<'_>, id: PaymentId, reason: &str) -> Result<()> {
     let mut errs = FieldErrors::default();
-    let reason = validate::short_text(&mut errs, "reason", "Reason", reason, 200);
+    let reason = chartroom_chart::sheets::printed_text(&mut errs, "reason", "Reason", reason, 200);
     if reason.is_empty() {
         errs.add(
             "reason",
@@ -885,8 +948,9 @@ pub fn refund(
 ) -> Result<()> {
     let mut errs = FieldErrors::default();
     let amount = money(&mut errs, "amount", "The refund", amount, true);
-    let reference = validate::short_text(&mut errs, "reference", "Reference", reference, 40);
-    let reason = validate::short_text(&mut errs, "reason", "Reason", reason, 200);
+    let reference =
+        chartroom_chart::sheets::printed_text(&mut errs, "reference", "Reference", reference, 40);
+    let reason = chartroom_chart::sheets::printed_text(&mut errs, "reason", "Reason", reason, 200);
     if method == PaymentMethod::Insurance {
         errs.add("method", "Refund by cash, check or card");
     }

@@ -5,9 +5,10 @@
 
 use chartroom_chart::sheets::SheetDone;
 use chartroom_types::{
-    AccountId, AdjustmentGroup, ChargeId, CoverageId, CoverageRank, EncounterId, FeeId,
-    LedgerEntryId, LedgerKind, Money, PatientId, PayerId, PaymentId, PaymentMethod, PlaceOfService,
-    PriceLevel, ReleaseMethod, StatementId, SubscriberRelationship, UserId,
+    AccountId, AdjustmentGroup, ChargeId, ClaimId, ClaimStatus, CoverageId, CoverageRank,
+    EncounterId, FeeId, LedgerEntryId, LedgerKind, Money, PatientId, PayerId, PaymentId,
+    PaymentMethod, PlaceOfService, PlanType, PriceLevel, ReleaseMethod, StatementId,
+    SubscriberRelationship, UserId,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -55,6 +56,8 @@ pub struct PayerForm {
     pub region: String,
     pub postal_code: String,
     pub phone: String,
+    /// The kind of plan (item 1 of a paper claim).
+    pub plan_type: PlanType,
     pub active: bool,
 }
 
@@ -71,6 +74,7 @@ pub struct PayerView {
     pub region: String,
     pub postal_code: String,
     pub phone: String,
+    pub plan_type: PlanType,
     pub active: bool,
     #[ts(type = "number")]
     pub version: i64,
@@ -543,4 +547,148 @@ pub struct ProviderReport {
     pub providers: Vec<ProviderLine>,
     pub total: ProviderLine,
     pub can_print: bool,
+}
+
+// ------------------------------------------------------------------- claims
+
+/// A service line on a claim.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ClaimLineView {
+    pub charge_id: ChargeId,
+    pub service_day: String,
+    pub code: String,
+    pub modifiers: Vec<String>,
+    #[ts(type = "number")]
+    pub units: i64,
+    /// What the claim asks for this line.
+    pub amount: Money,
+    /// Item 24E: the letters of its diagnoses in item 21.
+    pub pointers: String,
+    /// Still pending with this claim's payer.
+    pub pending: Money,
+    /// Paid by this claim's payer.
+    pub paid: Money,
+    /// The charge was voided after the claim was made.
+    pub void: bool,
+}
+
+/// A paper claim.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ClaimView {
+    pub id: ClaimId,
+    pub patient_id: PatientId,
+    pub payer_id: PayerId,
+    pub payer_name: String,
+    pub rank: CoverageRank,
+    pub status: ClaimStatus,
+    pub status_note: String,
+    /// The claim this one replaces, and the payer's number for it.
+    pub original_claim_id: Option<ClaimId>,
+    pub payer_reference: String,
+    /// The claim that replaced this one, if it was sent again.
+    pub replaced_by: Option<ClaimId>,
+    pub total: Money,
+    /// Item 21, A to L in order, without the dot.
+    pub diagnoses: Vec<String>,
+    pub lines: Vec<ClaimLineView>,
+    /// Forms it takes (six lines to a form).
+    #[ts(type = "number")]
+    pub forms: u32,
+    #[ts(type = "number")]
+    pub print_count: i64,
+    /// When it was first printed (RFC 3339, UTC).
+    pub first_printed_at: Option<String>,
+    /// The day it was made (the clinic's day).
+    pub created_day: String,
+    /// What the practice must set before it can be printed (empty: none).
+    pub missing: Vec<String>,
+    pub can_print: bool,
+    pub can_resubmit: bool,
+    /// The statuses the user may set it to now.
+    pub next_statuses: Vec<ClaimStatus>,
+    #[ts(type = "number")]
+    pub version: i64,
+}
+
+/// Charges pending with a payer that no claim asks for yet.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Claimable {
+    pub payer_id: PayerId,
+    pub payer_name: String,
+    pub charges: Vec<ClaimLineView>,
+}
+
+/// A patient's claims and what could be claimed.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PatientClaims {
+    /// Newest first.
+    pub claims: Vec<ClaimView>,
+    pub claimable: Vec<Claimable>,
+    /// The user may make, print and answer claims.
+    pub can_claim: bool,
+}
+
+/// What a claim is printed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ClaimPaperChoice {
+    /// The red pre-printed form: the data only, moved by the practice's
+    /// offsets.
+    Preprinted,
+    /// Plain paper, the form drawn.
+    Plain,
+}
+
+/// A claim printed or saved, and the claim as it now stands.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ClaimPrinted {
+    pub done: SheetDone,
+    pub claim: ClaimView,
+}
+
+/// A clinician and the NPI claims print for them (item 24J).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProviderNpi {
+    pub user_id: UserId,
+    pub name: String,
+    pub npi: String,
+}
+
+/// How the practice fills its claims.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ClaimSettings {
+    /// Moves the data down (positive) or up on the red form, in points
+    /// (72 to the inch).
+    #[ts(type = "number")]
+    pub offset_top_pt: i32,
+    /// Moves the data right (positive) or left, in points.
+    #[ts(type = "number")]
+    pub offset_left_pt: i32,
+    /// Item 25: the tax id is an EIN (else an SSN).
+    pub tax_id_is_ein: bool,
+    /// Item 27.
+    pub accept_assignment: bool,
+    /// Items 12 and 13 print "SIGNATURE ON FILE": the practice keeps every
+    /// patient's signed release and assignment of benefits.
+    pub signatures_on_file: bool,
+}
+
+/// The claim settings with what the practice's letterhead gives a claim.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ClaimSetup {
+    pub settings: ClaimSettings,
+    /// From the practice settings (administration).
+    pub tax_id: String,
+    pub practice_npi: String,
+    pub providers: Vec<ProviderNpi>,
+    pub can_edit: bool,
 }

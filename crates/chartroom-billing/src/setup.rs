@@ -91,11 +91,17 @@ pub(crate) struct Address {
 pub(crate) fn address(errs: &mut FieldErrors, typed: [&str; 6]) -> Address {
     let [line1, line2, city, region, postal, phone] = typed;
     Address {
-        line1: validate::short_text(errs, "address_line1", "Address", line1, 80),
-        line2: validate::short_text(errs, "address_line2", "Address", line2, 80),
-        city: validate::short_text(errs, "city", "City", city, 60),
-        region: validate::short_text(errs, "region", "State", region, 30),
-        postal_code: validate::short_text(errs, "postal_code", "ZIP code", postal, 12),
+        line1: chartroom_chart::sheets::printed_text(errs, "address_line1", "Address", line1, 80),
+        line2: chartroom_chart::sheets::printed_text(errs, "address_line2", "Address", line2, 80),
+        city: chartroom_chart::sheets::printed_text(errs, "city", "City", city, 60),
+        region: chartroom_chart::sheets::printed_text(errs, "region", "State", region, 30),
+        postal_code: chartroom_chart::sheets::printed_text(
+            errs,
+            "postal_code",
+            "ZIP code",
+            postal,
+            12,
+        ),
         phone: validate::phone(errs, "phone", "Phone", phone),
     }
 }
@@ -148,7 +154,7 @@ pub fn fees(ctx: &Ctx<'_>) -> Result<Vec<FeeView>> {
 pub fn save_fee(ctx: &mut Ctx<'_>, form: &FeeForm) -> Result<FeeView> {
     let mut errs = FieldErrors::default();
     let code = procedure_code(&mut errs, "code", &form.code);
-    let description = validate::short_text(
+    let description = chartroom_chart::sheets::printed_text(
         &mut errs,
         "description",
         "Description",
@@ -277,6 +283,7 @@ pub(crate) fn payer_view(r: PayerRow) -> PayerView {
         region: f.region,
         postal_code: f.postal_code,
         phone: f.phone,
+        plan_type: f.plan_type,
         active: f.active,
         version: r.version,
     }
@@ -298,12 +305,17 @@ pub fn save_payer(
     form: &PayerForm,
 ) -> Result<PayerView> {
     let mut errs = FieldErrors::default();
-    let name = validate::short_text(&mut errs, "name", "Name", &form.name, 80);
+    let name = chartroom_chart::sheets::printed_text(&mut errs, "name", "Name", &form.name, 80);
     if name.is_empty() {
         errs.add("name", "Give the payer's name");
     }
-    let payer_code =
-        validate::short_text(&mut errs, "payer_code", "Payer ID", &form.payer_code, 20);
+    let payer_code = chartroom_chart::sheets::printed_text(
+        &mut errs,
+        "payer_code",
+        "Payer ID",
+        &form.payer_code,
+        20,
+    );
     let a = address(
         &mut errs,
         [
@@ -324,6 +336,7 @@ pub fn save_payer(
         region: a.region,
         postal_code: a.postal_code,
         phone: a.phone,
+        plan_type: form.plan_type,
         active: form.active,
     };
     errs.finish()?;

@@ -7,7 +7,7 @@
 //! one audit record for the sheet, in the transaction that publishes or
 //! prints the file: a sheet out of the practice always has its record.
 
-use chartroom_core::{Ctx, Error, Result};
+use chartroom_core::{validate, Ctx, Error, FieldErrors, Result};
 use chartroom_pdf::{Block, FlowDoc, Footer, Paper};
 use chartroom_store::disclosures::{self, NewDisclosure};
 use chartroom_store::model::{AuditAction, DataCategory};
@@ -68,6 +68,34 @@ pub struct SheetKind<'a> {
     pub sections: &'a [RecordSection],
     /// The audit record's category.
     pub category: DataCategory,
+}
+
+/// Adds an error to `field` when `text` holds a character the printed font
+/// cannot show (it would print as an empty box).
+pub fn printable(errs: &mut FieldErrors, field: &str, text: &str) {
+    if let Some(c) = chartroom_pdf::unprintable(text) {
+        errs.add(
+            field,
+            format!(
+                "\"{c}\" (U+{:04X}) cannot be printed; remove or replace it",
+                u32::from(c)
+            ),
+        );
+    }
+}
+
+/// [`validate::short_text`] for text that will be printed (on a statement,
+/// a receipt, a report, a claim): also refused when it cannot be printed.
+pub fn printed_text(
+    errs: &mut FieldErrors,
+    field: &str,
+    label: &str,
+    value: &str,
+    max: usize,
+) -> String {
+    let v = validate::short_text(errs, field, label, value, max);
+    printable(errs, field, &v);
+    v
 }
 
 /// The name of the user printing, as the footer shows it.

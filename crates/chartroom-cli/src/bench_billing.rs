@@ -92,6 +92,7 @@ pub fn run(patients: usize, years: u32, visits: u32, rounds: usize) -> Result<()
                         region: "KY".into(),
                         postal_code: "40512".into(),
                         phone: String::new(),
+                        plan_type: chartroom_types::PlanType::GroupHealth,
                         active: true,
                     },
                 },

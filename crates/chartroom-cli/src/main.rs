@@ -678,6 +678,14 @@ fn demo_practice(cli: &Cli, patients: usize, seed: u64, charts: usize) -> CliRes
         })
         .map_err(err)?;
     }
+    // The doctor's NPI, for the claims billing prints.
+    if let Some(doctor) = clinician {
+        app.run(chartroom_billing::commands::SetProviderNpi {
+            user_id: doctor,
+            npi: demo::DEMO_CLINICIAN_NPI.into(),
+        })
+        .map_err(err)?;
+    }
     app.run(Logout {}).map_err(err)?;
     app.add_demo_patients(patients, seed, &mut |n| {
         if n % 10_000 == 0 || n == patients {

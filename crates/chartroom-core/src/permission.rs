@@ -5,8 +5,8 @@
 
 use chartroom_store::model::Role;
 use chartroom_types::{
-    AppointmentId, ChargeId, DocumentId, EntryId, NoteId, ObservationId, PatientId, PaymentId,
-    RecallId, WaitlistEntryId,
+    AppointmentId, ChargeId, ClaimId, DocumentId, EntryId, NoteId, ObservationId, PatientId,
+    PaymentId, RecallId, WaitlistEntryId,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -65,6 +65,9 @@ pub enum Permission {
     Statements,
     /// See and print practice-wide billing reports (A/R aging).
     BillingReports,
+    /// Make, print (each a disclosure to the payer), answer and send again
+    /// paper insurance claims.
+    Claims,
 }
 
 /// The permissions a role grants.
@@ -104,6 +107,7 @@ pub fn granted_by(role: Role) -> &'static [Permission] {
             InsurancePosting,
             Statements,
             BillingReports,
+            Claims,
         ],
         Role::PracticeManager => &[
             PatientRead,
@@ -170,4 +174,5 @@ pub enum Subject {
     Recall(RecallId),
     Charge(ChargeId),
     Payment(PaymentId),
+    Claim(ClaimId),
 }

@@ -26,5 +26,7 @@ pub mod schedule;
 
 pub use billing::{BillingCounts, BillingSpec, DemoBillingHistory};
 pub use chart::{ChartSize, DemoChart};
-pub use practice::{patient, DemoPatients, DEMO_PASSWORD, DEMO_REFERRAL_PROVIDERS, DEMO_USERS};
+pub use practice::{
+    patient, DemoPatients, DEMO_CLINICIAN_NPI, DEMO_PASSWORD, DEMO_REFERRAL_PROVIDERS, DEMO_USERS,
+};
 pub use schedule::{DemoScheduleHistory, HistorySpec};

@@ -26,6 +26,10 @@ pub const DEMO_USERS: &[(&str, &str, &str, &[Role])] = &[
     ("manager", "Mia Manager", "", &[Role::PracticeManager]),
 ];
 
+/// The demo doctor's NPI (a valid check digit, no one's number), printed
+/// as the rendering provider on the demo practice's claims.
+pub const DEMO_CLINICIAN_NPI: &str = "1245319508";
+
 /// The demo practice's referral address book (fictional providers,
 /// 555-01xx numbers, NPIs with valid check digits that belong to nobody
 /// known): name, specialty, practice, address, phone, fax, NPI.

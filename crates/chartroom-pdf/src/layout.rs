@@ -118,6 +118,15 @@ enum Item {
         baseline: f32,
         text: String,
     },
+    /// Fixed-pitch text in the PDF's built-in Courier (every character
+    /// 0.6 em wide, so it sits on a 10-per-inch grid at 12 pt); printable
+    /// ASCII only, checked when drawn.
+    Mono {
+        size: f32,
+        x: f32,
+        baseline: f32,
+        text: String,
+    },
     Stroke {
         points: Vec<(f32, f32)>,
         closed: bool,
@@ -153,6 +162,8 @@ pub(crate) struct PageWriter {
     /// The images drawn by [`Item::Image`], ready for the PDF.
     images: Vec<Picture>,
     overflow: bool,
+    /// The first character [`Self::mono`] could not draw.
+    bad_char: Option<u32>,
 }
 
 impl PageWriter {
@@ -169,6 +180,7 @@ impl PageWriter {
             reserve: 0.0,
             images: Vec::new(),
             overflow: false,
+            bad_char: None,
         })
     }
 
@@ -341,6 +353,30 @@ impl PageWriter {
         lines.len()
     }
 
+    /// Draws `text` in Courier at `size` points from `x` on `baseline`
+    /// (page mm), for forms filled on a character grid. Only printable
+    /// ASCII is drawn; anything else is [`PdfError::UnsupportedCharacter`].
+    /// Checked against the margins like everything drawn.
+    pub(crate) fn mono(&mut self, size: f32, x: f32, baseline: f32, text: &str) {
+        if let Some(c) = text.chars().find(|c| !(' '..='~').contains(c)) {
+            self.bad_char.get_or_insert(u32::from(c));
+            return;
+        }
+        let width = text.chars().count() as f32 * 0.6 * size * MM_PER_PT;
+        if x < self.left() - EPSILON
+            || x + width > self.right() + EPSILON
+            || baseline > self.page.height - self.margin + EPSILON
+        {
+            self.overflow = true;
+        }
+        self.current_page().push(Item::Mono {
+            size,
+            x,
+            baseline,
+            text: text.to_owned(),
+        });
+    }
+
     /// A horizontal line from `x1` to `x2` at the cursor, `thickness_pt`
     /// points thick, in `grey`. The cursor does not move.
     pub(crate) fn rule(&mut self, x1: f32, x2: f32, thickness_pt: f32, grey: f32) {
@@ -493,6 +529,9 @@ impl PageWriter {
         if self.overflow {
             return Err(PdfError::PageOverflow);
         }
+        if let Some(codepoint) = self.bad_char {
+            return Err(PdfError::UnsupportedCharacter { codepoint });
+        }
         let mut used: BTreeMap<Face, BTreeSet<char>> = BTreeMap::new();
         for item in self.pages.iter().flatten() {
             if let Item::Text { style, text, .. } = item {
@@ -545,6 +584,28 @@ impl PageWriter {
                             Op::SetFont {
                                 font: PdfFontHandle::External(font.clone()),
                                 size: Pt(style.size),
+                            },
+                            Op::SetTextCursor {
+                                pos: point(*x, *baseline),
+                            },
+                            Op::ShowText {
+                                items: vec![TextItem::Text(text.clone())],
+                            },
+                            Op::EndTextSection,
+                        ]);
+                    }
+                    Item::Mono {
+                        size,
+                        x,
+                        baseline,
+                        text,
+                    } => {
+                        ops.extend([
+                            Op::StartTextSection,
+                            Op::SetFillColor { col: grey(0.0) },
+                            Op::SetFont {
+                                font: PdfFontHandle::Builtin(printpdf::BuiltinFont::Courier),
+                                size: Pt(*size),
                             },
                             Op::SetTextCursor {
                                 pos: point(*x, *baseline),

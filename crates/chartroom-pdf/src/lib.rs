@@ -14,6 +14,10 @@
 //!   PDF, or says which field is missing or invalid.
 //! - [`AuditSealDoc`] / [`audit_seal()`]: the audit log's newest record and
 //!   hash on a page kept away from the computer (an anchor for `verify`).
+//! - [`ClaimFormDoc`] / [`claim_form()`]: a paper claim (CMS-1500 02/12)
+//!   as Courier text on the form's 10 × 6 per inch grid, for the red form
+//!   (data only, with the practice's offsets) or plain paper (the form
+//!   drawn as vectors).
 //! - [`PdfError`]: the one error type; its messages never carry patient data.
 //!
 //! Text is set in DejaVu Sans (embedded, subset to the characters used), so
@@ -28,6 +32,7 @@
 #![forbid(unsafe_code)]
 
 mod audit_seal;
+mod claim_form;
 mod error;
 mod flow;
 mod fonts;
@@ -39,6 +44,10 @@ mod words;
 mod wrap;
 
 pub use audit_seal::{audit_seal, AuditSealDoc};
+pub use claim_form::{
+    claim_form, ClaimFormDoc, ClaimPaper, GridText, COLUMNS as CLAIM_COLUMNS, GRID_LEFT_PT,
+    GRID_TOP_PT, MAX_OFFSET_PT,
+};
 pub use error::PdfError;
 pub use flow::{
     render as render_flow, window_envelope, Block, CellAlign, Column, FlowDoc, Footer, Paper,

@@ -33,19 +33,7 @@ pub struct Checked {
     pub letter: Option<ReferralLetter>,
 }
 
-/// Adds an error to `field` when `text` holds a character the printed font
-/// cannot show (it would print as an empty box).
-pub fn printable(errs: &mut FieldErrors, field: &str, text: &str) {
-    if let Some(c) = chartroom_pdf::unprintable(text) {
-        errs.add(
-            field,
-            format!(
-                "\"{c}\" (U+{:04X}) cannot be printed; remove or replace it",
-                u32::from(c)
-            ),
-        );
-    }
-}
+pub use chartroom_chart::sheets::printable;
 
 /// Checks what can be checked without the chart: the kind, the sections,
 /// the dates, the plots, the letter. Every problem is named by its field.

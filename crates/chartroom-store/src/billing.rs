@@ -14,7 +14,7 @@
 use chartroom_types::{
     AccountId, AdjustmentGroup, ChargeId, CoverageId, CoverageRank, EncounterId, FeeId,
     LedgerEntryId, LedgerKind, Money, PatientId, PayerId, PaymentId, PaymentMethod, PlaceOfService,
-    PriceLevel, ReleaseMethod, StatementId, SubscriberRelationship, UserId,
+    PlanType, PriceLevel, ReleaseMethod, StatementId, SubscriberRelationship, UserId,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
@@ -192,6 +192,8 @@ pub struct PayerFields {
     pub region: String,
     pub postal_code: String,
     pub phone: String,
+    /// The kind of plan (item 1 of a paper claim).
+    pub plan_type: PlanType,
     pub active: bool,
 }
 
@@ -204,9 +206,10 @@ pub struct PayerRow {
 }
 
 const PAYER_SQL: &str = "SELECT p.id, p.name, p.payer_code, p.address_line1, p.address_line2, \
-     p.city, p.region, p.postal_code, p.phone, p.active, p.version FROM payer p";
+     p.city, p.region, p.postal_code, p.phone, p.active, p.version, p.plan_type FROM payer p";
 
 fn payer_from_row(r: &Row<'_>) -> rusqlite::Result<PayerRow> {
+    let plan: String = r.get(11)?;
     Ok(PayerRow {
         id: r.get(0)?,
         fields: PayerFields {
@@ -218,6 +221,7 @@ fn payer_from_row(r: &Row<'_>) -> rusqlite::Result<PayerRow> {
             region: r.get(6)?,
             postal_code: r.get(7)?,
             phone: r.get(8)?,
+            plan_type: decode(PlanType::parse(&plan), "plan type")?,
             active: r.get(9)?,
         },
         version: r.get(10)?,
@@ -233,8 +237,8 @@ pub fn insert_payer(
 ) -> Result<PayerRow> {
     tx.prepare_cached(
         "INSERT INTO payer (name, payer_code, address_line1, address_line2, city, region, \
-         postal_code, phone, active, created_at, created_by, updated_at, updated_by) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?10, ?11)",
+         postal_code, phone, active, created_at, created_by, updated_at, updated_by, plan_type) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?10, ?11, ?12)",
     )?
     .execute(params![
         f.name,
@@ -247,7 +251,8 @@ pub fn insert_payer(
         f.phone,
         f.active,
         at,
-        by
+        by,
+        f.plan_type.as_str()
     ])?;
     payer(tx, PayerId(tx.last_insert_rowid()))
 }
@@ -278,6 +283,7 @@ pub fn update_payer(
             ("region", o.region.clone()),
             ("postal_code", o.postal_code.clone()),
             ("phone", o.phone.clone()),
+            ("plan_type", o.plan_type.as_str().to_owned()),
             ("active", o.active.to_string()),
         ]),
         "edited",
@@ -287,7 +293,7 @@ pub fn update_payer(
     tx.prepare_cached(
         "UPDATE payer SET name = ?2, payer_code = ?3, address_line1 = ?4, address_line2 = ?5, \
          city = ?6, region = ?7, postal_code = ?8, phone = ?9, active = ?10, \
-         version = version + 1, updated_at = ?11, updated_by = ?12 WHERE id = ?1",
+         version = version + 1, updated_at = ?11, updated_by = ?12, plan_type = ?13 WHERE id = ?1",
     )?
     .execute(params![
         id,
@@ -301,7 +307,8 @@ pub fn update_payer(
         f.phone,
         f.active,
         at,
-        by
+        by,
+        f.plan_type.as_str()
     ])?;
     payer(tx, id)
 }

@@ -28,6 +28,7 @@
 pub mod audit;
 pub mod billing;
 pub mod chart;
+pub mod claims;
 pub mod corrections;
 mod db;
 pub mod disclosures;

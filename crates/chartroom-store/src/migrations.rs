@@ -85,6 +85,10 @@ pub const MIGRATIONS: &[Migration] = &[
     // indexes of what is owed on each charge by each party and of credit
     // not yet applied (A/R aging).
     migration!("0013_statements.sql"),
+    // 14: paper claims (CMS-1500): a claim to one payer for a patient's
+    // service lines (written once), its status, the claim it replaces; the
+    // payer's plan type (item 1) and each clinician's NPI (item 24J).
+    migration!("0014_claims.sql"),
 ];
 
 /// The schema version this build writes.
@@ -163,6 +167,10 @@ mod tests {
         (
             "0013_statements.sql",
             "5cd0d8413682efb4bb43d71aa75ecd924f66652a8f06c900d163b4c69e57c103",
+        ),
+        (
+            "0014_claims.sql",
+            "a24b48cedf42ebeacafeac3706d1ab019baa2f465e450a7a9d18447044f18d34",
         ),
     ];
 

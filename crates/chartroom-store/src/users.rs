@@ -211,3 +211,28 @@ pub fn count_enabled_with_role(conn: &Connection, role: Role) -> Result<i64> {
         .filter(|u| !u.disabled && u.roles.contains(&role))
         .count() as i64)
 }
+
+/// A clinician's NPI ("" when none is kept).
+pub fn npi_of(conn: &Connection, user: UserId) -> Result<String> {
+    conn.prepare_cached("SELECT npi FROM user_account WHERE id = ?1")?
+        .query_row([user], |r| r.get(0))
+        .optional()?
+        .ok_or(StoreError::NotFound {
+            what: "user",
+            id: user.get(),
+        })
+}
+
+/// Keeps a clinician's NPI (ten digits, or "" for none).
+pub fn set_npi(tx: &Transaction<'_>, user: UserId, npi: &str) -> Result<()> {
+    let n = tx
+        .prepare_cached("UPDATE user_account SET npi = ?2 WHERE id = ?1")?
+        .execute(params![user, npi])?;
+    if n == 0 {
+        return Err(StoreError::NotFound {
+            what: "user",
+            id: user.get(),
+        });
+    }
+    Ok(())
+}

@@ -32,6 +32,8 @@ const OWNERS: &[(&str, &str)] = &[
     ("calendar", "scheduling.rs"),
     ("charge", "billing.rs"),
     ("chart_entry", "chart.rs"),
+    ("claim", "claims.rs"),
+    ("claim_line", "claims.rs"),
     ("closed_day", "billing.rs"),
     ("closure", "scheduling.rs"),
     ("coverage", "billing.rs"),

@@ -85,6 +85,10 @@ const ROWS: &str = "
     INSERT INTO statement (id, account_id, statement_day, patient_due_cents, credit_cents,
         amount_due_cents, pending_cents, method, sha256, at, by_user)
         VALUES (1, 1, '2026-03-02', 2500, 0, 2500, 0, 'printed', zeroblob(32), '2026-03-02', 1);
+    INSERT INTO claim (id, account_id, patient_id, payer_id, coverage_id, status, total_cents,
+        created_at, created_by, updated_at, updated_by)
+        VALUES (1, 1, 1, 1, 1, 'printed', 20000, '2026-03-02', 1, '2026-03-02', 1);
+    INSERT INTO claim_line (claim_id, line_no, charge_id, cents) VALUES (1, 1, 1, 20000);
 ";
 
 /// Signing keys (they name the audit record that published them, so they
@@ -154,6 +158,13 @@ const GUARDED: &[(&str, &str, Option<&str>)] = &[
         Some("charges_cents = 1"),
     ),
     ("statement", "id = 1", Some("amount_due_cents = 1")),
+    ("claim", "id = 1", Some("total_cents = 1")),
+    ("claim", "id = 1", Some("status = 'draft'")),
+    (
+        "claim_line",
+        "claim_id = 1 AND line_no = 1",
+        Some("cents = 1"),
+    ),
 ];
 
 /// The row as text, every column, to compare before and after.

@@ -113,4 +113,6 @@ ids! {
     LedgerEntryId,
     /// A statement sent to a guarantor.
     StatementId,
+    /// A paper claim (CMS-1500) to a payer.
+    ClaimId,
 }

@@ -413,6 +413,7 @@ value_set! {
         Statement = "statement": "Statement",
         Receipt = "receipt": "Payment receipt",
         Report = "report": "Billing report",
+        Claim = "claim": "Insurance claim (CMS-1500)",
     }
 }
 
@@ -535,6 +536,32 @@ value_set! {
     }
 }
 
+value_set! {
+    /// The kind of plan a payer is, as item 1 of the CMS-1500 asks it.
+    PlanType = "plan_type" {
+        Medicare = "medicare": "Medicare",
+        Medicaid = "medicaid": "Medicaid",
+        Tricare = "tricare": "TRICARE",
+        Champva = "champva": "CHAMPVA",
+        GroupHealth = "group_health": "Group health plan",
+        Feca = "feca": "FECA / Black lung",
+        Other = "other": "Other",
+    }
+}
+
+value_set! {
+    /// Where a paper claim is: made, printed and mailed, answered (paid,
+    /// partly paid, denied), or replaced by a claim sent again.
+    ClaimStatus = "claim_status" {
+        Draft = "draft": "Draft",
+        Printed = "printed": "Printed and mailed",
+        Paid = "paid": "Paid",
+        PartlyPaid = "partly_paid": "Partly paid",
+        Denied = "denied": "Denied",
+        Resubmitted = "resubmitted": "Resubmitted",
+    }
+}
+
 /// Every value set's name and its `(code, label)` pairs, for the UI.
 pub fn every_value_set() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
     fn of<V: ValueSet>() -> (&'static str, Vec<(&'static str, &'static str)>) {
@@ -581,6 +608,8 @@ pub fn every_value_set() -> Vec<(&'static str, Vec<(&'static str, &'static str)>
         of::<SubscriberRelationship>(),
         of::<LedgerKind>(),
         of::<PlaceOfService>(),
+        of::<PlanType>(),
+        of::<ClaimStatus>(),
     ]
 }
 
@@ -667,6 +696,8 @@ mod tests {
         wire_is_stored::<SubscriberRelationship>();
         wire_is_stored::<LedgerKind>();
         wire_is_stored::<PlaceOfService>();
+        wire_is_stored::<PlanType>();
+        wire_is_stored::<ClaimStatus>();
         assert_eq!(EncounterKind::OfficeVisit.label(), "Office visit");
         assert_eq!(ProblemStatus::codes_text(), "active, inactive, resolved");
     }

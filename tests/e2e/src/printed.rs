@@ -125,3 +125,39 @@ pub fn new_print(before: &[PathBuf], limit: Duration) -> Option<PathBuf> {
         std::thread::sleep(Duration::from_millis(500));
     }
 }
+
+/// The words on page `page` of a PDF with where `pdftotext -bbox` finds
+/// them: (text, left edge, bottom of its box), in points from the page's
+/// top-left corner.
+pub fn words(path: &Path, page: u32) -> Vec<(String, f32, f32)> {
+    let p = path.to_str().expect("a UTF-8 path");
+    let n = page.to_string();
+    let html = run("pdftotext", &["-bbox", "-f", &n, "-l", &n, p, "-"]);
+    let attr = |w: &str, name: &str| -> f32 {
+        let key = format!("{name}=\"");
+        w.find(&key)
+            .and_then(|at| w[at + key.len()..].split('"').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(f32::NAN)
+    };
+    html.lines()
+        .map(str::trim_start)
+        .filter(|l| l.starts_with("<word"))
+        .filter_map(|w| {
+            let text = w.split('>').nth(1)?.split('<').next()?;
+            Some((text.to_string(), attr(w, "xMin"), attr(w, "yMax")))
+        })
+        .collect()
+}
+
+/// Whether `word` stands at `line` and `col` of the CMS-1500 grid as
+/// Chartroom prints it with no offset: 12-point Courier, column C from
+/// 24 + 7.2(C-1) points, line L's baseline 20 + 12L points down (a word's
+/// box ends a little below its baseline).
+pub fn on_claim_grid(words: &[(String, f32, f32)], word: &str, line: u8, col: u8) -> bool {
+    let x = 24.0 + 7.2 * (f32::from(col) - 1.0);
+    let baseline = 20.0 + 12.0 * f32::from(line);
+    words.iter().any(|(w, wx, wy)| {
+        w == word && (wx - x).abs() < 1.0 && *wy >= baseline - 0.5 && *wy <= baseline + 4.0
+    })
+}

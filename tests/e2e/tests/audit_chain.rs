@@ -42,8 +42,9 @@ fn administrator_verifies_audit_chain() {
         "manager | login | ",
         "demo-generator | create | ",
         // The practice manager keeps the referral address book: three
-        // providers added.
+        // providers added; and the doctor's NPI for claims.
         "manager | logout | ",
+        "manager | update | ",
         "manager | create | ",
         "manager | create | ",
         "manager | create | ",

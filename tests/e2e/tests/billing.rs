@@ -1,10 +1,12 @@
-//! Billing in the real app (issue 11, the part built so far), on the demo
-//! practice: the practice manager sets the price of 99213 and adds a payer
-//! on the billing set-up screen; the front desk adds the patient's coverage
-//! and takes $20 of the $25 copay as credit before the visit is billed; the
-//! clinician enters the visit's charge (priced from the schedule, pending
-//! with the insurer, not shown as owed by the patient); the billing clerk
-//! posts the insurer's EOB (paid $96, $80 contractual, $24 to the patient)
+//! Billing in the real app (issue 11), on the demo practice: the practice
+//! manager sets the price of 99213 and adds a payer on the billing set-up
+//! screen; the front desk adds the patient's coverage and takes $20 of the
+//! $25 copay as credit before the visit is billed; the clinician enters the
+//! visit's charge (priced from the schedule, pending with the insurer, not
+//! shown as owed by the patient); the billing clerk makes the CMS-1500
+//! claim and prints it (plain paper saved, its boxes read back at their
+//! places on the form's grid; the red form to the CUPS queue), then posts
+//! the insurer's EOB, which marks the claim paid (paid $96, $80 contractual, $24 to the patient)
 //! after an unbalanced line is refused; the front desk applies the $20 she
 //! paid (she owes $4) and prints the guarantor's statement, saved (its
 //! text read back) and to the CUPS queue; the manager's day totals
@@ -103,9 +105,65 @@ fn a_visit_is_billed_paid_by_the_insurer_and_the_patient_and_the_day_closes() {
     );
     app.logout();
 
-    // The billing clerk posts the EOB; an unbalanced line is refused first.
+    // The billing clerk makes the visit's claim to Aetna and prints it:
+    // on plain paper, saved (the boxes read back where the form has them,
+    // the page looked at), then on the red form to the CUPS queue.
     app.login("billing", DEMO_PASSWORD);
     billing_tab(&app);
+    app.wait_for_with_text("claimable", "Aetna");
+    app.click("claim-create");
+    app.wait_for_with_text("claim-row", "Draft");
+    app.click("claim-print");
+    app.wait_for("claim-dialog");
+    app.select("claim-paper", "plain");
+    app.click("claim-dialog-submit");
+    let done = app.wait_text("claim-dialog-done", "the saved claim", |t| {
+        t.contains("saved to")
+    });
+    let claim = printed::saved_path(&done).unwrap();
+    let text = printed::text(Path::new(&claim));
+    app.check(
+        text.contains("HEALTH INSURANCE CLAIM FORM") && text.contains("SIGNATURE OF PHYSICIAN"),
+        &format!("the form is drawn on plain paper:\n{text}"),
+    );
+    let w = printed::words(Path::new(&claim), 1);
+    for (word, line, col, box_) in [
+        ("AETNA", 2, 41, "the payer's address"),
+        ("W1234567", 8, 50, "1a insured's id"),
+        ("0", 37, 42, "21 ICD-10 indicator"),
+        ("I10", 38, 3, "21A"),
+        ("99213", 44, 25, "24D"),
+        ("A", 44, 45, "24E pointer"),
+        ("200", 44, 52, "24F charges"),
+        ("1245319508", 44, 68, "24J rendering NPI"),
+        ("931234567", 56, 1, "25 tax id"),
+        ("200", 56, 54, "28 total"),
+        ("1234567893", 61, 50, "33a billing NPI"),
+    ] {
+        app.check(
+            printed::on_claim_grid(&w, word, line, col),
+            &format!("{box_}: {word:?} at line {line}, column {col}; the page has {w:?}"),
+        );
+    }
+    printed::first_page_png(&claim, "billing-06-claim");
+    let before = printed::before_printing();
+    app.select("claim-paper", "preprinted");
+    app.select("print-method", "printed");
+    app.select("print-printer", QUEUE);
+    app.click("claim-dialog-submit");
+    app.wait_text("claim-dialog-done", "the claim's print job", |t| {
+        t.contains("sent to the printer")
+    });
+    let Some(job) = printed::new_print(&before, Duration::from_secs(60)) else {
+        app.fail("cups-pdf wrote no file for the claim within 60 s");
+    };
+    app.check(printed::pages(&job) == 1, "the claim prints on one form");
+    app.click("claim-dialog-close");
+    app.wait_gone("claim-dialog");
+    app.wait_for_with_text("claim-row", "Printed and mailed");
+    app.screenshot("billing-07-claim-printed");
+
+    // The EOB; an unbalanced line is refused first.
     app.click("billing-post-eob");
     app.wait_for("eob-dialog");
     app.type_into("eob-reference", "EFT1042");
@@ -137,6 +195,7 @@ fn a_visit_is_billed_paid_by_the_insurer_and_the_patient_and_the_day_closes() {
             .any(|r| r.contains("Payment by Aetna, EOB check EFT1042")),
         &format!("the insurer's payment is labelled with the insurer: {rows:?}"),
     );
+    app.wait_for_with_text("claim-row", "Paid");
     app.logout();
 
     // The front desk applies the copay and prints the guarantor's

@@ -3,4 +3,4 @@
 /**
  * What kind of record is released.
  */
-export type PacketKind = "summary" | "referral" | "patient_copy" | "accounting" | "prescription" | "day_sheet" | "reminder" | "statement" | "receipt" | "report";
+export type PacketKind = "summary" | "referral" | "patient_copy" | "accounting" | "prescription" | "day_sheet" | "reminder" | "statement" | "receipt" | "report" | "claim";

@@ -3,4 +3,4 @@
 /**
  * A capability a command needs.
  */
-export type Permission = "patient_read" | "patient_write" | "clinical_read" | "clinical_write" | "audit_read" | "user_admin" | "settings_admin" | "release_records" | "disclosure_report" | "schedule_read" | "schedule_write" | "schedule_override" | "schedule_setup" | "billing_read" | "billing_setup" | "account_write" | "charge_entry" | "patient_payment" | "insurance_posting" | "close_day" | "statements" | "billing_reports";
+export type Permission = "patient_read" | "patient_write" | "clinical_read" | "clinical_write" | "audit_read" | "user_admin" | "settings_admin" | "release_records" | "disclosure_report" | "schedule_read" | "schedule_write" | "schedule_override" | "schedule_setup" | "billing_read" | "billing_setup" | "account_write" | "charge_entry" | "patient_payment" | "insurance_posting" | "close_day" | "statements" | "billing_reports" | "claims";

@@ -175,6 +175,7 @@ export const VALUE_SETS = {
     { value: 'statement', label: 'Statement' },
     { value: 'receipt', label: 'Payment receipt' },
     { value: 'report', label: 'Billing report' },
+    { value: 'claim', label: 'Insurance claim (CMS-1500)' },
   ],
   release_method: [
     { value: 'printed', label: 'Printed' },
@@ -253,6 +254,23 @@ export const VALUE_SETS = {
     { value: '31', label: '31 Skilled nursing facility' },
     { value: '13', label: '13 Assisted living facility' },
     { value: '81', label: '81 Independent laboratory' },
+  ],
+  plan_type: [
+    { value: 'medicare', label: 'Medicare' },
+    { value: 'medicaid', label: 'Medicaid' },
+    { value: 'tricare', label: 'TRICARE' },
+    { value: 'champva', label: 'CHAMPVA' },
+    { value: 'group_health', label: 'Group health plan' },
+    { value: 'feca', label: 'FECA / Black lung' },
+    { value: 'other', label: 'Other' },
+  ],
+  claim_status: [
+    { value: 'draft', label: 'Draft' },
+    { value: 'printed', label: 'Printed and mailed' },
+    { value: 'paid', label: 'Paid' },
+    { value: 'partly_paid', label: 'Partly paid' },
+    { value: 'denied', label: 'Denied' },
+    { value: 'resubmitted', label: 'Resubmitted' },
   ],
 } as const satisfies Record<string, readonly Option[]>;
 

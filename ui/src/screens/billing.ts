@@ -3,7 +3,8 @@
 // ledger with its running balance, its charges and payments, the guarantor
 // and coverage; and the forms that change them: take a payment, enter a
 // charge, post an insurer's EOB, apply credit, void a charge, reverse a
-// payment, refund credit, add coverage. Every figure and every "may" comes
+// payment, refund credit, add coverage; and its paper claims (./claims).
+// Every figure and every "may" comes
 // from the backend; amounts are integer cents on the wire.
 
 import { useEffect, useState } from 'preact/hooks';
@@ -22,6 +23,7 @@ import type { AdjustmentGroup } from '../bindings/AdjustmentGroup';
 import type { StatementPreview } from '../bindings/StatementPreview';
 import type { SheetOutput } from '../bindings/SheetOutput';
 import { SheetDialog } from '../components/sheetOutput';
+import { ClaimsPanel } from './claims';
 import { Button, FormError, Modal, SelectField, TextField, useFormErrors } from '../components/form';
 import { reportError, toast } from '../components/toast';
 import { COVERAGE_RANK_LABEL, formatDate, formatMoney, optionsOf, PAYMENT_METHOD_LABEL } from '../format';
@@ -35,6 +37,9 @@ export function BillingTab(p: { patientId: number }) {
   const [ledger, setLedger] = useState<LedgerView | null>(null);
   const [billing, setBilling] = useState<PatientBilling | null>(null);
   const [statement, setStatement] = useState<StatementPreview | null>(null);
+  // Bumped on every load, so the claims panel reloads with the ledger (an
+  // EOB posted answers a claim; a charge entered can be claimed).
+  const [claimsKey, setClaimsKey] = useState(0);
   const [dialog, setDialog] = useState<
     | { kind: 'payment' }
     | { kind: 'charge' }
@@ -55,6 +60,7 @@ export function BillingTab(p: { patientId: number }) {
       ]);
       setLedger(l);
       setBilling(b);
+      setClaimsKey((k) => k + 1);
       // A statement exists once the patient has an account (a first charge
       // or payment opens it).
       setStatement(l.account.id ? await api.call({ cmd: 'get_statement', patient_id: p.patientId }) : null);
@@ -98,6 +104,8 @@ export function BillingTab(p: { patientId: number }) {
     </section>
 
     ${statement ? html`<${StatementPanel} s=${statement} onPrint=${() => setDialog({ kind: 'statement' })} />` : null}
+
+    <${ClaimsPanel} key=${claimsKey} patientId=${p.patientId} onChanged=${() => void load()} />
 
     <section class="panel" data-testid="billing-account">
       <div class="panel-head"><h2>Guarantor and coverage</h2>

@@ -3,7 +3,8 @@
 // old one the day before), the payers claims are mailed to, and today's
 // postings added up with the close that makes them final, and a batch of
 // statements for every guarantor owing more than an amount, the A/R aging
-// by payer and by guarantor, and charges and collections by provider. Which panels
+// by payer and by guarantor, charges and collections by provider, and how
+// paper claims are filled (offsets, items 12, 13, 25, 27, clinicians' NPIs). Which panels
 // show follows the user's permissions; every rule is the backend's.
 
 import { useEffect, useState } from 'preact/hooks';
@@ -13,6 +14,8 @@ import type { FeeView } from '../bindings/FeeView';
 import type { PayerView } from '../bindings/PayerView';
 import type { DayReport } from '../bindings/DayReport';
 import type { PriceLevel } from '../bindings/PriceLevel';
+import type { PlanType } from '../bindings/PlanType';
+import { ClaimSetupPanel } from './claims';
 import type { SheetOutput } from '../bindings/SheetOutput';
 import { Button, CheckField, FormError, Modal, SelectField, TextField, useFormErrors } from '../components/form';
 import { reportError, toast } from '../components/toast';
@@ -26,6 +29,7 @@ import type { ProviderLine } from '../bindings/ProviderLine';
 import type { ProviderReport } from '../bindings/ProviderReport';
 
 const LEVELS = optionsOf('price_level');
+const PLAN_TYPES = optionsOf('plan_type');
 
 export function BillingSetupScreen() {
   const app = useApp();
@@ -80,6 +84,7 @@ export function BillingSetupScreen() {
       : null}
     ${reports ? html`<${ArAgingPanel} /><${ProviderReportPanel} />` : null}
     ${statements ? html`<${StatementBatchPanel} />` : null}
+    ${setup ? html`<${ClaimSetupPanel} />` : null}
     ${setup
       ? html`<section class="panel" data-testid="setup-fees">
           <div class="panel-head"><h2>Fee schedule</h2><${Button} kind="primary" testid="fee-add" onClick=${() => setAddFee(true)}>Set a price…</${Button}></div>
@@ -155,8 +160,9 @@ function PayerDialog(p: { payer: PayerView | null; onClose: () => void; onDone: 
   const [postal, setPostal] = useState(x?.postal_code ?? '');
   const [phone, setPhone] = useState(x?.phone ?? '');
   const [active, setActive] = useState(x?.active ?? true);
+  const [planType, setPlanType] = useState<PlanType>(x?.plan_type ?? 'group_health');
   const [busy, setBusy] = useState(false);
-  const form = useFormErrors(['name', 'payer_code', 'address_line1', 'city', 'region', 'postal_code', 'phone']);
+  const form = useFormErrors(['name', 'payer_code', 'address_line1', 'city', 'region', 'postal_code', 'phone', 'plan_type']);
   const save = async (e: Event) => {
     e.preventDefault();
     form.clear();
@@ -166,7 +172,7 @@ function PayerDialog(p: { payer: PayerView | null; onClose: () => void; onDone: 
         cmd: 'save_payer',
         id: x?.id ?? null,
         expected_version: x?.version ?? 0,
-        form: { name, payer_code: code, address_line1: line1, address_line2: x?.address_line2 ?? '', city, region, postal_code: postal, phone, active },
+        form: { name, payer_code: code, address_line1: line1, address_line2: x?.address_line2 ?? '', city, region, postal_code: postal, phone, plan_type: planType, active },
       });
       p.onDone();
     } catch (err) {
@@ -181,6 +187,7 @@ function PayerDialog(p: { payer: PayerView | null; onClose: () => void; onDone: 
         <${TextField} label="Name" name="name" testid="payer-name" value=${name} onValue=${setName} error=${form.errors.fields.name} />
         <${TextField} label="Payer ID" name="payer_code" testid="payer-code" value=${code} onValue=${setCode} error=${form.errors.fields.payer_code} />
       </div>
+      <${SelectField} label="Plan type (claim item 1)" name="plan_type" testid="payer-plan-type" value=${planType} onValue=${(v: string) => setPlanType(v as PlanType)} options=${PLAN_TYPES} error=${form.errors.fields.plan_type} />
       <${TextField} label="Claims mailing address" name="address_line1" testid="payer-address" value=${line1} onValue=${setLine1} error=${form.errors.fields.address_line1} />
       <div class="form-row">
         <${TextField} label="City" name="city" testid="payer-city" value=${city} onValue=${setCity} error=${form.errors.fields.city} />
