@@ -290,4 +290,6 @@ registry! {
     area GetClaimSetup,
     area SaveClaimSettings,
     area SetProviderNpi,
+    area GetSuperbill,
+    area EnterVisitCharges,
 }

@@ -16,7 +16,7 @@ use chartroom_api::{Chartroom, CommandName, ErrorCode, Request};
 use chartroom_billing::commands::*;
 use chartroom_billing::protocol::{
     AccountForm, ApplyTo, ChargeForm, ClaimPaperChoice, ClaimSettings, CoverageForm, FeeForm,
-    Guarantor, PayerForm,
+    Guarantor, PayerForm, VisitChargesForm, VisitServiceLine,
 };
 use chartroom_chart::commands::*;
 use chartroom_keys::{KeyStore, MemoryKeyStore};
@@ -1515,6 +1515,25 @@ fn sample(name: CommandName, patient: PatientId, user: UserId) -> Option<Request
             npi: "1234567893".into(),
         }
         .into(),
+        N::GetSuperbill => GetSuperbill {
+            patient_id: patient,
+            encounter_id: chartroom_types::EncounterId(1),
+        }
+        .into(),
+        N::EnterVisitCharges => EnterVisitCharges {
+            patient_id: patient,
+            encounter_id: chartroom_types::EncounterId(1),
+            form: VisitChargesForm {
+                lines: vec![VisitServiceLine {
+                    code: "99213".into(),
+                    units: 1,
+                    modifiers: vec![],
+                }],
+                diagnoses: vec!["I10".into()],
+                place: chartroom_types::PlaceOfService::Office,
+            },
+        }
+        .into(),
         N::PrintArAging => PrintArAging {
             output: chartroom_chart::sheets::SheetOutput {
                 method: ReleaseMethod::Saved,
@@ -1682,6 +1701,8 @@ resubmit_claim       - - Y - -
 get_claim_setup      Y Y Y Y -
 save_claim_settings  - - Y Y -
 set_provider_npi     - - Y Y -
+get_superbill        Y Y Y Y -
+enter_visit_charges  - Y Y - -
 ";
 
 #[test]

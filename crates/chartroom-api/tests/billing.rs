@@ -1849,3 +1849,120 @@ fn text_that_cannot_be_printed_is_refused_when_typed() {
     });
     assert_eq!(field_names(r), vec!["name"]);
 }
+
+// ---------------------------------------------------------------- superbill
+
+/// Issue 11 §3: the clinician marks the visit's services and diagnoses on
+/// its superbill (the problem list offered); every line becomes a charge
+/// of the visit, priced from the schedule; a refused line refuses them all,
+/// named by its line, nothing written.
+#[test]
+fn the_superbill_enters_a_visits_charges_all_or_none() {
+    use chartroom_api::protocol::EntryInput;
+    use chartroom_chart::commands::{SaveEntry, StartEncounter};
+    let mut o = office();
+    as_user(&mut o.fx.app, "doc");
+    ok(
+        &mut o.fx.app,
+        SaveEntry {
+            patient_id: o.patient,
+            entry_id: None,
+            expected_version: 0,
+            entry: EntryInput::Problem {
+                code: "E11.9".into(),
+                description: String::new(),
+                status: "active".into(),
+                onset: "05/01/2020".into(),
+                comment: String::new(),
+            },
+            override_reason: None,
+        },
+    );
+    let note = ok(
+        &mut o.fx.app,
+        StartEncounter {
+            patient_id: o.patient,
+            date: "03/02/2026".into(),
+            kind: "follow_up".into(),
+            reason: "Diabetes follow-up".into(),
+            template_id: None,
+        },
+    );
+    let visit = note.encounter_id;
+    let sb = ok(
+        &mut o.fx.app,
+        GetSuperbill {
+            patient_id: o.patient,
+            encounter_id: visit,
+        },
+    );
+    assert!(sb.can_enter && sb.charges.is_empty());
+    assert_eq!(
+        sb.services
+            .iter()
+            .map(|s| (s.code.as_str(), s.price))
+            .collect::<Vec<_>>(),
+        vec![("99213", m("200.00")), ("99214", m("280.00"))],
+        "covered: the standard prices"
+    );
+    assert_eq!(sb.diagnoses[0].code, "E11.9", "from the problem list");
+
+    let form = |codes: &[&str]| VisitChargesForm {
+        lines: codes
+            .iter()
+            .map(|c| VisitServiceLine {
+                code: (*c).into(),
+                units: 1,
+                modifiers: vec![],
+            })
+            .collect(),
+        diagnoses: vec!["E11.9".into(), "I10".into()],
+        place: PlaceOfService::Office,
+    };
+    // 99999 has no price: the whole superbill is refused, by its line.
+    let r = o.fx.app.run(EnterVisitCharges {
+        patient_id: o.patient,
+        encounter_id: visit,
+        form: form(&["99214", "99999"]),
+    });
+    assert_eq!(field_names(r), vec!["lines.1.code"]);
+    assert!(
+        ledger(&mut o.fx.app, o.patient).charges.is_empty(),
+        "none written"
+    );
+
+    let sb = ok(
+        &mut o.fx.app,
+        EnterVisitCharges {
+            patient_id: o.patient,
+            encounter_id: visit,
+            form: form(&["99214", "99213"]),
+        },
+    );
+    assert_eq!(sb.charges.len(), 2);
+    assert_eq!(sb.total, m("480.00"));
+    assert!(sb
+        .charges
+        .iter()
+        .all(|c| c.encounter_id == Some(visit) && c.service_day == "2026-03-02"));
+    assert_eq!(sb.charges[0].diagnoses, vec!["E11.9", "I10"]);
+
+    // The front desk may read it but not enter charges.
+    as_user(&mut o.fx.app, "fred");
+    let read = ok(
+        &mut o.fx.app,
+        GetSuperbill {
+            patient_id: o.patient,
+            encounter_id: visit,
+        },
+    );
+    assert!(!read.can_enter);
+    assert_eq!(
+        code(o.fx.app.run(EnterVisitCharges {
+            patient_id: o.patient,
+            encounter_id: visit,
+            form: form(&["99213"]),
+        })),
+        ErrorCode::PermissionDenied
+    );
+}

@@ -12,8 +12,8 @@
 
 use chartroom_core::{Command, Ctx, Guard, Handler, Permission, Result, Subject};
 use chartroom_types::{
-    AccountId, ChargeId, ClaimId, ClaimStatus, CoverageId, FeeId, PatientId, PayerId, PaymentId,
-    PaymentMethod, UserId,
+    AccountId, ChargeId, ClaimId, ClaimStatus, CoverageId, EncounterId, FeeId, PatientId, PayerId,
+    PaymentId, PaymentMethod, UserId,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -21,7 +21,7 @@ use ts_rs::TS;
 use crate::protocol::*;
 use chartroom_chart::sheets::{SheetDone, SheetOutput};
 
-use crate::{accounts, claims, posting, receipts, reports, setup, statements, view};
+use crate::{accounts, claims, posting, receipts, reports, setup, statements, superbill, view};
 
 const READ: Guard = Guard::Needs(Permission::BillingRead);
 
@@ -853,5 +853,52 @@ impl Command for SetProviderNpi {
 impl Handler for SetProviderNpi {
     fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
         claims::set_provider_npi(ctx, self.user_id, &self.npi)
+    }
+}
+
+/// A visit's superbill: its charges, the services the practice prices and
+/// the patient's problems to mark.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct GetSuperbill {
+    pub patient_id: PatientId,
+    pub encounter_id: EncounterId,
+}
+
+impl Command for GetSuperbill {
+    type Answer = Superbill;
+    const GUARD: Guard = READ;
+    fn subject(&self) -> Subject {
+        Subject::Patient(self.patient_id)
+    }
+}
+
+impl Handler for GetSuperbill {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        superbill::superbill(ctx, self.patient_id, self.encounter_id)
+    }
+}
+
+/// Enters the services marked on a visit's superbill as its charges (all
+/// or none).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EnterVisitCharges {
+    pub patient_id: PatientId,
+    pub encounter_id: EncounterId,
+    pub form: VisitChargesForm,
+}
+
+impl Command for EnterVisitCharges {
+    type Answer = Superbill;
+    const GUARD: Guard = Guard::Needs(Permission::ChargeEntry);
+    fn subject(&self) -> Subject {
+        Subject::Patient(self.patient_id)
+    }
+}
+
+impl Handler for EnterVisitCharges {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        superbill::enter_visit_charges(ctx, self.patient_id, self.encounter_id, &self.form)
     }
 }

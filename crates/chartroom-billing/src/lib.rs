@@ -19,6 +19,8 @@
 //! - [`receipts`]: a receipt of the day's payments, every one on its line.
 //! - [`reports`]: A/R aging by payer and by guarantor, charges and
 //!   collections by provider, on screen and PDF.
+//! - [`superbill`]: a visit's superbill (encounter form): the services
+//!   and problems to mark, entered as the visit's charges all at once.
 //! - [`claims`]: paper claims (CMS-1500): made from charges pending with a
 //!   payer, printed (data only for the red form, or the form drawn on
 //!   plain paper; a disclosure), answered by the EOB posted or by hand,
@@ -43,4 +45,5 @@ pub mod receipts;
 pub mod reports;
 pub mod setup;
 pub mod statements;
+pub mod superbill;
 pub mod view;

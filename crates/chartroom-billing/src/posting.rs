@@ -47,7 +47,7 @@ pub(crate) fn postings(entries: &[EntryRow]) -> Vec<Posting> {
 }
 
 /// Refuses a posting on a closed day before anything is written.
-fn day_open(conn: &Connection, day: NaiveDate) -> Result<()> {
+pub(crate) fn day_open(conn: &Connection, day: NaiveDate) -> Result<()> {
     match store::closed_day(conn, day)? {
         Some(_) => Err(Error::field(
             "day",

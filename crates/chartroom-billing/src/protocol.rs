@@ -692,3 +692,62 @@ pub struct ClaimSetup {
     pub providers: Vec<ProviderNpi>,
     pub can_edit: bool,
 }
+
+// ---------------------------------------------------------------- superbill
+
+/// A service the practice prices, as the superbill offers it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SuperbillService {
+    pub code: String,
+    pub description: String,
+    /// At the level the patient's coverage on the visit's day gives.
+    pub price: Money,
+}
+
+/// A diagnosis the superbill offers: from the problem list, or already
+/// on the visit's charges.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SuperbillDiagnosis {
+    pub code: String,
+    pub label: String,
+}
+
+/// A visit's superbill (encounter form): its charges, and what the
+/// clinician can mark to enter more.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Superbill {
+    pub encounter_id: EncounterId,
+    pub patient_id: PatientId,
+    pub day: String,
+    pub provider_name: String,
+    /// The visit's charges, void ones included.
+    pub charges: Vec<ChargeView>,
+    /// What is charged for the visit (void charges left out).
+    pub total: Money,
+    pub services: Vec<SuperbillService>,
+    pub diagnoses: Vec<SuperbillDiagnosis>,
+    pub can_enter: bool,
+}
+
+/// A service marked on the superbill.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VisitServiceLine {
+    pub code: String,
+    pub units: u32,
+    pub modifiers: Vec<String>,
+}
+
+/// The services and diagnoses marked on a visit's superbill: each service
+/// becomes a charge pointing to the diagnoses, in order.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VisitChargesForm {
+    pub lines: Vec<VisitServiceLine>,
+    /// ICD-10-CM, at most four, primary first.
+    pub diagnoses: Vec<String>,
+    pub place: PlaceOfService,
+}

@@ -3,7 +3,8 @@
 //! screen; the front desk adds the patient's coverage and takes $20 of the
 //! $25 copay as credit before the visit is billed; the clinician enters the
 //! visit's charge (priced from the schedule, pending with the insurer, not
-//! shown as owed by the patient); the billing clerk makes the CMS-1500
+//! shown as owed by the patient), marked on the visit's superbill under
+//! its note; the billing clerk makes the CMS-1500
 //! claim and prints it (plain paper saved, its boxes read back at their
 //! places on the form's grid; the red form to the CUPS queue), then posts
 //! the insurer's EOB, which marks the claim paid (paid $96, $80 contractual, $24 to the patient)
@@ -86,15 +87,21 @@ fn a_visit_is_billed_paid_by_the_insurer_and_the_patient_and_the_day_closes() {
     app.wait_text("billing-credit", "the copay as credit", |t| t == "$20.00");
     app.logout();
 
-    // The clinician enters the visit's charge.
+    // The clinician sees the patient, writes the visit's note and marks
+    // its superbill: the service and the diagnosis become its charge.
     app.login("doctor", DEMO_PASSWORD);
+    app.go_hash(&format!("#/patient/{PATIENT}/notes"));
+    app.click("note-new");
+    app.type_into("encounter-reason", "Blood pressure check");
+    app.click("encounter-start");
+    app.wait_for("note-assessment");
+    app.wait_for("superbill");
+    app.click("superbill-service-99213");
+    app.type_into("superbill-other-dx", "I10");
+    app.click("superbill-enter");
+    app.wait_text("superbill-total", "the visit's charge", |t| t == "$200.00");
+    app.screenshot("billing-00-superbill");
     billing_tab(&app);
-    app.click("billing-enter-charge");
-    app.wait_for("charge-dialog");
-    app.type_into("charge-code", "99213");
-    app.type_into("charge-diagnoses", "I10");
-    app.click("charge-save");
-    app.wait_gone("charge-dialog");
     app.wait_for_with_text("charge-row", "99213");
     app.wait_text("billing-pending", "the charge pending with Aetna", |t| {
         t == "Aetna $200.00"

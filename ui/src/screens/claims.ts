@@ -57,8 +57,7 @@ export function ClaimsPanel(p: { patientId: number; onChanged: () => void }) {
             <td><span class="chip" data-testid="claim-status">${CLAIM_STATUS_LABEL[c.status] ?? c.status}</span>
               ${c.status_note ? html`<div class="small muted">${c.status_note}</div>` : null}
               ${c.missing.length ? html`<ul class="small muted" data-testid="claim-missing">${c.missing.map((m) => html`<li key=${m}>Needs: ${m}</li>`)}</ul>` : null}</td>
-            <td class="small">${c.lines.map((l) => html`<div key=${l.charge_id}><span class="mono">${formatDate(l.service_day)} ${l.code}${l.modifiers.length ? `-${l.modifiers.join('-')}` : ''} ${l.pointers}</span>
-              ${formatMoney(l.amount)}${l.paid ? ` · paid ${formatMoney(l.paid)}` : ''}${l.void ? ' · void' : ''}</div>`)}
+            <td class="small">${c.lines.map((l) => html`<div key=${l.charge_id}>${`${formatDate(l.service_day)} ${l.code}${l.modifiers.length ? `-${l.modifiers.join('-')}` : ''} · dx ${l.pointers} · ${formatMoney(l.amount)}${l.paid ? ` · paid ${formatMoney(l.paid)}` : ''}${l.void ? ' · void' : ''}`}</div>`)}
               <div class="muted">ICD-10: ${c.diagnoses.join(' ')} · ${c.forms} form${c.forms === 1 ? '' : 's'}</div></td>
             <td class="num">${formatMoney(c.total)}</td>
             <td class="nowrap">${formatDate(c.created_day)}${c.print_count ? html`<div class="small muted">printed ${c.print_count}×</div>` : null}</td>

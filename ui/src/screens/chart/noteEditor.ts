@@ -6,7 +6,8 @@
 // can be corrected (`UpdateVisit`, its own version) without touching the
 // text being typed; the visit's earlier states are under "Visit history". A
 // signed note is read only, with its hash check and signed addenda; a note
-// entered in error stays readable under a banner.
+// entered in error stays readable under a banner. Under the note, the
+// visit's superbill (./superbill).
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../../html';
@@ -22,6 +23,7 @@ import { onBeforeLock } from '../../flush';
 import { patientHref } from '../../router';
 import { useChart } from './context';
 import { NoteStatusChip } from './notes';
+import { SuperbillPanel } from './superbill';
 
 const AUTOSAVE_MS = 1000;
 const SECTIONS: { key: 'subjective' | 'objective' | 'assessment' | 'plan'; label: string; hint: string }[] = [
@@ -46,6 +48,7 @@ function withVisit(note: NoteView, from: NoteView): NoteView {
 
 export function NoteScreen(p: { noteId: number }) {
   const ctx = useChart();
+  const app = useApp();
   const [note, setNote] = useState<NoteView | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -65,11 +68,15 @@ export function NoteScreen(p: { noteId: number }) {
   if (error) return html`<div class="panel"><${FormError} error=${error} /><a class="btn btn-secondary" href=${patientHref(ctx.patientId, 'notes')}>Back to notes</a></div>`;
   if (!note) return html`<${Spinner} label="Opening note…" />`;
   if (note.patient_id !== ctx.patientId) return html`<div class="panel"><${FormError} error="This note belongs to another patient's chart." /></div>`;
+  // The visit's superbill under its note, for those who see billing.
+  const superbill = app.can('billing_read') && note.status !== 'entered_in_error'
+    ? html`<${SuperbillPanel} patientId=${note.patient_id} encounterId=${note.encounter_id} />`
+    : null;
   if (note.can_edit) {
-    return html`<${NoteEditor} key=${`${note.id}:${note.version}`} note=${note} onSigned=${(n: NoteView) => { setNote(n); ctx.reloadSummary(); }} onRetracted=${setNote} onReload=${load}
-      onVisitChanged=${(n: NoteView) => setNote((old) => (old ? withVisit(old, n) : n))} />`;
+    return html`<div><${NoteEditor} key=${`${note.id}:${note.version}`} note=${note} onSigned=${(n: NoteView) => { setNote(n); ctx.reloadSummary(); }} onRetracted=${setNote} onReload=${load}
+      onVisitChanged=${(n: NoteView) => setNote((old) => (old ? withVisit(old, n) : n))} />${superbill}</div>`;
   }
-  return html`<${NoteReadView} note=${note} onChanged=${setNote} />`;
+  return html`<div><${NoteReadView} note=${note} onChanged=${setNote} />${superbill}</div>`;
 }
 
 /** The visit's fields as `RecordHistory` lists them. */
