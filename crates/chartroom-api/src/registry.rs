@@ -267,6 +267,7 @@ registry! {
     area GetLedger,
     area EnterCharge,
     area VoidCharge,
+    area EditCharge,
     area TakePayment,
     area ApplyCredit,
     area PostInsurancePayment,

@@ -1374,6 +1374,7 @@ fn sample(name: CommandName, patient: PatientId, user: UserId) -> Option<Request
         .into(),
         N::GetLedger => GetLedger {
             patient_id: patient,
+            all: false,
         }
         .into(),
         N::EnterCharge => EnterCharge {
@@ -1382,6 +1383,21 @@ fn sample(name: CommandName, patient: PatientId, user: UserId) -> Option<Request
                 encounter_id: None,
                 service_day: String::new(),
                 code: "99213".into(),
+                modifiers: vec![],
+                units: 1,
+                place: chartroom_types::PlaceOfService::Office,
+                diagnoses: vec!["I10".into()],
+                rendering_user_id: None,
+            },
+        }
+        .into(),
+        N::EditCharge => EditCharge {
+            charge_id: chartroom_types::ChargeId(1),
+            expected_version: 1,
+            form: ChargeForm {
+                encounter_id: None,
+                service_day: String::new(),
+                code: "99214".into(),
                 modifiers: vec![],
                 units: 1,
                 place: chartroom_types::PlaceOfService::Office,
@@ -1678,6 +1694,7 @@ save_coverage        Y - Y Y -
 get_ledger           Y Y Y Y -
 enter_charge         - Y Y - -
 void_charge          - Y Y - -
+edit_charge          - Y Y - -
 take_payment         Y - Y Y -
 apply_credit         Y - Y Y -
 post_insurance_payment - - Y - -

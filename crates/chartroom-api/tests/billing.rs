@@ -162,6 +162,7 @@ fn ledger(app: &mut Chartroom, patient: PatientId) -> LedgerView {
         app,
         GetLedger {
             patient_id: patient,
+            all: false,
         },
     )
 }
@@ -1964,5 +1965,164 @@ fn the_superbill_enters_a_visits_charges_all_or_none() {
             form: form(&["99213"]),
         })),
         ErrorCode::PermissionDenied
+    );
+}
+
+/// Issue 11 §10: a long ledger opens on its newest entries, their running
+/// balance the whole ledger's, with the charges they are on (and any
+/// pending with a payer, for the EOB form) and the same balances and
+/// patient's share as the whole; "show all" gives every entry.
+#[test]
+fn a_long_ledger_opens_on_its_newest_entries_with_every_open_charge() {
+    let mut o = office();
+    as_user(&mut o.fx.app, "mia");
+    short_visit_fee(&mut o.fx.app);
+    // A self-pay relative: 150 visits, the first 120 paid in full.
+    let kid = register(
+        &mut o.fx.app,
+        relative("Bảo", "2019-06-01", "(503) 555-0150"),
+    );
+    // The doctor's first visit; then billing enters each visit for her
+    // and the payment as it comes.
+    as_user(&mut o.fx.app, "doc");
+    let first = charge_on(&mut o.fx.app, kid, "99212", "01/10/2026");
+    as_user(&mut o.fx.app, "bill");
+    for i in 0..150 {
+        let v = if i == 0 {
+            first.clone()
+        } else {
+            ok(
+                &mut o.fx.app,
+                EnterCharge {
+                    patient_id: kid,
+                    form: ChargeForm {
+                        encounter_id: None,
+                        service_day: "01/10/2026".into(),
+                        code: "99212".into(),
+                        modifiers: vec![],
+                        units: 1,
+                        place: PlaceOfService::Office,
+                        diagnoses: vec!["I10".into()],
+                        rendering_user_id: Some(first.rendering_user_id),
+                    },
+                },
+            )
+        };
+        if i < 120 {
+            pay(
+                &mut o.fx.app,
+                kid,
+                &v.amount.to_string(),
+                ApplyTo::Charge { charge_id: v.id },
+            );
+        }
+    }
+    let page = ledger(&mut o.fx.app, kid);
+    let whole: LedgerView = ok(
+        &mut o.fx.app,
+        GetLedger {
+            patient_id: kid,
+            all: true,
+        },
+    );
+    assert_eq!(page.rows_total, 270);
+    assert_eq!(whole.rows.len(), 270);
+    assert_eq!(page.rows.len(), 200);
+    // The page is the whole ledger's newest 200 rows, balances and all.
+    let tail: Vec<(i64, Money)> = whole.rows[70..]
+        .iter()
+        .map(|r| (r.id.0, r.balance))
+        .collect();
+    let shown: Vec<(i64, Money)> = page.rows.iter().map(|r| (r.id.0, r.balance)).collect();
+    assert_eq!(shown, tail);
+    assert_eq!(page.rows.last().unwrap().balance, page.balance);
+    assert_eq!(page.balance, whole.balance);
+    assert_eq!(page.patient_due, whole.patient_due);
+    // The visits still owed on are the newest: listed.
+    let open: Vec<ChargeId> = whole
+        .charges
+        .iter()
+        .filter(|c| !c.owed.is_empty())
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(open.len(), 30);
+    assert!(open
+        .iter()
+        .all(|id| page.charges.iter().any(|c| c.id == *id)));
+    // The 35 oldest visits, paid and not on the rows shown, are left out.
+    assert_eq!((whole.charges.len(), page.charges.len()), (150, 115));
+}
+
+/// Issue 11 §3: a charge is editable until a claim is issued (its replaced
+/// state kept, the ledger moved to the new amount); once on a claim, or
+/// once anything is paid on it, it is corrected by a void and a new line.
+#[test]
+fn a_charge_is_edited_until_it_is_claimed_then_corrected_by_a_new_line() {
+    let mut o = office();
+    as_user(&mut o.fx.app, "doc");
+    let c = charge(&mut o.fx.app, o.patient, "99213");
+    assert!(c.can_edit);
+    let form = |code: &str| ChargeForm {
+        encounter_id: None,
+        service_day: "03/02/2026".into(),
+        code: code.into(),
+        modifiers: vec!["25".into()],
+        units: 1,
+        place: PlaceOfService::Office,
+        diagnoses: vec!["I10".into()],
+        rendering_user_id: None,
+    };
+    // A stale version is refused.
+    assert_eq!(
+        code(o.fx.app.run(EditCharge {
+            charge_id: c.id,
+            expected_version: c.version + 1,
+            form: form("99214"),
+        })),
+        ErrorCode::Conflict
+    );
+    let edited = ok(
+        &mut o.fx.app,
+        EditCharge {
+            charge_id: c.id,
+            expected_version: c.version,
+            form: form("99214"),
+        },
+    );
+    assert_eq!(
+        (edited.code.as_str(), edited.amount),
+        ("99214", m("280.00"))
+    );
+    assert_eq!(edited.modifiers, vec!["25"]);
+    let l = ledger(&mut o.fx.app, o.patient);
+    assert_eq!(l.balance, m("280.00"));
+    assert_eq!(
+        lines(&l),
+        vec![
+            "charge | Aetna | 99214-25 Service 99214 | $200.00 | $200.00",
+            "charge | Aetna | 99214-25 Service 99214 (edited) | -$200.00 | $0.00",
+            "charge | Aetna | 99214-25 Service 99214 (edited) | $280.00 | $280.00",
+        ]
+    );
+
+    // On a claim it can no longer be edited.
+    as_user(&mut o.fx.app, "bill");
+    ok(
+        &mut o.fx.app,
+        CreateClaim {
+            patient_id: o.patient,
+            payer_id: o.aetna,
+            charge_ids: vec![c.id],
+        },
+    );
+    let l = ledger(&mut o.fx.app, o.patient);
+    assert!(!l.charges[0].can_edit && l.charges[0].can_void);
+    assert_eq!(
+        field_names(o.fx.app.run(EditCharge {
+            charge_id: c.id,
+            expected_version: edited.version,
+            form: form("99213"),
+        })),
+        vec!["status"]
     );
 }

@@ -228,6 +228,9 @@ impl Handler for SaveCoverage {
 #[ts(export)]
 pub struct GetLedger {
     pub patient_id: PatientId,
+    /// Every entry (else the newest, with every charge still owed on).
+    #[serde(default)]
+    pub all: bool,
 }
 
 impl Command for GetLedger {
@@ -240,7 +243,7 @@ impl Command for GetLedger {
 
 impl Handler for GetLedger {
     fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
-        view::ledger(ctx, self.patient_id)
+        view::ledger(ctx, self.patient_id, self.all)
     }
 }
 
@@ -287,6 +290,31 @@ impl Command for VoidCharge {
 impl Handler for VoidCharge {
     fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
         posting::void_charge(ctx, self.charge_id, self.expected_version, &self.reason)
+    }
+}
+
+/// Edits a charge until it is claimed (open, on no claim, nothing paid or
+/// adjusted on it).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EditCharge {
+    pub charge_id: ChargeId,
+    #[ts(type = "number")]
+    pub expected_version: i64,
+    pub form: ChargeForm,
+}
+
+impl Command for EditCharge {
+    type Answer = ChargeView;
+    const GUARD: Guard = Guard::Needs(Permission::ChargeEntry);
+    fn subject(&self) -> Subject {
+        Subject::Charge(self.charge_id)
+    }
+}
+
+impl Handler for EditCharge {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        posting::edit_charge(ctx, self.charge_id, self.expected_version, &self.form)
     }
 }
 
@@ -343,7 +371,7 @@ impl Command for ApplyCredit {
 impl Handler for ApplyCredit {
     fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
         posting::apply_credit(ctx, self.patient_id)?;
-        view::ledger(ctx, self.patient_id)
+        view::ledger(ctx, self.patient_id, false)
     }
 }
 
@@ -378,7 +406,7 @@ impl Handler for PostInsurancePayment {
             &self.amount,
             &self.lines,
         )?;
-        view::ledger(ctx, self.patient_id)
+        view::ledger(ctx, self.patient_id, false)
     }
 }
 

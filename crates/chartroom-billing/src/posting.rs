@@ -361,6 +361,131 @@ pub fn enter_charge(
     crate::view::one_charge_view(ctx, &row, &entries)
 }
 
+/// Edits a charge until it is claimed: while it is open, on no claim and
+/// nothing but its own charge (and moves between payers and the patient)
+/// touched it. The edit keeps the state it replaces; the ledger takes back
+/// what each party owed on it and charges the new amount to whoever owes
+/// it first now, unless nothing changed for the ledger. After that a
+/// correction is a void and a new line.
+pub fn edit_charge(
+    ctx: &mut Ctx<'_>,
+    id: ChargeId,
+    expected_version: i64,
+    form: &ChargeForm,
+) -> Result<ChargeView> {
+    let conn = ctx.read();
+    let row = store::charge(conn, id)?;
+    if row.status != ChargeStatus::Open {
+        return Err(Error::field(
+            "status",
+            "This charge has been billed: void it and enter a new line to correct it",
+        ));
+    }
+    if let Some(claim) = chartroom_store::claims::claims_of_charge(conn, id)?.first() {
+        return Err(Error::field(
+            "status",
+            format!("This charge is on claim {claim}: void it and enter a new line to correct it"),
+        ));
+    }
+    let entries = store::entries_of_account(conn, row.fields.account_id)?;
+    if entries.iter().any(|e| {
+        e.entry.charge_id == Some(id)
+            && !matches!(e.entry.kind, LedgerKind::Charge | LedgerKind::Transfer)
+    }) {
+        return Err(Error::field(
+            "status",
+            "Payments or adjustments are posted on this charge: reverse them before editing it",
+        ));
+    }
+    let checked = check_charge(ctx, row.fields.patient_id, form)?;
+    day_open(conn, ctx.today())?;
+    let ps = postings(&entries);
+    let mut owed: Vec<(Party, Money)> = ps
+        .iter()
+        .filter(|p| p.charge == Some(id))
+        .map(|p| p.party)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|p| (p, owed_on(&ps, id, p)))
+        .filter(|(_, m)| *m != Money::ZERO)
+        .collect();
+    owed.sort();
+    let amount = Money::from_cents(checked.units.saturating_mul(checked.unit_price.cents()));
+    let unchanged = owed == [(checked.first, amount)];
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    let today = ctx.today();
+    let row = ctx.write(|tx, now| {
+        let fields = ChargeFields {
+            patient_id: row.fields.patient_id,
+            account_id: row.fields.account_id,
+            encounter_id: checked.encounter,
+            service_day: checked.day,
+            code: checked.code.clone(),
+            modifiers: checked.modifiers.clone(),
+            units: checked.units,
+            unit_price: checked.unit_price,
+            place: checked.place,
+            rendering_user_id: checked.rendering,
+            diagnoses: checked.diagnoses.clone(),
+            description: checked.description.clone(),
+        };
+        let new = store::update_charge(tx, id, expected_version, &fields, now, user)?;
+        if !unchanged {
+            let w = Writer {
+                tx,
+                account: row.fields.account_id,
+                day: today,
+                at: now,
+                by: user,
+            };
+            for (p, m) in &owed {
+                w.post(
+                    Some(row.fields.patient_id),
+                    LedgerKind::Charge,
+                    *p,
+                    neg(*m),
+                    Some(id),
+                    None,
+                    None,
+                    "edited",
+                )?;
+            }
+            w.post(
+                Some(row.fields.patient_id),
+                LedgerKind::Charge,
+                checked.first,
+                amount,
+                Some(id),
+                None,
+                None,
+                "edited",
+            )?;
+        }
+        audit(
+            tx,
+            now,
+            actor,
+            AuditAction::Update,
+            Some(row.fields.patient_id),
+            format!("charge/{id}"),
+            format!(
+                "edited: {} x{} {} on {} is now {} x{} {amount} on {}",
+                row.fields.code,
+                row.fields.units,
+                row.fields.amount(),
+                row.fields.service_day,
+                checked.code,
+                checked.units,
+                checked.day
+            ),
+        )?;
+        Ok(new)
+    })?;
+    let entries = store::entries_of_account(ctx.read(), row.fields.account_id)?;
+    crate::view::one_charge_view(ctx, &row, &entries)
+}
+
 /// Voids a charge entered in error. Allowed while nothing but its own
 /// charge (and moves between payers and the patient) touched it: a charge
 /// already paid or adjusted has those reversed first.
@@ -593,7 +718,7 @@ pub fn apply_credit(ctx: &mut Ctx<'_>, patient: PatientId) -> Result<()> {
     let ps = postings(&entries);
     let charges = store::charges_of_account(conn, account)?;
     let mut owed = patient_owed(&charges, &ps);
-    let mut credits = crate::view::credits(conn, account, &entries)?;
+    let mut credits = crate::view::credits(conn, account)?;
     if credits.is_empty() {
         return Err(Error::field("credit", "The patient has no credit to apply"));
     }
@@ -966,8 +1091,7 @@ pub fn refund(
             "A reversed payment has nothing to refund",
         ));
     }
-    let entries = store::entries_of_account(conn, p.fields.account_id)?;
-    let credit = crate::view::credits(conn, p.fields.account_id, &entries)?
+    let credit = crate::view::credits(conn, p.fields.account_id)?
         .into_iter()
         .find(|(pid, _)| *pid == id)
         .map_or(Money::ZERO, |(_, m)| m);

@@ -230,6 +230,9 @@ pub struct ChargeView {
     /// What is still owed on it, by whom (empty when settled).
     pub owed: Vec<Owed>,
     pub can_void: bool,
+    /// It may still be edited: open, on no claim, nothing paid or adjusted
+    /// on it, and the user enters charges.
+    pub can_edit: bool,
     #[ts(type = "number")]
     pub version: i64,
 }
@@ -335,7 +338,12 @@ pub struct LedgerActions {
 #[ts(export)]
 pub struct LedgerView {
     pub account: AccountView,
+    /// The newest entries (all of them when asked, or when there are few),
+    /// oldest first, with the running balance.
     pub rows: Vec<LedgerRow>,
+    /// Entries on the account in all.
+    #[ts(type = "number")]
+    pub rows_total: u32,
     pub charges: Vec<ChargeView>,
     pub payments: Vec<PaymentView>,
     /// Everything owed (negative: in credit).

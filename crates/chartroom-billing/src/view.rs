@@ -1,7 +1,10 @@
 //! What billing shows: an account's ledger with its running balance, its
 //! charges with who still owes what on each, its payments with the credit
 //! not yet applied, and who owes the balance (the patient's side apart from
-//! what is pending with payers). Every ledger read proves the ledger adds
+//! what is pending with payers). A long ledger shows its newest
+//! [`LEDGER_ROWS`] entries (with every charge pending with a payer, every
+//! payment holding credit, and those the rows shown are on) unless all are
+//! asked for; its balances are summed in SQL either way. Every ledger read proves the ledger adds
 //! up ([`crate::ledger::Balances::check`]) before answering, and is audited.
 //! Also a day's postings added up, and its close.
 
@@ -38,26 +41,8 @@ fn party_name(names: &HashMap<PayerId, String>, p: Party) -> String {
 }
 
 /// The credit each payment of the account still holds, oldest first.
-pub(crate) fn credits(
-    conn: &Connection,
-    account: AccountId,
-    entries: &[EntryRow],
-) -> Result<Vec<(PaymentId, Money)>> {
-    // One pass over the ledger: what the patient side's entries of each
-    // payment left unapplied.
-    let mut held: HashMap<PaymentId, i64> = HashMap::new();
-    for e in entries {
-        if let (Some(p), None, None) = (e.entry.payment_id, e.entry.charge_id, e.entry.payer_id) {
-            *held.entry(p).or_default() -= e.entry.amount.cents();
-        }
-    }
-    Ok(store::payments_of_account(conn, account)?
-        .into_iter()
-        .filter_map(|p| {
-            let h = held.get(&p.id).copied().unwrap_or(0);
-            (h > 0).then(|| (p.id, Money::from_cents(h)))
-        })
-        .collect())
+pub(crate) fn credits(conn: &Connection, account: AccountId) -> Result<Vec<(PaymentId, Money)>> {
+    Ok(store::credit_by_payment(conn, account)?)
 }
 
 /// One charge as shown, from its account's ledger.
@@ -70,7 +55,8 @@ pub(crate) fn one_charge_view(
         .into_iter()
         .filter(|p| p.charge == Some(r.id))
         .collect();
-    charge_view(ctx, &payer_names(ctx.read())?, r, &on_it)
+    let claimed = !chartroom_store::claims::claims_of_charge(ctx.read(), r.id)?.is_empty();
+    charge_view(ctx, &payer_names(ctx.read())?, r, &on_it, claimed)
 }
 
 /// A charge as shown, with who owes what on it (`on_it`: its postings).
@@ -79,6 +65,7 @@ fn charge_view(
     names: &HashMap<PayerId, String>,
     r: &ChargeRow,
     on_it: &[Posting],
+    claimed: bool,
 ) -> Result<ChargeView> {
     let ps = on_it;
     let mut parties: Vec<Party> = ps
@@ -127,6 +114,10 @@ fn charge_view(
         can_void: r.status != ChargeStatus::Void
             && !touched
             && ctx.actor().may(Permission::ChargeEntry),
+        can_edit: r.status == ChargeStatus::Open
+            && !touched
+            && !claimed
+            && ctx.actor().may(Permission::ChargeEntry),
         version: r.version,
     })
 }
@@ -159,8 +150,7 @@ fn payment_view(
 /// One payment as shown (after it was taken).
 pub(crate) fn payment_of(ctx: &Ctx<'_>, account: AccountId, id: PaymentId) -> Result<PaymentView> {
     let conn = ctx.read();
-    let entries = store::entries_of_account(conn, account)?;
-    let credit = credits(conn, account, &entries)?
+    let credit = credits(conn, account)?
         .into_iter()
         .find(|(p, _)| *p == id)
         .map_or(Money::ZERO, |(_, m)| m);
@@ -244,7 +234,7 @@ fn describe(
 }
 
 /// The ledger of the account `patient` is billed to (an audited read).
-pub fn ledger(ctx: &mut Ctx<'_>, patient: PatientId) -> Result<LedgerView> {
+pub fn ledger(ctx: &mut Ctx<'_>, patient: PatientId, all: bool) -> Result<LedgerView> {
     let conn = ctx.read();
     chartroom_store::patients::get(conn, patient)?;
     let actor = ctx.actor();
@@ -256,7 +246,7 @@ pub fn ledger(ctx: &mut Ctx<'_>, patient: PatientId) -> Result<LedgerView> {
     };
     let view = match store::account_of_patient(conn, patient)? {
         None => empty_ledger(conn, patient, actions)?,
-        Some(account) => account_ledger(ctx, account, actions)?,
+        Some(account) => account_ledger(ctx, account, actions, all)?,
     };
     ctx.audit(actor.event(
         AuditAction::Read,
@@ -264,8 +254,9 @@ pub fn ledger(ctx: &mut Ctx<'_>, patient: PatientId) -> Result<LedgerView> {
         Some(patient),
         format!("account/{}", view.account.id),
         format!(
-            "ledger read: {} entries; patients {}",
+            "ledger read: {} of {} entries; patients {}",
             view.rows.len(),
+            view.rows_total,
             view.account
                 .patients
                 .iter()
@@ -297,6 +288,7 @@ fn empty_ledger(
             version: 0,
         },
         rows: Vec::new(),
+        rows_total: 0,
         charges: Vec::new(),
         payments: Vec::new(),
         balance: Money::ZERO,
@@ -311,23 +303,103 @@ fn empty_ledger(
     })
 }
 
+/// Entries the ledger shows unless all are asked for: the newest.
+pub const LEDGER_ROWS: usize = 200;
+
 fn account_ledger(
     ctx: &Ctx<'_>,
     account: AccountId,
     mut actions: LedgerActions,
+    all: bool,
 ) -> Result<LedgerView> {
     let conn = ctx.read();
     let names = payer_names(conn)?;
-    let entries = store::entries_of_account(conn, account)?;
-    let ps = postings(&entries);
+    // The balances from the entries added up in SQL by kind, party and
+    // whether on a charge (the fold is linear, so the sums give the same
+    // figures), proved before anything is shown.
+    let sums = store::account_sums(conn, account)?;
+    let ps: Vec<Posting> = sums
+        .iter()
+        .map(|x| Posting {
+            kind: x.kind,
+            party: Party::of(x.payer_id),
+            amount: x.amount,
+            charge: x.on_charge.then_some(chartroom_types::ChargeId(0)),
+        })
+        .collect();
     let b = Balances::of(&ps);
     b.check()
         .map_err(|e| Error::Internal(format!("account {account}: {e}")))?;
-    let charge_rows = store::charges_of_account(conn, account)?;
-    let payment_rows = store::payments_of_account(conn, account)?;
+    let rows_total: i64 = sums.iter().map(|x| x.count).sum();
+    let whole = all || rows_total <= LEDGER_ROWS as i64;
+    let entries = if whole {
+        store::entries_of_account(conn, account)?
+    } else {
+        store::newest_entries(conn, account, LEDGER_ROWS)?
+    };
+    // The charges shown: every one still pending with a payer (the EOB
+    // form posts on them), and those the entries shown are on (all of them
+    // when the whole ledger is). What the patient's side owes on older
+    // visits is in `patient_due` and on the statement.
+    let charge_rows: Vec<ChargeRow> = if whole {
+        store::charges_of_account(conn, account)?
+    } else {
+        let mut ids: Vec<chartroom_types::ChargeId> = store::owed_on_charges(conn, account, false)?
+            .iter()
+            .map(|o| o.0)
+            .chain(entries.iter().filter_map(|e| e.entry.charge_id))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let mut rows = ids
+            .into_iter()
+            .map(|id| store::charge(conn, id))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        rows.sort_by_key(|c| (c.fields.service_day, c.id));
+        rows
+    };
+    // Each shown charge's postings (added up by kind and party when only
+    // some are shown: all that who owes what on it, and whether anything
+    // but its charge touched it, need).
+    let grouped: HashMap<chartroom_types::ChargeId, Vec<Posting>> = if whole {
+        by_charge(&postings(&entries))
+    } else {
+        let mut g = HashMap::new();
+        for c in &charge_rows {
+            let on: Vec<Posting> = store::charge_sums(conn, c.id)?
+                .into_iter()
+                .map(|(kind, payer, amount)| Posting {
+                    kind,
+                    party: Party::of(payer),
+                    amount,
+                    charge: Some(c.id),
+                })
+                .collect();
+            g.insert(c.id, on);
+        }
+        g
+    };
+    let held = credits(conn, account)?;
+    let payment_rows: Vec<store::PaymentRow> = if whole {
+        store::payments_of_account(conn, account)?
+    } else {
+        let mut ids: Vec<PaymentId> = held
+            .iter()
+            .map(|h| h.0)
+            .chain(entries.iter().filter_map(|e| e.entry.payment_id))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids.into_iter()
+            .map(|id| store::payment(conn, id))
+            .collect::<std::result::Result<Vec<_>, _>>()?
+    };
     let charges: HashMap<_, _> = charge_rows.iter().map(|c| (c.id, c.clone())).collect();
     let payments: HashMap<_, _> = payment_rows.iter().map(|p| (p.id, p.clone())).collect();
-    let mut running = Money::ZERO;
+    // The running balance of the first row shown is what the entries
+    // before it left.
+    let shown: i64 = entries.iter().map(|e| e.entry.amount.cents()).sum();
+    let mut running = Money::from_cents(b.total.cents().saturating_sub(shown));
     let rows = entries
         .iter()
         .map(|e| {
@@ -347,29 +419,27 @@ fn account_ledger(
             }
         })
         .collect();
-    let held = credits(conn, account, &entries)?;
-    let grouped = by_charge(&ps);
     let none: Vec<Posting> = Vec::new();
     let on = |c: &ChargeRow| grouped.get(&c.id).unwrap_or(&none);
+    let claimed = chartroom_store::claims::claimed_charges(conn, account)?;
     actions.can_apply_credit = actions.can_take_payment
         && b.unapplied.cents() > 0
-        && charge_rows
+        && store::owed_on_charges(conn, account, true)?
             .iter()
-            .any(|c| owed_on(on(c), c.id, Party::Patient).cents() > 0);
+            .any(|o| o.2.cents() > 0);
+    let credit_of: HashMap<PaymentId, Money> = held.into_iter().collect();
     Ok(LedgerView {
         account: account_view(conn, store::account(conn, account)?)?,
         rows,
+        rows_total: u32::try_from(rows_total).unwrap_or(u32::MAX),
         charges: charge_rows
             .iter()
-            .map(|c| charge_view(ctx, &names, c, on(c)))
+            .map(|c| charge_view(ctx, &names, c, on(c), claimed.binary_search(&c.id).is_ok()))
             .collect::<Result<_>>()?,
         payments: payment_rows
             .into_iter()
             .map(|p| {
-                let credit = held
-                    .iter()
-                    .find(|(id, _)| *id == p.id)
-                    .map_or(Money::ZERO, |(_, m)| *m);
+                let credit = credit_of.get(&p.id).copied().unwrap_or(Money::ZERO);
                 payment_view(ctx, &names, p, credit)
             })
             .collect(),

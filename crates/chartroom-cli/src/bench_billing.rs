@@ -7,7 +7,8 @@
 //! patients' shares and payments; one family of eight on one account with
 //! a visit every weekday). It times, as the practice manager:
 //! - the A/R aging by payer and by guarantor;
-//! - a typical guarantor's ledger, and the family's (the longest);
+//! - a typical guarantor's ledger, and the family's (the longest) as the
+//!   screen opens it (the newest entries) and whole;
 //! - a batch of the statements of the 500 guarantors owing most (and any
 //!   tied with the 500th), saved as one PDF.
 //!
@@ -133,6 +134,7 @@ pub fn run(patients: usize, years: u32, visits: u32, rounds: usize) -> Result<()
             &mut app,
             GetLedger {
                 patient_id: PatientId(patients as i64 / 2),
+                all: false,
             },
         )
     })?;
@@ -141,6 +143,17 @@ pub fn run(patients: usize, years: u32, visits: u32, rounds: usize) -> Result<()
             &mut app,
             GetLedger {
                 patient_id: PatientId(1),
+                all: false,
+            },
+        )
+    })?;
+    // The same ledger with every entry (the screen's "show all").
+    let (whole_t, whole) = time(rounds, || {
+        ok(
+            &mut app,
+            GetLedger {
+                patient_id: PatientId(1),
+                all: true,
             },
         )
     })?;
@@ -209,11 +222,23 @@ pub fn run(patients: usize, years: u32, visits: u32, rounds: usize) -> Result<()
         "{}",
         line(
             &format!(
-                "the family's ledger (the longest): {} entries, {} charges",
+                "the family's ledger (the longest, {} entries): the newest {}, {} charges",
+                ledger.rows_total,
                 ledger.rows.len(),
                 ledger.charges.len()
             ),
             ledger_t
+        )
+    );
+    println!(
+        "{}",
+        line(
+            &format!(
+                "the family's whole ledger: {} entries, {} charges",
+                whole.rows.len(),
+                whole.charges.len()
+            ),
+            whole_t
         )
     );
     println!(

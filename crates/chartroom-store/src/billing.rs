@@ -1190,6 +1190,158 @@ pub fn entries_of_account(conn: &Connection, account: AccountId) -> Result<Vec<E
     Ok(rows)
 }
 
+/// Entries of one kind and party, on charges or not, added up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntrySum {
+    pub kind: LedgerKind,
+    /// None: the patient's side.
+    pub payer_id: Option<PayerId>,
+    pub on_charge: bool,
+    pub amount: Money,
+    pub count: i64,
+}
+
+/// An account's entries added up by kind and party (the payer; none: the
+/// patient's side), and whether they are on a charge, with how many there
+/// are: all the ledger's balances need, read from `ledger_sums_by_account`
+/// (and, for the entries on no charge, `ledger_credit_by_account`) without
+/// touching the entries themselves.
+pub fn account_sums(conn: &Connection, account: AccountId) -> Result<Vec<EntrySum>> {
+    let decode_row = |r: &Row<'_>| -> rusqlite::Result<(LedgerKind, Option<PayerId>, Money, i64)> {
+        let kind: String = r.get(0)?;
+        Ok((
+            decode(LedgerKind::parse(&kind), "ledger kind")?,
+            r.get(1)?,
+            Money::from_cents(r.get(2)?),
+            r.get(3)?,
+        ))
+    };
+    let all = conn
+        .prepare_cached(
+            "SELECT kind, payer_id, sum(cents), count(*) FROM ledger_entry \
+             WHERE account_id = ?1 GROUP BY kind, payer_id",
+        )?
+        .query_map([account], decode_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    // Only the patient's side has entries on no charge (credit, refunds).
+    let off_charge = conn
+        .prepare_cached(
+            "SELECT kind, NULL, sum(cents), count(*) FROM ledger_entry \
+             WHERE account_id = ?1 AND charge_id IS NULL AND payer_id IS NULL GROUP BY kind",
+        )?
+        .query_map([account], decode_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out = Vec::new();
+    for (kind, payer, amount, count) in all {
+        let (off, off_count) = off_charge
+            .iter()
+            .filter(|o| payer.is_none() && o.0 == kind)
+            .fold((0, 0), |(a, n), o| (a + o.2.cents(), n + o.3));
+        if count > off_count {
+            out.push(EntrySum {
+                kind,
+                payer_id: payer,
+                on_charge: true,
+                amount: Money::from_cents(amount.cents() - off),
+                count: count - off_count,
+            });
+        }
+        if off_count > 0 {
+            out.push(EntrySum {
+                kind,
+                payer_id: payer,
+                on_charge: false,
+                amount: Money::from_cents(off),
+                count: off_count,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// What each payer (or, with `patient`, the patient's side) still owes on
+/// each of an account's charges, where it is not zero: (charge, payer or
+/// none, amount), from `ledger_owed_by_account`.
+pub fn owed_on_charges(
+    conn: &Connection,
+    account: AccountId,
+    patient: bool,
+) -> Result<Vec<(ChargeId, Option<PayerId>, Money)>> {
+    let sql = if patient {
+        "SELECT charge_id, payer_id, sum(cents) FROM ledger_entry \
+         WHERE account_id = ?1 AND payer_id IS NULL AND charge_id IS NOT NULL \
+         GROUP BY charge_id HAVING sum(cents) <> 0"
+    } else {
+        "SELECT charge_id, payer_id, sum(cents) FROM ledger_entry \
+         WHERE account_id = ?1 AND payer_id IS NOT NULL \
+         GROUP BY payer_id, charge_id HAVING sum(cents) <> 0"
+    };
+    let rows = conn
+        .prepare_cached(sql)?
+        .query_map([account], |r| {
+            Ok((r.get(0)?, r.get(1)?, Money::from_cents(r.get(2)?)))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// A charge's entries added up by kind and party: (kind, payer or none,
+/// amount).
+pub fn charge_sums(
+    conn: &Connection,
+    charge: ChargeId,
+) -> Result<Vec<(LedgerKind, Option<PayerId>, Money)>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT kind, payer_id, sum(cents) FROM ledger_entry WHERE charge_id = ?1 \
+             GROUP BY kind, payer_id",
+        )?
+        .query_map([charge], |r| {
+            let kind: String = r.get(0)?;
+            Ok((
+                decode(LedgerKind::parse(&kind), "ledger kind")?,
+                r.get(1)?,
+                Money::from_cents(r.get(2)?),
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// An account's newest `limit` entries, oldest first.
+pub fn newest_entries(
+    conn: &Connection,
+    account: AccountId,
+    limit: usize,
+) -> Result<Vec<EntryRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{ENTRY_SQL} WHERE e.account_id = ?1 ORDER BY e.id DESC LIMIT ?2"
+    ))?;
+    let mut rows = stmt
+        .query_map(
+            params![account, i64::try_from(limit).unwrap_or(i64::MAX)],
+            entry_from_row,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.reverse();
+    Ok(rows)
+}
+
+/// The credit each of an account's payments still holds (its patient-side
+/// entries on no charge), where there is some: (payment, amount), oldest
+/// payment first.
+pub fn credit_by_payment(conn: &Connection, account: AccountId) -> Result<Vec<(PaymentId, Money)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.payment_id, -sum(e.cents) FROM ledger_entry e JOIN payment p ON p.id = e.payment_id \
+         WHERE e.account_id = ?1 AND e.charge_id IS NULL AND e.payer_id IS NULL \
+         GROUP BY e.payment_id HAVING sum(e.cents) < 0 ORDER BY p.received_day, p.id",
+    )?;
+    let rows = stmt
+        .query_map([account], |r| Ok((r.get(0)?, Money::from_cents(r.get(1)?))))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// A payment's entries, oldest first.
 pub fn entries_of_payment(conn: &Connection, payment: PaymentId) -> Result<Vec<EntryRow>> {
     let mut stmt = conn.prepare_cached(&format!(

@@ -89,6 +89,10 @@ pub const MIGRATIONS: &[Migration] = &[
     // service lines (written once), its status, the claim it replaces; the
     // payer's plan type (item 1) and each clinician's NPI (item 24J).
     migration!("0014_claims.sql"),
+    // 15: indexes that add up an account's ledger by kind and party, and
+    // what each party owes on each charge, without reading its entries
+    // (the ledger screen's balances).
+    migration!("0015_ledger_sums.sql"),
 ];
 
 /// The schema version this build writes.
@@ -171,6 +175,10 @@ mod tests {
         (
             "0014_claims.sql",
             "a24b48cedf42ebeacafeac3706d1ab019baa2f465e450a7a9d18447044f18d34",
+        ),
+        (
+            "0015_ledger_sums.sql",
+            "c0703d289b82df36626974705ea54b0f9efbc3aa2facb5be8a7dffcd03ae0a1b",
         ),
     ];
 

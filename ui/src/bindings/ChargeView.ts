@@ -18,4 +18,9 @@ status: string, void_reason: string,
 /**
  * What is still owed on it, by whom (empty when settled).
  */
-owed: Array<Owed>, can_void: boolean, version: number, };
+owed: Array<Owed>, can_void: boolean, 
+/**
+ * It may still be edited: open, on no claim, nothing paid or adjusted
+ * on it, and the user enters charges.
+ */
+can_edit: boolean, version: number, };

@@ -4,4 +4,8 @@ import type { PatientId } from "./PatientId";
 /**
  * The ledger of the account a patient is billed to.
  */
-export type GetLedger = { patient_id: PatientId, };
+export type GetLedger = { patient_id: PatientId, 
+/**
+ * Every entry (else the newest, with every charge still owed on).
+ */
+all: boolean, };

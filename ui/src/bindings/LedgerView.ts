@@ -11,7 +11,16 @@ import type { Pending } from "./Pending";
  * A billing account's ledger: every entry with the running balance, the
  * charges and payments, and who owes what.
  */
-export type LedgerView = { account: AccountView, rows: Array<LedgerRow>, charges: Array<ChargeView>, payments: Array<PaymentView>, 
+export type LedgerView = { account: AccountView, 
+/**
+ * The newest entries (all of them when asked, or when there are few),
+ * oldest first, with the running balance.
+ */
+rows: Array<LedgerRow>, 
+/**
+ * Entries on the account in all.
+ */
+rows_total: number, charges: Array<ChargeView>, payments: Array<PaymentView>, 
 /**
  * Everything owed (negative: in credit).
  */

@@ -1,8 +1,8 @@
 // A patient's billing tab: who owes what (the patient's share apart from
 // what is pending with insurers, and credit not yet applied), the account's
 // ledger with its running balance, its charges and payments, the guarantor
-// and coverage; and the forms that change them: take a payment, enter a
-// charge, post an insurer's EOB, apply credit, void a charge, reverse a
+// and coverage; and the forms that change them: take a payment, enter (or,
+// until it is claimed, edit) a charge, post an insurer's EOB, apply credit, void a charge, reverse a
 // payment, refund credit, add coverage; and its paper claims (./claims).
 // Every figure and every "may" comes
 // from the backend; amounts are integer cents on the wire.
@@ -40,12 +40,15 @@ export function BillingTab(p: { patientId: number }) {
   // Bumped on every load, so the claims panel reloads with the ledger (an
   // EOB posted answers a claim; a charge entered can be claimed).
   const [claimsKey, setClaimsKey] = useState(0);
+  // A long ledger opens on its newest entries; "show all" asks for every one.
+  const [showAll, setShowAll] = useState(false);
   const [dialog, setDialog] = useState<
     | { kind: 'payment' }
     | { kind: 'charge' }
     | { kind: 'eob' }
     | { kind: 'coverage' }
     | { kind: 'void'; charge: ChargeView }
+    | { kind: 'edit'; charge: ChargeView }
     | { kind: 'reverse'; payment: PaymentView }
     | { kind: 'refund'; payment: PaymentView }
     | { kind: 'statement' }
@@ -55,7 +58,7 @@ export function BillingTab(p: { patientId: number }) {
   const load = async () => {
     try {
       const [l, b] = await Promise.all([
-        api.call({ cmd: 'get_ledger', patient_id: p.patientId }),
+        api.call({ cmd: 'get_ledger', patient_id: p.patientId, all: showAll }),
         api.call({ cmd: 'get_patient_billing', patient_id: p.patientId }),
       ]);
       setLedger(l);
@@ -70,7 +73,7 @@ export function BillingTab(p: { patientId: number }) {
   };
   useEffect(() => {
     void load();
-  }, [p.patientId]);
+  }, [p.patientId, showAll]);
   const done = (message: string) => {
     setDialog(null);
     toast(message, 'success');
@@ -121,7 +124,11 @@ export function BillingTab(p: { patientId: number }) {
     </section>
 
     <section class="panel" data-testid="billing-ledger">
-      <h2>Ledger</h2>
+      <div class="panel-head"><h2>Ledger</h2>
+        ${ledger.rows.length < ledger.rows_total
+          ? html`<span class="muted" data-testid="ledger-shown">The newest ${ledger.rows.length} of ${ledger.rows_total} entries</span>
+              <${Button} testid="ledger-show-all" onClick=${() => setShowAll(true)}>Show all</${Button}>`
+          : null}</div>
       ${ledger.rows.length
         ? html`<table class="data-table ledger-table"><thead><tr><th>Day</th><th>What</th><th>Whose</th><th class="num">Amount</th><th class="num">Balance</th></tr></thead><tbody>
             ${ledger.rows.map((r) => html`<tr key=${r.id} data-testid="ledger-row" data-kind=${r.kind}>
@@ -133,6 +140,7 @@ export function BillingTab(p: { patientId: number }) {
 
     <section class="panel" data-testid="billing-charges">
       <h2>Charges</h2>
+      ${ledger.rows.length < ledger.rows_total ? html`<p class="muted">Those with something still owed, and those of the entries shown.</p>` : null}
       ${ledger.charges.length
         ? html`<table class="data-table"><thead><tr><th>Day</th><th>Code</th><th>Description</th><th>Dx</th><th class="num">Amount</th><th>Owed</th><th></th></tr></thead><tbody>
             ${ledger.charges.map((c) => html`<tr key=${c.id} class=${c.status === 'void' ? 'inactive' : ''} data-testid="charge-row">
@@ -140,7 +148,8 @@ export function BillingTab(p: { patientId: number }) {
               <td>${c.description}${c.status === 'void' ? html` <span class="chip">void</span>` : null}</td><td class="mono small">${c.diagnoses.join(', ')}</td>
               <td class="num">${formatMoney(c.amount)}</td>
               <td>${c.owed.map((o) => html`<div key=${o.party}>${o.party} ${formatMoney(o.amount)}</div>`)}</td>
-              <td>${c.can_void ? html`<${Button} testid="charge-void" onClick=${() => setDialog({ kind: 'void', charge: c })}>Void…</${Button}>` : null}</td></tr>`)}
+              <td class="nowrap">${c.can_edit ? html`<${Button} testid="charge-edit" onClick=${() => setDialog({ kind: 'edit', charge: c })}>Edit…</${Button}>` : null}
+                ${c.can_void ? html`<${Button} testid="charge-void" onClick=${() => setDialog({ kind: 'void', charge: c })}>Void…</${Button}>` : null}</td></tr>`)}
           </tbody></table>`
         : html`<p class="muted">No charges.</p>`}
     </section>
@@ -162,6 +171,7 @@ export function BillingTab(p: { patientId: number }) {
 
     ${dialog?.kind === 'payment' ? html`<${PaymentDialog} patientId=${p.patientId} onClose=${() => setDialog(null)} onDone=${() => done('Payment taken')} />` : null}
     ${dialog?.kind === 'charge' ? html`<${ChargeDialog} patientId=${p.patientId} onClose=${() => setDialog(null)} onDone=${() => done('Charge entered')} />` : null}
+    ${dialog?.kind === 'edit' ? html`<${ChargeDialog} patientId=${p.patientId} charge=${dialog.charge} onClose=${() => setDialog(null)} onDone=${() => done('Charge saved')} />` : null}
     ${dialog?.kind === 'eob' ? html`<${EobDialog} patientId=${p.patientId} ledger=${ledger} onClose=${() => setDialog(null)} onDone=${() => done('EOB posted')} />` : null}
     ${dialog?.kind === 'coverage' ? html`<${CoverageDialog} patientId=${p.patientId} onClose=${() => setDialog(null)} onDone=${() => done('Coverage saved')} />` : null}
     ${dialog?.kind === 'void' ? html`<${ReasonDialog} title=${`Void ${dialog.charge.code}`} testid="void-dialog" label="Why is it voided?" submit="Void charge"
@@ -249,26 +259,26 @@ function PaymentDialog(p: { patientId: number; onClose: () => void; onDone: () =
   </${Modal}>`;
 }
 
-function ChargeDialog(p: { patientId: number; onClose: () => void; onDone: () => void }) {
-  const [code, setCode] = useState('');
-  const [units, setUnits] = useState('1');
-  const [modifiers, setModifiers] = useState('');
-  const [diagnoses, setDiagnoses] = useState('');
-  const [day, setDay] = useState('');
-  const [place, setPlace] = useState<PlaceOfService>('11');
+/** Enters a charge, or edits `charge` (until it is claimed). */
+function ChargeDialog(p: { patientId: number; charge?: ChargeView; onClose: () => void; onDone: () => void }) {
+  const c = p.charge;
+  const [code, setCode] = useState(c?.code ?? '');
+  const [units, setUnits] = useState(String(c?.units ?? 1));
+  const [modifiers, setModifiers] = useState(c?.modifiers.join(', ') ?? '');
+  const [diagnoses, setDiagnoses] = useState(c?.diagnoses.join(', ') ?? '');
+  const [day, setDay] = useState(c ? formatDate(c.service_day) : '');
+  const [place, setPlace] = useState<PlaceOfService>(c?.place ?? '11');
   const [busy, setBusy] = useState(false);
-  const form = useFormErrors(['code', 'units', 'modifiers', 'diagnoses', 'service_day', 'place', 'rendering_user_id', 'encounter_id', 'day']);
+  const form = useFormErrors(['code', 'units', 'modifiers', 'diagnoses', 'service_day', 'place', 'rendering_user_id', 'encounter_id', 'day', 'status']);
   const list = (s: string) => s.split(/[\s,]+/).filter(Boolean);
   const save = async (e: Event) => {
     e.preventDefault();
     form.clear();
     setBusy(true);
     try {
-      await api.call({
-        cmd: 'enter_charge',
-        patient_id: p.patientId,
-        form: { encounter_id: null, service_day: day, code, modifiers: list(modifiers), units: Number(units) || 0, place, diagnoses: list(diagnoses), rendering_user_id: null },
-      });
+      const form = { encounter_id: c?.encounter_id ?? null, service_day: day, code, modifiers: list(modifiers), units: Number(units) || 0, place, diagnoses: list(diagnoses), rendering_user_id: c?.rendering_user_id ?? null };
+      if (c) await api.call({ cmd: 'edit_charge', charge_id: c.id, expected_version: c.version, form });
+      else await api.call({ cmd: 'enter_charge', patient_id: p.patientId, form });
       p.onDone();
     } catch (err) {
       form.fail(err);
@@ -276,7 +286,7 @@ function ChargeDialog(p: { patientId: number; onClose: () => void; onDone: () =>
       setBusy(false);
     }
   };
-  return html`<${Modal} title="Enter a charge" testid="charge-dialog" onClose=${p.onClose} wide=${true}>
+  return html`<${Modal} title=${c ? `Edit ${c.code} of ${formatDate(c.service_day)}` : 'Enter a charge'} testid="charge-dialog" onClose=${p.onClose} wide=${true}>
     <form onSubmit=${save}>
       <div class="form-row">
         <${TextField} label="Procedure code (CPT/HCPCS)" name="code" testid="charge-code" value=${code} onValue=${setCode} error=${form.errors.fields.code} placeholder="99213" />
@@ -288,8 +298,8 @@ function ChargeDialog(p: { patientId: number; onClose: () => void; onDone: () =>
         <${TextField} label="Day of service" name="service_day" testid="charge-day" value=${day} onValue=${setDay} error=${form.errors.fields.service_day} hint="MM/DD/YYYY; empty: today" />
         <${SelectField} label="Place of service" name="place" testid="charge-place" value=${place} onValue=${(v: string) => setPlace(v as PlaceOfService)} options=${PLACES} />
       </div>
-      <${FormError} error=${form.errors.fields.rendering_user_id ?? form.errors.fields.day ?? form.errors.general} />
-      <div class="form-actions"><${Button} kind="ghost" onClick=${p.onClose}>Close</${Button}><${Button} kind="primary" type="submit" testid="charge-save" busy=${busy}>Enter charge</${Button}></div>
+      <${FormError} error=${form.errors.fields.rendering_user_id ?? form.errors.fields.day ?? form.errors.fields.status ?? form.errors.general} />
+      <div class="form-actions"><${Button} kind="ghost" onClick=${p.onClose}>Close</${Button}><${Button} kind="primary" type="submit" testid="charge-save" busy=${busy}>${c ? 'Save charge' : 'Enter charge'}</${Button}></div>
     </form>
   </${Modal}>`;
 }
