@@ -275,6 +275,7 @@ registry! {
     area RefundCredit,
     area GetDayReport,
     area CloseDay,
+    area PrintDayReport,
     area GetStatement,
     area PrintStatement,
     area PrintStatements,

@@ -1448,6 +1448,14 @@ fn sample(name: CommandName, patient: PatientId, user: UserId) -> Option<Request
         .into(),
         N::GetDayReport => GetDayReport { day: String::new() }.into(),
         N::CloseDay => CloseDay { day: String::new() }.into(),
+        N::PrintDayReport => PrintDayReport {
+            day: String::new(),
+            output: chartroom_chart::sheets::SheetOutput {
+                method: ReleaseMethod::Saved,
+                printer: String::new(),
+            },
+        }
+        .into(),
         N::GetStatement => GetStatement {
             patient_id: patient,
         }
@@ -1702,6 +1710,7 @@ reverse_payment      - - Y - -
 refund_credit        - - Y - -
 get_day_report       - - - Y -
 close_day            - - - Y -
+print_day_report     - - - Y -
 get_statement        Y Y Y Y -
 print_statement      Y - Y Y -
 print_statements     Y - Y Y -

@@ -493,6 +493,28 @@ impl Handler for GetDayReport {
     }
 }
 
+/// Prints or saves a day's totals (empty day: today).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PrintDayReport {
+    pub day: String,
+    pub output: SheetOutput,
+}
+
+impl Command for PrintDayReport {
+    type Answer = SheetDone;
+    const GUARD: Guard = Guard::Needs(Permission::CloseDay);
+    fn subject(&self) -> Subject {
+        Subject::None
+    }
+}
+
+impl Handler for PrintDayReport {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        reports::print_day(ctx, &self.day, &self.output)
+    }
+}
+
 /// Closes a day: its totals kept, its postings final.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]

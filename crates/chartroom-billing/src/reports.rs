@@ -272,6 +272,65 @@ pub fn print_ar_aging(ctx: &mut Ctx<'_>, out: &SheetOutput) -> Result<SheetDone>
     )
 }
 
+/// Prints or saves a day's totals (the daily close report): charges,
+/// payments by method, adjustments, refunds, the net on the ledger, and
+/// whether the day is closed. Totals only: no patient is on it.
+pub fn print_day(ctx: &mut Ctx<'_>, day: &str, out: &SheetOutput) -> Result<SheetDone> {
+    let r = crate::view::day_report(ctx, day)?;
+    let when = r
+        .day
+        .parse::<NaiveDate>()
+        .map(validate::date_text)
+        .unwrap_or_else(|_| r.day.clone());
+    let mut rows = vec![vec!["Charges".to_string(), r.charges.to_string()]];
+    for m in &r.payments {
+        rows.push(vec![
+            format!("Payments: {}", m.method.label()),
+            m.amount.to_string(),
+        ]);
+    }
+    rows.push(vec!["Payments in all".into(), r.payments_total.to_string()]);
+    rows.push(vec!["Adjustments".into(), r.adjustments.to_string()]);
+    rows.push(vec!["Refunds".into(), r.refunds.to_string()]);
+    rows.push(vec![
+        format!("Net on the ledger ({} entries)", r.entries),
+        r.net.to_string(),
+    ]);
+    let blocks = vec![
+        Block::Title(format!("Daily close: {when}")),
+        Block::Note(match &r.closed {
+            Some(c) => format!("{c}: the day's postings are final."),
+            None => "The day is still open: these totals may change.".into(),
+        }),
+        Block::Table {
+            columns: vec![Column::new("", 3.0), Column::right("Amount", 1.0)],
+            rows,
+            empty: String::new(),
+        },
+    ];
+    let pdf =
+        chartroom_pdf::render_flow(&sheets::doc(ctx, "Daily close", blocks)?).map_err(|e| {
+            chartroom_core::Error::Internal(format!("the report could not be drawn: {e}"))
+        })?;
+    sheets::release(
+        ctx,
+        out,
+        &SheetKind {
+            stem: &format!("daily-close-{}", r.day),
+            title: "Daily close",
+            kind: PacketKind::Report,
+            recipient: "The practice (daily close)",
+            purpose: DisclosurePurpose::Operations,
+            description: "daily close report",
+            sections: &[],
+            category: DataCategory::Billing,
+        },
+        &pdf,
+        &[],
+        |_, _, _, _| Ok(()),
+    )
+}
+
 /// The period a report covers: typed days (empty: the first of this month
 /// to today), in order, at most ten years.
 fn period(ctx: &Ctx<'_>, from: &str, to: &str) -> Result<(NaiveDate, NaiveDate)> {

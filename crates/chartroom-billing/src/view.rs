@@ -304,7 +304,7 @@ fn empty_ledger(
 }
 
 /// Entries the ledger shows unless all are asked for: the newest.
-pub const LEDGER_ROWS: usize = 200;
+pub const LEDGER_ROWS: usize = 100;
 
 fn account_ledger(
     ctx: &Ctx<'_>,
@@ -421,7 +421,13 @@ fn account_ledger(
         .collect();
     let none: Vec<Posting> = Vec::new();
     let on = |c: &ChargeRow| grouped.get(&c.id).unwrap_or(&none);
-    let claimed = chartroom_store::claims::claimed_charges(conn, account)?;
+    // Which shown charges are on a claim (an index look-up each).
+    let mut claimed = Vec::new();
+    for c in &charge_rows {
+        if !chartroom_store::claims::claims_of_charge(conn, c.id)?.is_empty() {
+            claimed.push(c.id);
+        }
+    }
     actions.can_apply_credit = actions.can_take_payment
         && b.unapplied.cents() > 0
         && store::owed_on_charges(conn, account, true)?

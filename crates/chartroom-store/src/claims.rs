@@ -209,18 +209,6 @@ pub fn claims_of_charge(conn: &Connection, charge: ChargeId) -> Result<Vec<Claim
     Ok(ids)
 }
 
-/// The charges of an account that are on any claim.
-pub fn claimed_charges(conn: &Connection, account: AccountId) -> Result<Vec<ChargeId>> {
-    let ids = conn
-        .prepare_cached(
-            "SELECT DISTINCT l.charge_id FROM claim_line l JOIN claim c ON c.id = l.claim_id \
-             WHERE c.account_id = ?1 ORDER BY l.charge_id",
-        )?
-        .query_map([account], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(ids)
-}
-
 /// Claims in `status`, oldest first, at most `limit` (the billing work
 /// list: drafts to print, printed claims waiting for an answer).
 pub fn claims_in_status(

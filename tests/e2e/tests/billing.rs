@@ -11,7 +11,8 @@
 //! after an unbalanced line is refused; the front desk applies the $20 she
 //! paid (she owes $4) and prints the guarantor's statement, saved (its
 //! text read back) and to the CUPS queue; the manager's day totals
-//! match the ledger and closing the day makes them final; the A/R aging
+//! match the ledger and closing the day makes them final (the daily close
+//! printed, its text read back); the A/R aging
 //! shows the $4 she owes, and charges and collections by provider the
 //! visit, the insurer's payment and the write-off. Screenshots of the
 //! ledger, the EOB form, the statement and the day looked at.
@@ -288,6 +289,29 @@ fn a_visit_is_billed_paid_by_the_insurer_and_the_patient_and_the_day_closes() {
         !app.is_shown("day-close"),
         "a closed day cannot be closed again",
     );
+    app.click("day-print");
+    app.wait_for("day-dialog");
+    app.click("day-dialog-submit");
+    let done = app.wait_text("day-dialog-done", "the saved daily close", |t| {
+        t.contains("saved to")
+    });
+    let close = printed::saved_path(&done).unwrap();
+    let text = printed::text(Path::new(&close));
+    for want in [
+        "Daily close",
+        "Charges",
+        "$200.00",
+        "$116.00",
+        "$4.00",
+        "final",
+    ] {
+        app.check(
+            text.contains(want),
+            &format!("{want:?} in the daily close:\n{text}"),
+        );
+    }
+    app.click("day-dialog-close");
+    app.wait_gone("day-dialog");
     app.wait_text("ar-total", "the receivable", |t| t == "$4.00");
     app.check(
         app.texts("ar-guarantor-row").len() == 1 && app.text("ar-insurance-total") == "$0.00",

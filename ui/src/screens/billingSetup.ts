@@ -42,6 +42,7 @@ export function BillingSetupScreen() {
   const [day, setDay] = useState<DayReport | null>(null);
   const [addFee, setAddFee] = useState(false);
   const [editPayer, setEditPayer] = useState<PayerView | 'new' | null>(null);
+  const [printDay, setPrintDay] = useState(false);
   const load = async () => {
     try {
       if (setup) {
@@ -70,7 +71,8 @@ export function BillingSetupScreen() {
     ${closer && day
       ? html`<section class="panel" data-testid="billing-day">
           <div class="panel-head"><h2>The day: ${formatDate(day.day)}</h2>
-            ${day.can_close ? html`<${Button} kind="primary" testid="day-close" onClick=${() => void close()}>Close the day…</${Button}>` : null}</div>
+            <div class="head-actions"><${Button} testid="day-print" onClick=${() => setPrintDay(true)}>Print…</${Button}>
+            ${day.can_close ? html`<${Button} kind="primary" testid="day-close" onClick=${() => void close()}>Close the day…</${Button}>` : null}</div></div>
           <table class="data-table"><tbody>
             <tr><th>Charges</th><td class="num" data-testid="day-charges">${formatMoney(day.charges)}</td></tr>
             ${day.payments.map((t) => html`<tr key=${t.method}><th>Payments: ${PAYMENT_METHOD_LABEL[t.method] ?? t.method}</th><td class="num">${formatMoney(t.amount)}</td></tr>`)}
@@ -80,6 +82,7 @@ export function BillingSetupScreen() {
             <tr><th>Net on the ledger (${day.entries} entries)</th><td class="num" data-testid="day-net">${formatMoney(day.net)}</td></tr>
           </tbody></table>
           ${day.closed ? html`<p class="notice" data-testid="day-closed">${day.closed}: its postings are final.</p>` : null}
+          ${printDay ? html`<${SheetDialog} title="Print the daily close" testid="day-dialog" run=${(output: SheetOutput) => api.call({ cmd: 'print_day_report', day: day.day, output })} onClose=${() => setPrintDay(false)} />` : null}
         </section>`
       : null}
     ${reports ? html`<${ArAgingPanel} /><${ProviderReportPanel} />` : null}
