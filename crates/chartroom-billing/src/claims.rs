@@ -842,6 +842,19 @@ fn postal_of_lines(lines: &[String]) -> Postal {
     }
 }
 
+/// The patient's address as the form prints it.
+fn patient_postal(p: &chartroom_store::model::PatientFields) -> Postal {
+    Postal {
+        street: [p.address_line1.as_str(), p.address_line2.as_str()]
+            .join(" ")
+            .trim()
+            .to_owned(),
+        city: p.city.clone(),
+        state: p.region.clone(),
+        zip: p.postal_code.clone(),
+    }
+}
+
 fn insured_of(
     conn: &Connection,
     c: &CoverageRow,
@@ -868,15 +881,7 @@ fn insured_of(
             f.subscriber_birth_date
         },
         sex: if is_self { Some(p.sex) } else { None },
-        address: is_self.then(|| Postal {
-            street: [p.address_line1.as_str(), p.address_line2.as_str()]
-                .join(" ")
-                .trim()
-                .to_owned(),
-            city: p.city.clone(),
-            state: p.region.clone(),
-            zip: p.postal_code.clone(),
-        }),
+        address: is_self.then(|| patient_postal(p)),
         plan_name: store::payer(conn, f.payer_id)
             .map(|r| r.fields.name)
             .unwrap_or_else(|_| c.payer_name.clone()),
@@ -956,15 +961,7 @@ fn content(ctx: &Ctx<'_>, row: &ClaimRow) -> Result<ClaimContent> {
         },
         patient_birth: p.birth_date,
         patient_sex: p.sex,
-        patient_address: Postal {
-            street: [p.address_line1.as_str(), p.address_line2.as_str()]
-                .join(" ")
-                .trim()
-                .to_owned(),
-            city: p.city.clone(),
-            state: p.region.clone(),
-            zip: p.postal_code.clone(),
-        },
+        patient_address: patient_postal(p),
         other,
         signatures_on_file: s.signatures_on_file,
         diagnoses: dx,

@@ -361,6 +361,63 @@ pub fn enter_charge(
     crate::view::one_charge_view(ctx, &row, &entries)
 }
 
+/// What each party owes on charge `id` (nonzero only), or a refusal when
+/// payments or adjustments are posted on it (they are reversed first; then
+/// the charge can be `verb`, e.g. "voiding").
+fn owed_if_untouched(
+    entries: &[EntryRow],
+    id: ChargeId,
+    verb: &str,
+) -> Result<Vec<(Party, Money)>> {
+    let on_it: Vec<&EntryRow> = entries
+        .iter()
+        .filter(|e| e.entry.charge_id == Some(id))
+        .collect();
+    if on_it
+        .iter()
+        .any(|e| !matches!(e.entry.kind, LedgerKind::Charge | LedgerKind::Transfer))
+    {
+        return Err(Error::field(
+            "status",
+            format!(
+                "Payments or adjustments are posted on this charge: reverse them before {verb} it"
+            ),
+        ));
+    }
+    let ps = postings(entries);
+    let mut parties: Vec<Party> = on_it.iter().map(|e| Party::of(e.entry.payer_id)).collect();
+    parties.sort();
+    parties.dedup();
+    Ok(parties
+        .into_iter()
+        .map(|p| (p, owed_on(&ps, id, p)))
+        .filter(|(_, m)| *m != Money::ZERO)
+        .collect())
+}
+
+/// Takes back on the ledger what each party owes on charge `id`.
+fn take_back(
+    w: &Writer<'_, '_>,
+    patient: PatientId,
+    id: ChargeId,
+    owed: &[(Party, Money)],
+    memo: &str,
+) -> Result<()> {
+    for (p, m) in owed {
+        w.post(
+            Some(patient),
+            LedgerKind::Charge,
+            *p,
+            neg(*m),
+            Some(id),
+            None,
+            None,
+            memo,
+        )?;
+    }
+    Ok(())
+}
+
 /// Edits a charge until it is claimed: while it is open, on no claim and
 /// nothing but its own charge (and moves between payers and the patient)
 /// touched it. The edit keeps the state it replaces; the ledger takes back
@@ -388,28 +445,9 @@ pub fn edit_charge(
         ));
     }
     let entries = store::entries_of_account(conn, row.fields.account_id)?;
-    if entries.iter().any(|e| {
-        e.entry.charge_id == Some(id)
-            && !matches!(e.entry.kind, LedgerKind::Charge | LedgerKind::Transfer)
-    }) {
-        return Err(Error::field(
-            "status",
-            "Payments or adjustments are posted on this charge: reverse them before editing it",
-        ));
-    }
+    let owed = owed_if_untouched(&entries, id, "editing")?;
     let checked = check_charge(ctx, row.fields.patient_id, form)?;
     day_open(conn, ctx.today())?;
-    let ps = postings(&entries);
-    let mut owed: Vec<(Party, Money)> = ps
-        .iter()
-        .filter(|p| p.charge == Some(id))
-        .map(|p| p.party)
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .map(|p| (p, owed_on(&ps, id, p)))
-        .filter(|(_, m)| *m != Money::ZERO)
-        .collect();
-    owed.sort();
     let amount = Money::from_cents(checked.units.saturating_mul(checked.unit_price.cents()));
     let unchanged = owed == [(checked.first, amount)];
     let actor = ctx.actor();
@@ -439,18 +477,7 @@ pub fn edit_charge(
                 at: now,
                 by: user,
             };
-            for (p, m) in &owed {
-                w.post(
-                    Some(row.fields.patient_id),
-                    LedgerKind::Charge,
-                    *p,
-                    neg(*m),
-                    Some(id),
-                    None,
-                    None,
-                    "edited",
-                )?;
-            }
+            take_back(&w, row.fields.patient_id, id, &owed, "edited")?;
             w.post(
                 Some(row.fields.patient_id),
                 LedgerKind::Charge,
@@ -507,24 +534,8 @@ pub fn void_charge(
         return Err(Error::field("status", "The charge is already void"));
     }
     let entries = store::entries_of_account(conn, row.fields.account_id)?;
-    let on_it: Vec<&EntryRow> = entries
-        .iter()
-        .filter(|e| e.entry.charge_id == Some(id))
-        .collect();
-    if on_it
-        .iter()
-        .any(|e| !matches!(e.entry.kind, LedgerKind::Charge | LedgerKind::Transfer))
-    {
-        return Err(Error::field(
-            "status",
-            "Payments or adjustments are posted on this charge: reverse them before voiding it",
-        ));
-    }
+    let owed = owed_if_untouched(&entries, id, "voiding")?;
     day_open(conn, ctx.today())?;
-    let ps = postings(&entries);
-    let mut parties: Vec<Party> = on_it.iter().map(|e| Party::of(e.entry.payer_id)).collect();
-    parties.sort();
-    parties.dedup();
     let actor = ctx.actor();
     let user = actor.user()?;
     let today = ctx.today();
@@ -536,19 +547,13 @@ pub fn void_charge(
             at: now,
             by: user,
         };
-        for p in &parties {
-            let owed = owed_on(&ps, id, *p);
-            w.post(
-                Some(row.fields.patient_id),
-                LedgerKind::Charge,
-                *p,
-                neg(owed),
-                Some(id),
-                None,
-                None,
-                &format!("void: {reason}"),
-            )?;
-        }
+        take_back(
+            &w,
+            row.fields.patient_id,
+            id,
+            &owed,
+            &format!("void: {reason}"),
+        )?;
         let row = store::set_charge_status(
             tx,
             id,
