@@ -268,6 +268,7 @@ registry! {
     area EnterCharge,
     area VoidCharge,
     area EditCharge,
+    area CorrectCharge,
     area TakePayment,
     area ApplyCredit,
     area PostInsurancePayment,

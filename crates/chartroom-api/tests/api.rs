@@ -1406,6 +1406,22 @@ fn sample(name: CommandName, patient: PatientId, user: UserId) -> Option<Request
             },
         }
         .into(),
+        N::CorrectCharge => CorrectCharge {
+            charge_id: chartroom_types::ChargeId(1),
+            expected_version: 1,
+            reason: "wrong code".into(),
+            form: ChargeForm {
+                encounter_id: None,
+                service_day: String::new(),
+                code: "99214".into(),
+                modifiers: vec![],
+                units: 1,
+                place: chartroom_types::PlaceOfService::Office,
+                diagnoses: vec!["I10".into()],
+                rendering_user_id: None,
+            },
+        }
+        .into(),
         N::VoidCharge => VoidCharge {
             charge_id: chartroom_types::ChargeId(1),
             expected_version: 1,
@@ -1703,6 +1719,7 @@ get_ledger           Y Y Y Y -
 enter_charge         - Y Y - -
 void_charge          - Y Y - -
 edit_charge          - Y Y - -
+correct_charge       - Y Y - -
 take_payment         Y - Y Y -
 apply_credit         Y - Y Y -
 post_insurance_payment - - Y - -

@@ -1510,6 +1510,34 @@ fn on_grid(words: &[(String, f32, f32)], word: &str, line: u8, col: u8) -> bool 
     })
 }
 
+/// A patient with the postal address a claim needs, covered by `primary`
+/// (and `secondary`).
+fn ada(app: &mut Chartroom, primary: PayerId, secondary: Option<PayerId>) -> PatientId {
+    as_user(app, "fred");
+    let ada = register(
+        app,
+        chartroom_api::protocol::PatientInput {
+            family_name: "O'Brien".into(),
+            given_name: "Ada".into(),
+            middle_name: "June".into(),
+            birth_date: "1961-03-14".into(),
+            sex: "female".into(),
+            address_line1: "12 Oak St., #4".into(),
+            city: "Portland".into(),
+            region: "OR".into(),
+            postal_code: "97201".into(),
+            phone_mobile: "(503) 555-0199".into(),
+            preferred_contact: "phone".into(),
+            ..Default::default()
+        },
+    );
+    cover(app, ada, primary, CoverageRank::Primary);
+    if let Some(s) = secondary {
+        cover(app, ada, s, CoverageRank::Secondary);
+    }
+    ada
+}
+
 /// The practice's letterhead a claim needs (items 25, 32 and 33).
 fn claim_letterhead(app: &mut Chartroom) {
     as_user(app, "admin");
@@ -1536,26 +1564,7 @@ fn claim_letterhead(app: &mut Chartroom) {
 #[test]
 fn a_claim_is_made_printed_on_the_forms_grid_and_answered_by_the_eob() {
     let mut o = office();
-    as_user(&mut o.fx.app, "fred");
-    let ada = register(
-        &mut o.fx.app,
-        chartroom_api::protocol::PatientInput {
-            family_name: "O'Brien".into(),
-            given_name: "Ada".into(),
-            middle_name: "June".into(),
-            birth_date: "1961-03-14".into(),
-            sex: "female".into(),
-            address_line1: "12 Oak St., #4".into(),
-            city: "Portland".into(),
-            region: "OR".into(),
-            postal_code: "97201".into(),
-            phone_mobile: "(503) 555-0199".into(),
-            preferred_contact: "phone".into(),
-            ..Default::default()
-        },
-    );
-    cover(&mut o.fx.app, ada, o.aetna, CoverageRank::Primary);
-    cover(&mut o.fx.app, ada, o.medigap, CoverageRank::Secondary);
+    let ada = ada(&mut o.fx.app, o.aetna, Some(o.medigap));
     as_user(&mut o.fx.app, "doc");
     let visit: Vec<ChargeView> = (0..7)
         .map(|i| charge(&mut o.fx.app, ada, if i == 0 { "99214" } else { "99213" }))
@@ -1683,6 +1692,20 @@ fn a_claim_is_made_printed_on_the_forms_grid_and_answered_by_the_eob() {
     // Its charges are billed now; the ledger shows it.
     let l = ledger(&mut o.fx.app, ada);
     assert!(l.charges.iter().all(|c| c.status == "billed"));
+    // The printed claim is a disclosure to the payer, for payment.
+    let conn = raw_store(&o.fx);
+    let since = chrono::DateTime::<chrono::Utc>::MIN_UTC;
+    let d = chartroom_store::disclosures::of_patient(conn.read(), ada, since).unwrap();
+    assert_eq!(
+        d.iter()
+            .filter(|d| d.kind == chartroom_types::PacketKind::Claim
+                && d.purpose == chartroom_types::DisclosurePurpose::Payment
+                && d.recipient.starts_with("Aetna"))
+            .count(),
+        1,
+        "{d:?}"
+    );
+    drop(conn);
 
     // The EOB for the first line only: partly paid.
     let l1 = visit[0].id;
@@ -1879,6 +1902,22 @@ fn the_superbill_enters_a_visits_charges_all_or_none() {
             override_reason: None,
         },
     );
+    ok(
+        &mut o.fx.app,
+        SaveEntry {
+            patient_id: o.patient,
+            entry_id: None,
+            expected_version: 0,
+            entry: EntryInput::Problem {
+                code: "J45.909".into(),
+                description: String::new(),
+                status: "active".into(),
+                onset: "05/01/2021".into(),
+                comment: String::new(),
+            },
+            override_reason: None,
+        },
+    );
     let note = ok(
         &mut o.fx.app,
         StartEncounter {
@@ -1906,7 +1945,13 @@ fn the_superbill_enters_a_visits_charges_all_or_none() {
         vec![("99213", m("200.00")), ("99214", m("280.00"))],
         "covered: the standard prices"
     );
-    assert_eq!(sb.diagnoses[0].code, "E11.9", "from the problem list");
+    assert!(
+        ["E11.9", "J45.909"]
+            .iter()
+            .all(|c| sb.diagnoses.iter().any(|d| d.code == *c)),
+        "from the problem list: {:?}",
+        sb.diagnoses
+    );
 
     let form = |codes: &[&str]| VisitChargesForm {
         lines: codes
@@ -1958,6 +2003,11 @@ fn the_superbill_enters_a_visits_charges_all_or_none() {
         },
     );
     assert!(!read.can_enter);
+    assert!(
+        read.diagnoses.iter().all(|d| d.code != "J45.909"),
+        "the problem list is not offered to the front desk (only the charges' own): {:?}",
+        read.diagnoses
+    );
     assert_eq!(
         code(o.fx.app.run(EnterVisitCharges {
             patient_id: o.patient,
@@ -2124,5 +2174,205 @@ fn a_charge_is_edited_until_it_is_claimed_then_corrected_by_a_new_line() {
             form: form("99213"),
         })),
         vec!["status"]
+    );
+}
+
+/// Found in review: a draft whose charge was voided could neither be
+/// printed, sent again nor closed, and held its other charges forever; a
+/// corrected line never reached the claim sent again; a reversed payment
+/// left its claim "paid"; amounts too large for the form's boxes printed
+/// cut; an offset of i32::MIN overflowed. Each now behaves.
+#[test]
+fn a_claim_follows_corrections_reversals_and_withdrawal() {
+    let mut o = office();
+    let patient = ada(&mut o.fx.app, o.aetna, None);
+    claim_letterhead(&mut o.fx.app);
+    as_user(&mut o.fx.app, "doc");
+    let a = charge(&mut o.fx.app, patient, "99213");
+    let b = charge(&mut o.fx.app, patient, "99214");
+    as_user(&mut o.fx.app, "bill");
+    let setup = ok(&mut o.fx.app, GetClaimSetup {});
+    ok(
+        &mut o.fx.app,
+        SetProviderNpi {
+            user_id: setup.providers[0].user_id,
+            npi: "1234567893".into(),
+        },
+    );
+    let mut far = setup.settings.clone();
+    far.offset_left_pt = i32::MIN;
+    assert_eq!(
+        field_names(o.fx.app.run(SaveClaimSettings { settings: far })),
+        vec!["offset_left_pt"]
+    );
+
+    // A draft whose charge is voided is withdrawn; its other charge is
+    // free for a new claim.
+    let draft = ok(
+        &mut o.fx.app,
+        CreateClaim {
+            patient_id: patient,
+            payer_id: o.aetna,
+            charge_ids: vec![a.id, b.id],
+        },
+    );
+    ok(
+        &mut o.fx.app,
+        VoidCharge {
+            charge_id: a.id,
+            expected_version: a.version,
+            reason: "wrong patient".into(),
+        },
+    );
+    let stuck: PatientClaims = ok(
+        &mut o.fx.app,
+        GetClaims {
+            patient_id: patient,
+        },
+    );
+    assert!(!stuck.claims[0].can_print);
+    assert_eq!(
+        stuck.claims[0].next_statuses,
+        vec![chartroom_types::ClaimStatus::Withdrawn]
+    );
+    ok(
+        &mut o.fx.app,
+        SetClaimStatus {
+            claim_id: draft.id,
+            expected_version: stuck.claims[0].version,
+            status: chartroom_types::ClaimStatus::Withdrawn,
+            note: "a line voided".into(),
+        },
+    );
+    let claim = ok(
+        &mut o.fx.app,
+        CreateClaim {
+            patient_id: patient,
+            payer_id: o.aetna,
+            charge_ids: vec![b.id],
+        },
+    );
+    let printed = ok(
+        &mut o.fx.app,
+        PrintClaim {
+            claim_id: claim.id,
+            paper: ClaimPaperChoice::Preprinted,
+            output: saved(),
+        },
+    );
+    assert_eq!(printed.claim.status, chartroom_types::ClaimStatus::Printed);
+
+    // Paid by the EOB, then the payment reversed: waiting again.
+    let l = ok(
+        &mut o.fx.app,
+        PostInsurancePayment {
+            patient_id: patient,
+            payer_id: o.aetna,
+            reference: "EFT9".into(),
+            amount: "200.00".into(),
+            lines: vec![eob(b.id, "200.00", &[(AdjustmentGroup::Co, "45", "80.00")])],
+        },
+    );
+    let now: PatientClaims = ok(
+        &mut o.fx.app,
+        GetClaims {
+            patient_id: patient,
+        },
+    );
+    assert_eq!(now.claims[0].status, chartroom_types::ClaimStatus::Paid);
+    let payment = l
+        .payments
+        .iter()
+        .find(|p| p.payer_id == Some(o.aetna))
+        .unwrap();
+    ok(
+        &mut o.fx.app,
+        ReversePayment {
+            payment_id: payment.id,
+            reason: "posted to the wrong claim".into(),
+        },
+    );
+    let now: PatientClaims = ok(
+        &mut o.fx.app,
+        GetClaims {
+            patient_id: patient,
+        },
+    );
+    assert_eq!(now.claims[0].status, chartroom_types::ClaimStatus::Printed);
+
+    // Denied for the code: the line is corrected by a new one, and the
+    // claim sent again asks for the corrected line.
+    let denied = ok(
+        &mut o.fx.app,
+        SetClaimStatus {
+            claim_id: claim.id,
+            expected_version: now.claims[0].version,
+            status: chartroom_types::ClaimStatus::Denied,
+            note: "wrong level".into(),
+        },
+    );
+    let b_now = ledger(&mut o.fx.app, patient)
+        .charges
+        .into_iter()
+        .find(|c| c.id == b.id)
+        .unwrap();
+    let corrected = ok(
+        &mut o.fx.app,
+        CorrectCharge {
+            charge_id: b.id,
+            expected_version: b_now.version,
+            reason: "denied: wrong level".into(),
+            form: ChargeForm {
+                encounter_id: None,
+                service_day: "03/02/2026".into(),
+                code: "99213".into(),
+                modifiers: vec![],
+                units: 1,
+                place: PlaceOfService::Office,
+                diagnoses: vec!["I10".into()],
+                rendering_user_id: Some(b.rendering_user_id),
+            },
+        },
+    );
+    let again = ok(
+        &mut o.fx.app,
+        ResubmitClaim {
+            claim_id: claim.id,
+            expected_version: denied.version,
+            payer_reference: "ICN77".into(),
+        },
+    );
+    assert_eq!(
+        again.lines.iter().map(|l| l.charge_id).collect::<Vec<_>>(),
+        vec![corrected.id]
+    );
+    assert_eq!(again.total, m("200.00"));
+
+    // A line too large for the form's charges box is refused when claimed.
+    as_user(&mut o.fx.app, "doc");
+    let huge = ok(
+        &mut o.fx.app,
+        EnterCharge {
+            patient_id: patient,
+            form: ChargeForm {
+                encounter_id: None,
+                service_day: "03/02/2026".into(),
+                code: "99214".into(),
+                modifiers: vec![],
+                units: 999,
+                place: PlaceOfService::Office,
+                diagnoses: vec!["I10".into()],
+                rendering_user_id: None,
+            },
+        },
+    );
+    as_user(&mut o.fx.app, "bill");
+    assert_eq!(
+        field_names(o.fx.app.run(CreateClaim {
+            patient_id: patient,
+            payer_id: o.aetna,
+            charge_ids: vec![huge.id],
+        })),
+        vec!["charge_ids"]
     );
 }

@@ -6,6 +6,8 @@
 //! positions billing software has long used; see `CMS1500.md` for the
 //! sources) following the NUCC instructions:
 //!
+//! - Medicare: one diagnosis pointer a line and NONE in item 11 without a
+//!   group number;
 //! - upper case, fixed pitch, names "LAST, FIRST, M" without periods,
 //!   addresses without punctuation, ZIP codes and phones without hyphens;
 //! - dates of birth as MM DD YYYY, dates of service as MM DD YY;
@@ -228,7 +230,7 @@ pub fn pages(c: &ClaimContent) -> Vec<Vec<GridText>> {
         .map(|lines| {
             let mut p = Page(Vec::new());
             header(&mut p, c);
-            service_lines(&mut p, lines);
+            service_lines(&mut p, lines, c.plan_type == PlanType::Medicare);
             footer(&mut p, c, lines);
             p.0
         })
@@ -293,7 +295,13 @@ fn header(p: &mut Page, c: &ClaimContent) {
         p.mark(line, 41);
     }
     // 11, 11a, 11c.
-    p.put(18, 50, 29, &fold(&c.insured.group_number));
+    // Medicare asks for NONE when there is no group number.
+    let group = fold(&c.insured.group_number);
+    if group.is_empty() && c.plan_type == PlanType::Medicare {
+        p.put(18, 50, 29, "NONE");
+    } else {
+        p.put(18, 50, 29, &group);
+    }
     if let Some(d) = c.insured.birth_date {
         p.date8(20, 53, d);
     }
@@ -318,7 +326,7 @@ fn header(p: &mut Page, c: &ClaimContent) {
     }
 }
 
-fn service_lines(p: &mut Page, lines: &[ServiceLine]) {
+fn service_lines(p: &mut Page, lines: &[ServiceLine], medicare: bool) {
     for (k, l) in lines.iter().enumerate() {
         let line = 44 + 2 * k as u8;
         p.date6(line, 1, l.day);
@@ -326,7 +334,13 @@ fn service_lines(p: &mut Page, lines: &[ServiceLine]) {
         p.put(line, 19, 2, &l.place);
         p.put(line, 25, 6, &l.code);
         p.put(line, 33, 11, &l.modifiers.join(" "));
-        p.put(line, 45, 4, &l.pointers);
+        // Medicare takes one pointer a line (the primary); others up to four.
+        let pointers = if medicare {
+            l.pointers.chars().take(1).collect()
+        } else {
+            l.pointers.clone()
+        };
+        p.put(line, 45, 4, &pointers);
         p.put(line, 50, 8, &amount_text(l.amount, 8));
         p.put(line, 59, 3, &l.units.to_string());
         p.put(line, 68, 10, &l.rendering_npi);
@@ -527,6 +541,17 @@ mod tests {
             .all(|t| !(43..=53).contains(&t.line) || t.line % 2 == 0));
         // Nothing runs past column 80.
         assert!(p.iter().all(|t| usize::from(t.col) + t.text.len() <= 81));
+    }
+
+    #[test]
+    fn medicare_takes_one_pointer_a_line_and_none_for_no_group() {
+        let mut c = content(vec![line("2026-03-02", "99213", 15000)]);
+        c.plan_type = PlanType::Medicare;
+        c.insured.group_number = String::new();
+        let p = &pages(&c)[0];
+        assert_eq!(at(p, 8, 1), Some("X"), "Medicare");
+        assert_eq!(at(p, 44, 45), Some("A"));
+        assert_eq!(at(p, 18, 50), Some("NONE"));
     }
 
     #[test]

@@ -107,7 +107,7 @@ pub fn save_settings(ctx: &mut Ctx<'_>, s: &ClaimSettings) -> Result<ClaimSetup>
         ("offset_top_pt", s.offset_top_pt),
         ("offset_left_pt", s.offset_left_pt),
     ] {
-        if v.abs() > max {
+        if !(-max..=max).contains(&v) {
             errs.add(
                 field,
                 format!("An offset is at most {max} points (half an inch) either way"),
@@ -251,7 +251,9 @@ fn next_statuses(status: ClaimStatus) -> Vec<ClaimStatus> {
         PartlyPaid => vec![Paid, Denied],
         Denied => vec![Paid, PartlyPaid],
         Paid => vec![PartlyPaid],
-        Draft | Resubmitted => Vec::new(),
+        // A draft never sent may be taken back, freeing its charges.
+        Draft => vec![Withdrawn],
+        Resubmitted | Withdrawn => Vec::new(),
     }
 }
 
@@ -330,7 +332,7 @@ fn claim_view(
     let rank = store::coverage(conn, row.fields.coverage_id)?.fields.rank;
     let may = ctx.actor().may(Permission::Claims);
     let missing = missing(conn, row, &on)?;
-    let live = row.status != ClaimStatus::Resubmitted;
+    let live = is_live(row.status);
     Ok(ClaimView {
         id: row.id,
         patient_id: row.fields.patient_id,
@@ -378,12 +380,71 @@ fn replacements(claims: &[ClaimRow]) -> HashMap<ClaimId, ClaimId> {
         .collect()
 }
 
-/// Whether `charge` is on a claim to `payer` that has not been replaced.
+/// Whether a claim in `status` still asks for its charges (not replaced
+/// by a claim sent again, not withdrawn).
+fn is_live(status: ClaimStatus) -> bool {
+    !matches!(status, ClaimStatus::Resubmitted | ClaimStatus::Withdrawn)
+}
+
+/// Whether `charge` is on a live claim to `payer`.
 fn on_live_claim(claims: &[ClaimRow], charge: ChargeId, payer: PayerId) -> bool {
     claims.iter().any(|c| {
         c.fields.payer_id == payer
-            && c.status != ClaimStatus::Resubmitted
+            && is_live(c.status)
             && c.lines.iter().any(|(id, _)| *id == charge)
+    })
+}
+
+/// The largest amount a line or a form's total can hold: the form's money
+/// boxes take five places of dollars.
+const MAX_FORM_AMOUNT: i64 = 10_000_000;
+
+/// What the lines of a claim (six to a form) cannot hold, or `None`.
+fn too_large(lines: &[(ChargeId, Money)]) -> Option<String> {
+    if lines.iter().any(|l| l.1.cents() >= MAX_FORM_AMOUNT) {
+        return Some("A line of $100,000.00 or more does not fit the form's charges box".into());
+    }
+    lines
+        .chunks(claim_grid::LINES_PER_FORM)
+        .any(|form| form.iter().map(|l| l.1.cents()).sum::<i64>() >= MAX_FORM_AMOUNT)
+        .then(|| "The lines on one form add up to $100,000.00 or more: make smaller claims".into())
+}
+
+/// Checks what every claim must hold: at most twelve diagnoses, amounts
+/// the form can print, coverage with the payer on every day of service.
+fn check_claim(
+    conn: &Connection,
+    patient: PatientId,
+    payer: &store::PayerRow,
+    charges: &[&ChargeRow],
+    lines: &[(ChargeId, Money)],
+) -> Result<CoverageRow> {
+    let mut errs = FieldErrors::default();
+    let dx = diagnoses_of(charges);
+    if dx.len() > claim_grid::MAX_DIAGNOSES {
+        errs.add(
+            "charge_ids",
+            format!(
+                "These charges point to {} diagnoses; a claim holds at most 12 (item 21): make two claims",
+                dx.len()
+            ),
+        );
+    }
+    if let Some(why) = too_large(lines) {
+        errs.add("charge_ids", why);
+    }
+    errs.finish()?;
+    let mut days: Vec<NaiveDate> = charges.iter().map(|c| c.fields.service_day).collect();
+    days.sort();
+    days.dedup();
+    coverage_for(conn, patient, payer.id, &days)?.ok_or_else(|| {
+        Error::field(
+            "payer_id",
+            format!(
+                "The patient's coverage with {} is not in force on every day of service",
+                payer.fields.name
+            ),
+        )
     })
 }
 
@@ -600,32 +661,11 @@ pub fn create(
         }
         chosen.push(c);
     }
-    let refs: Vec<&ChargeRow> = chosen.iter().collect();
-    let dx = diagnoses_of(&refs);
-    if dx.len() > claim_grid::MAX_DIAGNOSES {
-        errs.add(
-            "charge_ids",
-            format!(
-                "These charges point to {} diagnoses; a claim holds at most 12 (item 21): make two claims",
-                dx.len()
-            ),
-        );
-    }
     errs.finish()?;
-    let mut days: Vec<NaiveDate> = chosen.iter().map(|c| c.fields.service_day).collect();
-    days.sort();
-    days.dedup();
-    let Some(coverage) = coverage_for(conn, patient, payer, &days)? else {
-        return Err(Error::field(
-            "payer_id",
-            format!(
-                "The patient's coverage with {} is not in force on every day of service",
-                payer_row.fields.name
-            ),
-        ));
-    };
     chosen.sort_by_key(|c| (c.fields.service_day, c.id));
     let lines: Vec<(ChargeId, Money)> = chosen.iter().map(|c| (c.id, c.fields.amount())).collect();
+    let refs: Vec<&ChargeRow> = chosen.iter().collect();
+    let coverage = check_claim(conn, patient, &payer_row, &refs, &lines)?;
     let total = lines.iter().fold(Money::ZERO, |a, l| add(a, l.1));
     let id = write_claim(
         ctx,
@@ -689,6 +729,12 @@ pub fn resubmit(
                 "This claim was already sent again",
             ))
         }
+        ClaimStatus::Withdrawn => {
+            return Err(Error::field(
+                "claim_id",
+                "This draft was withdrawn: make a new claim",
+            ))
+        }
         _ => {}
     }
     let charges = store::charges_of_account(conn, old.fields.account_id)?;
@@ -711,12 +757,19 @@ pub fn resubmit(
             "Every line of this claim was voided: there is nothing to send again",
         ));
     }
+    let refs: Vec<&ChargeRow> = lines
+        .iter()
+        .filter_map(|(id, _)| charges.iter().find(|c| c.id == *id))
+        .collect();
+    let payer = store::payer(conn, old.fields.payer_id)?;
+    let coverage = check_claim(conn, old.fields.patient_id, &payer, &refs, &lines)?;
     let total = lines.iter().fold(Money::ZERO, |a, l| add(a, l.1));
     let new_id = write_claim(
         ctx,
         &ClaimFields {
             original: Some((id, reference)),
             total,
+            coverage_id: coverage.id,
             ..old.fields.clone()
         },
         &lines,
@@ -765,7 +818,11 @@ pub fn set_status(
 }
 
 /// Answers the claims to `payer` holding any of `charges` from the
-/// ledger, after an EOB was posted on them (in its transaction).
+/// ledger, after an EOB was posted on them or a payment on them reversed
+/// (in its transaction): paid when nothing is pending and the payer paid,
+/// denied when it paid nothing, partly paid while something is pending
+/// after a payment, and printed again (waiting) when a reversal took back
+/// everything it had paid.
 pub(crate) fn after_eob(
     tx: &Tx<'_>,
     payer: PayerId,
@@ -784,7 +841,10 @@ pub(crate) fn after_eob(
         if row.fields.payer_id != payer
             || !matches!(
                 row.status,
-                ClaimStatus::Printed | ClaimStatus::PartlyPaid | ClaimStatus::Denied
+                ClaimStatus::Printed
+                    | ClaimStatus::PartlyPaid
+                    | ClaimStatus::Denied
+                    | ClaimStatus::Paid
             )
         {
             continue;
@@ -799,6 +859,8 @@ pub(crate) fn after_eob(
         let status = if pending.cents() > 0 {
             if paid.cents() > 0 {
                 ClaimStatus::PartlyPaid
+            } else if matches!(row.status, ClaimStatus::Paid | ClaimStatus::PartlyPaid) {
+                ClaimStatus::Printed
             } else {
                 continue;
             }
@@ -988,6 +1050,32 @@ pub fn print(
     out: &SheetOutput,
 ) -> Result<ClaimPrinted> {
     let view = one_claim(ctx, id)?;
+    if view.status == ClaimStatus::Withdrawn {
+        return Err(Error::field(
+            "claim_id",
+            "This draft was withdrawn: make a new claim",
+        ));
+    }
+    if view.status == ClaimStatus::Draft && view.original_claim_id.is_none() {
+        // A first claim asks for what is pending: a line the payer has
+        // answered since would be claimed twice. (A claim sent again
+        // replaces the whole original, answered lines too.)
+        if let Some(l) = view
+            .lines
+            .iter()
+            .find(|l| l.pending.cents() <= 0 && !l.void)
+        {
+            return Err(Error::field(
+                "claim",
+                format!(
+                    "{} of {} has nothing pending with {} any more: withdraw this draft and make a new claim",
+                    l.code,
+                    validate::date_text(l.service_day.parse().unwrap_or(ctx.today())),
+                    view.payer_name
+                ),
+            ));
+        }
+    }
     if view.status == ClaimStatus::Resubmitted {
         return Err(Error::field(
             "claim_id",
@@ -1105,8 +1193,9 @@ mod tests {
 
     #[test]
     fn a_claim_moves_only_forward_by_hand() {
-        assert!(next_statuses(ClaimStatus::Draft).is_empty());
+        assert_eq!(next_statuses(ClaimStatus::Draft), vec![ClaimStatus::Withdrawn]);
         assert!(next_statuses(ClaimStatus::Resubmitted).is_empty());
+        assert!(next_statuses(ClaimStatus::Withdrawn).is_empty());
         assert!(next_statuses(ClaimStatus::Printed).contains(&ClaimStatus::Denied));
         assert!(!next_statuses(ClaimStatus::Paid).contains(&ClaimStatus::Draft));
     }

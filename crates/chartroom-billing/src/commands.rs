@@ -318,6 +318,38 @@ impl Handler for EditCharge {
     }
 }
 
+/// Corrects a charge by a new line: the old one voided with the reason,
+/// the corrected one entered in its place (a claim sent again takes it).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CorrectCharge {
+    pub charge_id: ChargeId,
+    #[ts(type = "number")]
+    pub expected_version: i64,
+    pub reason: String,
+    pub form: ChargeForm,
+}
+
+impl Command for CorrectCharge {
+    type Answer = ChargeView;
+    const GUARD: Guard = Guard::Needs(Permission::ChargeEntry);
+    fn subject(&self) -> Subject {
+        Subject::Charge(self.charge_id)
+    }
+}
+
+impl Handler for CorrectCharge {
+    fn run(self, ctx: &mut Ctx<'_>) -> Result<Self::Answer> {
+        posting::correct_charge(
+            ctx,
+            self.charge_id,
+            self.expected_version,
+            &self.reason,
+            &self.form,
+        )
+    }
+}
+
 /// Takes a payment from the patient or guarantor.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]

@@ -182,6 +182,26 @@ pub fn owed_on<'a>(
         .fold(Money::ZERO, |a, e| add(a, e.amount))
 }
 
+/// Whether payments, adjustments or refunds still stand on `charge`: any
+/// of them whose entries (with their reversals) do not net to zero for a
+/// party. A charge nothing stands on may be voided, edited or corrected.
+pub fn paid_or_adjusted<'a>(
+    entries: impl IntoIterator<Item = &'a Posting>,
+    charge: ChargeId,
+) -> bool {
+    let mut net: BTreeMap<(u8, Party), i64> = BTreeMap::new();
+    for e in entries.into_iter().filter(|e| e.charge == Some(charge)) {
+        let k = match e.kind {
+            LedgerKind::Payment => 0,
+            LedgerKind::Adjustment => 1,
+            LedgerKind::Refund => 2,
+            LedgerKind::Charge | LedgerKind::Transfer => continue,
+        };
+        *net.entry((k, e.party)).or_default() += e.amount.cents();
+    }
+    net.values().any(|v| *v != 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -292,6 +292,7 @@ pub(crate) fn write_charge(
     today: NaiveDate,
     now: DateTime<Utc>,
     c: &CheckedCharge,
+    replaces: Option<ChargeId>,
 ) -> Result<ChargeRow> {
     let user = actor.user()?;
     let account = account_for(tx, c.patient, now, user)?;
@@ -309,7 +310,7 @@ pub(crate) fn write_charge(
         diagnoses: c.diagnoses.clone(),
         description: c.description.clone(),
     };
-    let row = store::insert_charge(tx, &fields, None, now, user)?;
+    let row = store::insert_charge(tx, &fields, replaces, now, user)?;
     Writer {
         tx,
         account,
@@ -356,14 +357,14 @@ pub fn enter_charge(
     day_open(ctx.read(), ctx.today())?;
     let actor = ctx.actor();
     let today = ctx.today();
-    let row = ctx.write(|tx, now| write_charge(tx, actor, today, now, &checked))?;
+    let row = ctx.write(|tx, now| write_charge(tx, actor, today, now, &checked, None))?;
     let entries = store::entries_of_account(ctx.read(), row.fields.account_id)?;
     crate::view::one_charge_view(ctx, &row, &entries)
 }
 
 /// What each party owes on charge `id` (nonzero only), or a refusal when
-/// payments or adjustments are posted on it (they are reversed first; then
-/// the charge can be `verb`, e.g. "voiding").
+/// payments or adjustments stand on it (they are reversed first; then the
+/// charge can be `verb`, e.g. "voiding").
 fn owed_if_untouched(
     entries: &[EntryRow],
     id: ChargeId,
@@ -373,10 +374,8 @@ fn owed_if_untouched(
         .iter()
         .filter(|e| e.entry.charge_id == Some(id))
         .collect();
-    if on_it
-        .iter()
-        .any(|e| !matches!(e.entry.kind, LedgerKind::Charge | LedgerKind::Transfer))
-    {
+    let ps = postings(entries);
+    if crate::ledger::paid_or_adjusted(&ps, id) {
         return Err(Error::field(
             "status",
             format!(
@@ -384,7 +383,6 @@ fn owed_if_untouched(
             ),
         ));
     }
-    let ps = postings(entries);
     let mut parties: Vec<Party> = on_it.iter().map(|e| Party::of(e.entry.payer_id)).collect();
     parties.sort();
     parties.dedup();
@@ -511,6 +509,74 @@ pub fn edit_charge(
     })?;
     let entries = store::entries_of_account(ctx.read(), row.fields.account_id)?;
     crate::view::one_charge_view(ctx, &row, &entries)
+}
+
+/// Corrects a charge by a new line (once it is billed, the only way): the
+/// old one voided with the reason and the corrected one entered naming it,
+/// in one transaction. A claim sent again takes the new line in its place.
+pub fn correct_charge(
+    ctx: &mut Ctx<'_>,
+    id: ChargeId,
+    expected_version: i64,
+    reason: &str,
+    form: &ChargeForm,
+) -> Result<ChargeView> {
+    let mut errs = FieldErrors::default();
+    let reason = chartroom_chart::sheets::printed_text(&mut errs, "reason", "Reason", reason, 200);
+    if reason.is_empty() {
+        errs.add("reason", "Say what is corrected");
+    }
+    errs.finish()?;
+    let conn = ctx.read();
+    let row = store::charge(conn, id)?;
+    if row.status == ChargeStatus::Void {
+        return Err(Error::field("status", "The charge is already void"));
+    }
+    let entries = store::entries_of_account(conn, row.fields.account_id)?;
+    let owed = owed_if_untouched(&entries, id, "correcting")?;
+    let checked = check_charge(ctx, row.fields.patient_id, form)?;
+    day_open(conn, ctx.today())?;
+    let actor = ctx.actor();
+    let user = actor.user()?;
+    let today = ctx.today();
+    let new = ctx.write(|tx, now| {
+        let w = Writer {
+            tx,
+            account: row.fields.account_id,
+            day: today,
+            at: now,
+            by: user,
+        };
+        take_back(
+            &w,
+            row.fields.patient_id,
+            id,
+            &owed,
+            &format!("void: {reason}"),
+        )?;
+        store::set_charge_status(
+            tx,
+            id,
+            Some(expected_version),
+            ChargeStatus::Void,
+            &reason,
+            now,
+            user,
+        )?;
+        let new = write_charge(tx, actor, today, now, &checked, Some(id))?;
+        audit(
+            tx,
+            now,
+            actor,
+            AuditAction::Update,
+            Some(row.fields.patient_id),
+            format!("charge/{id}"),
+            format!("voided: {reason}; corrected by charge {}", new.id),
+        )?;
+        Ok(new)
+    })?;
+    let entries = store::entries_of_account(ctx.read(), new.fields.account_id)?;
+    crate::view::one_charge_view(ctx, &new, &entries)
 }
 
 /// Voids a charge entered in error. Allowed while nothing but its own
@@ -1055,6 +1121,14 @@ pub fn reverse_payment(ctx: &mut Ctx<'_>, id: PaymentId, reason: &str) -> Result
             )?;
         }
         store::mark_payment_reversed(tx, id, &reason)?;
+        if let Some(payer) = p.fields.payer_id {
+            // The claims this insurer's payment answered are answered again.
+            let mut charges: Vec<ChargeId> =
+                entries.iter().filter_map(|e| e.entry.charge_id).collect();
+            charges.sort();
+            charges.dedup();
+            crate::claims::after_eob(tx, payer, &charges, now, user)?;
+        }
         audit(
             tx,
             now,

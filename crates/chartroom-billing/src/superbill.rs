@@ -1,5 +1,6 @@
 //! A visit's superbill (encounter form): the services the practice prices
-//! and the patient's problems, for the clinician to mark at the end of the
+//! and (for those who read charts) the patient's problems, for the
+//! clinician to mark at the end of the
 //! visit, and the visit's charges so far. The marked services are entered
 //! as charges of the visit in one transaction (all of them or, when any
 //! line is refused, none), each pointing to the marked diagnoses; prices
@@ -77,9 +78,13 @@ pub fn superbill(
             });
         }
     };
-    for p in chart::list_entries(conn, patient, Some(Section::Problem))? {
-        if p.data.status == EntryStatus::Active && !p.data.code.is_empty() {
-            offer(&p.data.code, p.data.label.clone());
+    // The problem list is clinical: offered only to those who read charts
+    // (the front desk and the manager see the visit's charges, not it).
+    if ctx.actor().may(Permission::ClinicalRead) {
+        for p in chart::list_entries(conn, patient, Some(Section::Problem))? {
+            if p.data.status == EntryStatus::Active && !p.data.code.is_empty() {
+                offer(&p.data.code, p.data.label.clone());
+            }
         }
     }
     let rows = store::charges_of_encounter(conn, encounter)?;
@@ -172,7 +177,7 @@ pub fn enter_visit_charges(
     let today = ctx.today();
     ctx.write(|tx, now| {
         for c in &checked {
-            write_charge(tx, actor, today, now, c)?;
+            write_charge(tx, actor, today, now, c, None)?;
         }
         Ok(())
     })?;

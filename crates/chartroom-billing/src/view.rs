@@ -85,9 +85,7 @@ fn charge_view(
             amount,
         })
         .collect();
-    let touched = ps.iter().any(|p| {
-        p.charge == Some(r.id) && !matches!(p.kind, LedgerKind::Charge | LedgerKind::Transfer)
-    });
+    let touched = crate::ledger::paid_or_adjusted(ps, r.id);
     let f = &r.fields;
     Ok(ChargeView {
         id: r.id,
@@ -422,10 +420,10 @@ fn account_ledger(
     let none: Vec<Posting> = Vec::new();
     let on = |c: &ChargeRow| grouped.get(&c.id).unwrap_or(&none);
     // Which shown charges are on a claim (an index look-up each).
-    let mut claimed = Vec::new();
+    let mut claimed = std::collections::HashSet::new();
     for c in &charge_rows {
         if !chartroom_store::claims::claims_of_charge(conn, c.id)?.is_empty() {
-            claimed.push(c.id);
+            claimed.insert(c.id);
         }
     }
     actions.can_apply_credit = actions.can_take_payment
@@ -440,7 +438,7 @@ fn account_ledger(
         rows_total: u32::try_from(rows_total).unwrap_or(u32::MAX),
         charges: charge_rows
             .iter()
-            .map(|c| charge_view(ctx, &names, c, on(c), claimed.binary_search(&c.id).is_ok()))
+            .map(|c| charge_view(ctx, &names, c, on(c), claimed.contains(&c.id)))
             .collect::<Result<_>>()?,
         payments: payment_rows
             .into_iter()

@@ -167,6 +167,21 @@ pub fn mark_printed(
     at: DateTime<Utc>,
     by: UserId,
 ) -> Result<()> {
+    let old = claim(tx, id)?;
+    corrections::keep(
+        tx,
+        &CLAIM,
+        id,
+        old.version,
+        &Fields::of([
+            ("status", old.status.as_str().to_owned()),
+            ("status_note", old.status_note.clone()),
+            ("print_count", old.print_count.to_string()),
+        ]),
+        "printed",
+        at,
+        by,
+    )?;
     tx.prepare_cached(
         "UPDATE claim SET status = CASE status WHEN 'draft' THEN 'printed' ELSE status END, \
          print_count = print_count + 1, first_printed_at = coalesce(first_printed_at, ?2), \

@@ -174,7 +174,7 @@ mod tests {
         ),
         (
             "0014_claims.sql",
-            "a24b48cedf42ebeacafeac3706d1ab019baa2f465e450a7a9d18447044f18d34",
+            "4674e670aab38752a8379a370c3d3ce50ad3416e44d739e360e95e759b55eaec",
         ),
         (
             "0015_ledger_sums.sql",

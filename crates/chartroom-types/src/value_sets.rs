@@ -551,7 +551,8 @@ value_set! {
 
 value_set! {
     /// Where a paper claim is: made, printed and mailed, answered (paid,
-    /// partly paid, denied), or replaced by a claim sent again.
+    /// partly paid, denied), replaced by a claim sent again, or (a draft
+    /// never sent) withdrawn.
     ClaimStatus = "claim_status" {
         Draft = "draft": "Draft",
         Printed = "printed": "Printed and mailed",
@@ -559,6 +560,8 @@ value_set! {
         PartlyPaid = "partly_paid": "Partly paid",
         Denied = "denied": "Denied",
         Resubmitted = "resubmitted": "Resubmitted",
+        /// A draft never sent, taken back (its charges free for a new claim).
+        Withdrawn = "withdrawn": "Withdrawn (never sent)",
     }
 }
 

@@ -2,6 +2,7 @@
 
 /**
  * Where a paper claim is: made, printed and mailed, answered (paid,
- * partly paid, denied), or replaced by a claim sent again.
+ * partly paid, denied), replaced by a claim sent again, or (a draft
+ * never sent) withdrawn.
  */
-export type ClaimStatus = "draft" | "printed" | "paid" | "partly_paid" | "denied" | "resubmitted";
+export type ClaimStatus = "draft" | "printed" | "paid" | "partly_paid" | "denied" | "resubmitted" | "withdrawn";

@@ -271,6 +271,7 @@ export const VALUE_SETS = {
     { value: 'partly_paid', label: 'Partly paid' },
     { value: 'denied', label: 'Denied' },
     { value: 'resubmitted', label: 'Resubmitted' },
+    { value: 'withdrawn', label: 'Withdrawn (never sent)' },
   ],
 } as const satisfies Record<string, readonly Option[]>;
 

@@ -49,6 +49,7 @@ export function BillingTab(p: { patientId: number }) {
     | { kind: 'coverage' }
     | { kind: 'void'; charge: ChargeView }
     | { kind: 'edit'; charge: ChargeView }
+    | { kind: 'correct'; charge: ChargeView }
     | { kind: 'reverse'; payment: PaymentView }
     | { kind: 'refund'; payment: PaymentView }
     | { kind: 'statement' }
@@ -149,6 +150,7 @@ export function BillingTab(p: { patientId: number }) {
               <td class="num">${formatMoney(c.amount)}</td>
               <td>${c.owed.map((o) => html`<div key=${o.party}>${o.party} ${formatMoney(o.amount)}</div>`)}</td>
               <td class="nowrap">${c.can_edit ? html`<${Button} testid="charge-edit" onClick=${() => setDialog({ kind: 'edit', charge: c })}>Edit…</${Button}>` : null}
+                ${c.can_void && !c.can_edit ? html`<${Button} testid="charge-correct" onClick=${() => setDialog({ kind: 'correct', charge: c })}>Correct…</${Button}>` : null}
                 ${c.can_void ? html`<${Button} testid="charge-void" onClick=${() => setDialog({ kind: 'void', charge: c })}>Void…</${Button}>` : null}</td></tr>`)}
           </tbody></table>`
         : html`<p class="muted">No charges.</p>`}
@@ -172,6 +174,7 @@ export function BillingTab(p: { patientId: number }) {
     ${dialog?.kind === 'payment' ? html`<${PaymentDialog} patientId=${p.patientId} onClose=${() => setDialog(null)} onDone=${() => done('Payment taken')} />` : null}
     ${dialog?.kind === 'charge' ? html`<${ChargeDialog} patientId=${p.patientId} onClose=${() => setDialog(null)} onDone=${() => done('Charge entered')} />` : null}
     ${dialog?.kind === 'edit' ? html`<${ChargeDialog} patientId=${p.patientId} charge=${dialog.charge} onClose=${() => setDialog(null)} onDone=${() => done('Charge saved')} />` : null}
+    ${dialog?.kind === 'correct' ? html`<${ChargeDialog} patientId=${p.patientId} charge=${dialog.charge} correct=${true} onClose=${() => setDialog(null)} onDone=${() => done('Charge corrected by a new line')} />` : null}
     ${dialog?.kind === 'eob' ? html`<${EobDialog} patientId=${p.patientId} ledger=${ledger} onClose=${() => setDialog(null)} onDone=${() => done('EOB posted')} />` : null}
     ${dialog?.kind === 'coverage' ? html`<${CoverageDialog} patientId=${p.patientId} onClose=${() => setDialog(null)} onDone=${() => done('Coverage saved')} />` : null}
     ${dialog?.kind === 'void' ? html`<${ReasonDialog} title=${`Void ${dialog.charge.code}`} testid="void-dialog" label="Why is it voided?" submit="Void charge"
@@ -259,9 +262,12 @@ function PaymentDialog(p: { patientId: number; onClose: () => void; onDone: () =
   </${Modal}>`;
 }
 
-/** Enters a charge, or edits `charge` (until it is claimed). */
-function ChargeDialog(p: { patientId: number; charge?: ChargeView; onClose: () => void; onDone: () => void }) {
+/** Enters a charge, edits `charge` (until it is claimed) or, with
+ *  `correct`, corrects it by a new line (the old one voided, with a
+ *  reason). */
+function ChargeDialog(p: { patientId: number; charge?: ChargeView; correct?: boolean; onClose: () => void; onDone: () => void }) {
   const c = p.charge;
+  const [reason, setReason] = useState('');
   const [code, setCode] = useState(c?.code ?? '');
   const [units, setUnits] = useState(String(c?.units ?? 1));
   const [modifiers, setModifiers] = useState(c?.modifiers.join(', ') ?? '');
@@ -269,7 +275,7 @@ function ChargeDialog(p: { patientId: number; charge?: ChargeView; onClose: () =
   const [day, setDay] = useState(c ? formatDate(c.service_day) : '');
   const [place, setPlace] = useState<PlaceOfService>(c?.place ?? '11');
   const [busy, setBusy] = useState(false);
-  const form = useFormErrors(['code', 'units', 'modifiers', 'diagnoses', 'service_day', 'place', 'rendering_user_id', 'encounter_id', 'day', 'status']);
+  const form = useFormErrors(['code', 'units', 'modifiers', 'diagnoses', 'service_day', 'place', 'rendering_user_id', 'encounter_id', 'day', 'status', 'reason']);
   const list = (s: string) => s.split(/[\s,]+/).filter(Boolean);
   const save = async (e: Event) => {
     e.preventDefault();
@@ -277,7 +283,8 @@ function ChargeDialog(p: { patientId: number; charge?: ChargeView; onClose: () =
     setBusy(true);
     try {
       const form = { encounter_id: c?.encounter_id ?? null, service_day: day, code, modifiers: list(modifiers), units: Number(units) || 0, place, diagnoses: list(diagnoses), rendering_user_id: c?.rendering_user_id ?? null };
-      if (c) await api.call({ cmd: 'edit_charge', charge_id: c.id, expected_version: c.version, form });
+      if (c && p.correct) await api.call({ cmd: 'correct_charge', charge_id: c.id, expected_version: c.version, reason, form });
+      else if (c) await api.call({ cmd: 'edit_charge', charge_id: c.id, expected_version: c.version, form });
       else await api.call({ cmd: 'enter_charge', patient_id: p.patientId, form });
       p.onDone();
     } catch (err) {
@@ -286,8 +293,10 @@ function ChargeDialog(p: { patientId: number; charge?: ChargeView; onClose: () =
       setBusy(false);
     }
   };
-  return html`<${Modal} title=${c ? `Edit ${c.code} of ${formatDate(c.service_day)}` : 'Enter a charge'} testid="charge-dialog" onClose=${p.onClose} wide=${true}>
+  return html`<${Modal} title=${c ? `${p.correct ? 'Correct' : 'Edit'} ${c.code} of ${formatDate(c.service_day)}` : 'Enter a charge'} testid="charge-dialog" onClose=${p.onClose} wide=${true}>
     <form onSubmit=${save}>
+      ${p.correct ? html`<p class="muted">The charge is voided and the corrected line entered in its place; a claim sent again asks for the new line.</p>
+        <${TextField} label="What is corrected" name="reason" testid="charge-reason" value=${reason} onValue=${setReason} error=${form.errors.fields.reason} />` : null}
       <div class="form-row">
         <${TextField} label="Procedure code (CPT/HCPCS)" name="code" testid="charge-code" value=${code} onValue=${setCode} error=${form.errors.fields.code} placeholder="99213" />
         <${TextField} label="Units" name="units" testid="charge-units" value=${units} onValue=${setUnits} error=${form.errors.fields.units} inputMode="numeric" />

@@ -2,7 +2,8 @@
 -- patient's service lines; its lines are written once. Its status moves
 -- draft -> printed (and mailed) -> paid, partly paid or denied; a claim
 -- sent again is a new claim that names the one it replaces (which is then
--- 'resubmitted' and final). Nothing is deleted.
+-- 'resubmitted' and final); a draft never sent may be withdrawn (final).
+-- Nothing is deleted.
 
 -- The kind of plan, for item 1 of the form.
 ALTER TABLE payer ADD COLUMN plan_type TEXT NOT NULL DEFAULT 'group_health'
@@ -20,7 +21,7 @@ CREATE TABLE claim (
     payer_id INTEGER NOT NULL REFERENCES payer(id),
     coverage_id INTEGER NOT NULL REFERENCES coverage(id),
     status TEXT NOT NULL CHECK (status IN ('draft', 'printed', 'paid', 'partly_paid',
-                                           'denied', 'resubmitted')),
+                                           'denied', 'resubmitted', 'withdrawn')),
     -- The claim this one replaces (item 22: resubmission code 7), and the
     -- payer's number for it as the practice typed it from the EOB.
     original_claim_id INTEGER REFERENCES claim(id),
@@ -45,9 +46,9 @@ CREATE TRIGGER claim_fixed BEFORE UPDATE ON claim
         OR NEW.payer_id <> OLD.payer_id OR NEW.coverage_id <> OLD.coverage_id
         OR NEW.total_cents <> OLD.total_cents
         OR NEW.original_claim_id IS NOT OLD.original_claim_id
-        OR OLD.status = 'resubmitted'
-        OR (OLD.status <> 'draft' AND NEW.status = 'draft')
-    BEGIN SELECT RAISE(ABORT, 'a claim keeps what it asked; a resubmitted claim is final'); END;
+        OR OLD.status IN ('resubmitted', 'withdrawn')
+        OR (OLD.status <> 'draft' AND NEW.status IN ('draft', 'withdrawn'))
+    BEGIN SELECT RAISE(ABORT, 'a claim keeps what it asked; a resubmitted or withdrawn claim is final'); END;
 
 -- A claim's service lines, in the order printed (six to a form).
 CREATE TABLE claim_line (
