@@ -325,6 +325,13 @@ fn a_visit_is_billed_paid_by_the_insurer_and_the_patient_and_the_day_closes() {
         &format!("the insurer's payment and write-off in the provider report: {providers}"),
     );
     app.screenshot("billing-04-day-closed");
+    // How claims are filled: offsets, items 12/13/25/27, the NPIs.
+    app.centre("setup-claims");
+    app.check(
+        app.texts("provider-npi-row").len() == 1,
+        "the demo doctor's NPI row",
+    );
+    app.screenshot("billing-08-claim-settings");
     app.logout();
     app.close();
 }
