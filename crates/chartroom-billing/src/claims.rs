@@ -1193,7 +1193,10 @@ mod tests {
 
     #[test]
     fn a_claim_moves_only_forward_by_hand() {
-        assert_eq!(next_statuses(ClaimStatus::Draft), vec![ClaimStatus::Withdrawn]);
+        assert_eq!(
+            next_statuses(ClaimStatus::Draft),
+            vec![ClaimStatus::Withdrawn]
+        );
         assert!(next_statuses(ClaimStatus::Resubmitted).is_empty());
         assert!(next_statuses(ClaimStatus::Withdrawn).is_empty());
         assert!(next_statuses(ClaimStatus::Printed).contains(&ClaimStatus::Denied));
