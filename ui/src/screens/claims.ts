@@ -46,7 +46,7 @@ export function ClaimsPanel(p: { patientId: number; onChanged: () => void }) {
   // The tab reloads, and with it this panel (it is keyed by the load).
   const changed = p.onChanged;
   return html`<section class="panel" data-testid="billing-claims">
-    <h2>Insurance claims</h2>
+    <div class="panel-head"><h2>Insurance claims</h2></div>
     ${claims.claimable.map((c) => html`<${ClaimableCharges} key=${c.payer_id} c=${c} patientId=${p.patientId} canClaim=${claims.can_claim}
         onMade=${(v: ClaimView) => { toast(`Claim ${v.id} made: print it to send it`, 'success'); changed(); }} />`)}
     ${claims.claims.length
@@ -241,7 +241,7 @@ export function ClaimSetupPanel() {
     }
   };
   return html`<section class="panel" data-testid="setup-claims">
-    <h2>Paper claims (CMS-1500)</h2>
+    <div class="panel-head"><h2>Paper claims (CMS-1500)</h2></div>
     <p class="muted">Tax id ${setup.tax_id || html`<strong>not set</strong>`} · practice NPI ${setup.practice_npi || html`<strong>not set</strong>`} (administration, practice settings).</p>
     <form onSubmit=${save}>
       <div class="form-row">
