@@ -43,6 +43,11 @@ fn a_visit_is_billed_paid_by_the_insurer_and_the_patient_and_the_day_closes() {
     app.login("manager", DEMO_PASSWORD);
     app.click("nav-admin-billing");
     app.wait_for("setup-fees");
+    // The panels that load on their own first, so the page no longer moves
+    // under the click.
+    for panel in ["ar-total", "provider-total", "setup-claims"] {
+        app.wait_for(panel);
+    }
     app.click("fee-add");
     app.wait_for("fee-dialog");
     app.type_into("fee-code", "99213");

@@ -87,7 +87,7 @@ export function BillingSetupScreen() {
       : null}
     ${reports ? html`<${ArAgingPanel} /><${ProviderReportPanel} />` : null}
     ${statements ? html`<${StatementBatchPanel} />` : null}
-    ${setup ? html`<${ClaimSetupPanel} />` : null}
+
     ${setup
       ? html`<section class="panel" data-testid="setup-fees">
           <div class="panel-head"><h2>Fee schedule</h2><${Button} kind="primary" testid="fee-add" onClick=${() => setAddFee(true)}>Set a price…</${Button}></div>
@@ -111,6 +111,7 @@ export function BillingSetupScreen() {
         </section>`
       : null}
     ${addFee ? html`<${FeeDialog} onClose=${() => setAddFee(false)} onDone=${() => { setAddFee(false); toast('Price saved', 'success'); void load(); }} />` : null}
+    ${setup ? html`<${ClaimSetupPanel} />` : null}
     ${editPayer ? html`<${PayerDialog} payer=${editPayer === 'new' ? null : editPayer} onClose=${() => setEditPayer(null)} onDone=${() => { setEditPayer(null); toast('Payer saved', 'success'); void load(); }} />` : null}
   </div>`;
 }
