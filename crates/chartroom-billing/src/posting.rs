@@ -511,6 +511,42 @@ pub fn edit_charge(
     crate::view::one_charge_view(ctx, &row, &entries)
 }
 
+/// Voids `row` in `tx`: takes back what each party owed on it and marks
+/// it void with `reason` (at `expected_version`). `when` is the posting
+/// day, the instant and the user.
+fn void_in(
+    tx: &Tx<'_>,
+    row: &ChargeRow,
+    expected_version: i64,
+    owed: &[(Party, Money)],
+    reason: &str,
+    (day, now, user): (NaiveDate, DateTime<Utc>, UserId),
+) -> Result<ChargeRow> {
+    let w = Writer {
+        tx,
+        account: row.fields.account_id,
+        day,
+        at: now,
+        by: user,
+    };
+    take_back(
+        &w,
+        row.fields.patient_id,
+        row.id,
+        owed,
+        &format!("void: {reason}"),
+    )?;
+    Ok(store::set_charge_status(
+        tx,
+        row.id,
+        Some(expected_version),
+        ChargeStatus::Void,
+        reason,
+        now,
+        user,
+    )?)
+}
+
 /// Corrects a charge by a new line (once it is billed, the only way): the
 /// old one voided with the reason and the corrected one entered naming it,
 /// in one transaction. A claim sent again takes the new line in its place.
@@ -540,28 +576,13 @@ pub fn correct_charge(
     let user = actor.user()?;
     let today = ctx.today();
     let new = ctx.write(|tx, now| {
-        let w = Writer {
+        void_in(
             tx,
-            account: row.fields.account_id,
-            day: today,
-            at: now,
-            by: user,
-        };
-        take_back(
-            &w,
-            row.fields.patient_id,
-            id,
+            &row,
+            expected_version,
             &owed,
-            &format!("void: {reason}"),
-        )?;
-        store::set_charge_status(
-            tx,
-            id,
-            Some(expected_version),
-            ChargeStatus::Void,
             &reason,
-            now,
-            user,
+            (today, now, user),
         )?;
         let new = write_charge(tx, actor, today, now, &checked, Some(id))?;
         audit(
@@ -606,28 +627,13 @@ pub fn void_charge(
     let user = actor.user()?;
     let today = ctx.today();
     let row = ctx.write(|tx, now| {
-        let w = Writer {
+        let row = void_in(
             tx,
-            account: row.fields.account_id,
-            day: today,
-            at: now,
-            by: user,
-        };
-        take_back(
-            &w,
-            row.fields.patient_id,
-            id,
+            &row,
+            expected_version,
             &owed,
-            &format!("void: {reason}"),
-        )?;
-        let row = store::set_charge_status(
-            tx,
-            id,
-            Some(expected_version),
-            ChargeStatus::Void,
             &reason,
-            now,
-            user,
+            (today, now, user),
         )?;
         audit(
             tx,

@@ -137,20 +137,7 @@ pub fn set_claim_status(
     by: UserId,
 ) -> Result<ClaimRow> {
     corrections::check_current(tx, &CLAIM, id, expected_version)?;
-    let old = claim(tx, id)?;
-    corrections::keep(
-        tx,
-        &CLAIM,
-        id,
-        old.version,
-        &Fields::of([
-            ("status", old.status.as_str().to_owned()),
-            ("status_note", old.status_note.clone()),
-        ]),
-        "status",
-        at,
-        by,
-    )?;
+    keep_state(tx, id, "status", at, by)?;
     tx.prepare_cached(
         "UPDATE claim SET status = ?2, status_note = ?3, version = version + 1, \
          updated_at = ?4, updated_by = ?5 WHERE id = ?1",
@@ -159,11 +146,12 @@ pub fn set_claim_status(
     claim(tx, id)
 }
 
-/// Records that a claim was printed (or saved): printed from a draft, its
-/// count of printings up by one.
-pub fn mark_printed(
+/// Keeps the state of claim `id` that `change` replaces (its status, note
+/// and count of printings).
+fn keep_state(
     tx: &Transaction<'_>,
     id: ClaimId,
+    change: &str,
     at: DateTime<Utc>,
     by: UserId,
 ) -> Result<()> {
@@ -178,10 +166,21 @@ pub fn mark_printed(
             ("status_note", old.status_note.clone()),
             ("print_count", old.print_count.to_string()),
         ]),
-        "printed",
+        change,
         at,
         by,
-    )?;
+    )
+}
+
+/// Records that a claim was printed (or saved): printed from a draft, its
+/// count of printings up by one.
+pub fn mark_printed(
+    tx: &Transaction<'_>,
+    id: ClaimId,
+    at: DateTime<Utc>,
+    by: UserId,
+) -> Result<()> {
+    keep_state(tx, id, "printed", at, by)?;
     tx.prepare_cached(
         "UPDATE claim SET status = CASE status WHEN 'draft' THEN 'printed' ELSE status END, \
          print_count = print_count + 1, first_printed_at = coalesce(first_printed_at, ?2), \
